@@ -1,0 +1,74 @@
+// Two projects: everything in Node, and the isomorphic src/pki suite again in headless Chromium,
+// which proves src/pki runs on the browser's WebCrypto alone.
+import { resolve } from "node:path";
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// The shared test vectors sit beside the project (../shared/vectors), in CI as in a work tree.
+const vectorsDir = resolve(import.meta.dirname, "../shared/vectors");
+
+export default defineConfig({
+  define: { __VECTORS_DIR__: JSON.stringify(vectorsDir) },
+  server: { fs: { allow: [".", vectorsDir] } },
+  test: {
+    testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        // Pre-bundled up front: found mid-run, Vite re-bundles and leaves two copies of asn1-schema,
+        // whose schema registry then misses the other copy's classes.
+        optimizeDeps: {
+          include: [
+            "asn1js",
+            "reflect-metadata",
+            "@noble/hashes/legacy.js",
+            "@peculiar/asn1-schema",
+            "@peculiar/asn1-x509",
+            "@peculiar/asn1-pkcs8",
+            "@peculiar/asn1-pfx",
+            "@peculiar/asn1-cms",
+            "@peculiar/asn1-csr",
+            "@peculiar/asn1-ecc",
+            "@peculiar/asn1-rsa",
+            "@peculiar/x509",
+          ],
+        },
+        test: {
+          name: "browser",
+          include: ["test/pki/**/*.test.ts"],
+          exclude: ["test/pki/**/*.node.test.ts"],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromium,
+                args: [
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                ],
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
+  },
+});
