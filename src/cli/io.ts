@@ -1,0 +1,72 @@
+// File and terminal input/output for the command line: passwords from a file or typed without echo,
+// outputs that never overwrite a file unless asked, and atomic replacement of files in place.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { CliError } from "./errors.ts";
+
+export async function readInput(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new CliError("file_not_found", path);
+    throw e;
+  }
+}
+
+/** A secret from a file: the first line, without its line ending. */
+export async function readSecretFile(path: string): Promise<string> {
+  const text = new TextDecoder().decode(await readInput(path));
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
+/** Reads a line at the terminal without echoing it. */
+export async function promptSecret(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) throw new CliError("password_required");
+  process.stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  let value = "";
+  try {
+    for await (const chunk of stdin) {
+      for (const ch of String(chunk)) {
+        if (ch === "\r" || ch === "\n") return value;
+        if (ch === "\u0003") throw new CliError("password_required"); // Ctrl-C
+        if (ch === "\u007f" || ch === "\b") value = value.slice(0, -1);
+        else value += ch;
+      }
+    }
+    return value;
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    process.stderr.write("\n");
+  }
+}
+
+export async function secretFrom(file: string | undefined, prompt: string): Promise<string> {
+  return file !== undefined ? readSecretFile(file) : promptSecret(prompt);
+}
+
+/**
+ * Writes a new file, refusing to replace one unless `force`; the bytes land through a temporary
+ * file and a rename, so a crash never leaves half a key behind.
+ */
+export async function writeOutput(path: string, data: Uint8Array | string, force = false): Promise<void> {
+  if (!force && existsSync(path)) throw new CliError("file_exists", path);
+  await replaceFile(path, data);
+}
+
+export async function replaceFile(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await writeFile(tmp, data, { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new CliError("file_not_found", dirname(path));
+    throw e;
+  }
+}

@@ -1,0 +1,40 @@
+// The `geumgo` command: parses arguments, runs one action, and turns every known error into one
+// sentence and an exit code (1: the answer is no, 2: the request could not be done).
+import { Command, CommanderError } from "commander";
+import { PkiError } from "../pki/errors.ts";
+import { CliError } from "./errors.ts";
+import { chooseLang, describeError } from "./messages.ts";
+import { registerNpkiCommands } from "./npki/commands.ts";
+import { consoleOutput } from "./output.ts";
+
+/** Codes that mean "checked, and the answer is no" rather than "could not check". */
+const negativeAnswers = new Set(["vid_mismatch", "bad_signature", "untrusted"]);
+
+export async function main(argv: string[]): Promise<number> {
+  const lang = chooseLang();
+  const out = consoleOutput(lang);
+  const program = new Command("geumgo")
+    .description("Geumgo: internet banking and joint-certificate centre / 금고: 인터넷뱅킹과 공동인증센터")
+    .exitOverride()
+    .showHelpAfterError();
+  registerNpkiCommands(program, out);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const text = describeError(e, lang);
+    if (text === undefined) {
+      process.stderr.write(
+        `${out.t("내부 오류", "internal error")}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      if (process.env.GEUMGO_DEBUG) process.stderr.write(`${e instanceof Error ? e.stack : ""}\n`);
+      return 70;
+    }
+    process.stderr.write(`${out.t("오류", "error")}: ${text}\n`);
+    const code = e instanceof PkiError || e instanceof CliError ? e.code : "";
+    return negativeAnswers.has(code) ? 1 : 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

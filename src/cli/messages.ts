@@ -1,0 +1,77 @@
+// Korean and English words for every error code the command line can meet: one table, walked by a
+// test so that no code goes without a message.
+import { PkiError, type PkiErrorCode } from "../pki/errors.ts";
+import { CliError, type CliErrorCode } from "./errors.ts";
+
+export type Lang = "ko" | "en";
+
+type Message = { ko: string; en: string };
+
+export const pkiMessages: Record<PkiErrorCode, Message> = {
+  malformed: {
+    ko: "파일이 손상되었거나 올바른 형식이 아닙니다",
+    en: "the file is damaged or not in the expected format",
+  },
+  unsupported_algorithm: { ko: "지원하지 않는 알고리즘입니다", en: "the algorithm is not supported" },
+  bad_password: { ko: "인증서 암호가 맞지 않습니다", en: "the certificate password is wrong" },
+  bad_parameters: {
+    ko: "암호화 매개변수가 허용 범위를 벗어났습니다",
+    en: "an encryption parameter is out of bounds",
+  },
+  missing_random: {
+    ko: "개인키에 본인확인용 난수(R)가 없어 VID를 확인할 수 없습니다",
+    en: "the private key carries no randomNum (R), so the VID cannot be checked",
+  },
+  missing_vid: { ko: "인증서에 VID(식별번호 확인정보)가 없습니다", en: "the certificate carries no VID" },
+  vid_mismatch: {
+    ko: "주민등록번호가 인증서의 VID와 일치하지 않습니다",
+    en: "the resident registration number does not match the certificate's VID",
+  },
+  bad_rrn: { ko: "주민등록번호는 13자리 숫자입니다", en: "a resident registration number has 13 digits" },
+  weak_password: {
+    ko: "인증서 암호는 영문·숫자·특수문자를 포함해 10자 이상이어야 하며 ' \" \\ | 와 3자 이상 반복·연속 문자는 쓸 수 없습니다",
+    en: "a certificate password needs 10+ characters with letters, digits and symbols, no ' \" \\ |, and no 3 repeated or sequential characters",
+  },
+  key_mismatch: {
+    ko: "개인키가 인증서와 짝이 맞지 않습니다",
+    en: "the private key does not belong to the certificate",
+  },
+  bad_signature: { ko: "서명이 올바르지 않습니다", en: "the signature does not verify" },
+  untrusted: {
+    ko: "서명자의 인증서가 신뢰하는 인증기관에서 발급되지 않았습니다",
+    en: "the signer's certificate is not issued by a trusted CA",
+  },
+};
+
+export const cliMessages: Record<CliErrorCode, Message> = {
+  file_not_found: { ko: "파일이나 폴더를 찾을 수 없습니다", en: "no such file or folder" },
+  file_exists: {
+    ko: "파일이 이미 있습니다 (덮어쓰려면 --force)",
+    en: "the file exists already (add --force to overwrite it)",
+  },
+  not_npki_folder: {
+    ko: "NPKI 인증서 폴더가 아닙니다 (signCert.der와 signPri.key가 필요합니다)",
+    en: "not an NPKI certificate folder (signCert.der and signPri.key are needed)",
+  },
+  password_required: {
+    ko: "암호가 필요합니다: --password-file로 주거나 터미널에서 입력하세요",
+    en: "a password is needed: give --password-file, or run at a terminal to type it",
+  },
+  pkcs12_without_key: { ko: "PFX 파일에 개인키가 없습니다", en: "the PFX file holds no private key" },
+  usage: { ko: "명령 사용법이 올바르지 않습니다", en: "the command is not used right" },
+};
+
+export function chooseLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  const pick = env.GEUMGO_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? "";
+  return pick.toLowerCase().startsWith("ko") ? "ko" : "en";
+}
+
+/** One sentence for a known error; undefined for anything else (a bug, reported as such). */
+export function describeError(e: unknown, lang: Lang): string | undefined {
+  if (e instanceof PkiError) return pkiMessages[e.code][lang];
+  if (e instanceof CliError) {
+    const text = cliMessages[e.code][lang];
+    return e.subject ? `${text}: ${e.subject}` : text;
+  }
+  return undefined;
+}
