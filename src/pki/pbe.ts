@@ -250,7 +250,9 @@ export function newPbes2Scheme(
   crypto: Crypto = globalThis.crypto,
 ): PbeScheme {
   const iterations = options.iterations ?? pbeWriteDefaults.iterations;
-  const salt = crypto.getRandomValues(new Uint8Array(16));
+  // 8 bytes, as NPKI files in the field have (RFC 8018's minimum): a reader written for the field's
+  // files need meet nothing new in ours.
+  const salt = crypto.getRandomValues(new Uint8Array(8));
   checkBounds(salt, iterations, pbkdf2IterationsMax);
   return {
     kind: "pbes2",

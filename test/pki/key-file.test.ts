@@ -9,6 +9,7 @@ import {
   encryptKeyFile,
   parseKeyFile,
 } from "../../src/pki/key-file.ts";
+import { encodePbeAlgorithm } from "../../src/pki/pbe.ts";
 import { getRandomNum, withoutAttributes } from "../../src/pki/private-key.ts";
 import { readVector } from "../support/files.ts";
 import { keyVectors, opensslKeyFiles, vectorPassword } from "./npki-vectors.ts";
@@ -46,6 +47,30 @@ describe("signPri.key written by other software", () => {
       expect(getRandomNum(pkcs8)).toBeUndefined();
     });
   }
+});
+
+describe("the algorithm identifiers we write", () => {
+  for (const path of [...keyVectors.map((v) => `${v.dir}/signPri.key`), ...opensslKeyFiles]) {
+    it(`${path}: re-encoding its scheme gives the other writer's bytes exactly`, async () => {
+      const file = await readVector(path);
+      const original = AsnConvert.parse(file, EncryptedPrivateKeyInfo).encryptionAlgorithm;
+      const ours = encodePbeAlgorithm(parseKeyFile(file).scheme);
+      expect(new Uint8Array(AsnConvert.serialize(ours))).toEqual(
+        new Uint8Array(AsnConvert.serialize(original)),
+      );
+    });
+  }
+
+  it("a new file has the shape of indep-pbes2's, which NPKI readers take: 8-byte salt, SHA-1 PRF left out", async () => {
+    const pkcs8 = await readVector("indep-pbes2/expected-plain-pkcs8.der");
+    const ours = parseKeyFile(await encryptKeyFile(pkcs8, "An0ther!pass", { iterations: 2048 })).scheme;
+    const theirs = parseKeyFile(await readVector("indep-pbes2/signPri.key")).scheme;
+    expect({ ...ours, salt: ours.salt.length }).toMatchObject({
+      ...theirs,
+      salt: theirs.salt.length,
+      iv: expect.any(Uint8Array),
+    });
+  });
 });
 
 describe("signPri.key we write", () => {
