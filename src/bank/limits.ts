@@ -1,0 +1,126 @@
+// Transfer limits per member and security medium (DESIGN.md §3): defaults, a member's own lower
+// choice, and the calendar day in Asia/Seoul over which the daily limit sums.
+import type { Queryable } from "../db/db.ts";
+import { BankError } from "./errors.ts";
+
+export type SecurityMedium = "otp" | "card";
+
+export interface Limits {
+  perTransfer: bigint;
+  perDay: bigint;
+}
+
+export const defaultLimits: Record<SecurityMedium, Limits> = {
+  otp: { perTransfer: 100_000_000n, perDay: 500_000_000n },
+  card: { perTransfer: 10_000_000n, perDay: 50_000_000n },
+};
+
+/** Korea keeps UTC+9 all year (no daylight saving), so the day's bounds are plain arithmetic. */
+const seoulOffsetMs = 9 * 3_600_000;
+const dayMs = 86_400_000;
+
+export function seoulDayBounds(at: Date): { start: Date; end: Date } {
+  const start = Math.floor((at.getTime() + seoulOffsetMs) / dayMs) * dayMs - seoulOffsetMs;
+  return { start: new Date(start), end: new Date(start + dayMs) };
+}
+
+interface LimitRow {
+  otp_per_transfer: bigint | null;
+  otp_per_day: bigint | null;
+  card_per_transfer: bigint | null;
+  card_per_day: bigint | null;
+}
+
+function effective(row: LimitRow | undefined, medium: SecurityMedium): Limits {
+  const d = defaultLimits[medium];
+  const perTransfer = medium === "otp" ? row?.otp_per_transfer : row?.card_per_transfer;
+  const perDay = medium === "otp" ? row?.otp_per_day : row?.card_per_day;
+  return { perTransfer: perTransfer ?? d.perTransfer, perDay: perDay ?? d.perDay };
+}
+
+export async function getLimits(
+  db: Queryable,
+  cooperativeId: number,
+  memberId: bigint,
+): Promise<Record<SecurityMedium, Limits>> {
+  const { rows } = await db.query<LimitRow>(
+    "SELECT otp_per_transfer, otp_per_day, card_per_transfer, card_per_day FROM member_limits WHERE cooperative_id = $1 AND member_id = $2",
+    [cooperativeId, memberId],
+  );
+  return { otp: effective(rows[0], "otp"), card: effective(rows[0], "card") };
+}
+
+/**
+ * Locks the member's limit row for the rest of the transaction and returns the limits in force.
+ * Every transfer of one member passes here, so the daily sum it then reads cannot go stale.
+ */
+export async function lockLimits(
+  tx: Queryable,
+  cooperativeId: number,
+  memberId: bigint,
+  medium: SecurityMedium,
+): Promise<Limits> {
+  await tx.query(
+    "INSERT INTO member_limits (cooperative_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    [cooperativeId, memberId],
+  );
+  const { rows } = await tx.query<LimitRow>(
+    "SELECT otp_per_transfer, otp_per_day, card_per_transfer, card_per_day FROM member_limits WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE",
+    [cooperativeId, memberId],
+  );
+  return effective(rows[0], medium);
+}
+
+/** The sum of the member's successful transfers on the Seoul calendar day of `at`. */
+export async function transferredOnDay(
+  tx: Queryable,
+  cooperativeId: number,
+  memberId: bigint,
+  at: Date,
+): Promise<bigint> {
+  const { start, end } = seoulDayBounds(at);
+  const { rows } = await tx.query<{ total: bigint }>(
+    `SELECT coalesce(sum(amount), 0)::bigint AS total FROM transfers
+     WHERE cooperative_id = $1 AND member_id = $2 AND kind = 'transfer' AND created_at >= $3 AND created_at < $4`,
+    [cooperativeId, memberId, start, end],
+  );
+  return rows[0]!.total;
+}
+
+/**
+ * A member lowers a limit online; raising one (above their current value, up to the default)
+ * takes a visit to a branch, which passes `atBranch`.
+ */
+export async function setLimits(
+  tx: Queryable,
+  options: {
+    cooperativeId: number;
+    memberId: bigint;
+    medium: SecurityMedium;
+    limits: Limits;
+    atBranch: boolean;
+  },
+): Promise<void> {
+  const d = defaultLimits[options.medium];
+  const { perTransfer, perDay } = options.limits;
+  if (
+    perTransfer <= 0n ||
+    perDay <= 0n ||
+    perTransfer > perDay ||
+    perTransfer > d.perTransfer ||
+    perDay > d.perDay
+  ) {
+    throw new BankError("amount_too_large");
+  }
+  const current = (await getLimits(tx, options.cooperativeId, options.memberId))[options.medium];
+  if (!options.atBranch && (perTransfer > current.perTransfer || perDay > current.perDay)) {
+    throw new BankError("limit_raise_needs_branch");
+  }
+  const [a, b] =
+    options.medium === "otp" ? ["otp_per_transfer", "otp_per_day"] : ["card_per_transfer", "card_per_day"];
+  await tx.query(
+    `INSERT INTO member_limits (cooperative_id, member_id, ${a}, ${b}) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (cooperative_id, member_id) DO UPDATE SET ${a} = $3, ${b} = $4`,
+    [options.cooperativeId, options.memberId, perTransfer, perDay],
+  );
+}

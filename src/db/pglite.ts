@@ -1,0 +1,54 @@
+// The embedded database: PGlite, PostgreSQL compiled to WebAssembly, in-process. It admits one
+// connection, so transactions queue behind each other; that is its scale (DESIGN.md §2).
+import { PGlite, types } from "@electric-sql/pglite";
+import { type Db, isRetryable, type Queryable, type Row, type TransactionOptions, toParams } from "./db.ts";
+
+const parsers = { [types.INT8]: (v: string) => BigInt(v) };
+
+/** PGlite reports affectedRows 0 for a SELECT; node-postgres reports the rows. Both mean rows seen. */
+function rowCount(r: { rows: unknown[]; affectedRows?: number }): number {
+  return r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0);
+}
+
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const pg = await PGlite.create(dataDir ?? "memory://", { parsers });
+  let closed = false;
+  const query = async <T>(sql: string, params?: readonly unknown[]) => {
+    const r = await pg.query<T>(sql, toParams(params));
+    return { rows: r.rows, rowCount: rowCount(r) };
+  };
+  return {
+    kind: "pglite",
+    query,
+    exec: async (sql) => {
+      await pg.exec(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // PGlite's own transaction() holds its single connection exclusively, so other callers wait.
+          return await pg.transaction(async (tx) => {
+            if (options.isolation)
+              await tx.exec(`SET TRANSACTION ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
+            return fn({
+              query: async <R>(sql: string, params?: readonly unknown[]) => {
+                const r = await tx.query<R>(sql, toParams(params));
+                return { rows: r.rows, rowCount: rowCount(r) };
+              },
+              exec: async (sql: string) => {
+                await tx.exec(sql);
+              },
+            });
+          });
+        } catch (e) {
+          if (!isRetryable(e) || attempt >= (options.retries ?? 5)) throw e;
+        }
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pg.close();
+    },
+  };
+}
