@@ -197,7 +197,7 @@ export async function verifyPin(
 ): Promise<void> {
   const outcome = await ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ pin_hash: string | null; pin_failures: number }>(
-      "SELECT pin_hash, pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR UPDATE",
+      "SELECT pin_hash, pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR NO KEY UPDATE",
       [cooperativeId, accountId],
     );
     const row = rows[0];

@@ -65,7 +65,7 @@ export async function placeHold(
       held: bigint;
       overdraft_limit: bigint;
     }>(
-      "SELECT status, balance, held, overdraft_limit FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR UPDATE",
+      "SELECT status, balance, held, overdraft_limit FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR NO KEY UPDATE",
       [options.account.cooperativeId, options.account.accountId],
     );
     const a = rows[0];
@@ -101,12 +101,12 @@ async function lockHold(tx: Queryable, cooperativeId: number, holdId: bigint): P
     [cooperativeId, holdId],
   );
   if (!found[0]) throw new BankError("hold_not_found");
-  await tx.query("SELECT 1 FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR UPDATE", [
+  await tx.query("SELECT 1 FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR NO KEY UPDATE", [
     cooperativeId,
     found[0].account_id,
   ]);
   const { rows } = await tx.query<HoldRow>(
-    `SELECT ${holdColumns} FROM holds WHERE cooperative_id = $1 AND id = $2 FOR UPDATE`,
+    `SELECT ${holdColumns} FROM holds WHERE cooperative_id = $1 AND id = $2 FOR NO KEY UPDATE`,
     [cooperativeId, holdId],
   );
   return rows[0]!;

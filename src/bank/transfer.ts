@@ -1,10 +1,13 @@
 // Moving money: one transfer is one database transaction of double-entry postings that sum to zero.
 //
-// Locking: the accounts a transfer touches are locked with SELECT … FOR UPDATE in one statement,
-// sorted by (cooperative_id, id), so two transfers never wait on each other in a cycle; a member's
-// transfers also lock that member's limit row, so the daily sum cannot go stale. READ COMMITTED
-// suffices under those locks. (Chosen over SERIALIZABLE-with-retries, which on hot accounts
-// aborts and redoes most of its work; docs/benchmarks.md has the figures.)
+// Locking: the accounts a transfer touches are locked with SELECT … FOR NO KEY UPDATE in one
+// statement, sorted by (cooperative_id, id), so two transfers never wait on each other in a cycle;
+// a member's transfers also lock that member's limit row, so the daily sum cannot go stale. NO KEY:
+// the foreign keys of transfers and entries take KEY SHARE locks on the accounts they name, and
+// plain FOR UPDATE would conflict with those and deadlock (seen under load; NO KEY does not).
+// READ COMMITTED suffices under those locks. Ordered locks were picked over SERIALIZABLE with
+// retries because on a few hot accounts nearly every serializable transaction would conflict and
+// be redone; the side-by-side measurement of both is still owed (see docs/benchmarks.md).
 //
 // Idempotency: the transfer row, with its (scope, key) unique, is written first; a concurrent
 // repeat waits on that index entry and then finds the first result. A repeat with other content is
@@ -120,7 +123,7 @@ async function lockAccounts(tx: Queryable, refs: AccountRef[]): Promise<Map<stri
      JOIN unnest($1::int[], $2::bigint[]) AS want (cooperative_id, id) ON want.cooperative_id = a.cooperative_id AND want.id = a.id
      LEFT JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
      ORDER BY a.cooperative_id, a.id
-     FOR UPDATE OF a`,
+     FOR NO KEY UPDATE OF a`,
     [coops, ids],
   );
   return new Map(rows.map((r) => [key({ cooperativeId: r.cooperative_id, accountId: r.id }), r]));

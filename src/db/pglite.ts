@@ -1,7 +1,7 @@
 // The embedded database: PGlite, PostgreSQL compiled to WebAssembly, in-process. It admits one
 // connection, so transactions queue behind each other; that is its scale (DESIGN.md §2).
 import { PGlite, types } from "@electric-sql/pglite";
-import { type Db, isRetryable, type Queryable, type Row, type TransactionOptions, toParams } from "./db.ts";
+import { type Db, isRetryable, type Queryable, type TransactionOptions, toParams } from "./db.ts";
 
 const parsers = { [types.INT8]: (v: string) => BigInt(v) };
 

@@ -6,7 +6,6 @@ import {
   type Db,
   isRetryable,
   type Queryable,
-  type Row,
   type TransactionOptions,
   toParams,
 } from "./db.ts";

@@ -1,0 +1,174 @@
+// Random sequences of transfers, repeats, holds, captures, releases and failed transactions,
+// checked after every step against a model of the balances and against the ledger invariants.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isBankError } from "../../src/bank/errors.ts";
+import { internalAccountId } from "../../src/bank/federation.ts";
+import { captureHold, placeHold, releaseHold } from "../../src/bank/holds.ts";
+import { postTransfer, type TransferRequest, transfer } from "../../src/bank/transfer.ts";
+import { bankFixture, expectLedgerInvariants } from "../support/bank.ts";
+import { dbKinds } from "../support/db.ts";
+
+type Command =
+  | { op: "transfer"; from: number; to: number; amount: bigint; key: number }
+  | { op: "hold"; account: number; amount: bigint; key: number }
+  | { op: "capture"; hold: number }
+  | { op: "release"; hold: number }
+  | { op: "crash"; from: number; to: number; amount: bigint };
+
+const accountCount = 4; // two per cooperative
+const amount = fc.oneof(
+  fc.bigInt({ min: 1n, max: 400_000n }),
+  fc.constantFrom(0n, -1n, 1_000_000n, 2_000_000n, 10n ** 16n),
+);
+const command: fc.Arbitrary<Command> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant("transfer" as const),
+      from: fc.nat(accountCount - 1),
+      to: fc.nat(accountCount - 1),
+      amount,
+      key: fc.nat(6),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("hold" as const),
+      account: fc.nat(accountCount - 1),
+      amount,
+      key: fc.nat(6),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("capture" as const), hold: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("release" as const), hold: fc.nat(5) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant("crash" as const),
+      from: fc.nat(accountCount - 1),
+      to: fc.nat(accountCount - 1),
+      amount,
+    }),
+  },
+);
+
+describe.each(dbKinds)("ledger properties on %s", (kind) => {
+  it("money is conserved, floors hold, keys apply once, balances match a model", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 20 }), async (commands) => {
+        const f = await bankFixture(kind, { funding: 1_000_000n });
+        try {
+          const model = new Map(f.accounts.map((a) => [a.id, { balance: 1_000_000n, held: 0n }]));
+          const fee = await internalAccountId(f.db, 1, "fee");
+          const applied = new Map<string, { id: bigint; amount: bigint; from: number; to: number }>();
+          const holds: {
+            cooperativeId: number;
+            id: bigint;
+            account: number;
+            amount: bigint;
+            status: string;
+          }[] = [];
+          const req = (c: { from: number; to: number; amount: bigint }, key: string): TransferRequest => {
+            const from = f.accounts[c.from]!;
+            const to = f.accounts[c.to]!;
+            return {
+              idempotencyKey: key,
+              actor: {
+                kind: "member",
+                cooperativeId: from.cooperativeId,
+                memberId: from.memberId!,
+                medium: "otp",
+              },
+              from: { cooperativeId: from.cooperativeId, accountId: from.id },
+              to: { cooperativeId: to.cooperativeId, accountId: to.id },
+              amount: c.amount,
+            };
+          };
+          for (const c of commands) {
+            try {
+              if (c.op === "transfer") {
+                const key = `t${c.key}`;
+                const r = await transfer(f.ctx, req(c, key));
+                const scoped = `${c.from}:${key}`;
+                const prior = applied.get(scoped);
+                if (r.replayed) {
+                  expect(prior?.id, "a replay names the first transfer").toBe(r.transfer.id);
+                } else {
+                  expect(prior, "a key applies once").toBeUndefined();
+                  applied.set(scoped, { id: r.transfer.id, amount: c.amount, from: c.from, to: c.to });
+                  model.get(f.accounts[c.from]!.id)!.balance -= c.amount;
+                  model.get(f.accounts[c.to]!.id)!.balance += c.amount;
+                }
+              } else if (c.op === "hold") {
+                const a = f.accounts[c.account]!;
+                const h = await placeHold(f.ctx, {
+                  account: { cooperativeId: a.cooperativeId, accountId: a.id },
+                  amount: c.amount,
+                  reason: "test",
+                  idempotencyKey: `h${c.account}-${c.key}`,
+                  expiresAt: new Date(f.clock.now().getTime() + 600_000),
+                });
+                if (!holds.some((x) => x.id === h.id)) {
+                  holds.push({
+                    cooperativeId: a.cooperativeId,
+                    id: h.id,
+                    account: c.account,
+                    amount: c.amount,
+                    status: "active",
+                  });
+                  model.get(a.id)!.held += c.amount;
+                }
+              } else if (c.op === "capture" || c.op === "release") {
+                const h = holds[c.hold];
+                if (!h) continue;
+                const acc = model.get(f.accounts[h.account]!.id)!;
+                if (c.op === "capture") {
+                  const to = h.cooperativeId === 1 ? fee : await internalAccountId(f.db, 2, "fee");
+                  await captureHold(f.ctx, {
+                    cooperativeId: h.cooperativeId,
+                    holdId: h.id,
+                    to: { cooperativeId: h.cooperativeId, accountId: to },
+                  });
+                  if (h.status === "active") {
+                    acc.held -= h.amount;
+                    acc.balance -= h.amount;
+                    h.status = "captured";
+                  }
+                } else {
+                  await releaseHold(f.ctx, { cooperativeId: h.cooperativeId, holdId: h.id });
+                  if (h.status === "active") {
+                    acc.held -= h.amount;
+                    h.status = "released";
+                  }
+                }
+              } else {
+                // A transaction that dies after posting must leave no trace.
+                await f.db
+                  .transaction(async (tx) => {
+                    await postTransfer(f.ctx, tx, req(c, `crash-${Math.random()}`));
+                    throw new Error("crash after posting");
+                  })
+                  .catch((e: unknown) => {
+                    if (!(e instanceof Error && e.message === "crash after posting") && !isBankError(e))
+                      throw e;
+                  });
+              }
+            } catch (e) {
+              if (!isBankError(e)) throw e;
+            }
+            await expectLedgerInvariants(f.db);
+            const { rows } = await f.db.query<{ id: bigint; balance: bigint; held: bigint }>(
+              "SELECT id, balance, held FROM accounts WHERE member_id IS NOT NULL ORDER BY id",
+            );
+            for (const r of rows) expect({ balance: r.balance, held: r.held }).toEqual(model.get(r.id));
+          }
+        } finally {
+          await f.close();
+        }
+      }),
+      { numRuns: kind === "pglite" ? 10 : 25 },
+    );
+  }, 180_000);
+});
