@@ -23,7 +23,7 @@ export class TestClock implements Clock {
 export interface Fixture {
   ctx: BankContext;
   clock: TestClock;
-  db: Db;
+  db: Db & { url?: string };
   coops: { id: number; code: string }[];
   members: Member[];
   accounts: Account[];
