@@ -14,6 +14,7 @@ export const bankErrorCodes = [
   "exceeds_daily_limit",
   "idempotency_key_reused",
   "memo_too_long",
+  "bad_date_range",
   "pin_wrong",
   "pin_locked",
   "hold_not_found",

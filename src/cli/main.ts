@@ -1,8 +1,10 @@
 // The `geumgo` command: parses arguments, runs one action, and turns every known error into one
 // sentence and an exit code (1: the answer is no, 2: the request could not be done).
 import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config.ts";
 import { PkiError } from "../pki/errors.ts";
 import { CliError } from "./errors.ts";
+import { registerInitCommand } from "./init.ts";
 import { chooseLang, describeError } from "./messages.ts";
 import { registerNpkiCommands } from "./npki/commands.ts";
 import { consoleOutput } from "./output.ts";
@@ -17,12 +19,17 @@ export async function main(argv: string[]): Promise<number> {
     .description("Geumgo: internet banking and joint-certificate centre / 금고: 인터넷뱅킹과 공동인증센터")
     .exitOverride()
     .showHelpAfterError();
+  registerInitCommand(program, out);
   registerNpkiCommands(program, out);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${out.t("설정 오류", "configuration error")}: ${e.message}\n`);
+      return 2;
+    }
     const text = describeError(e, lang);
     if (text === undefined) {
       process.stderr.write(

@@ -1,0 +1,45 @@
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, offsetClock } from "../src/config.ts";
+
+describe("configuration", () => {
+  it("generates demo keys once in the data directory, readable only by the owner", () => {
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
+    const a = loadConfig({ GEUMGO_DATA: dir });
+    expect(a.warnings.join()).toContain("secrets.json");
+    expect(statSync(join(dir, "secrets.json")).mode & 0o777).toBe(0o600);
+    const b = loadConfig({ GEUMGO_DATA: dir });
+    expect(b.rrnKeys).toEqual(a.rrnKeys);
+    expect(b.warnings).toEqual([]);
+  });
+
+  it("production needs its keys from the environment and refuses a fake clock", () => {
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
+    expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production" })).toThrow("GEUMGO_RRN_KEY");
+    const keys = { GEUMGO_RRN_KEY: "a".repeat(64), GEUMGO_RRN_INDEX_KEY: "b".repeat(64) };
+    expect(loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...keys }).production).toBe(true);
+    expect(() =>
+      loadConfig({
+        GEUMGO_DATA: dir,
+        NODE_ENV: "production",
+        ...keys,
+        GEUMGO_FAKE_NOW: "2027-01-01T00:00:00Z",
+      }),
+    ).toThrow("GEUMGO_FAKE_NOW");
+    expect(() =>
+      loadConfig({ GEUMGO_DATA: dir, GEUMGO_RRN_KEY: "short", GEUMGO_RRN_INDEX_KEY: "b".repeat(64) }),
+    ).toThrow("64 hex");
+  });
+
+  it("a fake clock starts where it is told and runs on", () => {
+    let real = 1_000_000;
+    const clock = offsetClock(new Date("2027-01-01T00:00:00Z"), () => real);
+    expect(clock.now().toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    real += 5_000;
+    expect(clock.now().toISOString()).toBe("2027-01-01T00:00:05.000Z");
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
+    expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_FAKE_NOW: "not a date" })).toThrow("ISO");
+  });
+});

@@ -1,0 +1,37 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { findUser, passwordMatches } from "../../src/auth/users.ts";
+import { listMemberAccounts } from "../../src/bank/accounts.ts";
+import { accountHistory } from "../../src/bank/history.ts";
+import { getMember } from "../../src/bank/members.ts";
+import { demoLogins, seedDemo } from "../../src/demo/seed.ts";
+import { expectLedgerInvariants } from "../support/bank.ts";
+import { dbKinds, freshDb } from "../support/db.ts";
+
+describe.each(dbKinds)("the demo federation on %s", (kind) => {
+  it("has 홍길동 as `hong` with accounts and three months of history, once", async () => {
+    const db = await freshDb(kind);
+    try {
+      const ctx = {
+        db,
+        clock: { now: () => new Date("2026-11-25T03:00:00Z") },
+        rrnKeys: { encryption: randomBytes(32), index: randomBytes(32) },
+      };
+      expect(await seedDemo(ctx)).toEqual({ created: true });
+      expect(await seedDemo(ctx)).toEqual({ created: false });
+      const user = (await findUser(db, "HONG"))!;
+      expect(await passwordMatches(demoLogins.member.password, user.passwordHash)).toBe(true);
+      expect(await passwordMatches("wrong", user.passwordHash)).toBe(false);
+      const member = await getMember(ctx, user.cooperativeId, user.memberId);
+      expect(member.realName).toBe("홍길동");
+      const accounts = await listMemberAccounts(db, user.cooperativeId, user.memberId);
+      expect(accounts.map((a) => a.kind)).toEqual(["demand", "savings"]);
+      const history = await accountHistory(db, { cooperativeId: 1, accountId: accounts[0]!.id, limit: 200 });
+      expect(history.entries.length).toBeGreaterThan(10);
+      expect(history.entries[0]!.balanceAfter).toBe(accounts[0]!.balance);
+      await expectLedgerInvariants(db);
+    } finally {
+      await db.close();
+    }
+  });
+});
