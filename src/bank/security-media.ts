@@ -1,0 +1,166 @@
+// A member's security medium, kept: registering an OTP device or handing out a security card at a
+// branch, asking for and checking an answer before a transfer, and the lock after five wrong
+// answers in a row, which only a re-verification at a branch lifts (DESIGN.md §3).
+import type { Queryable } from "../db/db.ts";
+import type { BankContext } from "./context.ts";
+import { BankError } from "./errors.ts";
+import type { SecurityMedium } from "./limits.ts";
+import { seal, unseal } from "./seal.ts";
+import {
+  newChallenge,
+  newSecurityCard,
+  type SecurityCard,
+  type SecurityCardChallenge,
+  verifyChallenge,
+} from "./security-card.ts";
+import { newTotpSecret, totpUri, verifyTotp } from "./totp.ts";
+
+export const mediaFailuresMax = 5;
+
+interface MediaRow {
+  kind: SecurityMedium;
+  secret_sealed: Uint8Array;
+  last_used_step: bigint | null;
+  challenge_first: number | null;
+  challenge_second: number | null;
+  failures: number;
+}
+
+async function store(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint },
+  kind: SecurityMedium,
+  secret: Uint8Array,
+  cardSerial: string | null,
+): Promise<void> {
+  await ctx.db.query(
+    `INSERT INTO security_media (cooperative_id, member_id, kind, secret_sealed, card_serial, registered_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (cooperative_id, member_id) DO UPDATE SET kind = $3, secret_sealed = $4, card_serial = $5,
+       registered_at = $6, failures = 0, last_used_step = NULL, challenge_first = NULL, challenge_second = NULL`,
+    [
+      who.cooperativeId,
+      who.memberId,
+      kind,
+      seal(ctx.rrnKeys.encryption, `medium:${kind}`, secret),
+      cardSerial,
+      ctx.clock.now(),
+    ],
+  );
+}
+
+/** Registers a new OTP device; the secret is returned once, for the device (or its QR code). */
+export async function registerOtp(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint; account: string; issuer: string },
+): Promise<{ secret: Uint8Array; uri: string }> {
+  const secret = newTotpSecret();
+  await store(ctx, who, "otp", secret, null);
+  return { secret, uri: totpUri({ secret, account: who.account, issuer: who.issuer }) };
+}
+
+/** Hands out a new security card (the old one stops working); returned once, to print. */
+export async function issueSecurityCard(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<SecurityCard> {
+  const card = newSecurityCard();
+  await store(ctx, who, "card", Buffer.from(JSON.stringify(card), "utf8"), card.serial);
+  return card;
+}
+
+async function lockRow(tx: Queryable, cooperativeId: number, memberId: bigint): Promise<MediaRow> {
+  const { rows } = await tx.query<MediaRow>(
+    `SELECT kind, secret_sealed, last_used_step, challenge_first, challenge_second, failures
+     FROM security_media WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE`,
+    [cooperativeId, memberId],
+  );
+  if (!rows[0]) throw new BankError("media_not_registered");
+  return rows[0];
+}
+
+/**
+ * What the transfer form asks for: nothing more for OTP (the member reads the device), or the two
+ * code numbers of the security card, remembered until answered.
+ */
+export async function mediaChallenge(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<{ kind: "otp" } | { kind: "card"; challenge: SecurityCardChallenge }> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockRow(tx, who.cooperativeId, who.memberId);
+    if (row.failures >= mediaFailuresMax) throw new BankError("media_locked");
+    if (row.kind === "otp") return { kind: "otp" as const };
+    const challenge =
+      row.challenge_first && row.challenge_second
+        ? { first: row.challenge_first, second: row.challenge_second }
+        : newChallenge();
+    await tx.query(
+      "UPDATE security_media SET challenge_first = $3, challenge_second = $4 WHERE cooperative_id = $1 AND member_id = $2",
+      [who.cooperativeId, who.memberId, challenge.first, challenge.second],
+    );
+    return { kind: "card" as const, challenge };
+  });
+}
+
+/**
+ * Checks the member's answer and returns the medium it proves, for the transfer's limits. A wrong
+ * answer counts (and is written even though the call fails); the fifth in a row locks.
+ */
+export async function verifyMedium(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint; answer: string },
+): Promise<SecurityMedium> {
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const row = await lockRow(tx, who.cooperativeId, who.memberId);
+    if (row.failures >= mediaFailuresMax) return { error: "media_locked" as const, kind: undefined };
+    let ok = false;
+    let step: number | undefined;
+    const secret = unseal(ctx.rrnKeys.encryption, `medium:${row.kind}`, row.secret_sealed);
+    if (row.kind === "otp") {
+      const v = verifyTotp({
+        secret,
+        code: who.answer,
+        at: ctx.clock.now(),
+        ...(row.last_used_step !== null ? { lastUsedStep: Number(row.last_used_step) } : {}),
+      });
+      ok = v.ok;
+      if (v.ok) step = v.step;
+    } else if (row.challenge_first && row.challenge_second) {
+      const card = JSON.parse(Buffer.from(secret).toString("utf8")) as SecurityCard;
+      ok = verifyChallenge(card, { first: row.challenge_first, second: row.challenge_second }, who.answer);
+    }
+    if (ok) {
+      // A card challenge is good for one answer: the next transfer gets new numbers.
+      await tx.query(
+        `UPDATE security_media SET failures = 0, last_used_step = coalesce($3, last_used_step),
+           challenge_first = NULL, challenge_second = NULL WHERE cooperative_id = $1 AND member_id = $2`,
+        [who.cooperativeId, who.memberId, step ?? null],
+      );
+      return { kind: row.kind, error: undefined };
+    }
+    const { rows } = await tx.query<{ failures: number }>(
+      "UPDATE security_media SET failures = failures + 1 WHERE cooperative_id = $1 AND member_id = $2 RETURNING failures",
+      [who.cooperativeId, who.memberId],
+    );
+    const failures = rows[0]!.failures;
+    return failures >= mediaFailuresMax
+      ? { error: "media_locked" as const, kind: undefined }
+      : { error: "media_wrong" as const, kind: undefined, remaining: mediaFailuresMax - failures };
+  });
+  if (outcome.error === "media_wrong") throw new BankError("media_wrong", { remaining: outcome.remaining });
+  if (outcome.error === "media_locked") throw new BankError("media_locked");
+  return outcome.kind;
+}
+
+/** A teller lifts the lock after re-verifying the member in person. */
+export async function unlockMedia(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<void> {
+  const r = await ctx.db.query(
+    "UPDATE security_media SET failures = 0 WHERE cooperative_id = $1 AND member_id = $2",
+    [who.cooperativeId, who.memberId],
+  );
+  if (r.rowCount === 0) throw new BankError("media_not_registered");
+}
