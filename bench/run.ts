@@ -3,13 +3,17 @@
 import { benchKeyFiles } from "./key-file.ts";
 import { machine } from "./measure.ts";
 import { benchSeed } from "./seed.ts";
+import { benchTransfers } from "./transfers.ts";
 
 const sections: [string, () => Promise<string[]>][] = [
   ["SEED-CBC throughput", benchSeed],
   ["Opening a key file", benchKeyFiles],
+  ["Transfers", benchTransfers],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);
-for (const [title, run] of sections) {
+// `npm run bench -- transfers` runs the sections whose title contains the word.
+const only = process.argv[2]?.toLowerCase();
+for (const [title, run] of sections.filter(([t]) => !only || t.toLowerCase().includes(only))) {
   console.log(`## ${title}\n\n${(await run()).join("\n")}\n`);
 }
