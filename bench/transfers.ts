@@ -179,16 +179,17 @@ function pgbenchRate(s: Setup): number {
 \\set amount random(1, 1000)
 BEGIN;
 INSERT INTO transfers (cooperative_id, idempotency_scope, idempotency_key, request_hash, kind, member_id, from_account_id, to_cooperative_id, to_account_id, amount, medium, created_at)
-  VALUES (1, 'pgbench', md5(random()::text || clock_timestamp()::text), '\\x00', 'transfer', :from, :from, 1, :to, :amount, 'otp', now()) RETURNING id \\gset t_
-INSERT INTO member_limits (cooperative_id, member_id) VALUES (1, :from) ON CONFLICT DO NOTHING;
-SELECT 1 FROM member_limits WHERE cooperative_id = 1 AND member_id = :from FOR UPDATE;
-SELECT id FROM accounts WHERE cooperative_id = 1 AND id IN (:from, :to) ORDER BY id FOR NO KEY UPDATE;
-UPDATE accounts SET balance = balance - :amount WHERE cooperative_id = 1 AND id = :from RETURNING balance AS fb \\gset
+  VALUES (1, 'pgbench', md5(random()::text || clock_timestamp()::text), '\\x00', 'transfer', :from, :from, 1, :to, :amount, 'otp', now())
+  ON CONFLICT (cooperative_id, idempotency_scope, idempotency_key) DO NOTHING RETURNING id \\gset t_
+INSERT INTO member_limits AS l (cooperative_id, member_id, day, day_total) VALUES (1, :from, current_date, :amount)
+  ON CONFLICT (cooperative_id, member_id) DO UPDATE SET day_total = CASE WHEN EXCLUDED.day = l.day THEN l.day_total + EXCLUDED.day_total ELSE EXCLUDED.day_total END, day = EXCLUDED.day
+  RETURNING day_total;
+SELECT a.id, m.real_name FROM accounts a LEFT JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
+  WHERE a.cooperative_id = 1 AND a.id IN (:from, :to) ORDER BY a.id FOR NO KEY UPDATE OF a;
+UPDATE accounts a SET balance = a.balance + p.amount FROM (VALUES (:from, -:amount), (:to, :amount)) AS p (id, amount)
+  WHERE a.cooperative_id = 1 AND a.id = p.id RETURNING a.id, a.balance;
 INSERT INTO entries (cooperative_id, account_id, transfer_cooperative_id, transfer_id, amount, balance_after, description, created_at)
-  VALUES (1, :from, 1, :t_id, -:amount, :fb, 'pgbench', now());
-UPDATE accounts SET balance = balance + :amount WHERE cooperative_id = 1 AND id = :to RETURNING balance AS tb \\gset
-INSERT INTO entries (cooperative_id, account_id, transfer_cooperative_id, transfer_id, amount, balance_after, description, created_at)
-  VALUES (1, :to, 1, :t_id, :amount, :tb, 'pgbench', now());
+  VALUES (1, :from, 1, :t_id, -:amount, 0, 'pgbench', now()), (1, :to, 1, :t_id, :amount, 0, 'pgbench', now());
 COMMIT;
 `,
   );

@@ -50,25 +50,39 @@ export async function getLimits(
   return { otp: effective(rows[0], "otp"), card: effective(rows[0], "card") };
 }
 
+/** The Seoul calendar day of an instant, as YYYY-MM-DD. */
+export function seoulDay(at: Date): string {
+  return new Date(at.getTime() + seoulOffsetMs).toISOString().slice(0, 10);
+}
+
 /**
- * Locks the member's limit row for the rest of the transaction and returns the limits in force.
- * Every transfer of one member passes here, so the daily sum it then reads cannot go stale.
+ * Locks the member's limit row for the rest of the transaction, adds `amount` to the day's running
+ * total, and returns the limits in force with the total including this transfer. One statement:
+ * it serialises the member's transfers and answers the daily-limit question at once.
  */
-export async function lockLimits(
+export async function chargeDailyTotal(
   tx: Queryable,
-  cooperativeId: number,
-  memberId: bigint,
-  medium: SecurityMedium,
-): Promise<Limits> {
-  await tx.query(
-    "INSERT INTO member_limits (cooperative_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    [cooperativeId, memberId],
+  options: { cooperativeId: number; memberId: bigint; medium: SecurityMedium; amount: bigint; at: Date },
+): Promise<{ limits: Limits; dayTotal: bigint }> {
+  const day = seoulDay(options.at);
+  const { rows } = await tx.query<LimitRow & { day: string; day_total: bigint }>(
+    `INSERT INTO member_limits AS l (cooperative_id, member_id, day, day_total) VALUES ($1, $2, $3::date, $4)
+     ON CONFLICT (cooperative_id, member_id) DO UPDATE SET
+       day_total = CASE WHEN l.day IS NULL OR EXCLUDED.day > l.day THEN EXCLUDED.day_total
+                        WHEN EXCLUDED.day = l.day THEN l.day_total + EXCLUDED.day_total
+                        ELSE l.day_total END,
+       day = GREATEST(l.day, EXCLUDED.day)
+     RETURNING otp_per_transfer, otp_per_day, card_per_transfer, card_per_day, to_char(day, 'YYYY-MM-DD') AS day, day_total`,
+    [options.cooperativeId, options.memberId, day, options.amount],
   );
-  const { rows } = await tx.query<LimitRow>(
-    "SELECT otp_per_transfer, otp_per_day, card_per_transfer, card_per_day FROM member_limits WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE",
-    [cooperativeId, memberId],
-  );
-  return effective(rows[0], medium);
+  const row = rows[0]!;
+  // A transfer stamped with an earlier day than the row's (clocks of two servers either side of
+  // midnight) is judged against that day's own sum; the row keeps counting the later day.
+  const dayTotal =
+    row.day === day
+      ? row.day_total
+      : (await transferredOnDay(tx, options.cooperativeId, options.memberId, options.at)) + options.amount;
+  return { limits: effective(row, options.medium), dayTotal };
 }
 
 /** The sum of the member's successful transfers on the Seoul calendar day of `at`. */

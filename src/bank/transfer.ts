@@ -19,8 +19,7 @@ import { createHash } from "node:crypto";
 import { isUniqueViolation, type Queryable } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { assert, BankError } from "./errors.ts";
-import { internalAccountId } from "./federation.ts";
-import { lockLimits, type SecurityMedium, transferredOnDay } from "./limits.ts";
+import { chargeDailyTotal, type SecurityMedium } from "./limits.ts";
 
 export interface AccountRef {
   cooperativeId: number;
@@ -201,18 +200,19 @@ export async function postTransfer(
 ): Promise<TransferResult> {
   validate(r);
   const hash = requestHash(r);
-  const existing = await findExisting(tx, r);
-  if (existing) return replayOrRefuse(existing, hash);
   const now = ctx.clock.now();
   const kind = r.kind ?? "transfer";
   const actor = r.actor;
 
-  // Written first: a concurrent repeat now waits on this key until we commit or roll back.
+  // Written first: a concurrent repeat now waits on this key until we commit or roll back, and a
+  // repeat of a committed request finds the key taken and answers with the first result.
   const created = await tx
     .query<{ id: bigint }>(
       `INSERT INTO transfers (cooperative_id, idempotency_scope, idempotency_key, request_hash, kind, member_id,
        from_account_id, to_cooperative_id, to_account_id, amount, medium, memo_from, memo_to, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (cooperative_id, idempotency_scope, idempotency_key) DO NOTHING
+     RETURNING id`,
       [
         r.from.cooperativeId,
         scopeOf(actor),
@@ -235,31 +235,42 @@ export async function postTransfer(
       if ((e as { code?: string }).code === "23503") throw new BankError("account_not_found");
       throw e;
     });
-  const transferId = created.rows[0]!.id;
+  if (!created.rows[0]) {
+    const existing = await findExisting(tx, r);
+    assert(existing, "a taken idempotency key names a transfer");
+    return replayOrRefuse(existing, hash);
+  }
+  const transferId = created.rows[0].id;
 
   const crossing = r.from.cooperativeId !== r.to.cooperativeId;
-  const clearingFrom = crossing
-    ? {
-        cooperativeId: r.from.cooperativeId,
-        accountId: await internalAccountId(tx, r.from.cooperativeId, "clearing"),
-      }
-    : undefined;
-  const clearingTo = crossing
-    ? {
-        cooperativeId: r.to.cooperativeId,
-        accountId: await internalAccountId(tx, r.to.cooperativeId, "clearing"),
-      }
-    : undefined;
+  let clearingFrom: AccountRef | undefined;
+  let clearingTo: AccountRef | undefined;
+  if (crossing) {
+    const { rows } = await tx.query<{ cooperative_id: number; id: bigint }>(
+      "SELECT cooperative_id, id FROM accounts WHERE kind = 'clearing' AND cooperative_id IN ($1, $2)",
+      [r.from.cooperativeId, r.to.cooperativeId],
+    );
+    const of = (coop: number) => rows.find((x) => x.cooperative_id === coop);
+    const f = of(r.from.cooperativeId);
+    const t = of(r.to.cooperativeId);
+    if (!f || !t) throw new BankError("account_not_found");
+    clearingFrom = { cooperativeId: f.cooperative_id, accountId: f.id };
+    clearingTo = { cooperativeId: t.cooperative_id, accountId: t.id };
+  }
 
   if (actor.kind === "member") {
     // The limit row first: it serialises this member's transfers before any account lock is taken.
-    const limits = await lockLimits(tx, actor.cooperativeId, actor.memberId, actor.medium);
+    const { limits, dayTotal } = await chargeDailyTotal(tx, {
+      cooperativeId: actor.cooperativeId,
+      memberId: actor.memberId,
+      medium: actor.medium,
+      amount: r.amount,
+      at: now,
+    });
     if (r.amount > limits.perTransfer)
       throw new BankError("exceeds_transfer_limit", { limit: limits.perTransfer });
-    const today = await transferredOnDay(tx, actor.cooperativeId, actor.memberId, now);
-    // today already counts this transfer's own row, written above.
-    if (today > limits.perDay) {
-      throw new BankError("exceeds_daily_limit", { limit: limits.perDay, used: today - r.amount });
+    if (dayTotal > limits.perDay) {
+      throw new BankError("exceeds_daily_limit", { limit: limits.perDay, used: dayTotal - r.amount });
     }
   }
 
@@ -295,29 +306,42 @@ export async function postTransfer(
   ];
   assert(postings.reduce((s, p) => s + p.amount, 0n) === 0n, "postings sum to zero");
 
-  let fromBalanceAfter = 0n;
-  for (const p of postings) {
-    const { rows } = await tx.query<{ balance: bigint }>(
-      "UPDATE accounts SET balance = balance + $3 WHERE cooperative_id = $1 AND id = $2 RETURNING balance",
-      [p.ref.cooperativeId, p.ref.accountId, p.amount],
-    );
-    const balance = rows[0]!.balance;
-    await tx.query(
-      `INSERT INTO entries (cooperative_id, account_id, transfer_cooperative_id, transfer_id, amount, balance_after, description, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        p.ref.cooperativeId,
-        p.ref.accountId,
-        r.from.cooperativeId,
-        transferId,
-        p.amount,
-        balance,
-        p.description,
-        now,
-      ],
-    );
-    if (key(p.ref) === key(r.from)) fromBalanceAfter = balance;
-  }
+  // All postings in two statements: the balances, then the entries with the balances they left.
+  const { rows: balances } = await tx.query<{ cooperative_id: number; id: bigint; balance: bigint }>(
+    `UPDATE accounts a SET balance = a.balance + p.amount
+     FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS p (cooperative_id, id, amount)
+     WHERE a.cooperative_id = p.cooperative_id AND a.id = p.id
+     RETURNING a.cooperative_id, a.id, a.balance`,
+    [
+      postings.map((p) => p.ref.cooperativeId),
+      postings.map((p) => p.ref.accountId),
+      postings.map((p) => p.amount),
+    ],
+  );
+  assert(balances.length === postings.length, "every posting updated one account");
+  const after = new Map(
+    balances.map((b) => [key({ cooperativeId: b.cooperative_id, accountId: b.id }), b.balance]),
+  );
+  const balanceAfter = postings.map((p) => after.get(key(p.ref))!);
+  await tx.query(
+    `INSERT INTO entries (cooperative_id, account_id, transfer_cooperative_id, transfer_id, amount, balance_after, description, created_at)
+     SELECT p.cooperative_id, p.account_id, $7, $8, p.amount, p.balance_after, p.description, $9
+     FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::int[])
+       AS p (cooperative_id, account_id, amount, balance_after, description, ord)
+     ORDER BY p.ord`,
+    [
+      postings.map((p) => p.ref.cooperativeId),
+      postings.map((p) => p.ref.accountId),
+      postings.map((p) => p.amount),
+      balanceAfter,
+      postings.map((p) => p.description),
+      postings.map((_, i) => i),
+      r.from.cooperativeId,
+      transferId,
+      now,
+    ],
+  );
+  const fromBalanceAfter = balanceAfter[0]!;
 
   return {
     replayed: false,

@@ -31,7 +31,8 @@ export interface Db extends Queryable {
 
 /** Both drivers take bigint parameters as their decimal text, which PostgreSQL casts exactly. */
 export function toParams(params: readonly unknown[] | undefined): unknown[] {
-  return (params ?? []).map((p) => (typeof p === "bigint" ? p.toString() : p));
+  const one = (p: unknown): unknown => (typeof p === "bigint" ? p.toString() : p);
+  return (params ?? []).map((p) => (Array.isArray(p) ? p.map(one) : one(p)));
 }
 
 const retryableStates = new Set(["40001", "40P01"]);
