@@ -122,6 +122,15 @@ export async function expectLedgerInvariants(db: Db): Promise<void> {
   );
   expect(heldDrift.rows, "held equals the active holds").toEqual([]);
 
+  const dayDrift = await db.query(
+    `SELECT l.member_id FROM member_limits l
+     WHERE l.day IS NOT NULL AND l.day_total <> (
+       SELECT coalesce(sum(t.amount), 0) FROM transfers t
+       WHERE t.cooperative_id = l.cooperative_id AND t.member_id = l.member_id AND t.kind = 'transfer'
+         AND ((t.created_at AT TIME ZONE 'UTC') + interval '9 hours')::date = l.day)`,
+  );
+  expect(dayDrift.rows, "each member's day total equals that Seoul day's transfers").toEqual([]);
+
   const lastAfter = await db.query(
     `SELECT a.id FROM accounts a JOIN LATERAL (
        SELECT balance_after FROM entries e WHERE e.cooperative_id = a.cooperative_id AND e.account_id = a.id ORDER BY e.id DESC LIMIT 1
