@@ -6,6 +6,42 @@ import { isBankError } from "../../src/bank/errors.ts";
 import { transfer } from "../../src/bank/transfer.ts";
 import { bankFixture, expectLedgerInvariants } from "../support/bank.ts";
 
+/** Runs the crash worker until `acked` holds `until` keys, then SIGKILLs it. */
+async function runUntilKilled(url: string, accounts: string, acked: string[], until: number): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "crash-worker.ts"), url, accounts],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += String(d);
+  });
+  let buffer = "";
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`worker too slow: ${acked.length} acks; ${stderr}`)),
+      60_000,
+    );
+    child.stdout.on("data", (d) => {
+      buffer += String(d);
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const l of lines) if (l.startsWith("ack ")) acked.push(l.split(" ")[1]!);
+      if (acked.length >= until && !child.killed) {
+        child.kill("SIGKILL");
+        clearTimeout(timer);
+        done();
+      }
+    });
+    child.on("exit", (code, signal) => {
+      if (signal !== "SIGKILL") fail(new Error(`worker exited early (${code}): ${stderr}`));
+    });
+  });
+}
+
 describe("concurrency on PostgreSQL", () => {
   it("10,000 transfers over 20 connections between 4 hot accounts keep every invariant", async () => {
     const f = await bankFixture("postgres", { funding: 5_000_000n, poolSize: 24 });
@@ -81,52 +117,20 @@ describe("concurrency on PostgreSQL", () => {
         id: String(a.id),
         memberId: String(a.memberId),
       }));
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          resolve(import.meta.dirname, "crash-worker.ts"),
-          f.db.url!,
-          JSON.stringify(accounts),
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
       const acked: string[] = [];
-      let stderr = "";
-      child.stderr.on("data", (d) => {
-        stderr += String(d);
-      });
-      let buffer = "";
-      await new Promise<void>((done, fail) => {
-        const timer = setTimeout(
-          () => fail(new Error(`worker too slow: ${acked.length} acks; ${stderr}`)),
-          60_000,
+      // Kill it mid-load, check; start it again (the restart), kill it again, check again.
+      for (const round of [1, 2]) {
+        await runUntilKilled(f.db.url!, JSON.stringify(accounts), acked, 400 * round);
+        await new Promise((r) => setTimeout(r, 200));
+        // Transactions the kill interrupted are rolled back by the server when their sessions drop.
+        const { rows } = await f.db.query<{ idempotency_key: string }>(
+          "SELECT idempotency_key FROM transfers WHERE kind = 'transfer'",
         );
-        child.stdout.on("data", (d) => {
-          buffer += String(d);
-          const lines = buffer.split("\n");
-          buffer = lines.pop() ?? "";
-          for (const l of lines) if (l.startsWith("ack ")) acked.push(l.split(" ")[1]!);
-          if (acked.length >= 500 && !child.killed) {
-            child.kill("SIGKILL");
-            clearTimeout(timer);
-            done();
-          }
-        });
-        child.on("exit", (code, signal) => {
-          if (signal !== "SIGKILL") fail(new Error(`worker exited early (${code}): ${stderr}`));
-        });
-      });
-      await new Promise((r) => setTimeout(r, 200));
-      // Transactions the kill interrupted are rolled back by the server when their sessions drop.
-      const { rows } = await f.db.query<{ idempotency_key: string }>(
-        "SELECT idempotency_key FROM transfers WHERE kind = 'transfer'",
-      );
-      const stored = new Set(rows.map((r) => r.idempotency_key));
-      const lost = acked.filter((k) => !stored.has(k));
-      expect(lost, "acknowledged transfers present after the crash").toEqual([]);
-      await expectLedgerInvariants(f.db);
+        const stored = new Set(rows.map((r) => r.idempotency_key));
+        const lost = acked.filter((k) => !stored.has(k));
+        expect(lost, `acknowledged transfers present after crash ${round}`).toEqual([]);
+        await expectLedgerInvariants(f.db);
+      }
     } finally {
       await f.close();
     }
