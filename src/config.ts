@@ -12,6 +12,10 @@ export interface Config {
   databaseUrl: string | undefined;
   production: boolean;
   rrnKeys: RrnKeys;
+  /** Unseals the CA's private keys (src/ca). */
+  caPassphrase: string;
+  /** The organisation named in the CA certificates. */
+  caOrganization: string;
   clock: Clock;
   /** Things an operator should know at start (generated keys, a faked clock). */
   warnings: string[];
@@ -44,6 +48,18 @@ function dataDirSecrets(dataDir: string, warnings: string[]): SecretsFile {
   return secrets;
 }
 
+function dataDirCaPassphrase(dataDir: string, warnings: string[]): string {
+  const path = join(dataDir, "ca-passphrase");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const passphrase = randomBytes(24).toString("base64url");
+  writeFileSync(path, `${passphrase}\n`, { mode: 0o600, flag: "wx" });
+  warnings.push(
+    `generated the CA passphrase in ${path}: fine for a demo; production keeps it out of the data directory`,
+  );
+  return passphrase;
+}
+
 /**
  * A clock that starts at GEUMGO_FAKE_NOW and runs on from there at real speed, so that timeouts
  * still pass while tests look at another day.
@@ -72,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       index: hexKey("rrnIndexKey", s.rrnIndexKey),
     };
   }
+  let caPassphrase = env.GEUMGO_CA_PASSPHRASE ?? "";
+  if (!caPassphrase) {
+    if (production) throw new ConfigError("NODE_ENV=production needs GEUMGO_CA_PASSPHRASE");
+    caPassphrase = dataDirCaPassphrase(dataDir, warnings);
+  } else if (caPassphrase.length < 16) {
+    throw new ConfigError("GEUMGO_CA_PASSPHRASE must be at least 16 characters");
+  }
   let clock: Clock = { now: () => new Date() };
   if (env.GEUMGO_FAKE_NOW) {
     if (production) throw new ConfigError("GEUMGO_FAKE_NOW is refused when NODE_ENV=production");
@@ -80,5 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clock = offsetClock(start);
     warnings.push(`the clock is faked: it started at ${start.toISOString()}`);
   }
-  return { dataDir, databaseUrl: env.DATABASE_URL || undefined, production, rrnKeys, clock, warnings };
+  return {
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    production,
+    rrnKeys,
+    caPassphrase,
+    caOrganization: env.GEUMGO_CA_ORG || "Geumgo Demo Federation",
+    clock,
+    warnings,
+  };
 }

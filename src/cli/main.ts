@@ -1,8 +1,10 @@
 // The `geumgo` command: parses arguments, runs one action, and turns every known error into one
 // sentence and an exit code (1: the answer is no, 2: the request could not be done).
 import { Command, CommanderError } from "commander";
+import { CaError } from "../ca/ca-keys.ts";
 import { ConfigError } from "../config.ts";
 import { PkiError } from "../pki/errors.ts";
+import { registerCaCommands } from "./ca.ts";
 import { CliError } from "./errors.ts";
 import { registerInitCommand } from "./init.ts";
 import { chooseLang, describeError } from "./messages.ts";
@@ -20,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerInitCommand(program, out);
+  registerCaCommands(program, out);
   registerNpkiCommands(program, out);
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -39,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       return 70;
     }
     process.stderr.write(`${out.t("오류", "error")}: ${text}\n`);
-    const code = e instanceof PkiError || e instanceof CliError ? e.code : "";
+    const code = e instanceof PkiError || e instanceof CliError || e instanceof CaError ? e.code : "";
     return negativeAnswers.has(code) ? 1 : 2;
   }
 }

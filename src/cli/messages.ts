@@ -1,5 +1,6 @@
 // Korean and English words for every error code the command line can meet: one table, walked by a
 // test so that no code goes without a message.
+import { CaError } from "../ca/ca-keys.ts";
 import { PkiError, type PkiErrorCode } from "../pki/errors.ts";
 import { CliError, type CliErrorCode } from "./errors.ts";
 
@@ -61,6 +62,18 @@ export const cliMessages: Record<CliErrorCode, Message> = {
   usage: { ko: "명령 사용법이 올바르지 않습니다", en: "the command is not used right" },
 };
 
+export const caMessages: Record<CaError["code"], Message> = {
+  ca_exists: { ko: "인증기관 키가 이미 있습니다", en: "the CA keys exist already" },
+  ca_missing: {
+    ko: "인증기관 키가 없습니다: geumgo init 또는 geumgo ca init을 먼저 실행하세요",
+    en: "there are no CA keys: run geumgo init or geumgo ca init first",
+  },
+  bad_passphrase: {
+    ko: "인증기관 암호(GEUMGO_CA_PASSPHRASE)가 맞지 않습니다",
+    en: "the CA passphrase (GEUMGO_CA_PASSPHRASE) is wrong",
+  },
+};
+
 export function chooseLang(env: NodeJS.ProcessEnv = process.env): Lang {
   const pick = env.GEUMGO_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? "";
   return pick.toLowerCase().startsWith("ko") ? "ko" : "en";
@@ -69,6 +82,7 @@ export function chooseLang(env: NodeJS.ProcessEnv = process.env): Lang {
 /** One sentence for a known error; undefined for anything else (a bug, reported as such). */
 export function describeError(e: unknown, lang: Lang): string | undefined {
   if (e instanceof PkiError) return pkiMessages[e.code][lang];
+  if (e instanceof CaError) return caMessages[e.code][lang];
   if (e instanceof CliError) {
     const text = cliMessages[e.code][lang];
     return e.subject ? `${text}: ${e.subject}` : text;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CaError } from "../../src/ca/ca-keys.ts";
 import { CliError, cliErrorCodes } from "../../src/cli/errors.ts";
 import { chooseLang, describeError } from "../../src/cli/messages.ts";
 import { PkiError, pkiErrorCodes } from "../../src/pki/errors.ts";
@@ -8,6 +9,7 @@ describe("CLI messages", () => {
     const errors = [
       ...pkiErrorCodes.map((c) => new PkiError(c, "x")),
       ...cliErrorCodes.map((c) => new CliError(c)),
+      ...(["ca_exists", "ca_missing", "bad_passphrase"] as const).map((c) => new CaError(c)),
     ];
     for (const e of errors) {
       const ko = describeError(e, "ko");

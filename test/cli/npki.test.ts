@@ -333,3 +333,27 @@ describe("geumgo npki sign and verify", () => {
     expect(readFileSync(back, "utf8")).toBe("홍길동에게 5만원");
   });
 });
+
+describe("geumgo init and geumgo ca chain", () => {
+  it("creates the database, the CA and the demo, once, and prints a chain OpenSSL verifies", async () => {
+    const data = tempDir();
+    const env = { GEUMGO_DATA: data };
+    const first = await runCli(["init", "--demo"], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("key ceremony");
+    expect(first.stdout).toContain("hong /");
+    expect(first.stderr).toContain("secrets.json");
+    const again = await runCli(["init", "--demo"], env);
+    expect(again.stdout).toContain("no demo added");
+    expect(again.stdout).not.toContain("key ceremony");
+    const chain = await runCli(["ca", "chain"], env);
+    expect(chain.code).toBe(0);
+    const pems = chain.stdout.split("-----END CERTIFICATE-----").filter((p) => p.includes("BEGIN"));
+    expect(pems).toHaveLength(2);
+    writeFileSync(join(data, "issuing.pem"), `${pems[0]}-----END CERTIFICATE-----\n`);
+    writeFileSync(join(data, "root.pem"), `${pems[1]}-----END CERTIFICATE-----\n`);
+    execFileSync("openssl", ["verify", "-CAfile", join(data, "root.pem"), join(data, "issuing.pem")]);
+    const wrong = await runCli(["ca", "chain"], { GEUMGO_DATA: tempDir() });
+    expectCleanError(wrong, 2, "no CA keys");
+  }, 120_000);
+});

@@ -1,0 +1,110 @@
+// Certificates of the CA itself (RFC 5280 §4.2.1.9–4.2.1.3): a self-signed root, and an issuing
+// CA under it that signs members' certificates and CRLs. Both are CA:TRUE with keyCertSign and
+// cRLSign; the issuing CA may not certify further CAs (pathLen 0).
+import { toBytes, toHex } from "./bytes.ts";
+import { newSerialNumber } from "./profile.ts";
+import {
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  type Extension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  SubjectKeyIdentifierExtension,
+  X509Certificate,
+  X509CertificateGenerator,
+} from "./x509.ts";
+
+export type CaKeyAlgorithm = "RSA-3072" | "P-384";
+
+export function caKeyParams(alg: CaKeyAlgorithm): RsaHashedKeyGenParams | EcKeyGenParams {
+  return alg === "RSA-3072"
+    ? {
+        name: "RSASSA-PKCS1-v1_5",
+        modulusLength: 3072,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: "SHA-256",
+      }
+    : { name: "ECDSA", namedCurve: "P-384" };
+}
+
+/** The signature algorithm a CA key signs with: SHA-256 with RSA, or ECDSA with SHA-384 on P-384. */
+export function caSigningAlgorithm(alg: CaKeyAlgorithm): Algorithm | EcdsaParams {
+  return alg === "RSA-3072"
+    ? { name: "RSASSA-PKCS1-v1_5" }
+    : ({ name: "ECDSA", hash: "SHA-384" } as EcdsaParams);
+}
+
+export async function generateCaKeyPair(
+  alg: CaKeyAlgorithm,
+  crypto: Crypto = globalThis.crypto,
+): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(caKeyParams(alg), true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+}
+
+const caKeyUsage = KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign;
+
+export interface CaCertificateOptions {
+  subject: string;
+  keys: CryptoKeyPair;
+  algorithm: CaKeyAlgorithm;
+  notBefore: Date;
+  notAfter: Date;
+  /** Absent for the root (self-signed); the root's certificate and key for an issuing CA. */
+  issuer?: { certificate: Uint8Array; privateKey: CryptoKey; algorithm: CaKeyAlgorithm };
+  /** How many CAs may follow below this one; the issuing CA has 0. */
+  pathLength?: number;
+}
+
+export async function issueCaCertificate(
+  o: CaCertificateOptions,
+  crypto: Crypto = globalThis.crypto,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const extensions: Extension[] = [
+    new BasicConstraintsExtension(true, o.pathLength, true),
+    new KeyUsagesExtension(caKeyUsage, true),
+    await SubjectKeyIdentifierExtension.create(o.keys.publicKey, false, crypto),
+  ];
+  const common = {
+    serialNumber: toHex(newSerialNumber(crypto)),
+    notBefore: o.notBefore,
+    notAfter: o.notAfter,
+  };
+  let cert: X509Certificate;
+  if (!o.issuer) {
+    cert = await X509CertificateGenerator.createSelfSigned(
+      {
+        ...common,
+        name: o.subject,
+        keys: o.keys,
+        extensions,
+        signingAlgorithm: caSigningAlgorithm(o.algorithm),
+      },
+      crypto,
+    );
+  } else {
+    const issuerCert = new X509Certificate(toBytes(o.issuer.certificate));
+    extensions.push(await AuthorityKeyIdentifierExtension.create(issuerCert, false, crypto));
+    cert = await X509CertificateGenerator.create(
+      {
+        ...common,
+        subject: o.subject,
+        issuer: issuerCert.subject,
+        publicKey: o.keys.publicKey,
+        signingKey: o.issuer.privateKey,
+        extensions,
+        signingAlgorithm: caSigningAlgorithm(o.issuer.algorithm),
+      },
+      crypto,
+    );
+  }
+  return new Uint8Array(cert.rawData);
+}
+
+/** SHA-256 over the DER, as operators compare fingerprints: colon-separated upper-case hex. */
+export async function certificateFingerprint(
+  der: Uint8Array,
+  crypto: Crypto = globalThis.crypto,
+): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", toBytes(der)));
+  return toHex(digest).toUpperCase().match(/../g)!.join(":");
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { certificateFingerprint, generateCaKeyPair, issueCaCertificate } from "../../src/pki/ca-profile.ts";
+import {
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  SubjectKeyIdentifierExtension,
+  X509Certificate,
+} from "../../src/pki/x509.ts";
+
+describe("CA certificates", () => {
+  it("a P-384 root and an issuing CA under it, with CA extensions and linked key identifiers", async () => {
+    const now = new Date("2026-11-25T00:00:00Z");
+    const later = new Date("2036-11-25T00:00:00Z");
+    const rootKeys = await generateCaKeyPair("P-384");
+    const rootDer = await issueCaCertificate({
+      subject: "C=KR, O=Test, CN=Test Root CA",
+      keys: rootKeys,
+      algorithm: "P-384",
+      notBefore: now,
+      notAfter: later,
+      pathLength: 1,
+    });
+    const keys = await generateCaKeyPair("P-384");
+    const der = await issueCaCertificate({
+      subject: "C=KR, O=Test, CN=Test CA 1",
+      keys,
+      algorithm: "P-384",
+      notBefore: now,
+      notAfter: later,
+      issuer: { certificate: rootDer, privateKey: rootKeys.privateKey, algorithm: "P-384" },
+      pathLength: 0,
+    });
+    const root = new X509Certificate(rootDer);
+    const cert = new X509Certificate(der);
+    expect(await root.isSelfSigned()).toBe(true);
+    expect(await cert.verify({ publicKey: root.publicKey, signatureOnly: true })).toBe(true);
+    expect(await cert.verify({ publicKey: cert.publicKey, signatureOnly: true })).toBe(false);
+    expect(cert.issuer).toBe(root.subject);
+    const bc = cert.getExtension(BasicConstraintsExtension)!;
+    expect([bc.ca, bc.pathLength, bc.critical]).toEqual([true, 0, true]);
+    const ku = cert.getExtension(KeyUsagesExtension)!;
+    expect([ku.usages, ku.critical]).toEqual([KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true]);
+    expect(cert.getExtension(AuthorityKeyIdentifierExtension)!.keyId).toBe(
+      root.getExtension(SubjectKeyIdentifierExtension)!.keyId,
+    );
+    expect(cert.signatureAlgorithm).toMatchObject({ name: "ECDSA", hash: { name: "SHA-384" } });
+    expect(await certificateFingerprint(der)).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+});
