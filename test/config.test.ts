@@ -9,17 +9,30 @@ describe("configuration", () => {
     const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
     const a = loadConfig({ GEUMGO_DATA: dir });
     expect(a.warnings.join()).toContain("secrets.json");
+    expect(a.warnings.join()).toContain("ca-passphrase");
     expect(statSync(join(dir, "secrets.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "ca-passphrase")).mode & 0o777).toBe(0o600);
     const b = loadConfig({ GEUMGO_DATA: dir });
     expect(b.rrnKeys).toEqual(a.rrnKeys);
+    expect(b.caPassphrase).toBe(a.caPassphrase);
     expect(b.warnings).toEqual([]);
   });
 
   it("production needs its keys from the environment and refuses a fake clock", () => {
     const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
     expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production" })).toThrow("GEUMGO_RRN_KEY");
-    const keys = { GEUMGO_RRN_KEY: "a".repeat(64), GEUMGO_RRN_INDEX_KEY: "b".repeat(64) };
-    expect(loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...keys }).production).toBe(true);
+    const rrn = { GEUMGO_RRN_KEY: "a".repeat(64), GEUMGO_RRN_INDEX_KEY: "b".repeat(64) };
+    expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...rrn })).toThrow(
+      "GEUMGO_CA_PASSPHRASE",
+    );
+    const keys = { ...rrn, GEUMGO_CA_PASSPHRASE: "a long ca passphrase" };
+    const config = loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...keys });
+    expect(config.production).toBe(true);
+    expect(config.caPassphrase).toBe("a long ca passphrase");
+    expect(config.warnings).toEqual([]);
+    expect(() => loadConfig({ GEUMGO_DATA: dir, ...rrn, GEUMGO_CA_PASSPHRASE: "short" })).toThrow(
+      "16 characters",
+    );
     expect(() =>
       loadConfig({
         GEUMGO_DATA: dir,
