@@ -209,11 +209,12 @@ export async function pbeDecrypt(
   ciphertext: Uint8Array,
   crypto: Crypto = globalThis.crypto,
 ): Promise<Uint8Array> {
-  const pw = typeof password === "string" ? utf8(password) : password;
-  const { cipher, key, iv } = await deriveKeyAndIv(crypto, scheme, pw);
+  // Checked before the key derivation, which may be hundreds of thousands of iterations.
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
     throw new PkiError("malformed", `encrypted data of ${ciphertext.length} bytes is not whole blocks`);
   }
+  const pw = typeof password === "string" ? utf8(password) : password;
+  const { cipher, key, iv } = await deriveKeyAndIv(crypto, scheme, pw);
   if (cipher === "seed-cbc") return seedCbcDecrypt(key, iv, ciphertext);
   const k = await crypto.subtle.importKey("raw", toBytes(key), "AES-CBC", false, ["decrypt"]);
   try {
