@@ -1,5 +1,6 @@
 // `npm run bench`: every speed figure of the project, each next to its baseline measured in the same
 // run. Prints Markdown; docs/benchmarks.md keeps a copy of the figures with the machine.
+import { benchCrl } from "./crl.ts";
 import { benchKeyFiles } from "./key-file.ts";
 import { machine } from "./measure.ts";
 import { benchSeed } from "./seed.ts";
@@ -9,6 +10,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["SEED-CBC throughput", benchSeed],
   ["Opening a key file", benchKeyFiles],
   ["Transfers", benchTransfers],
+  ["CRL of 100,000 entries", benchCrl],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);

@@ -45,7 +45,8 @@ import {
 import { AsnArray, AsnConvert, AsnType, AsnTypeTypes, OctetString } from "@peculiar/asn1-schema";
 import { Certificate, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
-import { concatBytes, equalBytes, toArrayBuffer, toBytes } from "./bytes.ts";
+import { concatBytes, equalBytes, toBytes } from "./bytes.ts";
+import { ecdsaToDer } from "./der.ts";
 import { PkiError } from "./errors.ts";
 import type { KeyAlgorithm } from "./private-key.ts";
 
@@ -600,22 +601,6 @@ function readObjectIdentifier(der: Uint8Array): string | undefined {
   const parsed = asn1js.fromBER(toBytes(der));
   if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.ObjectIdentifier)) return undefined;
   return parsed.result.getValue();
-}
-
-/** WebCrypto's r||s as a DER ECDSA-Sig-Value (RFC 5753 §7.2, RFC 3279 §2.2.3). */
-function ecdsaToDer(raw: Uint8Array): ArrayBuffer {
-  const half = raw.length / 2;
-  return AsnConvert.serialize(
-    new ECDSASigValue({ r: unsignedInteger(raw.subarray(0, half)), s: unsignedInteger(raw.subarray(half)) }),
-  );
-}
-
-/** The content octets of a non-negative INTEGER: no leading zero bytes but the one that keeps it positive. */
-function unsignedInteger(n: Uint8Array): ArrayBuffer {
-  let start = 0;
-  while (start < n.length - 1 && n[start] === 0) start++;
-  const body = n.subarray(start);
-  return toArrayBuffer(body[0]! & 0x80 ? concatBytes(new Uint8Array([0]), body) : body);
 }
 
 /** A DER ECDSA-Sig-Value as r||s of `size` bytes each; undefined when it is not one. */

@@ -1,0 +1,70 @@
+// A minimal DER writer (X.690 §8, §10) for the one place the ASN.1 libraries are too slow: a CRL
+// of a hundred thousand entries, which @peculiar/x509 takes tens of seconds to build. Everything
+// else is declared with @peculiar/asn1-schema.
+
+import { ECDSASigValue } from "@peculiar/asn1-ecc";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { concatBytes, toArrayBuffer } from "./bytes.ts";
+
+function lengthOctets(n: number): Uint8Array {
+  if (n < 0x80) return Uint8Array.of(n);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+}
+
+/** The parts one after another; takes an array, since a list of 100,000 would overflow a spread. */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** One TLV with the given tag byte around the content parts. */
+export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
+  return tlvOf(tag, content);
+}
+
+export function tlvOf(tag: number, content: readonly Uint8Array[]): Uint8Array {
+  const body = content.length === 1 ? content[0]! : joinBytes(content);
+  return concatBytes(Uint8Array.of(tag), lengthOctets(body.length), body);
+}
+
+export const sequence = (...items: Uint8Array[]) => tlvOf(0x30, items);
+
+/** The content octets of a non-negative INTEGER: no leading zeros but one that keeps it positive. */
+export function unsignedIntegerContent(n: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < n.length - 1 && n[start] === 0) start++;
+  const body = n.subarray(start);
+  return body[0]! & 0x80 ? concatBytes(Uint8Array.of(0), body) : body;
+}
+
+export const unsignedInteger = (n: Uint8Array) => tlv(0x02, unsignedIntegerContent(n));
+
+/** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; whole seconds, Zulu. */
+export function time(date: Date): Uint8Array {
+  const iso = date.toISOString();
+  const digits = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  const year = date.getUTCFullYear();
+  return year < 2050
+    ? tlv(0x17, new TextEncoder().encode(digits.slice(2)))
+    : tlv(0x18, new TextEncoder().encode(digits));
+}
+
+/** WebCrypto's ECDSA r||s as a DER ECDSA-Sig-Value (RFC 3279 §2.2.3). */
+export function ecdsaToDer(raw: Uint8Array): ArrayBuffer {
+  const half = raw.length / 2;
+  return AsnConvert.serialize(
+    new ECDSASigValue({
+      r: toArrayBuffer(unsignedIntegerContent(raw.subarray(0, half))),
+      s: toArrayBuffer(unsignedIntegerContent(raw.subarray(half))),
+    }),
+  );
+}
