@@ -36,6 +36,7 @@ export default defineConfig({
             "@peculiar/asn1-x509",
             "@peculiar/asn1-pkcs8",
             "@peculiar/asn1-pfx",
+            "@peculiar/asn1-ocsp",
             "@peculiar/asn1-cms",
             "@peculiar/asn1-csr",
             "@peculiar/asn1-ecc",

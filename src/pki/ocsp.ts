@@ -1,0 +1,225 @@
+// OCSP (RFC 6960): reading requests, and building signed BasicOCSPResponses (§4.2.1) whose
+// answers the CA computes ahead of time, so a cache can serve them (DESIGN.md §4); plus the
+// unsigned error responses of §2.3. Structures are @peculiar/asn1-ocsp's.
+import {
+  BasicOCSPResponse,
+  CertID,
+  CertStatus,
+  id_pkix_ocsp_basic,
+  id_pkix_ocsp_nonce,
+  KeyHash,
+  OCSPRequest,
+  OCSPResponse,
+  OCSPResponseStatus,
+  ResponderID,
+  ResponseBytes,
+  ResponseData,
+  RevokedInfo,
+  SingleResponse,
+} from "@peculiar/asn1-ocsp";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import { AlgorithmIdentifier, Certificate, CRLReason, Extension } from "@peculiar/asn1-x509";
+import { equalBytes, toBytes } from "./bytes.ts";
+import type { CaKeyAlgorithm } from "./ca-profile.ts";
+import type { RevocationReason } from "./crl.ts";
+import { ecdsaToDer } from "./der.ts";
+import { PkiError } from "./errors.ts";
+
+export interface OcspCertId {
+  /** The hash the request used for the issuer name and key: SHA-1 in nearly all clients. */
+  hash: "SHA-1" | "SHA-256";
+  issuerNameHash: Uint8Array;
+  issuerKeyHash: Uint8Array;
+  serialNumber: Uint8Array;
+}
+
+export type OcspStatus =
+  | { status: "good" }
+  | { status: "revoked"; revokedAt: Date; reason: RevocationReason }
+  | { status: "unknown" };
+
+const hashOids = { "SHA-1": "1.3.14.3.2.26", "SHA-256": "2.16.840.1.101.3.4.2.1" } as const;
+/** Requests over this many certificates are refused: one request must not sign a thousand answers. */
+export const ocspRequestCertsMax = 20;
+const nonceBytesMax = 128;
+
+const reasonCodes: Record<RevocationReason, number> = {
+  unspecified: 0,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  privilegeWithdrawn: 9,
+};
+
+/** Serial numbers compare as their magnitude: DER may carry a leading zero byte. */
+function magnitude(serial: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < serial.length - 1 && serial[i] === 0) i++;
+  return serial.subarray(i);
+}
+
+export function parseOcspRequest(der: Uint8Array): { certIds: OcspCertId[]; nonce: Uint8Array | undefined } {
+  let req: OCSPRequest;
+  try {
+    req = AsnConvert.parse(toBytes(der), OCSPRequest);
+  } catch (e) {
+    throw new PkiError("malformed", "not an OCSP request", { cause: e });
+  }
+  const list = req.tbsRequest.requestList;
+  if (list.length === 0 || list.length > ocspRequestCertsMax) {
+    throw new PkiError("bad_parameters", `an OCSP request names 1..${ocspRequestCertsMax} certificates`);
+  }
+  const certIds = list.map((r) => {
+    const hash = (Object.keys(hashOids) as (keyof typeof hashOids)[]).find(
+      (h) => hashOids[h] === r.reqCert.hashAlgorithm.algorithm,
+    );
+    if (!hash)
+      throw new PkiError("unsupported_algorithm", `OCSP CertID hash ${r.reqCert.hashAlgorithm.algorithm}`);
+    return {
+      hash,
+      issuerNameHash: toBytes(r.reqCert.issuerNameHash),
+      issuerKeyHash: toBytes(r.reqCert.issuerKeyHash),
+      serialNumber: magnitude(toBytes(r.reqCert.serialNumber)),
+    };
+  });
+  const nonceExt = req.tbsRequest.requestExtensions?.find((e) => e.extnID === id_pkix_ocsp_nonce);
+  let nonce: Uint8Array | undefined;
+  if (nonceExt) {
+    nonce = toBytes(nonceExt.extnValue);
+    if (nonce.length === 0 || nonce.length > nonceBytesMax)
+      throw new PkiError("bad_parameters", "OCSP nonce size");
+  }
+  return { certIds, nonce };
+}
+
+/** The issuer name and key hashes by which requests name this CA (RFC 6960 §4.1.1). */
+export async function issuerHashes(
+  issuerCertificate: Uint8Array,
+  hash: OcspCertId["hash"],
+  crypto: Crypto = globalThis.crypto,
+): Promise<{ issuerNameHash: Uint8Array; issuerKeyHash: Uint8Array }> {
+  const cert = AsnConvert.parse(toBytes(issuerCertificate), Certificate);
+  const name = AsnConvert.serialize(cert.tbsCertificate.subject);
+  const key = cert.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey;
+  return {
+    issuerNameHash: new Uint8Array(await crypto.subtle.digest(hash, name)),
+    issuerKeyHash: new Uint8Array(await crypto.subtle.digest(hash, key)),
+  };
+}
+
+/** Whether a request's CertID names a certificate of this issuer. */
+export async function certIdMatchesIssuer(
+  id: OcspCertId,
+  issuerCertificate: Uint8Array,
+  crypto: Crypto = globalThis.crypto,
+) {
+  const h = await issuerHashes(issuerCertificate, id.hash, crypto);
+  return equalBytes(h.issuerNameHash, id.issuerNameHash) && equalBytes(h.issuerKeyHash, id.issuerKeyHash);
+}
+
+export interface OcspAnswer {
+  certId: OcspCertId;
+  status: OcspStatus;
+  thisUpdate: Date;
+  nextUpdate: Date;
+}
+
+export interface OcspResponseOptions {
+  /** Who signs: the issuing CA itself, or a delegated OCSP signer it certified. */
+  responder: { certificate: Uint8Array; privateKey: CryptoKey; algorithm: CaKeyAlgorithm };
+  producedAt: Date;
+  answers: readonly OcspAnswer[];
+  nonce?: Uint8Array | undefined;
+  /** Include the responder's certificate (needed when it is a delegated signer). */
+  includeResponderCertificate?: boolean;
+}
+
+function certStatus(s: OcspStatus): CertStatus {
+  if (s.status === "good") return new CertStatus({ good: null });
+  if (s.status === "unknown") return new CertStatus({ unknown: null });
+  return new CertStatus({
+    revoked: new RevokedInfo({
+      revocationTime: s.revokedAt,
+      ...(s.reason === "unspecified" ? {} : { revocationReason: new CRLReason(reasonCodes[s.reason]) }),
+    }),
+  });
+}
+
+export async function buildOcspResponse(
+  o: OcspResponseOptions,
+  crypto: Crypto = globalThis.crypto,
+): Promise<Uint8Array> {
+  const responder = AsnConvert.parse(toBytes(o.responder.certificate), Certificate);
+  const keyHash = new Uint8Array(
+    await crypto.subtle.digest("SHA-1", responder.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey),
+  );
+  const data = new ResponseData({
+    responderID: new ResponderID({ byKey: new KeyHash(keyHash) }),
+    producedAt: new Date(Math.floor(o.producedAt.getTime() / 1000) * 1000),
+    responses: o.answers.map(
+      (a) =>
+        new SingleResponse({
+          certID: new CertID({
+            hashAlgorithm: new AlgorithmIdentifier({ algorithm: hashOids[a.certId.hash], parameters: null }),
+            issuerNameHash: new OctetString(a.certId.issuerNameHash),
+            issuerKeyHash: new OctetString(a.certId.issuerKeyHash),
+            serialNumber: toBytes(
+              a.certId.serialNumber[0]! & 0x80
+                ? Uint8Array.of(0, ...a.certId.serialNumber)
+                : a.certId.serialNumber,
+            ).buffer,
+          }),
+          certStatus: certStatus(a.status),
+          thisUpdate: a.thisUpdate,
+          nextUpdate: a.nextUpdate,
+        }),
+    ),
+    ...(o.nonce
+      ? {
+          responseExtensions: [
+            new Extension({ extnID: id_pkix_ocsp_nonce, extnValue: new OctetString(o.nonce) }),
+          ],
+        }
+      : {}),
+  });
+  const tbs = AsnConvert.serialize(data);
+  const rsa = o.responder.algorithm === "RSA-3072";
+  const raw = new Uint8Array(
+    await crypto.subtle.sign(
+      rsa ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-384" },
+      o.responder.privateKey,
+      tbs,
+    ),
+  );
+  const basic = new BasicOCSPResponse({
+    tbsResponseData: data,
+    signatureAlgorithm: rsa
+      ? new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null })
+      : new AlgorithmIdentifier({ algorithm: "1.2.840.10045.4.3.3" }),
+    signature: rsa ? raw.buffer : ecdsaToDer(raw),
+    ...(o.includeResponderCertificate ? { certs: [responder] } : {}),
+  });
+  return new Uint8Array(
+    AsnConvert.serialize(
+      new OCSPResponse({
+        responseStatus: OCSPResponseStatus.successful,
+        responseBytes: new ResponseBytes({
+          responseType: id_pkix_ocsp_basic,
+          response: new OctetString(AsnConvert.serialize(basic)),
+        }),
+      }),
+    ),
+  );
+}
+
+export type OcspErrorStatus = "malformedRequest" | "internalError" | "tryLater" | "unauthorized";
+
+/** An unsigned error response (RFC 6960 §2.3): no responseBytes. */
+export function ocspErrorResponse(status: OcspErrorStatus): Uint8Array {
+  return new Uint8Array(
+    AsnConvert.serialize(new OCSPResponse({ responseStatus: OCSPResponseStatus[status] })),
+  );
+}
