@@ -25,8 +25,9 @@ export async function readSecretFile(path: string): Promise<string> {
 export async function promptSecret(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new CliError("password_required");
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows, so that nothing typed after it can appear on the screen.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.resume();
   let value = "";
   try {

@@ -6,7 +6,7 @@ import { fromPem } from "../../src/pki/bytes.ts";
 import { decryptKeyFile } from "../../src/pki/key-file.ts";
 import { getRandomNum } from "../../src/pki/private-key.ts";
 import { npkiVectorsDir } from "../support/files.ts";
-import { copyVector, runCli, secretFile, tempDir } from "./run-cli.ts";
+import { copyVector, runCli, runCliAtTerminal, secretFile, tempDir } from "./run-cli.ts";
 
 const password = "Vector!2026kr";
 const rrn = "800101-1234567";
@@ -356,4 +356,21 @@ describe("geumgo init and geumgo ca chain", () => {
     const wrong = await runCli(["ca", "chain"], { GEUMGO_DATA: tempDir() });
     expectCleanError(wrong, 2, "no CA keys");
   }, 120_000);
+});
+
+describe("passwords at a terminal", () => {
+  it("asks without echoing what is typed", async () => {
+    const out = join(tempDir(), "key.pem");
+    const r = await runCliAtTerminal(
+      ["npki", "decrypt", join(npkiVectorsDir, "indep-pbes2", "signPri.key"), "--out", out],
+      "certificate password:",
+      password,
+    );
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).toContain("private key written");
+    expect(r.screen.slice(r.screen.indexOf("certificate password:"))).not.toContain(password);
+    expect(fromPem(readFileSync(out, "utf8"), "PRIVATE KEY")[0]).toEqual(
+      new Uint8Array(readFileSync(join(npkiVectorsDir, "indep-pbes2", "expected-plain-pkcs8.der"))),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 // Runs the real `geumgo` command (bin/geumgo.js) in a child process, as a user would.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,12 +18,45 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     execFile(
       process.execPath,
       [bin, ...args],
-      { env: { ...process.env, GEUMGO_LANG: "en", ...env }, timeout: 60_000 },
+      // From another directory, as a user runs it: the command must not depend on the working directory.
+      { env: { ...process.env, GEUMGO_LANG: "en", ...env }, timeout: 60_000, cwd: tmpdir() },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         done({ code, stdout, stderr });
       },
     );
+  });
+}
+
+/**
+ * Runs the command at a pseudo-terminal (util-linux `script`), typing `input` once the prompt
+ * shows; returns everything the terminal displayed.
+ */
+export function runCliAtTerminal(
+  args: string[],
+  prompt: string,
+  input: string,
+): Promise<{ code: number; screen: string }> {
+  return new Promise((done) => {
+    const command = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
+      env: { ...process.env, GEUMGO_LANG: "en" },
+      cwd: tmpdir(),
+    });
+    let screen = "";
+    let typed = false;
+    child.stdout.on("data", (d) => {
+      screen += String(d);
+      if (!typed && screen.includes(prompt)) {
+        typed = true;
+        child.stdin.write(`${input}\r`);
+      }
+    });
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? -1, screen });
+    });
   });
 }
 
