@@ -18,7 +18,7 @@
 // Between cooperatives, money goes through each one's clearing account with the federation, as
 // settlement does, so each leg stays within one cooperative's data (DESIGN.md §2).
 import { createHash } from "node:crypto";
-import { isUniqueViolation, type Queryable } from "../db/db.ts";
+import type { Queryable } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { assert, BankError } from "./errors.ts";
 import { chargeDailyTotal, type SecurityMedium } from "./limits.ts";
@@ -364,14 +364,5 @@ export async function postTransfer(
 /** A transfer in its own transaction; a repeat of the same request returns the first result. */
 export async function transfer(ctx: BankContext, r: TransferRequest): Promise<TransferResult> {
   validate(r);
-  try {
-    return await ctx.db.transaction((tx) => postTransfer(ctx, tx, r));
-  } catch (e) {
-    // Two copies of one request raced: the loser's insert met the winner's key. Answer as a repeat.
-    if (isUniqueViolation(e)) {
-      const existing = await findExisting(ctx.db, r);
-      if (existing) return replayOrRefuse(existing, requestHash(r));
-    }
-    throw e;
-  }
+  return ctx.db.transaction((tx) => postTransfer(ctx, tx, r));
 }
