@@ -11,6 +11,7 @@ import {
   issueCaCertificate,
 } from "../pki/ca-profile.ts";
 import { decryptKeyFile, encryptKeyFile } from "../pki/key-file.ts";
+import { appendAudit } from "./audit.ts";
 
 export type CaRole = "root" | "issuing";
 
@@ -73,7 +74,7 @@ export async function activeCaKeys(db: Queryable): Promise<CaKey[]> {
  */
 export async function createCaHierarchy(
   db: Db,
-  options: { organization: string; algorithm: CaKeyAlgorithm; passphrase: string; now: Date },
+  options: { organization: string; algorithm: CaKeyAlgorithm; passphrase: string; now: Date; actor?: string },
 ): Promise<CaKey[]> {
   if ((await activeCaKeys(db)).length > 0) throw new CaError("ca_exists");
   const o = options.organization.replace(/[,+="\\<>;#]/g, " ");
@@ -120,6 +121,15 @@ export async function createCaHierarchy(
         [k.role, k.algorithm, k.certificate, k.sealed, k.fingerprint, options.now],
       );
     }
+    await appendAudit(
+      tx,
+      {
+        actor: options.actor ?? "operator",
+        action: "ca.ceremony",
+        details: { algorithm: options.algorithm, root: keys[0]!.fingerprint, issuing: keys[1]!.fingerprint },
+      },
+      options.now,
+    );
   });
   return keys.map(({ sealed: _, ...k }) => k);
 }

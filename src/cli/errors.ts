@@ -7,6 +7,7 @@ export const cliErrorCodes = [
   "password_required",
   "pkcs12_without_key",
   "usage",
+  "audit_broken",
 ] as const;
 
 export type CliErrorCode = (typeof cliErrorCodes)[number];

@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { CaError } from "../ca/ca-keys.ts";
 import { ConfigError } from "../config.ts";
 import { PkiError } from "../pki/errors.ts";
+import { registerAuditCommands } from "./audit.ts";
 import { registerCaCommands } from "./ca.ts";
 import { CliError } from "./errors.ts";
 import { registerInitCommand } from "./init.ts";
@@ -12,7 +13,7 @@ import { registerNpkiCommands } from "./npki/commands.ts";
 import { consoleOutput } from "./output.ts";
 
 /** Codes that mean "checked, and the answer is no" rather than "could not check". */
-const negativeAnswers = new Set(["vid_mismatch", "bad_signature", "untrusted"]);
+const negativeAnswers = new Set(["vid_mismatch", "bad_signature", "untrusted", "audit_broken"]);
 
 export async function main(argv: string[]): Promise<number> {
   const lang = chooseLang();
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerInitCommand(program, out);
   registerCaCommands(program, out);
+  registerAuditCommands(program, out);
   registerNpkiCommands(program, out);
   try {
     await program.parseAsync(argv, { from: "user" });

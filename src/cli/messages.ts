@@ -60,6 +60,10 @@ export const cliMessages: Record<CliErrorCode, Message> = {
   },
   pkcs12_without_key: { ko: "PFX 파일에 개인키가 없습니다", en: "the PFX file holds no private key" },
   usage: { ko: "명령 사용법이 올바르지 않습니다", en: "the command is not used right" },
+  audit_broken: {
+    ko: "감사 기록의 해시 체인이 끊어졌습니다 (변경·삭제된 기록이 있습니다)",
+    en: "the audit log's hash chain is broken (an entry was changed or removed)",
+  },
 };
 
 export const caMessages: Record<CaError["code"], Message> = {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { verifyAudit } from "../../src/ca/audit.ts";
 import { activeCaKeys, createCaHierarchy, loadCaKey } from "../../src/ca/ca-keys.ts";
 import { toBytes, toPem } from "../../src/pki/bytes.ts";
 import { parseKeyFile } from "../../src/pki/key-file.ts";
@@ -27,6 +28,12 @@ describe("the CA key ceremony", () => {
         createCaHierarchy(db, { organization: "x", algorithm: "P-384", passphrase, now }),
       ).rejects.toMatchObject({ code: "ca_exists" });
       expect((await activeCaKeys(db)).map((k) => k.role)).toEqual(["issuing", "root"]);
+      const { rows: audit } = await db.query<{ action: string; payload: string }>(
+        "SELECT action, payload FROM audit_log",
+      );
+      expect(audit.map((a) => a.action)).toEqual(["ca.ceremony"]);
+      expect(audit[0]!.payload).toContain(keys[1]!.fingerprint);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 1 });
 
       const dir = mkdtempSync(join(tmpdir(), "geumgo-ca-"));
       writeFileSync(join(dir, "root.pem"), toPem("CERTIFICATE", keys[0]!.certificate));

@@ -355,6 +355,9 @@ describe("geumgo init and geumgo ca chain", () => {
     execFileSync("openssl", ["verify", "-CAfile", join(data, "root.pem"), join(data, "issuing.pem")]);
     const wrong = await runCli(["ca", "chain"], { GEUMGO_DATA: tempDir() });
     expectCleanError(wrong, 2, "no CA keys");
+    const audit = await runCli(["audit", "verify", "--json"], env);
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, entries: 1 });
   }, 120_000);
 });
 

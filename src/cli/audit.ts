@@ -1,0 +1,30 @@
+// `geumgo audit verify`: walks the audit log's hash chain; exit 0 when it is whole, 1 where it breaks.
+import type { Command } from "commander";
+import { verifyAudit } from "../ca/audit.ts";
+import { withDatabase } from "./ca.ts";
+import { CliError } from "./errors.ts";
+import type { Output } from "./output.ts";
+
+export function registerAuditCommands(program: Command, out: Output): void {
+  const audit = program.command("audit").description("the append-only audit log / 감사 기록");
+  audit
+    .command("verify")
+    .description("check the audit log's hash chain from the first entry to the head")
+    .option("--json", "machine-readable output")
+    .action(async (opts: { json?: boolean }) => {
+      const result = await withDatabase(out, (db) => verifyAudit(db));
+      if (opts.json) out.json(result.ok ? result : { ...result, seq: String(result.seq) });
+      if (result.ok) {
+        if (!opts.json) {
+          out.line(
+            out.t(
+              `감사 기록이 온전합니다: ${result.entries}건, 끝 ${result.head}`,
+              `audit log intact: ${result.entries} entries, head ${result.head}`,
+            ),
+          );
+        }
+        return;
+      }
+      throw new CliError("audit_broken", `#${result.seq} (${result.problem})`);
+    });
+}
