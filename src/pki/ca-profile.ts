@@ -1,7 +1,9 @@
 // Certificates of the CA itself (RFC 5280 §4.2.1.9–4.2.1.3): a self-signed root, and an issuing
 // CA under it that signs members' certificates and CRLs. Both are CA:TRUE with keyCertSign and
 // cRLSign; the issuing CA may not certify further CAs (pathLen 0).
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { toBytes, toHex } from "./bytes.ts";
+import { ecdsaToDer } from "./der.ts";
 import { newSerialNumber } from "./profile.ts";
 import {
   AuthorityKeyIdentifierExtension,
@@ -32,6 +34,30 @@ export function caSigningAlgorithm(alg: CaKeyAlgorithm): Algorithm | EcdsaParams
   return alg === "RSA-3072"
     ? { name: "RSASSA-PKCS1-v1_5" }
     : ({ name: "ECDSA", hash: "SHA-384" } as EcdsaParams);
+}
+
+/** The AlgorithmIdentifier a CA signature carries; ecdsa-with-SHA384 takes no parameters (RFC 5758 §3.2). */
+export function caSignatureAlgorithm(alg: CaKeyAlgorithm): AlgorithmIdentifier {
+  return alg === "RSA-3072"
+    ? new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null })
+    : new AlgorithmIdentifier({ algorithm: "1.2.840.10045.4.3.3" });
+}
+
+/** Signs as the CA does in CRLs and OCSP responses: the signature in its DER form (ECDSA-Sig-Value for EC). */
+export async function caSign(
+  alg: CaKeyAlgorithm,
+  key: CryptoKey,
+  data: Uint8Array | ArrayBuffer,
+  crypto: Crypto = globalThis.crypto,
+): Promise<Uint8Array> {
+  const raw = new Uint8Array(
+    await crypto.subtle.sign(
+      alg === "RSA-3072" ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-384" },
+      key,
+      data instanceof ArrayBuffer ? data : toBytes(data),
+    ),
+  );
+  return alg === "RSA-3072" ? raw : new Uint8Array(ecdsaToDer(raw));
 }
 
 export async function generateCaKeyPair(

@@ -4,7 +4,6 @@
 // for speed.
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
-  AlgorithmIdentifier,
   Extension as AsnExtension,
   AuthorityKeyIdentifier,
   Certificate,
@@ -17,8 +16,8 @@ import {
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { toBytes } from "./bytes.ts";
-import type { CaKeyAlgorithm } from "./ca-profile.ts";
-import { ecdsaToDer, sequence, time, tlv, tlvOf, unsignedInteger } from "./der.ts";
+import { type CaKeyAlgorithm, caSign, caSignatureAlgorithm } from "./ca-profile.ts";
+import { sequence, time, tlv, tlvOf, unsignedInteger } from "./der.ts";
 import { PkiError } from "./errors.ts";
 import { X509Certificate, X509Crl, X509CrlReason } from "./x509.ts";
 
@@ -49,7 +48,8 @@ export interface CrlOptions {
   entries: readonly CrlEntry[];
 }
 
-const reasonCodes: Record<RevocationReason, number> = {
+/** RFC 5280 §5.3.1 CRLReason codes (7 is unused). */
+export const reasonCodes: Record<RevocationReason, number> = {
   unspecified: 0,
   keyCompromise: 1,
   cACompromise: 2,
@@ -79,16 +79,6 @@ const reasonExtensions = new Map(
   ]),
 );
 
-const signatureAlgorithms: Record<CaKeyAlgorithm, Uint8Array> = {
-  "RSA-3072": new Uint8Array(
-    AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null })),
-  ),
-  // ecdsa-with-SHA384 takes no parameters (RFC 5758 §3.2).
-  "P-384": new Uint8Array(
-    AsnConvert.serialize(new AlgorithmIdentifier({ algorithm: "1.2.840.10045.4.3.3" })),
-  ),
-};
-
 /**
  * Builds and signs the CRL. The entries are written straight as DER (der.ts): through the
  * generic ASN.1 builder a CRL of 100,000 entries took over a minute, and the CA rebuilds the whole
@@ -101,7 +91,7 @@ export async function buildCrl(o: CrlOptions, crypto: Crypto = globalThis.crypto
   const ski = issuer.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
   if (!ski) throw new PkiError("malformed", "the issuer certificate has no subject key identifier");
   const keyId = AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier);
-  const sigAlg = signatureAlgorithms[o.issuer.algorithm];
+  const sigAlg = new Uint8Array(AsnConvert.serialize(caSignatureAlgorithm(o.issuer.algorithm)));
 
   const entries: Uint8Array[] = new Array(o.entries.length);
   for (let i = 0; i < o.entries.length; i++) {
@@ -129,14 +119,7 @@ export async function buildCrl(o: CrlOptions, crypto: Crypto = globalThis.crypto
       ),
     ),
   );
-  const raw = new Uint8Array(
-    await crypto.subtle.sign(
-      o.issuer.algorithm === "RSA-3072" ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-384" },
-      o.issuer.privateKey,
-      toBytes(tbs),
-    ),
-  );
-  const signature = o.issuer.algorithm === "RSA-3072" ? raw : new Uint8Array(ecdsaToDer(raw));
+  const signature = await caSign(o.issuer.algorithm, o.issuer.privateKey, tbs, crypto);
   return sequence(tbs, sigAlg, tlv(0x03, Uint8Array.of(0), signature));
 }
 

@@ -4,26 +4,13 @@
 
 import { ECDSASigValue } from "@peculiar/asn1-ecc";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { concatBytes, toArrayBuffer } from "./bytes.ts";
+import { concatBytes, joinBytes, toArrayBuffer } from "./bytes.ts";
 
 function lengthOctets(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
   const bytes: number[] = [];
   for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
-
-/** The parts one after another; takes an array, since a list of 100,000 would overflow a spread. */
-export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /** One TLV with the given tag byte around the content parts. */

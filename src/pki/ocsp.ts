@@ -20,9 +20,8 @@ import {
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate, CRLReason, Extension } from "@peculiar/asn1-x509";
 import { equalBytes, toBytes } from "./bytes.ts";
-import type { CaKeyAlgorithm } from "./ca-profile.ts";
-import type { RevocationReason } from "./crl.ts";
-import { ecdsaToDer } from "./der.ts";
+import { type CaKeyAlgorithm, caSign, caSignatureAlgorithm } from "./ca-profile.ts";
+import { type RevocationReason, reasonCodes } from "./crl.ts";
 import { PkiError } from "./errors.ts";
 
 export interface OcspCertId {
@@ -42,17 +41,6 @@ const hashOids = { "SHA-1": "1.3.14.3.2.26", "SHA-256": "2.16.840.1.101.3.4.2.1"
 /** Requests over this many certificates are refused: one request must not sign a thousand answers. */
 export const ocspRequestCertsMax = 20;
 const nonceBytesMax = 128;
-
-const reasonCodes: Record<RevocationReason, number> = {
-  unspecified: 0,
-  keyCompromise: 1,
-  cACompromise: 2,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-  certificateHold: 6,
-  privilegeWithdrawn: 9,
-};
 
 /** Serial numbers compare as their magnitude: DER may carry a leading zero byte. */
 function magnitude(serial: Uint8Array): Uint8Array {
@@ -186,20 +174,11 @@ export async function buildOcspResponse(
       : {}),
   });
   const tbs = AsnConvert.serialize(data);
-  const rsa = o.responder.algorithm === "RSA-3072";
-  const raw = new Uint8Array(
-    await crypto.subtle.sign(
-      rsa ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-384" },
-      o.responder.privateKey,
-      tbs,
-    ),
-  );
+  const signature = await caSign(o.responder.algorithm, o.responder.privateKey, tbs, crypto);
   const basic = new BasicOCSPResponse({
     tbsResponseData: data,
-    signatureAlgorithm: rsa
-      ? new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null })
-      : new AlgorithmIdentifier({ algorithm: "1.2.840.10045.4.3.3" }),
-    signature: rsa ? raw.buffer : ecdsaToDer(raw),
+    signatureAlgorithm: caSignatureAlgorithm(o.responder.algorithm),
+    signature: toBytes(signature).buffer,
     ...(o.includeResponderCertificate ? { certs: [responder] } : {}),
   });
   return new Uint8Array(

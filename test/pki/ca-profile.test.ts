@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { certificateFingerprint, generateCaKeyPair, issueCaCertificate } from "../../src/pki/ca-profile.ts";
+import { certificateFingerprint } from "../../src/pki/ca-profile.ts";
 import {
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
@@ -8,30 +8,12 @@ import {
   SubjectKeyIdentifierExtension,
   X509Certificate,
 } from "../../src/pki/x509.ts";
+import { testCa } from "../support/test-ca.ts";
 
 describe("CA certificates", () => {
   it("a P-384 root and an issuing CA under it, with CA extensions and linked key identifiers", async () => {
-    const now = new Date("2026-11-25T00:00:00Z");
-    const later = new Date("2036-11-25T00:00:00Z");
-    const rootKeys = await generateCaKeyPair("P-384");
-    const rootDer = await issueCaCertificate({
-      subject: "C=KR, O=Test, CN=Test Root CA",
-      keys: rootKeys,
-      algorithm: "P-384",
-      notBefore: now,
-      notAfter: later,
-      pathLength: 1,
-    });
-    const keys = await generateCaKeyPair("P-384");
-    const der = await issueCaCertificate({
-      subject: "C=KR, O=Test, CN=Test CA 1",
-      keys,
-      algorithm: "P-384",
-      notBefore: now,
-      notAfter: later,
-      issuer: { certificate: rootDer, privateKey: rootKeys.privateKey, algorithm: "P-384" },
-      pathLength: 0,
-    });
+    // The shared test hierarchy is made by issueCaCertificate, the function under test here.
+    const { root: rootDer, issuing: der } = await testCa();
     const root = new X509Certificate(rootDer);
     const cert = new X509Certificate(der);
     expect(await root.isSelfSigned()).toBe(true);

@@ -2,8 +2,8 @@
 import { generateCaKeyPair, issueCaCertificate } from "../../src/pki/ca-profile.ts";
 
 export interface TestCa {
-  root: Uint8Array;
-  issuing: Uint8Array;
+  root: Uint8Array<ArrayBuffer>;
+  issuing: Uint8Array<ArrayBuffer>;
   issuingKeys: CryptoKeyPair;
 }
 
