@@ -32,6 +32,7 @@ export default defineConfig({
             "asn1js",
             "reflect-metadata",
             "@noble/hashes/legacy.js",
+            "@noble/hashes/sha2.js",
             "@peculiar/asn1-schema",
             "@peculiar/asn1-x509",
             "@peculiar/asn1-pkcs8",

@@ -1,6 +1,8 @@
 // Certificates of the CA itself (RFC 5280 §4.2.1.9–4.2.1.3): a self-signed root, and an issuing
 // CA under it that signs members' certificates and CRLs. Both are CA:TRUE with keyCertSign and
-// cRLSign; the issuing CA may not certify further CAs (pathLen 0).
+// cRLSign, and digitalSignature because the issuing CA also signs its CMP responses (RFC 4210
+// §5.1.3.3; OpenSSL's CMP client checks that key usage); the issuing CA may not certify further
+// CAs (pathLen 0).
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { toBytes, toHex } from "./bytes.ts";
 import { ecdsaToDer } from "./der.ts";
@@ -67,7 +69,7 @@ export async function generateCaKeyPair(
   return crypto.subtle.generateKey(caKeyParams(alg), true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
 }
 
-const caKeyUsage = KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign;
+const caKeyUsage = KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature;
 
 export interface CaCertificateOptions {
   subject: string;

@@ -4,6 +4,7 @@
 // this module only builds, reads and checks the request itself.
 import { AsnConvert, AsnUtf8StringConverter, BitString } from "@peculiar/asn1-schema";
 import {
+  type AlgorithmIdentifier,
   Extension,
   Extensions,
   GeneralName,
@@ -76,7 +77,7 @@ const ecdsaHashByCurve: Record<string, string> = {
 const popHashes = new Set(["SHA-256", "SHA-384", "SHA-512"]);
 
 /** How a private key signs: PKCS#1 v1.5 with the hash the key was imported for, or ECDSA by curve. */
-function signatureParamsOf(key: CryptoKey): SignatureParams {
+export function signatureParamsOf(key: CryptoKey): SignatureParams {
   const alg = key.algorithm as Partial<RsaHashedKeyAlgorithm & EcKeyAlgorithm>;
   if (alg.name === "RSASSA-PKCS1-v1_5" && alg.hash) return { name: alg.name, hash: alg.hash.name };
   if (alg.name === "ECDSA" && alg.namedCurve) {
@@ -88,6 +89,72 @@ function signatureParamsOf(key: CryptoKey): SignatureParams {
 
 const algorithms = new AlgorithmProvider();
 const ecSignatures = new AsnEcSignatureFormatter();
+
+/** Signs as X.509 structures carry signatures: the AlgorithmIdentifier, and ECDSA in its DER form. */
+export async function signDer(
+  key: CryptoKey,
+  data: Uint8Array | ArrayBuffer,
+  crypto: Crypto = globalThis.crypto,
+): Promise<{ algorithm: AlgorithmIdentifier; signature: ArrayBuffer }> {
+  const params = signatureParamsOf(key);
+  let signature = await crypto.subtle.sign(params, key, data instanceof ArrayBuffer ? data : toBytes(data));
+  if (params.name === "ECDSA") signature = ecSignatures.toAsnSignature(params, signature) ?? signature;
+  return {
+    algorithm: algorithms.toAsnAlgorithm({ name: params.name, hash: { name: params.hash } } as Algorithm),
+    signature,
+  };
+}
+
+/**
+ * Whether `signature` (as X.509 structures carry it) over `data` verifies under the
+ * SubjectPublicKeyInfo with the algorithm named. Throws unsupported_algorithm for an algorithm we do
+ * not accept (SHA-1 among them) and malformed for a key that cannot be read; false otherwise.
+ */
+export async function verifyDer(
+  spkiDer: Uint8Array,
+  algorithm: AlgorithmIdentifier,
+  signature: ArrayBuffer,
+  data: Uint8Array | ArrayBuffer,
+  crypto: Crypto = globalThis.crypto,
+): Promise<boolean> {
+  let web: Partial<RsaHashedImportParams>;
+  try {
+    web = algorithms.toWebAlgorithm(algorithm) as Partial<RsaHashedImportParams>;
+  } catch {
+    throw new PkiError("unsupported_algorithm", `signature algorithm ${algorithm.algorithm}`);
+  }
+  const hash = typeof web.hash === "string" ? web.hash : web.hash?.name;
+  if ((web.name !== "RSASSA-PKCS1-v1_5" && web.name !== "ECDSA") || !hash || !popHashes.has(hash)) {
+    throw new PkiError("unsupported_algorithm", `signature algorithm ${algorithm.algorithm}`);
+  }
+  let keyAlg: Algorithm & { namedCurve?: string };
+  try {
+    keyAlg = new PublicKey(toArrayBuffer(spkiDer)).algorithm;
+  } catch (e) {
+    throw new PkiError("malformed", "the public key cannot be read", { cause: e });
+  }
+  // A signature algorithm of another key type cannot have been made by this key.
+  if (keyAlg.name !== web.name) return false;
+  const params =
+    web.name === "ECDSA"
+      ? { name: "ECDSA", hash, namedCurve: keyAlg.namedCurve ?? "" }
+      : { name: "RSASSA-PKCS1-v1_5", hash };
+  let key: CryptoKey;
+  try {
+    key = await crypto.subtle.importKey("spki", toBytes(spkiDer), params, false, ["verify"]);
+  } catch (e) {
+    throw new PkiError("malformed", "the public key cannot be imported", { cause: e });
+  }
+  let sig = signature;
+  if (params.name === "ECDSA") {
+    try {
+      sig = ecSignatures.toWebSignature(params, sig) ?? sig;
+    } catch {
+      return false; // not an ECDSA-Sig-Value
+    }
+  }
+  return crypto.subtle.verify(params, key, sig, data instanceof ArrayBuffer ? data : toBytes(data));
+}
 
 /**
  * One CertReqMsg for a key pair, with its POP signed by the private key. The certReqId is 0 unless
@@ -122,23 +189,21 @@ export async function buildCertReqMsg(
     controls: options.controls?.length ? new Controls(options.controls) : undefined,
   });
 
-  const params = signatureParamsOf(keys.privateKey);
   const poposkInput = subject
     ? undefined
     : new PoposkInput({ authInfo: new PoposkAuthInfo({ sender: options.popoSender }), publicKey: spki });
-  const signed = AsnConvert.serialize(poposkInput ?? certReq);
-  let signature = await crypto.subtle.sign(params, keys.privateKey, signed);
-  if (params.name === "ECDSA") signature = ecSignatures.toAsnSignature(params, signature) ?? signature;
+  const { algorithm, signature } = await signDer(
+    keys.privateKey,
+    AsnConvert.serialize(poposkInput ?? certReq),
+    crypto,
+  );
 
   return new CertReqMsg({
     certReq,
     popo: new ProofOfPossession({
       signature: new PopoSigningKey({
         poposkInput,
-        algorithmIdentifier: algorithms.toAsnAlgorithm({
-          name: params.name,
-          hash: { name: params.hash },
-        } as Algorithm),
+        algorithmIdentifier: algorithm,
         signature: new BitString(signature),
       }),
     }),
@@ -193,42 +258,8 @@ export async function verifyPop(msg: CertReqMsg, crypto: Crypto = globalThis.cry
     signed = AsnConvert.serialize(msg.certReq);
   }
 
-  const web = algorithms.toWebAlgorithm(pop.algorithmIdentifier) as Partial<RsaHashedImportParams>;
-  const hash = typeof web.hash === "string" ? web.hash : web.hash?.name;
-  if ((web.name !== "RSASSA-PKCS1-v1_5" && web.name !== "ECDSA") || !hash || !popHashes.has(hash)) {
-    throw new PkiError(
-      "unsupported_algorithm",
-      `POP signature algorithm ${pop.algorithmIdentifier.algorithm}`,
-    );
-  }
-  let keyAlg: Algorithm & { namedCurve?: string };
-  try {
-    keyAlg = new PublicKey(toArrayBuffer(spkiDer)).algorithm;
-  } catch (e) {
-    throw new PkiError("malformed", "the template's public key cannot be read", { cause: e });
-  }
-  // A signature algorithm of another key type cannot have been made by this key.
-  if (keyAlg.name !== web.name) return false;
-  const params =
-    web.name === "ECDSA"
-      ? { name: "ECDSA", hash, namedCurve: keyAlg.namedCurve ?? "" }
-      : { name: "RSASSA-PKCS1-v1_5", hash };
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("spki", spkiDer, params, false, ["verify"]);
-  } catch (e) {
-    throw new PkiError("malformed", "the template's public key cannot be imported", { cause: e });
-  }
   if (pop.signature.unusedBits !== 0) return false;
-  let signature: ArrayBuffer = pop.signature.value;
-  if (params.name === "ECDSA") {
-    try {
-      signature = ecSignatures.toWebSignature(params, signature) ?? signature;
-    } catch {
-      return false; // not an ECDSA-Sig-Value
-    }
-  }
-  return crypto.subtle.verify(params, key, signature, signed);
+  return verifyDer(spkiDer, pop.algorithmIdentifier, pop.signature.value, signed, crypto);
 }
 
 /** A control or regInfo entry whose value is a UTF8String (regToken, authenticator, utf8Pairs). */

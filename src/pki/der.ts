@@ -55,3 +55,35 @@ export function ecdsaToDer(raw: Uint8Array): ArrayBuffer {
     }),
   );
 }
+
+/** One element found by `readTlv`: its tag byte and where its content and the whole element end. */
+export interface TlvSpan {
+  tag: number;
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/**
+ * Reads the element at `offset` (DER: definite lengths, minimal, at most 4 length octets), so that
+ * a message's parts can be kept as the exact bytes that were signed or MACed. Returns undefined
+ * when the bytes do not hold a whole element there.
+ */
+export function readTlv(bytes: Uint8Array, offset: number): TlvSpan | undefined {
+  if (offset + 2 > bytes.length) return undefined;
+  const tag = bytes[offset]!;
+  if ((tag & 0x1f) === 0x1f) return undefined; // high tag numbers: none in what we read
+  let length = bytes[offset + 1]!;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const n = length & 0x7f;
+    if (n === 0 || n > 4 || contentStart + n > bytes.length) return undefined;
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + bytes[contentStart + i]!;
+    if (length < 0x80 || bytes[contentStart] === 0) return undefined; // not minimal
+    contentStart += n;
+  }
+  const end = contentStart + length;
+  if (end > bytes.length) return undefined;
+  return { tag, start: offset, contentStart, end };
+}

@@ -26,6 +26,8 @@ export const pkiErrorCodes = [
   "bad_signature",
   /** A certificate is not issued by any certificate the caller trusts. */
   "untrusted",
+  /** The CA answered a CMP request with a refusal (its failInfo and text are in the message). */
+  "cmp_refused",
 ] as const;
 
 export type PkiErrorCode = (typeof pkiErrorCodes)[number];

@@ -1,0 +1,270 @@
+// Our CMP client (RFC 4210 §5.3, transactions of Appendix D/E): enrolment with a reference number
+// and authorisation code (ir/ip + certConf/pkiConf, MAC-protected, with the VID random sealed in
+// regInfo), renewal by the old certificate's key (kur/kup + certConf), and revocation by the
+// certificate's own key (rr/rp). Isomorphic: the browser's certificate centre uses it as tests do.
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import { Certificate, Extension, Extensions, id_ce_cRLReasons } from "@peculiar/asn1-x509";
+import {
+  CertConfirmContent,
+  type CertRepMessage,
+  CertStatus,
+  PkiBody,
+  type PkiBodyType,
+  PkiStatus,
+  RevDetails,
+  RevReqContent,
+} from "./asn1/cmp.ts";
+import { CertReqMessages, CertTemplate, id_PasswordBasedMac } from "./asn1/crmf.ts";
+import { equalBytes, toBytes } from "./bytes.ts";
+import {
+  buildPkiMessage,
+  bytesOf,
+  type CmpProtection,
+  certificateHash,
+  directoryName,
+  newPbmParameter,
+  parsePkiMessage,
+  pbmKey,
+  readFailureInfo,
+  readPbmParameter,
+  verifyMacProtection,
+  verifySignatureProtection,
+} from "./cmp.ts";
+import { type RevocationReason, reasonCodes } from "./crl.ts";
+import { buildCertReqMsg } from "./crmf.ts";
+import { PkiError } from "./errors.ts";
+import { sealVidRandom } from "./vid-transport.ts";
+
+/** Posts one DER PKIMessage to the CA (RFC 6712: POST application/pkixcmp) and returns its answer. */
+export type CmpTransport = (request: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
+
+/** A refusal from the CA: PKIFailureInfo names and its status text. */
+export class CmpRefusal extends PkiError {
+  constructor(
+    readonly failures: string[],
+    readonly statusText: string,
+  ) {
+    super("cmp_refused", `the CA refused: ${failures.join(", ")}${statusText ? ` (${statusText})` : ""}`);
+  }
+}
+
+export interface Enrolled {
+  certificate: Uint8Array;
+  /** CA certificates the CA sent (caPubs, then extraCerts). */
+  caCertificates: Uint8Array[];
+}
+
+interface Session {
+  send: CmpTransport;
+  transactionID: Uint8Array;
+  /** How our messages are protected, and how the CA's answers are checked. */
+  protection: CmpProtection;
+  /** The CA's issuing certificate, which signs answers to signed requests. */
+  caCertificate?: Uint8Array | undefined;
+  sender: ReturnType<typeof directoryName>;
+  extraCerts: Uint8Array[];
+  lastNonce?: Uint8Array | undefined;
+}
+
+function random(n: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+}
+
+/** The answer to one request, checked: same transaction, our nonce echoed, protection verified. */
+async function checkAnswer(s: Session, der: Uint8Array, nonce: Uint8Array, expect: PkiBodyType) {
+  const answer = parsePkiMessage(der);
+  if (!equalBytes(bytesOf(answer.header.transactionID) ?? new Uint8Array(0), s.transactionID)) {
+    throw new PkiError("malformed", "the CA answered another transaction");
+  }
+  if (!equalBytes(bytesOf(answer.header.recipNonce) ?? new Uint8Array(0), nonce)) {
+    throw new PkiError("malformed", "the CA's answer does not echo our nonce");
+  }
+  let trusted = false;
+  const alg = answer.header.protectionAlg;
+  if (alg?.algorithm === id_PasswordBasedMac && s.protection.kind === "mac") {
+    // The CA answers under the request's PBM parameters; the code is not kept to derive another key.
+    const same = equalBytes(
+      new Uint8Array(AsnConvert.serialize(readPbmParameter(alg))),
+      new Uint8Array(AsnConvert.serialize(s.protection.key.params)),
+    );
+    trusted = same && (await verifyMacProtection(answer, s.protection.key));
+  } else if (
+    alg &&
+    s.caCertificate &&
+    answer.extraCerts[0] &&
+    equalBytes(answer.extraCerts[0], s.caCertificate)
+  ) {
+    trusted = await verifySignatureProtection(answer, s.caCertificate);
+  }
+  if (!trusted) throw new PkiError("untrusted", "the CA's answer is not protected by the CA we trust");
+  s.lastNonce = bytesOf(answer.header.senderNonce);
+  if (answer.bodyType === "error") {
+    const info = answer.body?.error?.pKIStatusInfo;
+    throw new CmpRefusal(readFailureInfo(info?.failInfo), info?.statusString?.join(" ") ?? "");
+  }
+  if (answer.bodyType !== expect)
+    throw new PkiError("malformed", `expected ${expect}, got ${answer.bodyType}`);
+  return answer;
+}
+
+function certificateOf(rep: CertRepMessage | undefined): Uint8Array {
+  const response = rep?.response[0];
+  if (!response) throw new PkiError("malformed", "the answer holds no certificate response");
+  const status = response.status.status;
+  if (status !== PkiStatus.accepted && status !== PkiStatus.grantedWithMods) {
+    throw new CmpRefusal(
+      readFailureInfo(response.status.failInfo),
+      response.status.statusString?.join(" ") ?? "",
+    );
+  }
+  const cert = response.certifiedKeyPair?.certOrEncCert.certificate;
+  if (!cert) throw new PkiError("malformed", "the answer holds no certificate");
+  return new Uint8Array(cert);
+}
+
+/**
+ * Enrols a new key (ir, or cr when `kind` says so) under an authorisation: the message is MACed
+ * with the authorisation code (PBM, 10,000 SHA-256 rounds), R travels sealed in regInfo, and the
+ * certificate is confirmed before it is returned.
+ */
+export async function enrol(o: {
+  send: CmpTransport;
+  referenceNumber: string;
+  authorizationCode: string;
+  keys: CryptoKeyPair;
+  /** The VID random R, which goes into the member's key file; the CA computes the VID from it. */
+  vidRandom?: Uint8Array;
+  kind?: "ir" | "cr";
+  iterations?: number;
+  /**
+   * The CA's issuing certificate, when known: the CA signs its refusals of requests whose MAC it
+   * could not check (an unknown reference number), and only with it can those be read.
+   */
+  caCertificate?: Uint8Array;
+}): Promise<Enrolled> {
+  const transactionID = random(16);
+  const key = await pbmKey(new TextEncoder().encode(o.authorizationCode), newPbmParameter(o.iterations));
+  const s: Session = {
+    send: o.send,
+    transactionID,
+    protection: { kind: "mac", key },
+    caCertificate: o.caCertificate,
+    sender: directoryName(),
+    extraCerts: [],
+  };
+  const regInfo = o.vidRandom
+    ? [
+        await sealVidRandom({
+          random: o.vidRandom,
+          authorizationCode: o.authorizationCode,
+          referenceNumber: o.referenceNumber,
+          transactionId: transactionID,
+        }),
+      ]
+    : undefined;
+  const msg = await buildCertReqMsg({ keys: o.keys, popoSender: directoryName(), regInfo });
+  const kind = o.kind ?? "ir";
+  const kid = new TextEncoder().encode(o.referenceNumber);
+  const answer = await exchangeWithKid(
+    s,
+    new PkiBody({ [kind]: new CertReqMessages([msg]) }),
+    kind === "ir" ? "ip" : "cp",
+    kid,
+  );
+  const rep = kind === "ir" ? answer.body?.ip : answer.body?.cp;
+  const certificate = certificateOf(rep);
+  await confirmWithKid(s, certificate, kid);
+  return {
+    certificate,
+    caCertificates: [...(rep?.caPubs ?? []).map((c) => new Uint8Array(c)), ...answer.extraCerts],
+  };
+}
+
+async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, kid: Uint8Array | undefined) {
+  const senderNonce = random(16);
+  const request = await buildPkiMessage(
+    {
+      sender: s.sender,
+      recipient: directoryName(),
+      transactionID: s.transactionID,
+      senderNonce,
+      recipNonce: s.lastNonce,
+      senderKID: kid,
+      messageTime: new Date(),
+    },
+    body,
+    s.protection,
+    s.extraCerts,
+  );
+  return checkAnswer(s, await s.send(request), senderNonce, expect);
+}
+
+async function confirmWithKid(s: Session, certificate: Uint8Array, kid: Uint8Array | undefined) {
+  const body = new PkiBody({
+    certConf: new CertConfirmContent([
+      new CertStatus({ certHash: new OctetString(await certificateHash(certificate)) }),
+    ]),
+  });
+  await exchangeWithKid(s, body, "pkiconf", kid);
+}
+
+function signedSession(o: {
+  send: CmpTransport;
+  certificate: Uint8Array;
+  key: CryptoKey;
+  caCertificate: Uint8Array;
+}): Session {
+  const subject = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate.subject;
+  return {
+    send: o.send,
+    transactionID: random(16),
+    protection: { kind: "signature", key: o.key, certificates: [toBytes(o.certificate)] },
+    caCertificate: o.caCertificate,
+    sender: directoryName(subject),
+    extraCerts: [],
+  };
+}
+
+/** Renews: a kur signed by the current certificate's key, for a new key pair; confirmed before it returns. */
+export async function renew(o: {
+  send: CmpTransport;
+  certificate: Uint8Array;
+  key: CryptoKey;
+  newKeys: CryptoKeyPair;
+  caCertificate: Uint8Array;
+}): Promise<Enrolled> {
+  const s = signedSession(o);
+  const subject = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate.subject;
+  const msg = await buildCertReqMsg({ keys: o.newKeys, subject });
+  const answer = await exchangeWithKid(s, new PkiBody({ kur: new CertReqMessages([msg]) }), "kup", undefined);
+  const certificate = certificateOf(answer.body?.kup);
+  await confirmWithKid(s, certificate, undefined);
+  return { certificate, caCertificates: answer.extraCerts };
+}
+
+/** Revokes the certificate with its own key (rr), for one of the reasons a holder may give. */
+export async function revoke(o: {
+  send: CmpTransport;
+  certificate: Uint8Array;
+  key: CryptoKey;
+  reason: RevocationReason;
+  caCertificate: Uint8Array;
+}): Promise<void> {
+  const s = signedSession(o);
+  const tbs = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate;
+  // reasonCode ::= ENUMERATED, RFC 5280 §5.3.1.
+  const reason = new Extension({
+    extnID: id_ce_cRLReasons,
+    critical: false,
+    extnValue: new OctetString(Uint8Array.of(0x0a, 0x01, reasonCodes[o.reason])),
+  });
+  const details = new RevDetails({
+    certDetails: new CertTemplate({ serialNumber: tbs.serialNumber, issuer: tbs.issuer }),
+    crlEntryDetails: new Extensions([reason]),
+  });
+  const answer = await exchangeWithKid(s, new PkiBody({ rr: new RevReqContent([details]) }), "rp", undefined);
+  const status = answer.body?.rp?.status[0];
+  if (!status || status.status !== PkiStatus.accepted) {
+    throw new CmpRefusal(readFailureInfo(status?.failInfo), status?.statusString?.join(" ") ?? "");
+  }
+}
