@@ -17,6 +17,16 @@ export interface Config {
   /** The organisation named in the CA certificates. */
   caOrganization: string;
   clock: Clock;
+  /** The HTTP server's port (PORT, default 8080; 0 picks a free one) and address (HOST). */
+  port: number;
+  host: string;
+  /**
+   * The base URL relying parties use to reach this server (GEUMGO_PUBLIC_URL), written into every
+   * certificate's CRL and OCSP URLs; undefined means http://127.0.0.1:<port>.
+   */
+  publicUrl: string | undefined;
+  /** GEUMGO_CA_REQUIRE_VID=1: refuse CMP requests that carry no VID random (R). */
+  requireVidRandom: boolean;
   /** Things an operator should know at start (generated keys, a faked clock). */
   warnings: string[];
 }
@@ -69,6 +79,50 @@ export function offsetClock(start: Date, real: () => number = Date.now): Clock {
   return { now: () => new Date(real() + offset) };
 }
 
+function portFrom(value: string | undefined): number {
+  if (value === undefined || value === "") return 8080;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`PORT must be a port number from 0 to 65535, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function hostFrom(value: string | undefined): string {
+  if (value === undefined || value === "") return "127.0.0.1";
+  // An address or a host name; no scheme, port or path (those belong in GEUMGO_PUBLIC_URL).
+  if (!/^(\[?[0-9a-fA-F:.]+\]?|[A-Za-z0-9.-]+)$/.test(value)) {
+    throw new ConfigError(
+      `HOST must be an address or a host name such as 127.0.0.1 or 0.0.0.0, not "${value}"`,
+    );
+  }
+  return value.replace(/^\[(.*)\]$/, "$1");
+}
+
+function publicUrlFrom(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `GEUMGO_PUBLIC_URL must be an absolute URL such as https://ca.example.kr, not "${value}"`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("GEUMGO_PUBLIC_URL must start with http:// or https://");
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError("GEUMGO_PUBLIC_URL may not carry a query, a fragment or credentials");
+  }
+  return url.toString().replace(/\/+$/, "");
+}
+
+function flagFrom(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new ConfigError(`${name} must be 1 or 0, not "${value}"`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
   const production = env.NODE_ENV === "production";
@@ -111,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     caPassphrase,
     caOrganization: env.GEUMGO_CA_ORG || "Geumgo Demo Federation",
     clock,
+    port: portFrom(env.PORT),
+    host: hostFrom(env.HOST),
+    publicUrl: publicUrlFrom(env.GEUMGO_PUBLIC_URL),
+    requireVidRandom: flagFrom("GEUMGO_CA_REQUIRE_VID", env.GEUMGO_CA_REQUIRE_VID),
     warnings,
   };
 }

@@ -46,6 +46,43 @@ describe("configuration", () => {
     ).toThrow("64 hex");
   });
 
+  it("reads the server's port, address and public URL, and says what is wrong with them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
+    const defaults = loadConfig({ GEUMGO_DATA: dir });
+    expect(defaults).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      publicUrl: undefined,
+      requireVidRandom: false,
+    });
+    const set = loadConfig({
+      GEUMGO_DATA: dir,
+      PORT: "0",
+      HOST: "::",
+      GEUMGO_PUBLIC_URL: "https://ca.example.kr/geumgo/",
+      GEUMGO_CA_REQUIRE_VID: "1",
+    });
+    expect(set).toMatchObject({
+      port: 0,
+      host: "::",
+      publicUrl: "https://ca.example.kr/geumgo",
+      requireVidRandom: true,
+    });
+    expect(() => loadConfig({ GEUMGO_DATA: dir, PORT: "80a" })).toThrow("PORT must be a port number");
+    expect(() => loadConfig({ GEUMGO_DATA: dir, PORT: "65536" })).toThrow("PORT must be a port number");
+    expect(() => loadConfig({ GEUMGO_DATA: dir, HOST: "http://x" })).toThrow("HOST must be");
+    expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_PUBLIC_URL: "ca.example.kr" })).toThrow(
+      "absolute URL",
+    );
+    expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_PUBLIC_URL: "ftp://ca.example.kr" })).toThrow(
+      "http://",
+    );
+    expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_PUBLIC_URL: "https://ca.example.kr/?a=1" })).toThrow(
+      "query",
+    );
+    expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_REQUIRE_VID: "yes" })).toThrow("1 or 0");
+  });
+
   it("a fake clock starts where it is told and runs on", () => {
     let real = 1_000_000;
     const clock = offsetClock(new Date("2027-01-01T00:00:00Z"), () => real);

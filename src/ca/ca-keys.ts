@@ -44,7 +44,8 @@ function yearsAfter(at: Date, years: number): Date {
   return d;
 }
 
-async function sealKey(key: CryptoKey, passphrase: string): Promise<Uint8Array> {
+/** A CA-side private key sealed under the passphrase (the CA keys, the OCSP signer). */
+export async function sealKey(key: CryptoKey, passphrase: string): Promise<Uint8Array> {
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", key));
   return encryptKeyFile(pkcs8, passphrase, {
     prf: "sha256",
@@ -134,6 +135,21 @@ export async function createCaHierarchy(
   return keys.map(({ sealed: _, ...k }) => k);
 }
 
+/** A key sealed by `sealKey`, for signing; bad_passphrase when it does not open. */
+export async function unsealKey(
+  sealed: Uint8Array,
+  algorithm: CaKeyAlgorithm,
+  passphrase: string,
+): Promise<CryptoKey> {
+  let pkcs8: Uint8Array;
+  try {
+    pkcs8 = (await decryptKeyFile(sealed, passphrase)).pkcs8;
+  } catch {
+    throw new CaError("bad_passphrase");
+  }
+  return crypto.subtle.importKey("pkcs8", toBytes(pkcs8), caKeyParams(algorithm), false, ["sign"]);
+}
+
 /** The active key of a role, unsealed for signing. */
 export async function loadCaKey(db: Queryable, role: CaRole, passphrase: string): Promise<LoadedCa> {
   const { rows } = await db.query<{
@@ -147,19 +163,7 @@ export async function loadCaKey(db: Queryable, role: CaRole, passphrase: string)
   );
   const row = rows[0];
   if (!row) throw new CaError("ca_missing");
-  let pkcs8: Uint8Array;
-  try {
-    pkcs8 = (await decryptKeyFile(toBytes(row.private_key_encrypted), passphrase)).pkcs8;
-  } catch {
-    throw new CaError("bad_passphrase");
-  }
-  const privateKey = await crypto.subtle.importKey(
-    "pkcs8",
-    toBytes(pkcs8),
-    caKeyParams(row.algorithm),
-    false,
-    ["sign"],
-  );
+  const privateKey = await unsealKey(toBytes(row.private_key_encrypted), row.algorithm, passphrase);
   return {
     role,
     algorithm: row.algorithm,

@@ -2,23 +2,43 @@
 // `geumgo init` on a database without a CA); `ca chain` prints the chain for relying parties.
 import { join } from "node:path";
 import type { Command } from "commander";
-import { activeCaKeys, CaError, createCaHierarchy } from "../ca/ca-keys.ts";
+import { activeCaKeys, createCaHierarchy } from "../ca/ca-keys.ts";
 import { type Config, loadConfig } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { openDatabase } from "../db/open.ts";
-import { toPem } from "../pki/bytes.ts";
 import type { CaKeyAlgorithm } from "../pki/ca-profile.ts";
+import { claimDataDir } from "../server/server-file.ts";
 import { CliError } from "./errors.ts";
+import { runOperation } from "./operation-client.ts";
 import type { Output } from "./output.ts";
+import { registerRevocationCommands } from "./revocation.ts";
 
+/** How long a command that opens PGlite itself waits for another command to let go of it. */
+const waitForCommandMs = 30_000;
+
+/**
+ * Opens the database for a command that cannot run inside the server (`init`, `ca init`). PGlite
+ * admits one process, so the data directory is claimed first, as the operation client does for a
+ * direct run: a running (or starting) server makes it `data_dir_busy`; another command is waited for.
+ */
 export async function withDatabase<T>(out: Output, fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   for (const w of config.warnings) out.warn(w);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
+  const claim = config.databaseUrl
+    ? undefined
+    : await claimDataDir(config.dataDir, { role: "command", waitMs: waitForCommandMs });
   try {
-    return await fn(db, config);
+    const db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: join(config.dataDir, "pglite"),
+    });
+    try {
+      return await fn(db, config);
+    } finally {
+      await db.close();
+    }
   } finally {
-    await db.close();
+    claim?.release();
   }
 }
 
@@ -44,6 +64,7 @@ export async function ensureCa(
 
 export function registerCaCommands(program: Command, out: Output): void {
   const ca = program.command("ca").description("the certificate authority / 인증기관 운영");
+  registerRevocationCommands(ca, out);
   ca.command("init")
     .description("the key ceremony: create the root and issuing CA (once)")
     .option("--algorithm <alg>", "RSA-3072 or P-384", "RSA-3072")
@@ -57,10 +78,7 @@ export function registerCaCommands(program: Command, out: Output): void {
   ca.command("chain")
     .description("print the CA chain as PEM, issuing CA first")
     .action(async () => {
-      await withDatabase(out, async (db) => {
-        const keys = await activeCaKeys(db);
-        if (keys.length === 0) throw new CaError("ca_missing");
-        for (const k of keys) process.stdout.write(toPem("CERTIFICATE", k.certificate));
-      });
+      const { certificates } = (await runOperation("ca.chain", {}, out)) as { certificates: string[] };
+      for (const pem of certificates) process.stdout.write(pem);
     });
 }

@@ -4,13 +4,17 @@ import { Command, CommanderError } from "commander";
 import { CaError } from "../ca/ca-keys.ts";
 import { ConfigError } from "../config.ts";
 import { PkiError } from "../pki/errors.ts";
+import { ServerError } from "../server/errors.ts";
 import { registerAuditCommands } from "./audit.ts";
 import { registerCaCommands } from "./ca.ts";
 import { CliError } from "./errors.ts";
 import { registerInitCommand } from "./init.ts";
 import { chooseLang, describeError } from "./messages.ts";
 import { registerNpkiCommands } from "./npki/commands.ts";
+import { asOperationFailed, OperationFailed } from "./operation-client.ts";
 import { consoleOutput } from "./output.ts";
+import { registerRaCommands } from "./ra.ts";
+import { registerServeCommand } from "./serve.ts";
 
 /** Codes that mean "checked, and the answer is no" rather than "could not check". */
 const negativeAnswers = new Set(["vid_mismatch", "bad_signature", "untrusted", "audit_broken"]);
@@ -26,14 +30,28 @@ export async function main(argv: string[]): Promise<number> {
   registerCaCommands(program, out);
   registerAuditCommands(program, out);
   registerNpkiCommands(program, out);
+  registerRaCommands(program, out);
+  registerServeCommand(program, out);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
-  } catch (e) {
+  } catch (caught) {
+    // The server's own refusals (a busy data directory, a bad argument) speak from its table.
+    const e = caught instanceof ServerError ? asOperationFailed(caught) : caught;
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ConfigError) {
       process.stderr.write(`${out.t("설정 오류", "configuration error")}: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof OperationFailed) {
+      // The same words whether the server or this process refused (both come from one table).
+      if (e.code === "internal") {
+        const id = e.requestId ? ` (request id ${e.requestId})` : "";
+        process.stderr.write(`${out.t("내부 오류", "internal error")}: ${e.text[lang]}${id}\n`);
+        return 70;
+      }
+      process.stderr.write(`${out.t("오류", "error")}: ${e.text[lang]}\n`);
+      return negativeAnswers.has(e.code) ? 1 : 2;
     }
     const text = describeError(e, lang);
     if (text === undefined) {

@@ -1,6 +1,9 @@
 // Korean and English words for every error code the command line can meet: one table, walked by a
 // test so that no code goes without a message.
+
 import { CaError } from "../ca/ca-keys.ts";
+import { CaLifecycleError, type CaLifecycleErrorCode } from "../ca/errors.ts";
+import { CertcenterError, type CertcenterErrorCode } from "../certcenter/errors.ts";
 import { PkiError, type PkiErrorCode } from "../pki/errors.ts";
 import { CliError, type CliErrorCode } from "./errors.ts";
 
@@ -42,6 +45,7 @@ export const pkiMessages: Record<PkiErrorCode, Message> = {
     ko: "서명자의 인증서가 신뢰하는 인증기관에서 발급되지 않았습니다",
     en: "the signer's certificate is not issued by a trusted CA",
   },
+  cmp_refused: { ko: "인증기관이 요청을 거절했습니다", en: "the CA refused the request" },
 };
 
 export const cliMessages: Record<CliErrorCode, Message> = {
@@ -78,6 +82,48 @@ export const caMessages: Record<CaError["code"], Message> = {
   },
 };
 
+export const certcenterMessages: Record<CertcenterErrorCode, Message> = {
+  user_unknown: { ko: "그런 인터넷뱅킹 사용자 ID가 없습니다", en: "no internet banking user has that ID" },
+  cert_exists: {
+    ko: "이미 같은 용도의 유효한 인증서가 있습니다. 갱신하거나 재발급하세요",
+    en: "the member already holds a live certificate of that purpose: renew or reissue it",
+  },
+  no_certificate: {
+    ko: "재발급할 유효한 인증서가 없습니다. 새로 발급하세요",
+    en: "there is no live certificate of that purpose to reissue: issue a new one",
+  },
+};
+
+export const caLifecycleMessages: Record<CaLifecycleErrorCode, Message> = {
+  cert_unknown: {
+    ko: "이 일련번호의 인증서가 없습니다",
+    en: "there is no certificate with this serial number",
+  },
+  cert_not_live: {
+    ko: "발급이 끝나지 않았거나 거부된 인증서입니다",
+    en: "the certificate was never completed, or its holder refused it",
+  },
+  already_revoked: { ko: "이미 폐지된 인증서입니다", en: "the certificate is revoked already" },
+  already_on_hold: { ko: "이미 효력정지된 인증서입니다", en: "the certificate is on hold already" },
+  not_on_hold: { ko: "효력정지된 인증서가 아닙니다", en: "the certificate is not on hold" },
+  hold_expired: {
+    ko: "효력정지 후 6개월이 지나 해제할 수 없습니다 (인증서는 폐지됩니다)",
+    en: "the certificate has been on hold for 6 months and can no longer be released (it is to be revoked)",
+  },
+  bad_reason: {
+    ko: "폐지 사유가 올바르지 않습니다 (예: keyCompromise, superseded, cessationOfOperation)",
+    en: "not a revocation reason (e.g. keyCompromise, superseded, cessationOfOperation)",
+  },
+  bad_serial: {
+    ko: "인증서 일련번호는 16바이트(16진수 32자리)입니다",
+    en: "a certificate serial number is 16 bytes (32 hex digits)",
+  },
+  status_publish_failed: {
+    ko: "처리는 되었으나 CRL·OCSP를 아직 다시 게시하지 못했습니다 (예약 작업이 다시 시도합니다)",
+    en: "done, but the CRL and OCSP could not be republished yet (the scheduled job retries)",
+  },
+};
+
 export function chooseLang(env: NodeJS.ProcessEnv = process.env): Lang {
   const pick = env.GEUMGO_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? "";
   return pick.toLowerCase().startsWith("ko") ? "ko" : "en";
@@ -87,6 +133,11 @@ export function chooseLang(env: NodeJS.ProcessEnv = process.env): Lang {
 export function describeError(e: unknown, lang: Lang): string | undefined {
   if (e instanceof PkiError) return pkiMessages[e.code][lang];
   if (e instanceof CaError) return caMessages[e.code][lang];
+  if (e instanceof CertcenterError) return certcenterMessages[e.code][lang];
+  if (e instanceof CaLifecycleError) {
+    const text = caLifecycleMessages[e.code][lang];
+    return e.subject ? `${text}: ${e.subject}` : text;
+  }
   if (e instanceof CliError) {
     const text = cliMessages[e.code][lang];
     return e.subject ? `${text}: ${e.subject}` : text;

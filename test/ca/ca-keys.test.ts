@@ -48,7 +48,7 @@ describe("the CA key ceremony", () => {
         encoding: "utf8",
       });
       expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
-      expect(text).toMatch(/Key Usage: critical\s+Certificate Sign, CRL Sign/);
+      expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Certificate Sign, CRL Sign/);
       expect(text).toContain("Public-Key: (3072 bit)");
 
       const { rows } = await db.query<{ private_key_encrypted: Uint8Array }>(

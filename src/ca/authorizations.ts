@@ -1,0 +1,248 @@
+// Issuance authorisations (DESIGN §4): what the RA hands the CA after proving a member's identity:
+// a reference number and a one-time authorisation code, with the subject, the VID inputs, the
+// purpose and, for a reissue, the certificate it replaces. The CA keeps the code sealed (a
+// password-based MAC needs the secret itself) and erases the resident registration number once the
+// authorisation is used or ends.
+import { randomInt } from "node:crypto";
+import type { Queryable } from "../db/db.ts";
+import { isUniqueViolation } from "../db/db.ts";
+import { toBytes, toHex, utf8 } from "../pki/bytes.ts";
+import { appendAudit } from "./audit.ts";
+import type { CaContext } from "./context.ts";
+import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
+
+export type Purpose = "bank" | "universal";
+export type Channel = "web" | "branch";
+
+/** How long an authorisation lives: minutes for the web flow, days for a slip handed out at a branch. */
+export const authorizationLifetimeMs: Record<Channel, number> = {
+  web: 10 * 60_000,
+  branch: 14 * 86_400_000,
+};
+
+/** Wrong MACs against one reference number before the authorisation ends. */
+export const macTriesMax = 5;
+
+export interface AuthorizationRequest {
+  holder: string;
+  purpose: Purpose;
+  channel: Channel;
+  /** The subject Name (DER) the certificate will carry. */
+  subjectName: Uint8Array;
+  realName: string;
+  /** 13 digits; sealed at rest, erased when the authorisation ends. */
+  rrn: string;
+  /** A reissue: the certificate it replaces and why (keyCompromise revokes it now). */
+  replaces?: { serial: Uint8Array; reason: "keyCompromise" | "superseded"; notAfter: Date };
+  actor: string;
+}
+
+export interface IssuedAuthorization {
+  referenceNumber: string;
+  authorizationCode: string;
+  expiresAt: Date;
+}
+
+/** 10 digits: short enough to read out, and the code (not this) is the secret. */
+function newReferenceNumber(): string {
+  return String(randomInt(1_000_000_000, 10_000_000_000));
+}
+
+/** 16 digits (53 bits): typed from a slip or a screen, and the PBM's iteration count stands behind it. */
+function newAuthorizationCode(): string {
+  let code = "";
+  for (let i = 0; i < 16; i++) code += String(randomInt(0, 10));
+  return code;
+}
+
+const codeLabel = (ref: string) => `ca.authorization.code:${ref}`;
+const rrnLabel = (ref: string) => `ca.authorization.rrn:${ref}`;
+
+export async function createAuthorization(
+  ca: CaContext,
+  req: AuthorizationRequest,
+): Promise<IssuedAuthorization> {
+  const now = ca.clock.now();
+  const expiresAt = new Date(now.getTime() + authorizationLifetimeMs[req.channel]);
+  for (;;) {
+    const referenceNumber = newReferenceNumber();
+    const authorizationCode = newAuthorizationCode();
+    try {
+      await ca.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO ca_authorizations (reference_number, code_sealed, holder, purpose, channel, subject_name,
+             real_name, rrn_sealed, not_after, replaces, replace_reason, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          [
+            referenceNumber,
+            ca.sealer.seal(codeLabel(referenceNumber), utf8(authorizationCode)),
+            req.holder,
+            req.purpose,
+            req.channel,
+            req.subjectName,
+            req.realName,
+            ca.sealer.seal(rrnLabel(referenceNumber), utf8(req.rrn)),
+            req.replaces?.notAfter ?? null,
+            req.replaces?.serial ?? null,
+            req.replaces?.reason ?? null,
+            now,
+            expiresAt,
+          ],
+        );
+        if (req.replaces?.reason === "keyCompromise") {
+          // A lost certificate is revoked the moment the reissue is authorised (DESIGN §4).
+          await revokeInTransaction(tx, {
+            serial: req.replaces.serial,
+            reason: "keyCompromise",
+            actor: req.actor,
+            at: now,
+          });
+        }
+        await appendAudit(
+          tx,
+          {
+            actor: req.actor,
+            action: "ra.authorize",
+            subject: req.holder,
+            details: {
+              referenceNumber,
+              purpose: req.purpose,
+              channel: req.channel,
+              expiresAt: expiresAt.toISOString(),
+              replaces: req.replaces ? toHex(req.replaces.serial) : null,
+              replaceReason: req.replaces?.reason ?? null,
+            },
+          },
+          now,
+        );
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) continue; // a reference number drawn twice: draw again
+      throw e;
+    }
+    if (req.replaces?.reason === "keyCompromise") await publishRevocationStatus(ca, [req.replaces.serial]);
+    return { referenceNumber, authorizationCode, expiresAt };
+  }
+}
+
+/** An authorisation as the CMP server reads it. */
+export interface Authorization {
+  referenceNumber: string;
+  holder: string;
+  purpose: Purpose;
+  subjectName: Uint8Array;
+  realName: string;
+  notAfter: Date | null;
+  replaces: Uint8Array | null;
+  replaceReason: "keyCompromise" | "superseded" | null;
+  expiresAt: Date;
+  failedMacs: number;
+  state: "open" | "used" | "locked";
+}
+
+interface AuthorizationRow {
+  reference_number: string;
+  holder: string;
+  purpose: Purpose;
+  subject_name: Uint8Array;
+  real_name: string;
+  not_after: Date | null;
+  replaces: Uint8Array | null;
+  replace_reason: "keyCompromise" | "superseded" | null;
+  expires_at: Date;
+  failed_macs: number;
+  state: "open" | "used" | "locked";
+}
+
+const columns = `reference_number, holder, purpose, subject_name, real_name, not_after, replaces, replace_reason,
+  expires_at, failed_macs, state`;
+
+function fromRow(r: AuthorizationRow): Authorization {
+  return {
+    referenceNumber: r.reference_number,
+    holder: r.holder,
+    purpose: r.purpose,
+    subjectName: toBytes(r.subject_name),
+    realName: r.real_name,
+    notAfter: r.not_after,
+    replaces: r.replaces ? toBytes(r.replaces) : null,
+    replaceReason: r.replace_reason,
+    expiresAt: r.expires_at,
+    failedMacs: r.failed_macs,
+    state: r.state,
+  };
+}
+
+export async function findAuthorization(
+  db: Queryable,
+  referenceNumber: string,
+  lock = false,
+): Promise<Authorization | undefined> {
+  const { rows } = await db.query<AuthorizationRow>(
+    `SELECT ${columns} FROM ca_authorizations WHERE reference_number = $1${lock ? " FOR UPDATE" : ""}`,
+    [referenceNumber],
+  );
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}
+
+/** The code, for keying the MAC; kept after use so that the certConf of the same transaction verifies. */
+export async function authorizationCode(ca: CaContext, referenceNumber: string): Promise<string | undefined> {
+  const { rows } = await ca.db.query<{ code_sealed: Uint8Array }>(
+    "SELECT code_sealed FROM ca_authorizations WHERE reference_number = $1",
+    [referenceNumber],
+  );
+  const sealed = rows[0]?.code_sealed;
+  return sealed
+    ? new TextDecoder().decode(ca.sealer.unseal(codeLabel(referenceNumber), toBytes(sealed)))
+    : undefined;
+}
+
+/** The resident registration number, read once at issuance, in the transaction that uses the authorisation. */
+export async function takeAuthorizationRrn(
+  ca: CaContext,
+  tx: Queryable,
+  referenceNumber: string,
+): Promise<string | undefined> {
+  const { rows } = await tx.query<{ rrn_sealed: Uint8Array | null }>(
+    "SELECT rrn_sealed FROM ca_authorizations WHERE reference_number = $1 FOR UPDATE",
+    [referenceNumber],
+  );
+  await tx.query("UPDATE ca_authorizations SET rrn_sealed = NULL WHERE reference_number = $1", [
+    referenceNumber,
+  ]);
+  const sealed = rows[0]?.rrn_sealed;
+  return sealed
+    ? new TextDecoder().decode(ca.sealer.unseal(rrnLabel(referenceNumber), toBytes(sealed)))
+    : undefined;
+}
+
+/**
+ * Counts a wrong MAC in its own transaction (it must stick although the request fails); the fifth
+ * ends the authorisation. Returns whether it is now locked.
+ */
+export async function recordWrongMac(ca: CaContext, referenceNumber: string): Promise<boolean> {
+  return ca.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ failed_macs: number; state: string; holder: string }>(
+      `UPDATE ca_authorizations
+          SET failed_macs = failed_macs + 1,
+              state = CASE WHEN state = 'open' AND failed_macs + 1 >= $2 THEN 'locked' ELSE state END,
+              rrn_sealed = CASE WHEN state = 'open' AND failed_macs + 1 >= $2 THEN NULL ELSE rrn_sealed END
+        WHERE reference_number = $1
+        RETURNING failed_macs, state, holder`,
+      [referenceNumber, macTriesMax],
+    );
+    const row = rows[0];
+    if (!row) return false;
+    await appendAudit(
+      tx,
+      {
+        actor: "cmp",
+        action: row.state === "locked" ? "ra.authorization.locked" : "cmp.wrong_mac",
+        subject: row.holder,
+        details: { referenceNumber, failedMacs: row.failed_macs },
+      },
+      ca.clock.now(),
+    );
+    return row.state === "locked";
+  });
+}

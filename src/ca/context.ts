@@ -1,0 +1,66 @@
+// What every CA operation needs: the database, a clock, the passphrase that unseals the CA keys, a
+// sealer for the secrets an authorisation carries, and the URLs written into certificates. The
+// issuing key is unsealed once per context (600,000 PBKDF2 iterations) and kept for signing.
+import type { Db } from "../db/db.ts";
+import { type LoadedCa, loadCaKey } from "./ca-keys.ts";
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Seals secrets at rest with a label bound in (the server wires this to AES-256-GCM). */
+export interface Sealer {
+  seal(label: string, plaintext: Uint8Array): Uint8Array;
+  unseal(label: string, sealed: Uint8Array): Uint8Array;
+}
+
+/** Where relying parties find the CA's status services; written into every certificate. */
+export interface CaUrls {
+  crl: string;
+  ocsp: string;
+  caIssuers: string;
+}
+
+export interface CaContext {
+  db: Db;
+  clock: Clock;
+  passphrase: string;
+  sealer: Sealer;
+  urls: CaUrls;
+  /** The CA's organisation, written in subjects (O=). */
+  organization: string;
+  /** Refuse CMP requests that carry no VID random (R); otherwise they get a certificate without identifyData. */
+  requireVidRandom: boolean;
+}
+
+/** The status URLs under one public base, e.g. http://127.0.0.1:8080. */
+export function caUrls(publicBase: string): CaUrls {
+  const base = publicBase.replace(/\/+$/, "");
+  return { crl: `${base}/pki/crl`, ocsp: `${base}/pki/ocsp`, caIssuers: `${base}/pki/issuing-ca.der` };
+}
+
+/**
+ * One value per context, computed on first use and kept (a failure is forgotten, so the next call
+ * tries again): for what is costly to make and fixed for the life of a context.
+ */
+export function perContext<T>(make: (ca: CaContext) => Promise<T>): (ca: CaContext) => Promise<T> {
+  const values = new WeakMap<CaContext, Promise<T>>();
+  return (ca) => {
+    let p = values.get(ca);
+    if (!p) {
+      p = make(ca);
+      p.catch(() => values.delete(ca));
+      values.set(ca, p);
+    }
+    return p;
+  };
+}
+
+/** The issuing CA's key, unsealed once per context. */
+export const issuingCa = perContext(async (ca): Promise<LoadedCa & { id: number }> => {
+  const key = await loadCaKey(ca.db, "issuing", ca.passphrase);
+  const { rows } = await ca.db.query<{ id: number }>(
+    "SELECT id FROM ca_keys WHERE role = 'issuing' AND active",
+  );
+  return { ...key, id: rows[0]!.id };
+});

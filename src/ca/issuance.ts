@@ -1,0 +1,174 @@
+// Signing a member's certificate: the serial is reserved and the intent audited in one committed
+// transaction before the CA key signs, and the result stored and audited in another after. A crash
+// in between leaves a reserved serial that is never signed again (the primary key sees to that),
+// with the audit log showing an issuance begun and not finished.
+import { createHash } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Name } from "@peculiar/asn1-x509";
+import type { Queryable } from "../db/db.ts";
+import { toBytes, toHex } from "../pki/bytes.ts";
+import { caSigningAlgorithm } from "../pki/ca-profile.ts";
+import { issuePersonalCertificate, newSerialNumber } from "../pki/profile.ts";
+import type { IdentifyDataValue } from "../pki/vid.ts";
+import { Name as X509Name } from "../pki/x509.ts";
+import { appendAudit } from "./audit.ts";
+import { type CaContext, issuingCa } from "./context.ts";
+import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
+
+export interface IssueRequest {
+  holder: string;
+  purpose: "bank" | "universal";
+  /** DER Name. */
+  subjectName: Uint8Array;
+  /** The member's SubjectPublicKeyInfo, DER. */
+  publicKey: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  identifyData?: IdentifyDataValue | undefined;
+  authorizationRef?: string | undefined;
+  replaces?: Uint8Array | undefined;
+  replaceReason?: "keyCompromise" | "superseded" | undefined;
+  cmpTransaction?: Uint8Array | undefined;
+  actor: string;
+}
+
+export interface IssuedCertificate {
+  serial: Uint8Array;
+  der: Uint8Array;
+}
+
+export function spkiHash(spki: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(spki).digest());
+}
+
+/**
+ * Reserves a serial for the request and audits the intent to sign, in the caller's transaction.
+ * A serial drawn twice (126 random bits: all but impossible) fails the transaction on the unique
+ * key; the CA never signs one serial twice.
+ */
+export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequest): Promise<Uint8Array> {
+  const issuer = await issuingCa(ca);
+  const subjectText = new X509Name(AsnConvert.parse(toBytes(req.subjectName), Name)).toString();
+  const now = ca.clock.now();
+  const serial = newSerialNumber();
+  await tx.query(
+    `INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
+       spki_sha256, authorization_ref, replaces, replace_reason, cmp_transaction, created_at)
+     VALUES ($1, $2, $3, $4, 'signing', $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      serial,
+      issuer.id,
+      req.holder,
+      req.purpose,
+      subjectText,
+      req.notBefore,
+      req.notAfter,
+      spkiHash(req.publicKey),
+      req.authorizationRef ?? null,
+      req.replaces ?? null,
+      req.replaceReason ?? null,
+      req.cmpTransaction ?? null,
+      now,
+    ],
+  );
+  await appendAudit(
+    tx,
+    {
+      actor: req.actor,
+      action: "ca.sign.begin",
+      subject: req.holder,
+      details: {
+        serial: toHex(serial),
+        purpose: req.purpose,
+        subject: subjectText,
+        notBefore: req.notBefore.toISOString(),
+        notAfter: req.notAfter.toISOString(),
+        vid: req.identifyData !== undefined,
+        replaces: req.replaces ? toHex(req.replaces) : null,
+      },
+    },
+    now,
+  );
+  return serial;
+}
+
+/** Signs a reserved serial, stores the certificate as pending its holder's confirmation, and audits it. */
+export async function signReserved(
+  ca: CaContext,
+  serial: Uint8Array,
+  req: IssueRequest,
+): Promise<Uint8Array> {
+  const issuer = await issuingCa(ca);
+  const der = await issuePersonalCertificate({
+    issuer: { certificate: issuer.certificate },
+    signingKey: issuer.privateKey,
+    signingAlgorithm: caSigningAlgorithm(issuer.algorithm),
+    publicKey: toBytes(req.publicKey),
+    subject: AsnConvert.parse(toBytes(req.subjectName), Name),
+    serialNumber: serial,
+    notBefore: req.notBefore,
+    notAfter: req.notAfter,
+    purpose: req.purpose,
+    identifyData: req.identifyData,
+    crlUrl: ca.urls.crl,
+    ocspUrl: ca.urls.ocsp,
+    caIssuersUrl: ca.urls.caIssuers,
+  });
+  await ca.db.transaction(async (tx) => {
+    const { rows } = await tx.query(
+      "UPDATE certificates SET der = $2, status = 'pending' WHERE serial = $1 AND status = 'signing' RETURNING serial",
+      [serial, der],
+    );
+    if (rows.length !== 1) throw new Error(`serial ${toHex(serial)} was not awaiting its signature`);
+    await appendAudit(
+      tx,
+      {
+        actor: req.actor,
+        action: "ca.sign.end",
+        subject: req.holder,
+        details: { serial: toHex(serial), sha256: createHash("sha256").update(der).digest("hex") },
+      },
+      ca.clock.now(),
+    );
+  });
+  return der;
+}
+
+/** Reserves, audits, signs, stores: the whole issuance for a request already judged. */
+export async function issueCertificate(ca: CaContext, req: IssueRequest): Promise<IssuedCertificate> {
+  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, req));
+  return { serial, der: await signReserved(ca, serial, req) };
+}
+
+/**
+ * How long a signed certificate waits for its holder's certConf (RFC 4210 §5.1.1.2 confirmWaitTime).
+ * It was never valid (OCSP never called it good), but the client may hold it: after the wait it is
+ * revoked (cessationOfOperation), so a relying party that reads only the CRL refuses it too, and a
+ * late confirmation cannot bring it to life.
+ */
+export const confirmWaitMs = 15 * 60_000;
+
+/** Revokes certificates left unconfirmed past the wait; returns their serials. For the scheduler. */
+export async function revokeUnconfirmed(ca: CaContext): Promise<Uint8Array[]> {
+  const now = ca.clock.now();
+  const serials = await ca.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ serial: Uint8Array }>(
+      "SELECT serial FROM certificates WHERE status = 'pending' AND created_at < $1 ORDER BY serial LIMIT 1000",
+      [new Date(now.getTime() - confirmWaitMs)],
+    );
+    const done: Uint8Array[] = [];
+    for (const r of rows) {
+      const serial = toBytes(r.serial);
+      await revokeInTransaction(tx, {
+        serial,
+        reason: "cessationOfOperation",
+        actor: "scheduler:unconfirmed",
+        at: now,
+      });
+      done.push(serial);
+    }
+    return done;
+  });
+  if (serials.length) await publishRevocationStatus(ca, serials);
+  return serials;
+}

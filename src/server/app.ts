@@ -1,0 +1,109 @@
+// The Fastify server: logging with request ids and nothing secret, security headers, one error
+// handler that turns every failure into `{ error: { code, message: { ko, en } } }`, and the routes
+// (health, CMP, revocation status, and the operator route while the server holds PGlite).
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { DestinationStream } from "pino";
+import type { App } from "./context.ts";
+import { errorReply, ServerError } from "./errors.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { cmpRoutes } from "./routes/cmp.ts";
+import { registerPkiStatusRoutes } from "./routes/pki-status.ts";
+
+export interface ServerOptions {
+  /** Enables POST /admin/operations/:name with this bearer token (PGlite servers). */
+  adminToken?: string;
+  /** Log level (default info; LOG_LEVEL) and where the JSON lines go (default stdout). */
+  logLevel?: string;
+  logStream?: DestinationStream;
+}
+
+/** A caller's own request id is kept only when it is a short, plain token (it lands in our logs). */
+const safeRequestId = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  if (typeof given === "string" && safeRequestId.test(given)) return given;
+  return randomBytes(12).toString("base64url");
+}
+
+/** The path only: query strings may carry codes or personal data, so they never reach the log. */
+export function loggedUrl(url: string | undefined): string {
+  const path = (url ?? "").split("?")[0] ?? "";
+  return path.length > 300 ? `${path.slice(0, 300)}…` : path;
+}
+
+const securityHeaders: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  // The API and PKI answers are data, never pages: nothing in them may load or be framed.
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+};
+
+export async function buildServer(app: App, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const https = app.config.publicUrl?.startsWith("https:") ?? false;
+  const fastify = Fastify({
+    logger: {
+      level: options.logLevel ?? process.env.LOG_LEVEL ?? "info",
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      serializers: {
+        req: (req: { method: string; url: string; socket?: { remoteAddress?: string } }) => ({
+          method: req.method,
+          url: loggedUrl(req.url),
+          remoteAddress: req.socket?.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // Only what says what failed: driver errors carry row values in `detail`, which stay out.
+        err: (e: Error & { code?: unknown }) => ({
+          type: e.name,
+          code: typeof e.code === "string" ? e.code : undefined,
+          message: e.message,
+          stack: e.stack ?? "",
+        }),
+      },
+    },
+    genReqId: requestId,
+    requestIdHeader: false,
+    // Bodies are small everywhere here; routes that take binary set their own, smaller limits.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+
+  fastify.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value);
+    if (https) reply.header("strict-transport-security", "max-age=31536000");
+  });
+
+  fastify.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorReply(error);
+    if (status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ code: body.error.code }, "request refused");
+    return reply.status(status).type("application/json; charset=utf-8").send(body);
+  });
+  fastify.setNotFoundHandler((_request, reply) => {
+    const { status, body } = errorReply(new ServerError("not_found"));
+    return reply.status(status).send(body);
+  });
+
+  fastify.get("/healthz", async (request, reply) => {
+    try {
+      await app.db.query("SELECT 1");
+    } catch (e) {
+      request.log.error({ err: e }, "health check: the database does not answer");
+      const { status, body } = errorReply(new ServerError("database_unavailable"));
+      return reply.status(status).send(body);
+    }
+    return { status: "ok", database: app.db.kind };
+  });
+
+  await fastify.register(cmpRoutes, { ca: app.ca });
+
+  await registerPkiStatusRoutes(fastify, app.ca);
+
+  if (options.adminToken) await fastify.register(adminRoutes, { app, token: options.adminToken });
+  return fastify;
+}

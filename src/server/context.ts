@@ -1,0 +1,105 @@
+// The running application's state: the configuration, the open database and the bank and CA
+// contexts built on it. Opening for the server also sets an empty database up: the CA key
+// ceremony when there is no CA, and the demo federation when the database was entirely empty.
+import { join } from "node:path";
+import type { BankContext } from "../bank/context.ts";
+import { seal, unseal } from "../bank/seal.ts";
+import { activeCaKeys, type CaKey, createCaHierarchy } from "../ca/ca-keys.ts";
+import { type CaContext, caUrls } from "../ca/context.ts";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/db.ts";
+import { openDatabase } from "../db/open.ts";
+import { demoExists, seedDemo } from "../demo/seed.ts";
+
+export interface AppSetup {
+  /** The active CA keys (issuing first), for the fingerprints printed at start. */
+  caKeys: CaKey[];
+  /** The key ceremony ran now. */
+  caCreated: boolean;
+  /** The demo federation was created now. */
+  demoCreated: boolean;
+}
+
+export interface App {
+  config: Config;
+  db: Db;
+  bank: BankContext;
+  ca: CaContext;
+  setup: AppSetup;
+  close(): Promise<void>;
+}
+
+/** Where relying parties reach us when GEUMGO_PUBLIC_URL does not say. */
+export function defaultPublicUrl(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The bank and CA contexts over an open database. */
+export function contextsFor(config: Config, db: Db): { bank: BankContext; ca: CaContext } {
+  const key = config.rrnKeys.encryption;
+  return {
+    bank: { db, rrnKeys: config.rrnKeys, clock: config.clock },
+    ca: {
+      db,
+      clock: config.clock,
+      passphrase: config.caPassphrase,
+      sealer: {
+        seal: (label, plaintext) => seal(key, label, plaintext),
+        unseal: (label, sealed) => unseal(key, label, sealed),
+      },
+      urls: caUrls(config.publicUrl ?? defaultPublicUrl(config.port)),
+      organization: config.caOrganization,
+      requireVidRandom: config.requireVidRandom,
+    },
+  };
+}
+
+/**
+ * The ceremony, unless a CA exists. Several servers may start at once on one PostgreSQL: the
+ * loser of the race finds the winner's keys (one active key per role is a unique index).
+ */
+async function ensureCaKeys(db: Db, config: Config): Promise<{ keys: CaKey[]; created: boolean }> {
+  const existing = await activeCaKeys(db);
+  if (existing.length > 0) return { keys: existing, created: false };
+  try {
+    const keys = await createCaHierarchy(db, {
+      organization: config.caOrganization,
+      algorithm: "RSA-3072",
+      passphrase: config.caPassphrase,
+      now: config.clock.now(),
+      actor: "server:first-start",
+    });
+    return { keys, created: true };
+  } catch (e) {
+    const keys = await activeCaKeys(db);
+    if (keys.length > 0) return { keys, created: false };
+    throw e;
+  }
+}
+
+/**
+ * Opens the database and builds the contexts. With `setUp` (the server), an empty database gets
+ * the CA and, outside production, the demo; a database where anything exists (a CA made by
+ * `geumgo init`, members) never gets demo data.
+ */
+export async function openApp(config: Config, options: { setUp?: boolean } = {}): Promise<App> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
+  try {
+    const { bank, ca } = contextsFor(config, db);
+    let setup: AppSetup;
+    if (options.setUp) {
+      const { keys, created } = await ensureCaKeys(db, config);
+      let demoCreated = false;
+      if (created && !config.production && !(await demoExists(bank))) {
+        demoCreated = (await seedDemo(bank)).created;
+      }
+      setup = { caKeys: keys, caCreated: created, demoCreated };
+    } else {
+      setup = { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false };
+    }
+    return { config, db, bank, ca, setup, close: () => db.close() };
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

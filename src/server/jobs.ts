@@ -1,0 +1,52 @@
+// Scheduled work of the running server: the CA's maintenance (OCSP responses refreshed before they
+// go stale, the daily CRL, holds past six months), once at start and then every minute. A run
+// never overlaps the previous one; a failure is logged and the next run tries again.
+import type { FastifyBaseLogger } from "fastify";
+import type { CaContext } from "../ca/context.ts";
+import { caMaintenance } from "../ca/maintenance.ts";
+import type { App } from "./context.ts";
+
+export const caMaintenanceIntervalMs = 60_000;
+
+export interface Jobs {
+  /** Stops the timer and waits for a run in progress, so the database can close under no one. */
+  stop(): Promise<void>;
+}
+
+type Job = (ca: CaContext) => Promise<unknown>;
+
+export function startJobs(
+  app: App,
+  log: FastifyBaseLogger,
+  options: { intervalMs?: number; job?: Job } = {},
+): Jobs {
+  const job = options.job ?? caMaintenance;
+  const intervalMs = options.intervalMs ?? caMaintenanceIntervalMs;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const runOnce = async () => {
+    try {
+      await job(app.ca);
+    } catch (e) {
+      log.error({ err: e }, "CA maintenance failed");
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runOnce().finally(schedule);
+    }, intervalMs);
+    // The timer alone must not keep the process alive.
+    timer.unref();
+  };
+  running = runOnce().finally(schedule);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// Operator commands as named operations on an open App, so that one function serves both paths:
+// the CLI runs it directly on the database, or (PGlite with a server running) the server runs it
+// for the CLI at POST /admin/operations/:name. To add one, add an entry to `operations`.
+import { userInfo } from "node:os";
+import { verifyAudit } from "../ca/audit.ts";
+import { activeCaKeys, CaError } from "../ca/ca-keys.ts";
+import { authorizeForUser } from "../certcenter/authorize.ts";
+import {
+  crlOperation,
+  holdOperation,
+  releaseOperation,
+  revokeOperation,
+  rotateOcspSignerOperation,
+} from "../cli/revocation.ts";
+import { toPem } from "../pki/bytes.ts";
+import type { App } from "./context.ts";
+import { ServerError } from "./errors.ts";
+
+/** Arguments as the command line gives them: option values and flags. */
+export type OperationArgs = Record<string, string | boolean>;
+
+export interface Operation {
+  name: string;
+  /** Returns a JSON value (no bigint, no Date: the answer may travel over HTTP). */
+  run(app: App, args: OperationArgs): Promise<unknown>;
+}
+
+/**
+ * Who did it, for the audit log. A remote call comes from whoever can read the 0600 server.json,
+ * which is the server's own user (or root), so the server names its own user as a local run does.
+ */
+export function operatorActor(): string {
+  return `operator:${userInfo().username}`;
+}
+
+export function stringArg(args: OperationArgs, name: string, pattern?: RegExp): string {
+  const v = args[name];
+  if (typeof v !== "string" || v === "" || v.length > 200 || (pattern && !pattern.test(v))) {
+    throw new ServerError("bad_argument", `--${name}`);
+  }
+  return v;
+}
+
+export function choiceArg<T extends string>(args: OperationArgs, name: string, choices: readonly T[]): T {
+  const v = stringArg(args, name);
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new ServerError("bad_argument", `--${name} ${choices.join(" | ")}`);
+  }
+  return v as T;
+}
+
+/**
+ * The named text arguments, and nothing else: in particular no `actor`, which the operation takes
+ * from operatorActor() rather than from the caller.
+ */
+export function textArgs(args: OperationArgs, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const n of names) {
+    const v = args[n];
+    if (typeof v === "string") picked[n] = v;
+  }
+  return picked;
+}
+
+export const operations: readonly Operation[] = [
+  {
+    name: "ra.authorize",
+    async run(app, args) {
+      const a = await authorizeForUser(
+        { bank: app.bank, ca: app.ca },
+        {
+          userId: stringArg(args, "user", /^[A-Za-z0-9]{1,40}$/),
+          purpose: choiceArg(args, "purpose", ["bank", "universal"] as const),
+          channel: "branch",
+          actor: operatorActor(),
+          reissue:
+            args.reissue === undefined
+              ? undefined
+              : choiceArg(args, "reissue", ["lost", "damaged", "forgotten"] as const),
+        },
+      );
+      return {
+        referenceNumber: a.referenceNumber,
+        authorizationCode: a.authorizationCode,
+        expiresAt: a.expiresAt.toISOString(),
+      };
+    },
+  },
+  // The revocation commands' own functions (one parse of serial and reason for both paths).
+  {
+    name: "ca.revoke",
+    run: (app, args) => revokeOperation(app.ca, textArgs(args, ["serial", "reason"]), operatorActor()),
+  },
+  { name: "ca.hold", run: (app, args) => holdOperation(app.ca, textArgs(args, ["serial"]), operatorActor()) },
+  {
+    name: "ca.release",
+    run: (app, args) => releaseOperation(app.ca, textArgs(args, ["serial"]), operatorActor()),
+  },
+  { name: "ca.crl", run: (app) => crlOperation(app.ca) },
+  { name: "ca.rotate-ocsp-signer", run: (app) => rotateOcspSignerOperation(app.ca, operatorActor()) },
+  {
+    name: "ca.chain",
+    async run(app) {
+      const keys = await activeCaKeys(app.db);
+      if (keys.length === 0) throw new CaError("ca_missing");
+      return { certificates: keys.map((k) => toPem("CERTIFICATE", k.certificate)) };
+    },
+  },
+  {
+    name: "audit.verify",
+    async run(app) {
+      const result = await verifyAudit(app.db);
+      return result.ok ? result : { ...result, seq: String(result.seq) };
+    },
+  },
+];
+
+const byName = new Map(operations.map((o) => [o.name, o]));
+
+export function findOperation(name: string): Operation {
+  const op = byName.get(name);
+  if (!op) throw new ServerError("unknown_operation", name.slice(0, 60));
+  return op;
+}

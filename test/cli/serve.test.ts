@@ -1,0 +1,214 @@
+// `geumgo serve` as an operator runs it: a real process on a free port, operator commands beside
+// it (through the server on PGlite, directly on PostgreSQL), and a clean stop on SIGTERM.
+import { type ChildProcess, spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { freshDb } from "../support/db.ts";
+import { runCli, tempDir } from "./run-cli.ts";
+
+const bin = resolve(import.meta.dirname, "../../bin/geumgo.js");
+// TODO(issue 4): drop this condition once the revocation routes have landed.
+const pkiStatusRoutes = existsSync(resolve(import.meta.dirname, "../../src/server/routes/pki-status.ts"));
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: Running[] = [];
+
+function startServer(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [bin, "serve"], {
+    env: { ...process.env, GEUMGO_LANG: "en", PORT: "0", ...env },
+    cwd: tmpdir(),
+  });
+  let out = "";
+  let err = "";
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 90_000);
+    child.stderr.on("data", (d) => {
+      err += String(d);
+    });
+    child.stdout.on("data", (d) => {
+      out += String(d);
+      // The banner ends with this line.
+      const m = /listening on (http:\/\/\S+) \(\w+\)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const r = { child, url: m[1]!, stdout: () => out, stderr: () => err, exited };
+        running.push(r);
+        done(r);
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+async function stop(r: Running): Promise<number | null> {
+  r.child.kill("SIGTERM");
+  return r.exited;
+}
+
+afterEach(async () => {
+  for (const r of running.splice(0)) if (r.child.exitCode === null) await stop(r);
+});
+
+/** The SHA-256 fingerprints of the PEM chain `geumgo ca chain` printed, in the server's format. */
+function fingerprints(pem: string): string[] {
+  return pem
+    .split("-----END CERTIFICATE-----")
+    .filter((p) => p.includes("BEGIN"))
+    .map((p) => new X509Certificate(`${p}-----END CERTIFICATE-----\n`).fingerprint256);
+}
+
+/** `ra authorize --json` prints exactly the reference number, the code and the expiry (14 days). */
+function expectAuthorization(stdout: string): { referenceNumber: string; authorizationCode: string } {
+  const a = JSON.parse(stdout) as Record<string, string>;
+  expect(Object.keys(a)).toEqual(["referenceNumber", "authorizationCode", "expiresAt"]);
+  expect(a.referenceNumber).toMatch(/^\S{4,}$/);
+  expect(a.authorizationCode).toMatch(/^\S{6,}$/);
+  const days = (Date.parse(a.expiresAt!) - Date.now()) / 86_400_000;
+  expect(days).toBeGreaterThan(13.9);
+  expect(days).toBeLessThanOrEqual(14);
+  return { referenceNumber: a.referenceNumber!, authorizationCode: a.authorizationCode! };
+}
+
+describe("geumgo serve on PGlite", () => {
+  it("sets up an empty data dir, routes operator commands through itself, and stops cleanly", async () => {
+    const data = tempDir();
+    const env = { GEUMGO_DATA: data };
+    const server = await startServer(env);
+    const banner = server.stdout();
+    expect(banner).toContain("key ceremony");
+    expect(banner).toContain("member login: hong / Hong!2026demo");
+    expect(server.stderr()).toContain("secrets.json");
+    expect(existsSync(join(data, "server.json"))).toBe(true);
+
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "pglite" });
+    if (pkiStatusRoutes) {
+      const chainPem = await fetch(`${server.url}/pki/chain.pem`);
+      expect(chainPem.status).toBe(200);
+      expect(await chainPem.text()).toContain("BEGIN CERTIFICATE");
+    }
+
+    // While the server holds PGlite, the commands go through it (its log shows them).
+    const chain = await runCli(["ca", "chain"], env);
+    expect(chain.code, chain.stderr).toBe(0);
+    const prints = fingerprints(chain.stdout);
+    expect(prints).toHaveLength(2);
+    for (const f of prints) expect(banner).toContain(f);
+    const audit = await runCli(["audit", "verify", "--json"], env);
+    expect(audit.code, audit.stderr).toBe(0);
+    // The ceremony and whatever the first maintenance run recorded (the OCSP signer).
+    expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, entries: expect.any(Number) });
+    expect(server.stdout()).toContain('"operation":"ca.chain"');
+    expect(server.stdout()).toContain('"operation":"audit.verify"');
+    // The branch flow: an issuance authorisation for the demo member, made by the server.
+    const authorized = await runCli(
+      ["ra", "authorize", "--user", "hong", "--purpose", "bank", "--json"],
+      env,
+    );
+    expect(authorized.code, authorized.stderr).toBe(0);
+    const a = expectAuthorization(authorized.stdout);
+    expect(server.stdout()).toContain('"operation":"ra.authorize"');
+    expect(server.stdout()).not.toContain(a.authorizationCode);
+    // A refusal reads the same as when the command runs itself.
+    const bad = await runCli(["ra", "authorize", "--user", "hong", "--purpose", "gold"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      "error: an argument of the command is not valid: --purpose bank | universal",
+    );
+
+    // A second server on the same data dir is refused while the first runs.
+    const second = await runCli(["serve"], { ...env, PORT: "0" });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain("another process is using this data directory");
+
+    expect(await stop(server)).toBe(0);
+    expect(server.stdout()).toContain("server stopped");
+    expect(existsSync(join(data, "server.json"))).toBe(false);
+
+    // Stopped: the same commands open the database themselves, and find the same data.
+    const direct = await runCli(["ca", "chain"], env);
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(direct.stdout).toBe(chain.stdout);
+    const local = await runCli(
+      ["ra", "authorize", "--user", "hong", "--purpose", "universal", "--json"],
+      env,
+    );
+    expect(local.code, local.stderr).toBe(0);
+    expect(expectAuthorization(local.stdout).referenceNumber).not.toBe(a.referenceNumber);
+    const localBad = await runCli(["ra", "authorize", "--user", "hong", "--purpose", "gold"], env);
+    expect(localBad.stderr).toBe(bad.stderr);
+
+    // A server.json left by a process that is gone is ignored, then replaced by the next server.
+    writeFileSync(
+      join(data, "server.json"),
+      JSON.stringify({ pid: 2 ** 22 + 1, role: "server", url: "http://127.0.0.1:9", token: "x" }),
+    );
+    const stale = await runCli(["audit", "verify"], env);
+    expect(stale.code, stale.stderr).toBe(0);
+    const again = await startServer(env);
+    expect(again.stdout()).not.toContain("key ceremony");
+    expect(again.stdout()).not.toContain("demo cooperative created");
+    expect((await runCli(["ca", "chain"], env)).stdout).toBe(chain.stdout);
+    expect(await stop(again)).toBe(0);
+    expect(existsSync(join(data, "server.json"))).toBe(false);
+  }, 240_000);
+
+  it("does not add the demo to a data dir that `geumgo init` set up", async () => {
+    const data = tempDir();
+    const env = { GEUMGO_DATA: data };
+    expect((await runCli(["init"], env)).code).toBe(0);
+    const server = await startServer(env);
+    expect(server.stdout()).not.toContain("key ceremony");
+    expect(server.stdout()).not.toContain("demo cooperative");
+    expect(await stop(server)).toBe(0);
+  }, 240_000);
+});
+
+describe("geumgo serve on PostgreSQL", () => {
+  it("sets up an empty database; commands run directly beside it", async () => {
+    const db = await freshDb("postgres");
+    try {
+      const data = tempDir();
+      const env = { GEUMGO_DATA: data, DATABASE_URL: db.url! };
+      const server = await startServer(env);
+      expect(server.stdout()).toContain("(postgres)");
+      expect(server.stdout()).toContain("member login: hong /");
+      // No server.json: PostgreSQL is shared by any number of processes.
+      expect(existsSync(join(data, "server.json"))).toBe(false);
+      const health = await fetch(`${server.url}/healthz`);
+      expect(await health.json()).toEqual({ status: "ok", database: "postgres" });
+      const chain = await runCli(["ca", "chain"], env);
+      expect(chain.code, chain.stderr).toBe(0);
+      for (const f of fingerprints(chain.stdout)) expect(server.stdout()).toContain(f);
+      const audit = await runCli(["audit", "verify", "--json"], env);
+      // The ceremony and whatever the first maintenance run recorded (the OCSP signer).
+      expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, entries: expect.any(Number) });
+      const authorized = await runCli(
+        ["ra", "authorize", "--user", "hong", "--purpose", "bank", "--json"],
+        env,
+      );
+      expect(authorized.code, authorized.stderr).toBe(0);
+      expectAuthorization(authorized.stdout);
+      expect(server.stdout()).not.toContain('"operation"');
+      expect(await stop(server)).toBe(0);
+      expect((await runCli(["ca", "chain"], env)).stdout).toBe(chain.stdout);
+    } finally {
+      await db.close();
+    }
+  }, 240_000);
+});
