@@ -56,7 +56,6 @@ import {
 import { activeCaKeys } from "./ca-keys.ts";
 import { type CaContext, issuingCa, perContext } from "./context.ts";
 import { type IssueRequest, reserveSerial, signReserved, spkiHash } from "./issuance.ts";
-import { refreshOcspResponses } from "./ocsp-responder.ts";
 import {
   holdCertificate,
   publishRevocationStatus,
@@ -645,7 +644,9 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   }
   if (rejected) superseded.push(serial);
   if (superseded.length) await publishRevocationStatus(ca, superseded);
-  if (!rejected) await refreshOcspResponses(ca, [serial]);
+  // The new certificate's OCSP response is signed on its first query (ocsp-responder.ts) or by
+  // the next scheduler run, whichever comes first: not here, where it would double the CA's
+  // signatures per issuance.
   return reply(x, new PkiBody({ pkiconf: null }));
 }
 

@@ -13,15 +13,14 @@ import {
   type PkiFailure,
   PkiFreeText,
   PkiHeader,
-  PkiMessage,
   PkiStatusInfo,
   pkiBodyTags,
   pkiFailureBits,
 } from "./asn1/cmp.ts";
 import { id_PasswordBasedMac, PbmParameter } from "./asn1/crmf.ts";
-import { equalBytes, toArrayBuffer, toBytes } from "./bytes.ts";
-import { signDer, verifyDer } from "./crmf.ts";
-import { readTlv, sequence } from "./der.ts";
+import { equalBytes, toArrayBuffer, toBytes, toHex } from "./bytes.ts";
+import { signatureAlgorithmOf, signDer, verifyDer } from "./crmf.ts";
+import { readTlv, sequence, tlv, tlvOf } from "./der.ts";
 import { PkiError } from "./errors.ts";
 
 /**
@@ -311,9 +310,7 @@ export async function buildPkiMessage(
   if (protection?.kind === "mac") header.protectionAlg = pbmAlgorithm(protection.key.params);
   if (protection?.kind === "signature") {
     signatureKey = protection.key;
-    // The algorithm goes into the header before the header is signed: sign once with a throwaway
-    // input to learn the AlgorithmIdentifier this key produces.
-    header.protectionAlg = (await signDer(signatureKey, new Uint8Array(0), crypto)).algorithm;
+    header.protectionAlg = signatureAlgorithmOf(signatureKey);
   }
   const headerDer = new Uint8Array(AsnConvert.serialize(header));
   const bodyDer = new Uint8Array(AsnConvert.serialize(body));
@@ -325,13 +322,11 @@ export async function buildPkiMessage(
     bits = (await signDer(signatureKey, protectedPart, crypto)).signature;
   }
   const certs = [...(protection?.kind === "signature" ? (protection.certificates ?? []) : []), ...extraCerts];
-  const msg = new PkiMessage({
-    header,
-    body,
-    protection: bits ? new BitString(bits) : undefined,
-    extraCerts: certs.length ? certs.map((c) => toArrayBuffer(c)) : undefined,
-  });
-  return new Uint8Array(AsnConvert.serialize(msg));
+  // The outer SEQUENCE is written around the DER already made, not serialized a second time.
+  const parts: Uint8Array[] = [headerDer, bodyDer];
+  if (bits) parts.push(tlv(0xa0, tlv(0x03, Uint8Array.of(0), new Uint8Array(bits))));
+  if (certs.length) parts.push(tlv(0xa1, tlvOf(0x30, certs)));
+  return toBytes(tlvOf(0x30, parts));
 }
 
 /** PKIFailureInfo with the named bits set (DER: trailing zero bits dropped). */
@@ -360,27 +355,32 @@ export function statusInfo(status: number, failures: PkiFailure[] = [], text?: s
   });
 }
 
-const certHashBySignature: Record<string, string> = {
-  "1.2.840.113549.1.1.11": "SHA-256",
-  "1.2.840.113549.1.1.12": "SHA-384",
-  "1.2.840.113549.1.1.13": "SHA-512",
-  "1.2.840.10045.4.3.2": "SHA-256",
-  "1.2.840.10045.4.3.3": "SHA-384",
-  "1.2.840.10045.4.3.4": "SHA-512",
-};
+/** The hash of each signature algorithm, keyed by the DER content of its OID. */
+const certHashByOidDer = new Map<string, string>([
+  ["2a864886f70d01010b", "SHA-256"], // sha256WithRSAEncryption
+  ["2a864886f70d01010c", "SHA-384"], // sha384WithRSAEncryption
+  ["2a864886f70d01010d", "SHA-512"], // sha512WithRSAEncryption
+  ["2a8648ce3d040302", "SHA-256"], // ecdsa-with-SHA256
+  ["2a8648ce3d040303", "SHA-384"], // ecdsa-with-SHA384
+  ["2a8648ce3d040304", "SHA-512"], // ecdsa-with-SHA512
+]);
 
 /**
  * certHash of a certConf (RFC 4210 §5.3.18): the certificate hashed with the hash of the algorithm
  * that signed it, as OpenSSL computes it.
  */
 export async function certificateHash(certificate: Uint8Array, crypto: Crypto = globalThis.crypto) {
-  const cert = AsnConvert.parse(toBytes(certificate), Certificate);
-  const hash = certHashBySignature[cert.signatureAlgorithm.algorithm];
-  if (!hash)
-    throw new PkiError(
-      "unsupported_algorithm",
-      `certificate signed with ${cert.signatureAlgorithm.algorithm}`,
-    );
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }: only the
+  // algorithm's OID is needed, so it is read off the DER without parsing the rest.
+  const cert = readTlv(certificate, 0);
+  const tbs = cert && readTlv(certificate, cert.contentStart);
+  const alg = tbs && readTlv(certificate, tbs.end);
+  const oid = alg && readTlv(certificate, alg.contentStart);
+  if (cert?.tag !== 0x30 || tbs?.tag !== 0x30 || alg?.tag !== 0x30 || oid?.tag !== 0x06) {
+    throw new PkiError("malformed", "not an X.509 certificate");
+  }
+  const hash = certHashByOidDer.get(toHex(certificate.subarray(oid.contentStart, oid.end)));
+  if (!hash) throw new PkiError("unsupported_algorithm", "the certificate's signature algorithm");
   return new Uint8Array(await crypto.subtle.digest(hash, toBytes(certificate)));
 }
 

@@ -90,6 +90,12 @@ export function signatureParamsOf(key: CryptoKey): SignatureParams {
 const algorithms = new AlgorithmProvider();
 const ecSignatures = new AsnEcSignatureFormatter();
 
+/** The AlgorithmIdentifier of the signatures this private key makes (sha256WithRSA, ecdsa-with-SHA384, …). */
+export function signatureAlgorithmOf(key: CryptoKey): AlgorithmIdentifier {
+  const params = signatureParamsOf(key);
+  return algorithms.toAsnAlgorithm({ name: params.name, hash: { name: params.hash } } as Algorithm);
+}
+
 /** Signs as X.509 structures carry signatures: the AlgorithmIdentifier, and ECDSA in its DER form. */
 export async function signDer(
   key: CryptoKey,
@@ -99,10 +105,7 @@ export async function signDer(
   const params = signatureParamsOf(key);
   let signature = await crypto.subtle.sign(params, key, data instanceof ArrayBuffer ? data : toBytes(data));
   if (params.name === "ECDSA") signature = ecSignatures.toAsnSignature(params, signature) ?? signature;
-  return {
-    algorithm: algorithms.toAsnAlgorithm({ name: params.name, hash: { name: params.hash } } as Algorithm),
-    signature,
-  };
+  return { algorithm: signatureAlgorithmOf(key), signature };
 }
 
 /**

@@ -23,7 +23,10 @@ describe("CA certificates", () => {
     const bc = cert.getExtension(BasicConstraintsExtension)!;
     expect([bc.ca, bc.pathLength, bc.critical]).toEqual([true, 0, true]);
     const ku = cert.getExtension(KeyUsagesExtension)!;
-    expect([ku.usages, ku.critical]).toEqual([KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature, true]);
+    expect([ku.usages, ku.critical]).toEqual([
+      KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature,
+      true,
+    ]);
     expect(cert.getExtension(AuthorityKeyIdentifierExtension)!.keyId).toBe(
       root.getExtension(SubjectKeyIdentifierExtension)!.keyId,
     );
