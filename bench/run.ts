@@ -1,8 +1,10 @@
 // `npm run bench`: every speed figure of the project, each next to its baseline measured in the same
 // run. Prints Markdown; docs/benchmarks.md keeps a copy of the figures with the machine.
 import { benchCrl } from "./crl.ts";
+import { benchIssuance } from "./issuance.ts";
 import { benchKeyFiles } from "./key-file.ts";
 import { machine } from "./measure.ts";
+import { benchOcsp } from "./ocsp.ts";
 import { benchSeed } from "./seed.ts";
 import { benchTransfers } from "./transfers.ts";
 
@@ -11,6 +13,8 @@ const sections: [string, () => Promise<string[]>][] = [
   ["Opening a key file", benchKeyFiles],
   ["Transfers", benchTransfers],
   ["CRL of 100,000 entries", benchCrl],
+  ["Certificate issuance through CMP", benchIssuance],
+  ["OCSP answers", benchOcsp],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);
