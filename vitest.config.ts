@@ -1,5 +1,6 @@
-// Two projects: everything in Node, and the isomorphic src/pki suite again in headless Chromium,
-// which proves src/pki runs on the browser's WebCrypto alone.
+// Three projects: everything in Node; the isomorphic src/pki suite again in headless Chromium,
+// which proves src/pki runs on the browser's WebCrypto alone; and the end-to-end flows, which drive
+// the built web app in Chromium against the real server.
 import { resolve } from "node:path";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
@@ -13,6 +14,8 @@ export default defineConfig({
   server: { fs: { allow: [".", vectorsDir] } },
   test: {
     testTimeout: 60_000,
+    // Setting up a fresh database with every migration and a CA takes seconds on a busy machine.
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,
@@ -21,6 +24,17 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/e2e/**"],
           environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
       {

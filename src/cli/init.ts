@@ -21,8 +21,8 @@ export function registerInitCommand(program: Command, out: Output): void {
         out.line(
           created
             ? out.t(
-                `데모 금고를 만들었습니다. 회원 로그인: ${demoLogins.member.userId} / ${demoLogins.member.password}`,
-                `demo cooperative created; member login: ${demoLogins.member.userId} / ${demoLogins.member.password}`,
+                `데모 금고를 만들었습니다. 회원 로그인: ${demoLogins.member.userId} / ${demoLogins.member.password}, 직원 로그인 (/teller): ${demoLogins.teller.tellerId} / ${demoLogins.teller.password}`,
+                `demo cooperative created; member login: ${demoLogins.member.userId} / ${demoLogins.member.password}, teller login (/teller): ${demoLogins.teller.tellerId} / ${demoLogins.teller.password}`,
               )
             : out.t(
                 "이미 데이터가 있어 데모를 추가하지 않았습니다",

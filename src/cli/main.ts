@@ -7,6 +7,7 @@ import { PkiError } from "../pki/errors.ts";
 import { ServerError } from "../server/errors.ts";
 import { registerAuditCommands } from "./audit.ts";
 import { registerCaCommands } from "./ca.ts";
+import { registerDemoCommands } from "./demo.ts";
 import { CliError } from "./errors.ts";
 import { registerInitCommand } from "./init.ts";
 import { chooseLang, describeError } from "./messages.ts";
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerNpkiCommands(program, out);
   registerRaCommands(program, out);
   registerServeCommand(program, out);
+  registerDemoCommands(program, out);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -1,6 +1,9 @@
 // Korean and English words for every error code the command line can meet: one table, walked by a
 // test so that no code goes without a message.
 
+import { AuthError, type AuthErrorCode } from "../auth/errors.ts";
+import { TellerError, type TellerErrorCode } from "../auth/teller-errors.ts";
+import { BankError, type BankErrorCode } from "../bank/errors.ts";
 import { CaError } from "../ca/ca-keys.ts";
 import { CaLifecycleError, type CaLifecycleErrorCode } from "../ca/errors.ts";
 import { CertcenterError, type CertcenterErrorCode } from "../certcenter/errors.ts";
@@ -124,6 +127,128 @@ export const caLifecycleMessages: Record<CaLifecycleErrorCode, Message> = {
   },
 };
 
+export const bankMessages: Record<BankErrorCode, Message> = {
+  amount_must_be_positive: { ko: "금액은 1원 이상이어야 합니다", en: "the amount must be at least 1 won" },
+  amount_too_large: { ko: "금액이 너무 큽니다", en: "the amount is too large" },
+  account_not_found: { ko: "계좌를 찾을 수 없습니다", en: "no such account" },
+  account_not_active: {
+    ko: "거래할 수 없는 계좌입니다 (휴면·정지)",
+    en: "the account cannot be used (dormant or frozen)",
+  },
+  account_closed: { ko: "해지된 계좌입니다", en: "the account is closed" },
+  same_account: { ko: "같은 계좌로는 이체할 수 없습니다", en: "cannot transfer to the same account" },
+  not_account_owner: { ko: "본인 계좌가 아닙니다", en: "the account is not yours" },
+  insufficient_funds: { ko: "잔액이 부족합니다", en: "the balance is not enough" },
+  exceeds_transfer_limit: {
+    ko: "1회 이체한도를 넘었습니다",
+    en: "the amount exceeds the per-transfer limit",
+  },
+  exceeds_daily_limit: { ko: "1일 이체한도를 넘었습니다", en: "the amount exceeds the daily limit" },
+  idempotency_key_reused: {
+    ko: "같은 요청 번호로 다른 이체를 보낼 수 없습니다",
+    en: "this request key was used for a different transfer",
+  },
+  memo_too_long: { ko: "통장 표시 내용은 20자까지입니다", en: "a statement memo has at most 20 characters" },
+  bad_date_range: { ko: "조회 기간이 올바르지 않습니다", en: "the date range is not valid" },
+  pin_wrong: { ko: "계좌 비밀번호가 맞지 않습니다", en: "the account PIN is wrong" },
+  pin_locked: {
+    ko: "계좌 비밀번호 오류가 5회 누적되었습니다. 통장과 신분증을 지참하고 영업점을 방문하세요",
+    en: "five wrong account PINs: visit a branch with your passbook and ID card",
+  },
+  hold_not_found: { ko: "지급정지 내역을 찾을 수 없습니다", en: "no such hold" },
+  hold_not_active: { ko: "이미 처리된 지급정지입니다", en: "the hold is settled already" },
+  member_not_found: { ko: "회원을 찾을 수 없습니다", en: "no such member" },
+  member_exists: { ko: "이미 등록된 회원입니다", en: "the member exists already" },
+  cooperative_not_found: { ko: "금고를 찾을 수 없습니다", en: "no such cooperative" },
+  branch_not_found: { ko: "지점을 찾을 수 없습니다", en: "no such branch" },
+  bad_account_number: {
+    ko: "계좌번호가 올바르지 않습니다 (13자리, 검증번호 확인)",
+    en: "not a valid account number (13 digits with a check digit)",
+  },
+  bad_rrn: { ko: "주민등록번호는 13자리 숫자입니다", en: "a resident registration number has 13 digits" },
+  limit_raise_needs_branch: {
+    ko: "이체한도 증액은 영업점에서 신청하세요",
+    en: "a transfer limit is raised at a branch",
+  },
+  media_locked: {
+    ko: "보안매체 오류가 5회 누적되어 이체가 제한되었습니다",
+    en: "five wrong security codes: transfers are locked",
+  },
+  media_wrong: { ko: "보안매체 번호가 맞지 않습니다", en: "the security code is wrong" },
+  media_not_registered: { ko: "등록된 보안매체가 없습니다", en: "no security medium is registered" },
+};
+
+export const authMessages: Record<AuthErrorCode, Message> = {
+  bad_credentials: { ko: "아이디 또는 비밀번호가 맞지 않습니다", en: "the user ID or password is wrong" },
+  login_locked: {
+    ko: "비밀번호 오류가 5회 누적되어 로그인이 제한되었습니다. 신분증을 지참하고 영업점을 방문하거나 고객센터로 연락하세요",
+    en: "five wrong passwords have locked this login: visit a branch with your ID card, or call us",
+  },
+  enrolment_lapsed: {
+    ko: "영업점 가입 후 3영업일 안에 이용자 등록을 하지 않아 가입이 만료되었습니다. 영업점을 다시 방문하세요",
+    en: "online registration was not completed within 3 business days of enrolment: please return to the branch",
+  },
+  weak_password: {
+    ko: "비밀번호는 영문·숫자·특수문자를 포함한 8~20자이며, 아이디를 포함하거나 같은 문자 3번 반복·연속된 문자 3개를 쓸 수 없습니다",
+    en: "a password has 8-20 characters with letters, digits and symbols, without the user ID, 3 repeated or 3 sequential characters",
+  },
+  current_password_wrong: { ko: "현재 비밀번호가 맞지 않습니다", en: "the current password is wrong" },
+};
+
+function authText(e: AuthError, lang: Lang): string {
+  const text = authMessages[e.code][lang];
+  const remaining = e.details?.remaining;
+  if (e.code === "bad_credentials" && typeof remaining === "number") {
+    return lang === "ko"
+      ? `${text} (${5 - remaining}회 오류, 남은 횟수 ${remaining}회: 5회 오류 시 로그인이 제한됩니다)`
+      : `${text} (${remaining} ${remaining === 1 ? "try" : "tries"} left before the login locks)`;
+  }
+  return text;
+}
+
+export const tellerMessages: Record<TellerErrorCode, Message> = {
+  teller_bad_credentials: {
+    ko: "직원 ID 또는 비밀번호가 맞지 않습니다",
+    en: "the teller ID or password is wrong",
+  },
+  teller_locked: {
+    ko: "비밀번호 오류가 5회 누적되어 직원 로그인이 제한되었습니다. 관리자에게 해제를 요청하세요",
+    en: "five wrong passwords have locked this teller login: ask an administrator to open it",
+  },
+  bad_user_id: {
+    ko: "이용자 ID는 영문과 숫자 6~12자입니다",
+    en: "a user ID has 6-12 letters and digits",
+  },
+  user_id_taken: {
+    ko: "이미 쓰이는 이용자 ID입니다. 다른 ID를 고르세요",
+    en: "that user ID is taken: choose another",
+  },
+  already_enrolled: {
+    ko: "이미 인터넷뱅킹에 가입한 회원입니다 (비밀번호를 잊었다면 비밀번호 재설정)",
+    en: "the member is enrolled for internet banking already (a forgotten password is reset instead)",
+  },
+  not_enrolled: {
+    ko: "인터넷뱅킹에 가입하지 않은 회원입니다. 먼저 가입을 진행하세요",
+    en: "the member is not enrolled for internet banking: enrol first",
+  },
+  name_mismatch: {
+    ko: "이 주민등록번호의 회원 이름이 다릅니다. 신분증을 다시 확인하세요",
+    en: "the member with this resident registration number has another name: check the ID card",
+  },
+  member_not_found: { ko: "회원을 찾을 수 없습니다", en: "no such member" },
+};
+
+function tellerText(e: TellerError, lang: Lang): string {
+  const text = tellerMessages[e.code][lang];
+  const remaining = e.details?.remaining;
+  if (e.code === "teller_bad_credentials" && remaining !== undefined) {
+    return lang === "ko"
+      ? `${text} (남은 횟수 ${remaining}회: 5회 오류 시 로그인이 제한됩니다)`
+      : `${text} (${remaining} ${remaining === 1 ? "try" : "tries"} left before the login locks)`;
+  }
+  return text;
+}
+
 export function chooseLang(env: NodeJS.ProcessEnv = process.env): Lang {
   const pick = env.GEUMGO_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? "";
   return pick.toLowerCase().startsWith("ko") ? "ko" : "en";
@@ -134,6 +259,9 @@ export function describeError(e: unknown, lang: Lang): string | undefined {
   if (e instanceof PkiError) return pkiMessages[e.code][lang];
   if (e instanceof CaError) return caMessages[e.code][lang];
   if (e instanceof CertcenterError) return certcenterMessages[e.code][lang];
+  if (e instanceof BankError) return bankMessages[e.code][lang];
+  if (e instanceof AuthError) return authText(e, lang);
+  if (e instanceof TellerError) return tellerText(e, lang);
   if (e instanceof CaLifecycleError) {
     const text = caLifecycleMessages[e.code][lang];
     return e.subject ? `${text}: ${e.subject}` : text;

@@ -76,10 +76,11 @@ export async function serve(out: Output): Promise<void> {
       out.line(`  ${k.role.padEnd(8)} ${k.algorithm}  SHA-256 ${k.fingerprint}`);
     if (app.setup.demoCreated) {
       const m = demoLogins.member;
+      const t = demoLogins.teller;
       out.line(
         out.t(
-          `데모 금고를 만들었습니다. 회원 로그인: ${m.userId} / ${m.password}`,
-          `demo cooperative created; member login: ${m.userId} / ${m.password}`,
+          `데모 금고를 만들었습니다. 회원 로그인: ${m.userId} / ${m.password}, 직원 로그인 (/teller): ${t.tellerId} / ${t.password}`,
+          `demo cooperative created; member login: ${m.userId} / ${m.password}, teller login (/teller): ${t.tellerId} / ${t.password}`,
         ),
       );
     }

@@ -1,15 +1,20 @@
 // The demo federation that `geumgo init --demo` (and `npm start` on an empty data directory)
 // creates: two cooperatives, branches, members with accounts and three months of history, among
-// them 홍길동 with internet banking user ID `hong`. Every person and number here is made up.
+// them 홍길동 with internet banking user ID `hong` and an OTP device, and the teller `teller01` at
+// the first cooperative's head office. Every person and number here is made up.
+import { createTeller } from "../auth/tellers.ts";
 import { enrollUser } from "../auth/users.ts";
 import { type Account, openAccount } from "../bank/accounts.ts";
 import type { BankContext } from "../bank/context.ts";
 import { createBranch, createCooperative, internalAccountId } from "../bank/federation.ts";
 import { createMember } from "../bank/members.ts";
+import { registerOtp } from "../bank/security-media.ts";
 import { transfer } from "../bank/transfer.ts";
 
 export const demoLogins = {
   member: { userId: "hong", password: "Hong!2026demo" },
+  /** At 한빛새마을금고 본점 (cooperative 1, branch 1). */
+  teller: { tellerId: "teller01", password: "Teller!2026demo" },
 };
 
 const dayMs = 86_400_000;
@@ -27,6 +32,14 @@ export async function seedDemo(ctx: BankContext): Promise<{ created: boolean }> 
   await createBranch(ctx, { cooperativeId: 1, id: 2, code: "002", name: "역삼지점" });
   await createCooperative(ctx, { id: 2, code: "9003", name: "해오름새마을금고" });
   await createBranch(ctx, { cooperativeId: 2, id: 1, code: "001", name: "본점" });
+
+  await createTeller(ctx.db, {
+    cooperativeId: 1,
+    branchId: 1,
+    ...demoLogins.teller,
+    name: "박창구",
+    at: today,
+  });
 
   const people = [
     {
@@ -76,6 +89,13 @@ export async function seedDemo(ctx: BankContext): Promise<{ created: boolean }> 
         ...demoLogins.member,
         mustChangePassword: false,
         at: today,
+      });
+      // Its code for a transfer: `geumgo demo otp hong`.
+      await registerOtp(ctx, {
+        cooperativeId: p.coop,
+        memberId: m.id,
+        account: demoLogins.member.userId,
+        issuer: "한빛새마을금고",
       });
     }
   }

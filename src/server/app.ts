@@ -5,11 +5,15 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
+import { apiRoutes } from "./api/index.ts";
+import { registerOpenApi } from "./api/openapi.ts";
 import type { App } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { cmpRoutes } from "./routes/cmp.ts";
 import { registerPkiStatusRoutes } from "./routes/pki-status.ts";
+import { tellerRoutes } from "./teller/index.ts";
+import { webRoutes } from "./web.ts";
 
 export interface ServerOptions {
   /** Enables POST /admin/operations/:name with this bearer token (PGlite servers). */
@@ -105,5 +109,11 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await registerPkiStatusRoutes(fastify, app.ca);
 
   if (options.adminToken) await fastify.register(adminRoutes, { app, token: options.adminToken });
+  // The internet banking API and the web app (issue 5), each in a scope of its own; the OpenAPI
+  // document is registered first, at the root, so that it sees both APIs' routes.
+  await registerOpenApi(fastify);
+  await fastify.register(apiRoutes, { app });
+  await fastify.register(tellerRoutes, { app });
+  await fastify.register(webRoutes, { app });
   return fastify;
 }

@@ -18,6 +18,19 @@ export const serverErrorCodes = [
   "server_unreachable",
   "database_unavailable",
   "internal",
+  // The internet banking API (src/server/api).
+  "unauthenticated",
+  "csrf",
+  "rate_limited",
+  "password_change_required",
+  "raise_at_branch",
+  "bad_limits",
+  "medium_wrong",
+  "medium_locked",
+  "medium_not_registered",
+  "notification_not_found",
+  // `geumgo demo …` (src/cli/demo.ts).
+  "demo_only",
 ] as const;
 
 export type ServerErrorCode = (typeof serverErrorCodes)[number];
@@ -27,11 +40,14 @@ export class ServerError extends Error {
   readonly code: ServerErrorCode;
   /** What the message names (an argument, a path); never a secret. */
   readonly subject: string | undefined;
+  /** Facts for the client (tries remaining, seconds to wait); never a secret. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ServerErrorCode, subject?: string) {
+  constructor(code: ServerErrorCode, subject?: string, details?: Record<string, unknown>) {
     super(subject ? `${code}: ${subject}` : code);
     this.code = code;
     this.subject = subject;
+    this.details = details;
   }
 }
 
@@ -76,6 +92,57 @@ export const serverErrors: Record<ServerErrorCode, Message & { status: number }>
     ko: "서버 내부 오류입니다. 잠시 후 다시 시도하세요",
     en: "something went wrong on the server; try again later",
   },
+  demo_only: {
+    status: 403,
+    ko: "데모 설치에서만 쓸 수 있는 명령입니다 (NODE_ENV=production에서는 쓸 수 없습니다)",
+    en: "this command works on a demo install only (not with NODE_ENV=production)",
+  },
+  unauthenticated: {
+    status: 401,
+    ko: "로그인이 필요합니다 (10분 동안 사용하지 않으면 자동으로 로그아웃됩니다)",
+    en: "please log in (a session ends after 10 minutes without use)",
+  },
+  csrf: {
+    status: 403,
+    ko: "요청을 확인할 수 없습니다. 페이지를 새로 고친 뒤 다시 시도하세요",
+    en: "the request could not be verified; reload the page and try again",
+  },
+  rate_limited: {
+    status: 429,
+    ko: "요청이 너무 많습니다. 잠시 후 다시 시도하세요",
+    en: "too many requests; wait a moment and try again",
+  },
+  password_change_required: {
+    status: 403,
+    ko: "임시 비밀번호를 새 비밀번호로 바꾼 뒤 이용할 수 있습니다",
+    en: "replace your temporary password first",
+  },
+  raise_at_branch: {
+    status: 403,
+    ko: "이체한도 증액은 신분증을 지참하고 영업점에서 신청하세요",
+    en: "to raise a transfer limit, visit a branch with your ID card",
+  },
+  bad_limits: {
+    status: 400,
+    ko: "1회 한도는 0보다 크고 1일 한도 이하여야 합니다",
+    en: "the per-transfer limit must be above zero and at most the daily limit",
+  },
+  medium_wrong: {
+    status: 400,
+    ko: "보안매체(OTP·보안카드) 번호가 맞지 않습니다",
+    en: "the OTP or security card code is wrong",
+  },
+  medium_locked: {
+    status: 423,
+    ko: "보안매체 오류가 5회 누적되어 이체가 제한되었습니다. 신분증을 지참하고 영업점을 방문하세요",
+    en: "five wrong OTP or security card codes: transfers are locked; visit a branch with your ID card",
+  },
+  medium_not_registered: {
+    status: 409,
+    ko: "등록된 보안매체(OTP·보안카드)가 없습니다. 영업점에서 등록하세요",
+    en: "no OTP device or security card is registered; get one at a branch",
+  },
+  notification_not_found: { status: 404, ko: "알림을 찾을 수 없습니다", en: "no such notification" },
 };
 
 /** Statuses of domain codes other than 400 (the caller's mistake). */
@@ -92,15 +159,42 @@ const domainStatus: Record<string, number> = {
   hold_expired: 409,
   cert_exists: 409,
   no_certificate: 409,
+  account_not_found: 404,
+  bad_credentials: 401,
+  login_locked: 423,
+  enrolment_lapsed: 403,
+  pin_locked: 423,
+  // The teller side (src/auth/teller-errors.ts) and the bank codes its desk meets.
+  teller_bad_credentials: 401,
+  teller_locked: 423,
+  member_not_found: 404,
+  member_exists: 409,
+  user_id_taken: 409,
+  already_enrolled: 409,
+  not_enrolled: 409,
+  name_mismatch: 409,
 };
 
 export interface ErrorReply {
   status: number;
-  body: { error: { code: string; message: Message } };
+  body: { error: { code: string; message: Message; details?: Record<string, string | number | string[]> } };
 }
 
-function reply(status: number, code: string, message: Message): ErrorReply {
-  return { status, body: { error: { code, message } } };
+function reply(status: number, code: string, message: Message, details?: unknown): ErrorReply {
+  const shown = publicDetails(details);
+  return { status, body: { error: { code, message, ...(shown ? { details: shown } : {}) } } };
+}
+
+/** A domain error's details as JSON: numbers of won as strings, nothing but flat values. */
+function publicDetails(details: unknown): Record<string, string | number | string[]> | undefined {
+  if (typeof details !== "object" || details === null) return undefined;
+  const out: Record<string, string | number | string[]> = {};
+  for (const [k, v] of Object.entries(details)) {
+    if (typeof v === "bigint") out[k] = v.toString();
+    else if (typeof v === "number" || typeof v === "string") out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === "string")) out[k] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Fastify's own errors (parsing, limits, schemas) by their error code. */
@@ -136,13 +230,13 @@ export function errorReply(e: unknown): ErrorReply {
   if (e instanceof ServerError) {
     const m = serverErrors[e.code];
     const subject = e.subject ? `: ${e.subject}` : "";
-    return reply(m.status, e.code, { ko: `${m.ko}${subject}`, en: `${m.en}${subject}` });
+    return reply(m.status, e.code, { ko: `${m.ko}${subject}`, en: `${m.en}${subject}` }, e.details);
   }
   const ko = describeError(e, "ko");
   const en = describeError(e, "en");
   if (ko !== undefined && en !== undefined) {
     const code = String((e as { code: unknown }).code);
-    return reply(domainStatus[code] ?? 400, code, { ko, en });
+    return reply(domainStatus[code] ?? 400, code, { ko, en }, (e as { details?: unknown }).details);
   }
   if (typeof e === "object" && e !== null) {
     const known = fastifyReply(e as { code?: unknown; statusCode?: unknown; validation?: unknown });

@@ -1,12 +1,29 @@
 // Scheduled work of the running server: the CA's maintenance (OCSP responses refreshed before they
-// go stale, the daily CRL, holds past six months), once at start and then every minute. A run
+// go stale, the daily CRL, holds past six months) and the sweep of dead sessions, once at start
+// and then every minute. A run
 // never overlaps the previous one; a failure is logged and the next run tries again.
 import type { FastifyBaseLogger } from "fastify";
+import { purgeSessions } from "../auth/sessions.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
+import { purgeRateLimits } from "./api/rate-limits.ts";
 import type { App } from "./context.ts";
 
 export const caMaintenanceIntervalMs = 60_000;
+
+/**
+ * The default run: the CA's maintenance, then dead sessions and spent rate-limit windows swept
+ * away (both are refused anyway; this keeps their tables small). Each takes its own lock or is
+ * harmless twice, so any number of servers may run it.
+ */
+function serverMaintenance(app: App): Job {
+  return async (ca) => {
+    await caMaintenance(ca);
+    const now = app.bank.clock.now();
+    await purgeSessions(app.db, now);
+    await purgeRateLimits(app.db, now);
+  };
+}
 
 export interface Jobs {
   /** Stops the timer and waits for a run in progress, so the database can close under no one. */
@@ -20,7 +37,7 @@ export function startJobs(
   log: FastifyBaseLogger,
   options: { intervalMs?: number; job?: Job } = {},
 ): Jobs {
-  const job = options.job ?? caMaintenance;
+  const job = options.job ?? serverMaintenance(app);
   const intervalMs = options.intervalMs ?? caMaintenanceIntervalMs;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

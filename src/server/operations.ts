@@ -5,6 +5,7 @@ import { userInfo } from "node:os";
 import { verifyAudit } from "../ca/audit.ts";
 import { activeCaKeys, CaError } from "../ca/ca-keys.ts";
 import { authorizeForUser } from "../certcenter/authorize.ts";
+import { demoOtpOperation } from "../cli/demo.ts";
 import {
   crlOperation,
   holdOperation,
@@ -106,6 +107,8 @@ export const operations: readonly Operation[] = [
       return { certificates: keys.map((k) => toPem("CERTIFICATE", k.certificate)) };
     },
   },
+  // `geumgo demo otp <userId>`: the demo member's current OTP code (refused in production).
+  { name: "demo.otp", run: (app, args) => demoOtpOperation(app, textArgs(args, ["user"])) },
   {
     name: "audit.verify",
     async run(app) {

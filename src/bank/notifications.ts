@@ -1,0 +1,171 @@
+// The members' notification centre: one row per event (money out, money in, a password change, a
+// locked login), written in the transaction of the event itself, in Korean and English. The
+// event key makes a repeated event (an idempotent transfer replayed) notify once.
+import type { Queryable } from "../db/db.ts";
+import { formatAccountNumber } from "./account-number.ts";
+
+export type NotificationKind = "transfer_out" | "transfer_in" | "password_changed" | "login_locked";
+
+export interface Notification {
+  id: bigint;
+  at: Date;
+  kind: string;
+  title: { ko: string; en: string };
+  body: { ko: string; en: string };
+  read: boolean;
+}
+
+export interface NewNotification {
+  cooperativeId: number;
+  memberId: bigint;
+  kind: NotificationKind;
+  title: { ko: string; en: string };
+  body: { ko: string; en: string };
+  eventKey: string;
+  at: Date;
+}
+
+export const notificationPageSize = 50;
+
+export async function notify(tx: Queryable, n: NewNotification): Promise<void> {
+  await tx.query(
+    `INSERT INTO notifications (cooperative_id, member_id, kind, title_ko, title_en, body_ko, body_en, event_key, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (cooperative_id, member_id, event_key) DO NOTHING`,
+    [n.cooperativeId, n.memberId, n.kind, n.title.ko, n.title.en, n.body.ko, n.body.en, n.eventKey, n.at],
+  );
+}
+
+/** The member's newest notifications first; `before` pages back. */
+export async function listNotifications(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+  options: { before?: bigint; limit?: number } = {},
+): Promise<{ notifications: Notification[]; unread: number }> {
+  const limit = Math.min(Math.max(options.limit ?? notificationPageSize, 1), 200);
+  const { rows } = await db.query<{
+    id: bigint;
+    created_at: Date;
+    kind: string;
+    title_ko: string;
+    title_en: string;
+    body_ko: string;
+    body_en: string;
+    read_at: Date | null;
+  }>(
+    `SELECT id, created_at, kind, title_ko, title_en, body_ko, body_en, read_at FROM notifications
+     WHERE cooperative_id = $1 AND member_id = $2 AND ($3::bigint IS NULL OR id < $3)
+     ORDER BY id DESC LIMIT $4`,
+    [who.cooperativeId, who.memberId, options.before ?? null, limit],
+  );
+  const unread = await db.query<{ n: bigint }>(
+    "SELECT count(*)::bigint AS n FROM notifications WHERE cooperative_id = $1 AND member_id = $2 AND read_at IS NULL",
+    [who.cooperativeId, who.memberId],
+  );
+  return {
+    notifications: rows.map((r) => ({
+      id: r.id,
+      at: r.created_at,
+      kind: r.kind,
+      title: { ko: r.title_ko, en: r.title_en },
+      body: { ko: r.body_ko, en: r.body_en },
+      read: r.read_at !== null,
+    })),
+    unread: Number(unread.rows[0]!.n),
+  };
+}
+
+/** Marks one of the member's notifications read; false when the member has none with that id. */
+export async function markNotificationRead(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+  id: bigint,
+  at: Date,
+): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE notifications SET read_at = coalesce(read_at, $4)
+     WHERE cooperative_id = $1 AND member_id = $2 AND id = $3`,
+    [who.cooperativeId, who.memberId, id, at],
+  );
+  return r.rowCount > 0;
+}
+
+function won(amount: bigint): string {
+  return `${amount.toLocaleString("en-US")}원`;
+}
+
+function wonEn(amount: bigint): string {
+  return `KRW ${amount.toLocaleString("en-US")}`;
+}
+
+/** The two notifications of a member's transfer: to the sender, and to the recipient if a member. */
+export async function notifyTransfer(
+  tx: Queryable,
+  t: {
+    transferId: bigint;
+    cooperativeId: number;
+    at: Date;
+    amount: bigint;
+    from: { memberId: bigint; cooperativeId: number; number: string; name: string; balanceAfter: bigint };
+    to: { memberId: bigint | null; cooperativeId: number; number: string; name: string };
+  },
+): Promise<void> {
+  const key = `transfer:${t.cooperativeId}:${t.transferId}`;
+  await notify(tx, {
+    cooperativeId: t.from.cooperativeId,
+    memberId: t.from.memberId,
+    kind: "transfer_out",
+    title: { ko: `출금 ${won(t.amount)}`, en: `Sent ${wonEn(t.amount)}` },
+    body: {
+      ko: `${t.to.name}님(${formatAccountNumber(t.to.number)})께 ${won(t.amount)}을 보냈습니다. 잔액 ${won(t.from.balanceAfter)}`,
+      en: `${wonEn(t.amount)} to ${t.to.name} (${formatAccountNumber(t.to.number)}). Balance ${wonEn(t.from.balanceAfter)}`,
+    },
+    eventKey: `${key}:out`,
+    at: t.at,
+  });
+  if (t.to.memberId === null) return;
+  await notify(tx, {
+    cooperativeId: t.to.cooperativeId,
+    memberId: t.to.memberId,
+    kind: "transfer_in",
+    title: { ko: `입금 ${won(t.amount)}`, en: `Received ${wonEn(t.amount)}` },
+    body: {
+      ko: `${t.from.name}님이 ${formatAccountNumber(t.to.number)} 계좌로 ${won(t.amount)}을 보냈습니다`,
+      en: `${t.from.name} sent ${wonEn(t.amount)} to ${formatAccountNumber(t.to.number)}`,
+    },
+    eventKey: `${key}:in`,
+    at: t.at,
+  });
+}
+
+export async function notifyPasswordChanged(
+  tx: Queryable,
+  who: { cooperativeId: number; memberId: bigint; at: Date },
+): Promise<void> {
+  await notify(tx, {
+    ...who,
+    kind: "password_changed",
+    title: { ko: "비밀번호 변경", en: "Password changed" },
+    body: {
+      ko: "인터넷뱅킹 비밀번호가 변경되었습니다. 본인이 바꾸지 않았다면 즉시 영업점이나 고객센터로 연락하세요.",
+      en: "Your internet banking password was changed. If this was not you, call us or visit a branch now.",
+    },
+    eventKey: `password:${who.at.toISOString()}`,
+  });
+}
+
+export async function notifyLoginLocked(
+  tx: Queryable,
+  who: { cooperativeId: number; memberId: bigint; at: Date },
+): Promise<void> {
+  await notify(tx, {
+    ...who,
+    kind: "login_locked",
+    title: { ko: "로그인 제한", en: "Login locked" },
+    body: {
+      ko: "비밀번호 오류가 5회 누적되어 로그인이 제한되었습니다. 신분증을 지참하고 영업점을 방문하면 해제됩니다.",
+      en: "Five wrong passwords in a row locked your login. A branch unlocks it when you bring your ID card.",
+    },
+    eventKey: `locked:${who.at.toISOString()}`,
+  });
+}

@@ -1,0 +1,183 @@
+// Signing in and out, the session (read and extend), and the password change that completes
+// online user registration. Login is the one unsafe route without a CSRF header: there is no
+// session yet, and its JSON body cannot be sent by a cross-site form.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { changePassword, login } from "../../auth/login.ts";
+import { endMemberSessions, sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
+import { notifyLoginLocked, notifyPasswordChanged } from "../../bank/notifications.ts";
+import type { App } from "../context.ts";
+import { ServerError } from "../errors.ts";
+import { type RateRules, rateLimit } from "./rate-limits.ts";
+import { errors, Instant, memberSecurity, memberUnsafeSecurity, Strict } from "./schemas.ts";
+import { endSession, requireMember, startSession } from "./session-hooks.ts";
+
+const LoginAnswer = Type.Object({
+  userId: Type.String(),
+  name: Type.String(),
+  mustChangePassword: Type.Boolean(),
+  csrfToken: Type.String(),
+  idleTimeoutSeconds: Type.Integer(),
+  previousLoginAt: Type.Union([Instant, Type.Null()]),
+  expiresAt: Instant,
+});
+
+const SessionAnswer = Type.Object({
+  kind: Type.Literal("member"),
+  userId: Type.String(),
+  name: Type.String(),
+  csrfToken: Type.String(),
+  mustChangePassword: Type.Boolean(),
+  expiresAt: Instant,
+  idleTimeoutSeconds: Type.Integer(),
+});
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
+  fastify,
+  { app, rules },
+) => {
+  const now = () => app.bank.clock.now();
+
+  fastify.post(
+    "/api/auth/login",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Log in with user ID and password; sets the geumgo_session cookie",
+        body: Strict({
+          userId: Type.String({ minLength: 1, maxLength: 30 }),
+          password: Type.String({ minLength: 1, maxLength: 64 }),
+        }),
+        response: { 200: LoginAnswer, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { userId, password } = request.body;
+      await rateLimit(app.db, reply, rules, "loginPerAddress", request.ip, now());
+      await rateLimit(app.db, reply, rules, "loginPerUser", userId.toLowerCase(), now());
+      const user = await login(
+        app.bank,
+        { userId, password },
+        {
+          async onLocked(tx, who) {
+            await notifyLoginLocked(tx, who);
+            await endMemberSessions(tx, who);
+          },
+        },
+      );
+      const started = await startSession(request, reply, {
+        kind: "member",
+        cooperativeId: user.cooperativeId,
+        memberId: user.memberId,
+      });
+      request.log.info({ session: started.session.sessionId.slice(0, 12) }, "member logged in");
+      return {
+        userId: user.userId,
+        name: user.name,
+        mustChangePassword: user.mustChangePassword,
+        csrfToken: started.csrfToken,
+        idleTimeoutSeconds: sessionIdleMs / 1000,
+        previousLoginAt: user.previousLoginAt?.toISOString() ?? null,
+        expiresAt: started.expiresAt.toISOString(),
+      };
+    },
+  );
+
+  fastify.post(
+    "/api/auth/logout",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Log out (ends the session; a dead session logs out too)",
+        security: memberUnsafeSecurity,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await requireMember(request, { allowPasswordChange: true, touch: false });
+      } catch (e) {
+        // Already dead: clearing the cookie is all there is to do. A live session needs the header.
+        if (!(e instanceof ServerError && e.code === "unauthenticated")) throw e;
+      }
+      await endSession(request, reply, "member");
+      return reply.status(204).send(null);
+    },
+  );
+
+  fastify.get(
+    "/api/session",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "The current session; reading it does not count as activity",
+        security: memberSecurity,
+        response: { 200: SessionAnswer, ...errors },
+      },
+    },
+    async (request) => {
+      const auth = await requireMember(request, { allowPasswordChange: true, touch: false });
+      const { rows } = await app.db.query<{ real_name: string }>(
+        "SELECT real_name FROM members WHERE cooperative_id = $1 AND id = $2",
+        [auth.cooperativeId, auth.memberId],
+      );
+      return {
+        kind: "member" as const,
+        userId: auth.userId,
+        name: rows[0]?.real_name ?? "",
+        csrfToken: auth.session.csrfToken,
+        mustChangePassword: auth.mustChangePassword,
+        expiresAt: sessionExpiresAt(auth.session).toISOString(),
+        idleTimeoutSeconds: sessionIdleMs / 1000,
+      };
+    },
+  );
+
+  fastify.post(
+    "/api/session/extend",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Keep the session alive for another 10 minutes",
+        security: memberUnsafeSecurity,
+        response: { 200: Type.Object({ expiresAt: Instant }), ...errors },
+      },
+    },
+    async (request) => {
+      const auth = await requireMember(request, { allowPasswordChange: true });
+      return { expiresAt: sessionExpiresAt(auth.session).toISOString() };
+    },
+  );
+
+  fastify.post(
+    "/api/auth/password",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Change the password (replaces the temporary one: online user registration)",
+        security: memberUnsafeSecurity,
+        body: Strict({
+          currentPassword: Type.String({ minLength: 1, maxLength: 64 }),
+          newPassword: Type.String({ minLength: 1, maxLength: 64 }),
+        }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const auth = await requireMember(request, { allowPasswordChange: true });
+      await rateLimit(app.db, reply, rules, "codeEntryPerSession", auth.sessionId, now());
+      await changePassword(
+        app.bank,
+        { cooperativeId: auth.cooperativeId, memberId: auth.memberId, ...request.body },
+        {
+          async onChanged(tx, who) {
+            await notifyPasswordChanged(tx, who);
+            // Whoever else was signed in with the old password is signed out.
+            await endMemberSessions(tx, who, auth.sessionId);
+          },
+        },
+      );
+      return reply.status(204).send(null);
+    },
+  );
+};

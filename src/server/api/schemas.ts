@@ -1,0 +1,69 @@
+// The shapes the member API speaks (TypeBox, so routes are typed by their schemas and the OpenAPI
+// description comes from the same source). Money travels as decimal strings of whole won.
+import { type TSchema, Type } from "typebox";
+
+export const Won = Type.String({
+  pattern: "^-?[0-9]{1,19}$",
+  description: "whole won as a decimal string (never a JSON number)",
+  examples: ["1000000"],
+});
+
+/** An amount the member types: positive, at most 16 digits. */
+export const AmountIn = Type.String({
+  pattern: "^[1-9][0-9]{0,15}$",
+  description: "a positive number of won as a decimal string",
+  examples: ["50000"],
+});
+
+export const AccountNumberIn = Type.String({
+  pattern: "^[0-9][0-9 -]{11,18}[0-9]$",
+  description: "13 digits with a check digit, dashes and spaces allowed (9002-0000-1000-3)",
+  examples: ["9002-0000-1000-3"],
+});
+
+export const AccountNumberOut = Type.String({
+  pattern: "^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]$",
+  description: "the account number as the bank prints it",
+});
+
+export const Day = Type.String({
+  pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+  description: "a day in Asia/Seoul",
+});
+export const Instant = Type.String({
+  description: "an ISO 8601 instant (UTC)",
+  examples: ["2026-11-25T03:00:00.000Z"],
+});
+export const Id = Type.String({ pattern: "^[0-9]{1,19}$", description: "a decimal id" });
+export const Text = { ko: Type.String(), en: Type.String() };
+export const Bilingual = Type.Object(Text);
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: "stable snake_case code; the message may change" }),
+      message: Bilingual,
+      details: Type.Optional(
+        Type.Object(
+          {},
+          {
+            additionalProperties: true,
+            description:
+              "facts for the client, such as remaining tries, broken password rules, seconds to wait",
+          },
+        ),
+      ),
+    }),
+  },
+  { title: "Error" },
+);
+
+/** Every route's refusals share one body. */
+export const errors = { "4xx": ErrorBody } as const;
+
+/** Cookie session, and the CSRF header on methods that change something. */
+export const memberSecurity = [{ memberSession: [] }];
+export const memberUnsafeSecurity = [{ memberSession: [], csrfToken: [] }];
+
+export const Strict = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false });

@@ -1,0 +1,359 @@
+// The teller API under /api/teller (issue 5): the teller's own login (cookie geumgo_teller, kind
+// 'teller' sessions shared with the member side), and the branch desk's routes, each thin: parse,
+// check the session (and the CSRF header on every POST but login), one desk call, the answer.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import { type TSchema, Type } from "typebox";
+import { sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
+import { authenticateTeller, getTeller, type Teller } from "../../auth/tellers.ts";
+import { appendAudit } from "../../ca/audit.ts";
+import { defaultRateRules, rateLimit } from "../api/rate-limits.ts";
+import {
+  endSession,
+  requireTeller,
+  startSession,
+  type TellerAuth,
+  useSessions,
+} from "../api/session-hooks.ts";
+import type { App } from "../context.ts";
+import { ServerError } from "../errors.ts";
+import {
+  authorizeCertificate,
+  type DeskContext,
+  enrolForInternetBanking,
+  handOutSecurityCard,
+  lookupMember,
+  openMemberAccount,
+  registerMember,
+  registerOtpDevice,
+  resetPassword,
+  tellerActor,
+  unlockMember,
+  viewMember,
+} from "./desk.ts";
+import {
+  certificateAuthorizationAnswer,
+  certificateAuthorizationBody,
+  createMemberBody,
+  enrolmentBody,
+  errorBody,
+  extendAnswer,
+  loginBody,
+  lookupBody,
+  memberParams,
+  memberView,
+  openAccountBody,
+  otpAnswer,
+  securityCardAnswer,
+  tellerSessionAnswer,
+  tellerTag,
+  temporaryPasswordAnswer,
+  unlockAnswer,
+} from "./schemas.ts";
+
+/** The error answers a route may give, for the OpenAPI description. */
+function errors(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries([400, 401, 403, ...statuses].map((s) => [s, errorBody]));
+}
+
+function sessionAnswer(teller: Teller, csrfToken: string, expiresAt: Date) {
+  return {
+    kind: "teller" as const,
+    tellerId: teller.tellerId,
+    name: teller.name,
+    cooperative: teller.cooperative,
+    branch: teller.branch,
+    csrfToken,
+    idleTimeoutSeconds: sessionIdleMs / 1000,
+    expiresAt: expiresAt.toISOString(),
+  };
+}
+
+export async function tellerRoutes(fastify: FastifyInstance, options: { app: App }): Promise<void> {
+  const { app } = options;
+  // Idempotent (the member API binds the same server); a Fastify helper despite its React-like name.
+  // biome-ignore lint/correctness/useHookAtTopLevel: not a React hook
+  useSessions(fastify, app);
+  // Temporary passwords, OTP secrets, card codes and authorisation codes: never kept by a cache.
+  fastify.addHook("onRequest", async (_request, reply) => {
+    reply.header("cache-control", "no-store");
+  });
+  const f = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const desk = (auth: TellerAuth): DeskContext => ({
+    bank: app.bank,
+    ca: app.ca,
+    teller: { cooperativeId: auth.cooperativeId, branchId: auth.branchId, tellerId: auth.tellerId },
+  });
+  const member = (params: { memberId: string }) => BigInt(params.memberId);
+
+  f.post(
+    "/api/teller/login",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Teller login (sets the geumgo_teller cookie)",
+        body: loginBody,
+        response: { 200: tellerSessionAnswer, ...errors(423, 429) },
+      },
+    },
+    async (request, reply) => {
+      const at = app.bank.clock.now();
+      // The lock after 5 wrong passwords guards the password; these guard the CPU (scrypt).
+      await rateLimit(app.db, reply, defaultRateRules, "loginPerAddress", `teller:${request.ip}`, at);
+      await rateLimit(
+        app.db,
+        reply,
+        defaultRateRules,
+        "loginPerUser",
+        `teller:${request.body.tellerId.toLowerCase()}`,
+        at,
+      );
+      const teller = await authenticateTeller(
+        app.db,
+        { tellerId: request.body.tellerId, password: request.body.password, at },
+        async (tx, outcome) => {
+          if (!outcome.teller) return;
+          await appendAudit(
+            tx,
+            {
+              actor: tellerActor(outcome.teller.tellerId),
+              action: outcome.ok ? "teller.login" : "teller.login_failed",
+              details: outcome.ok
+                ? { branchId: outcome.teller.branchId }
+                : { branchId: outcome.teller.branchId, locked: outcome.locked },
+            },
+            at,
+          );
+        },
+      );
+      const s = await startSession(request, reply, {
+        kind: "teller",
+        cooperativeId: teller.cooperativeId,
+        branchId: teller.branchId,
+        tellerId: teller.tellerId,
+      });
+      return sessionAnswer(teller, s.csrfToken, s.expiresAt);
+    },
+  );
+
+  f.post(
+    "/api/teller/logout",
+    { schema: { tags: [tellerTag], summary: "Teller logout", response: { 204: Type.Null(), ...errors() } } },
+    async (request, reply) => {
+      let auth: TellerAuth | undefined;
+      try {
+        auth = await requireTeller(request, { touch: false });
+      } catch (e) {
+        // A dead session is as good as ended; a live one without the CSRF header is not.
+        if (!(e instanceof ServerError && e.code === "unauthenticated")) throw e;
+      }
+      if (auth) {
+        const { tellerId, branchId } = auth;
+        await app.db.transaction((tx) =>
+          appendAudit(
+            tx,
+            { actor: tellerActor(tellerId), action: "teller.logout", details: { branchId } },
+            app.bank.clock.now(),
+          ),
+        );
+      }
+      await endSession(request, reply, "teller");
+      return reply.status(204).send(null);
+    },
+  );
+
+  f.get(
+    "/api/teller/session",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "The signed-in teller (does not count as activity)",
+        response: { 200: tellerSessionAnswer, ...errors() },
+      },
+    },
+    async (request) => {
+      const auth = await requireTeller(request, { touch: false });
+      const teller = await getTeller(app.db, auth.cooperativeId, auth.tellerId);
+      if (!teller) throw new ServerError("unauthenticated");
+      return sessionAnswer(teller, auth.session.csrfToken, sessionExpiresAt(auth.session));
+    },
+  );
+
+  f.post(
+    "/api/teller/session/extend",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Restart the idle timer",
+        response: { 200: extendAnswer, ...errors() },
+      },
+    },
+    async (request) => {
+      const auth = await requireTeller(request);
+      return { expiresAt: sessionExpiresAt(auth.session).toISOString() };
+    },
+  );
+
+  f.post(
+    "/api/teller/members/lookup",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Find a member of the teller's cooperative by name and resident registration number",
+        body: lookupBody,
+        response: { 200: memberView, ...errors(404, 409) },
+      },
+    },
+    async (request) => lookupMember(desk(await requireTeller(request)), request.body),
+  );
+
+  f.post(
+    "/api/teller/members",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Register a new member at the teller's branch",
+        body: createMemberBody,
+        response: { 201: memberView, ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const view = await registerMember(desk(await requireTeller(request)), request.body);
+      return reply.status(201).send(view);
+    },
+  );
+
+  f.get(
+    "/api/teller/members/:memberId",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "A member of the teller's cooperative, with accounts and internet banking status",
+        params: memberParams,
+        response: { 200: memberView, ...errors(404) },
+      },
+    },
+    async (request) => viewMember(desk(await requireTeller(request)), member(request.params)),
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/accounts",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Open a demand or savings account with its passbook PIN",
+        params: memberParams,
+        body: openAccountBody,
+        response: { 201: memberView.properties.accounts.items, ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const account = await openMemberAccount(
+        desk(await requireTeller(request)),
+        member(request.params),
+        request.body,
+      );
+      return reply.status(201).send(account);
+    },
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/enrolment",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Enrol for internet banking: the member's user ID and a temporary password (shown once)",
+        params: memberParams,
+        body: enrolmentBody,
+        response: { 201: temporaryPasswordAnswer, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const slip = await enrolForInternetBanking(
+        desk(await requireTeller(request)),
+        member(request.params),
+        request.body,
+      );
+      return reply.status(201).send(slip);
+    },
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/otp",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Register an OTP device (replaces any medium); the secret is shown once",
+        params: memberParams,
+        response: { 201: otpAnswer, ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const otp = await registerOtpDevice(desk(await requireTeller(request)), member(request.params));
+      return reply.status(201).send(otp);
+    },
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/security-card",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Hand out a security card (replaces any medium); its codes are shown once, to print",
+        params: memberParams,
+        response: { 201: securityCardAnswer, ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const card = await handOutSecurityCard(desk(await requireTeller(request)), member(request.params));
+      return reply.status(201).send(card);
+    },
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/unlock",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Open a locked login and a locked security medium",
+        params: memberParams,
+        response: { 200: unlockAnswer, ...errors(404) },
+      },
+    },
+    async (request) => unlockMember(desk(await requireTeller(request)), member(request.params)),
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/password-reset",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "A new temporary password (shown once); the member must change it online again",
+        params: memberParams,
+        response: { 200: temporaryPasswordAnswer, ...errors(404, 409) },
+      },
+    },
+    async (request) => resetPassword(desk(await requireTeller(request)), member(request.params)),
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/certificate-authorization",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Authorise a certificate issuance (branch, 14 days): reference number and code, to print",
+        params: memberParams,
+        body: certificateAuthorizationBody,
+        response: { 201: certificateAuthorizationAnswer, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const a = await authorizeCertificate(
+        desk(await requireTeller(request)),
+        member(request.params),
+        request.body,
+      );
+      return reply.status(201).send(a);
+    },
+  );
+}

@@ -1,0 +1,176 @@
+// Request and answer schemas of the teller API (/api/teller): validation at the edge, the answers'
+// exact shapes, and the OpenAPI description (tag "teller"). Domain types are not derived from these.
+import { Type } from "typebox";
+import { ErrorBody } from "../api/schemas.ts";
+
+export const tellerTag = "teller";
+
+const text = (max: number, options: { minLength?: number; description?: string } = {}) =>
+  Type.String({ minLength: options.minLength ?? 1, maxLength: max, ...options });
+
+const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+const timestamp = Type.String({ description: "ISO 8601 instant" });
+const won = Type.String({ pattern: "^-?[0-9]+$", description: "integer won, as decimal digits" });
+
+/** The error answer, as the member API describes it: `{ error: { code, message: { ko, en }, details? } }`. */
+export const errorBody = ErrorBody;
+
+/** Path parameter: a member of the teller's cooperative. */
+export const memberParams = Type.Object({
+  memberId: Type.String({ pattern: "^[1-9][0-9]{0,17}$", description: "the member's id" }),
+});
+
+// ---- the teller's own session ----
+
+export const loginBody = Type.Object(
+  {
+    tellerId: text(20, { description: "the teller's login ID" }),
+    password: text(200),
+  },
+  { additionalProperties: false },
+);
+
+export const tellerSessionAnswer = Type.Object({
+  kind: Type.Literal("teller"),
+  tellerId: Type.String(),
+  name: Type.String(),
+  cooperative: Type.Object({ code: Type.String(), name: Type.String() }),
+  branch: Type.Object({ code: Type.String(), name: Type.String() }),
+  csrfToken: Type.String(),
+  idleTimeoutSeconds: Type.Integer(),
+  expiresAt: timestamp,
+});
+
+export const extendAnswer = Type.Object({ expiresAt: timestamp });
+
+// ---- members ----
+
+/** 13 digits, the dash optional; the number is never echoed back whole. */
+const rrn = Type.String({ pattern: "^[0-9]{6}-?[0-9]{7}$", description: "resident registration number" });
+const realName = text(50, { description: "real name as on the ID card" });
+
+export const lookupBody = Type.Object({ name: realName, rrn }, { additionalProperties: false });
+
+export const createMemberBody = Type.Object(
+  {
+    name: realName,
+    rrn,
+    phone: Type.Optional(Type.String({ pattern: "^[0-9][0-9-]{7,14}[0-9]$", description: "010-1234-5678" })),
+    email: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+        description: "e-mail address",
+      }),
+    ),
+    address: Type.Optional(text(200)),
+  },
+  { additionalProperties: false },
+);
+
+const accountView = Type.Object({
+  number: Type.String({ description: "9002-0000-1000-5" }),
+  kind: Type.Union([Type.Literal("demand"), Type.Literal("savings")]),
+  name: Type.String(),
+  status: Type.String(),
+  balance: won,
+  openedAt: timestamp,
+});
+
+export const memberView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  rrnMasked: Type.String({ description: "900101-1******" }),
+  branch: Type.Object({ code: Type.String(), name: Type.String() }),
+  phone: nullable(Type.String()),
+  email: nullable(Type.String()),
+  address: nullable(Type.String()),
+  createdAt: timestamp,
+  accounts: Type.Array(accountView),
+  internetBanking: Type.Union([
+    Type.Null(),
+    Type.Object({
+      userId: Type.String(),
+      enrolledAt: timestamp,
+      mustChangePassword: Type.Boolean(),
+      /** While the temporary password is unchanged: when the enrolment lapses. */
+      deadline: nullable(timestamp),
+      lapsed: Type.Boolean(),
+      locked: Type.Boolean(),
+      failedLogins: Type.Integer(),
+    }),
+  ]),
+  securityMedium: Type.Union([
+    Type.Null(),
+    Type.Object({
+      kind: Type.Union([Type.Literal("otp"), Type.Literal("card")]),
+      cardSerial: nullable(Type.String()),
+      locked: Type.Boolean(),
+      registeredAt: timestamp,
+    }),
+  ]),
+});
+
+export const openAccountBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal("demand"), Type.Literal("savings")]),
+    pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN, 4 digits" }),
+  },
+  { additionalProperties: false },
+);
+
+// ---- internet banking ----
+
+export const enrolmentBody = Type.Object(
+  {
+    userId: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: "6–12 letters and digits, the member's choice",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const temporaryPasswordAnswer = Type.Object({
+  userId: Type.String(),
+  temporaryPassword: Type.String({ description: "shown once, printed on the 신청확인증 slip" }),
+  enrolledAt: timestamp,
+  deadline: Type.String({
+    description: "the temporary password must be replaced online before this instant",
+  }),
+});
+
+export const otpAnswer = Type.Object({
+  secret: Type.String({ description: "base32 (RFC 4648), for typing into an authenticator" }),
+  uri: Type.String({ description: "otpauth://totp/… for a QR code" }),
+});
+
+export const securityCardAnswer = Type.Object({
+  serial: Type.String(),
+  codes: Type.Array(Type.String(), { description: "35 codes of 4 digits; index 0 is no. 1" }),
+});
+
+export const unlockAnswer = Type.Object({
+  login: Type.Union([Type.Literal("unlocked"), Type.Literal("not_locked"), Type.Literal("not_enrolled")]),
+  medium: Type.Union([Type.Literal("unlocked"), Type.Literal("not_locked"), Type.Literal("not_registered")]),
+});
+
+export const certificateAuthorizationBody = Type.Object(
+  {
+    purpose: Type.Union([Type.Literal("bank"), Type.Literal("universal")]),
+    reissue: Type.Optional(
+      Type.Union([Type.Literal("lost"), Type.Literal("damaged"), Type.Literal("forgotten")], {
+        description: "reissue the live certificate of that purpose (lost: revoked now)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const certificateAuthorizationAnswer = Type.Object({
+  referenceNumber: Type.String(),
+  authorizationCode: Type.String(),
+  expiresAt: timestamp,
+});

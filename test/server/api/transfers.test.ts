@@ -1,0 +1,288 @@
+// Transfers through the API: recipient preview, OTP, idempotent repeats, the medium lock, limits,
+// notifications; balances checked in the ledger, not only in the answers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectLedgerInvariants } from "../../support/bank.ts";
+import { dbKinds } from "../../support/db.ts";
+import { pins, type Session, startWebServer, type WebServer } from "../../support/web-server.ts";
+
+describe.each(dbKinds)("transfers through the API on %s", (kind) => {
+  let s: WebServer;
+  let hong: Session;
+  beforeAll(async () => {
+    s = await startWebServer(kind);
+    hong = await s.login("hong", "Hong!2026demo");
+  }, 60_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  async function balance(number: string): Promise<bigint> {
+    const { rows } = await s.app.db.query<{ balance: bigint }>(
+      "SELECT balance FROM accounts WHERE number = $1",
+      [number.replaceAll("-", "")],
+    );
+    return rows[0]!.balance;
+  }
+
+  it("shows the recipient's real name and cooperative before sending", async () => {
+    const r = await s.request("POST", "/api/transfers/recipient", {
+      session: hong,
+      body: {
+        fromAccount: s.hong.accounts[0],
+        toAccount: s.lee.accounts[0]!.replaceAll("-", ""),
+        amount: "30000",
+      },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({
+      toAccount: s.lee.accounts[0],
+      recipientName: "이철수",
+      cooperativeName: "해오름새마을금고",
+      amount: "30000",
+      fee: "0",
+    });
+    const bad = await s.request("POST", "/api/transfers/recipient", {
+      session: hong,
+      body: { fromAccount: s.hong.accounts[0], toAccount: "9002-0000-1000-0", amount: "1" },
+    });
+    expect(bad.json().error.code).toBe("bad_account_number");
+    const tooMuch = await s.request("POST", "/api/transfers/recipient", {
+      session: hong,
+      body: { fromAccount: s.hong.accounts[0], toAccount: s.kim.accounts[0], amount: "5000001" },
+    });
+    expect(tooMuch.json().error.code).toBe("insufficient_funds");
+  });
+
+  it("sends once per idempotency key: a repeat gets the same receipt and moves nothing", async () => {
+    const before = { hong: await balance(s.hong.accounts[0]!), lee: await balance(s.lee.accounts[0]!) };
+    expect((await s.request("GET", "/api/transfers/challenge", { session: hong })).json()).toEqual({
+      medium: "otp",
+    });
+    const body = {
+      idempotencyKey: "form-3f9a1c7e-0001",
+      fromAccount: s.hong.accounts[0],
+      toAccount: s.lee.accounts[0],
+      amount: "30000",
+      memo: "모임회비",
+      pin: pins.hong,
+      otp: s.nextOtp(s.hong),
+    };
+    const first = await s.request("POST", "/api/transfers", { session: hong, body });
+    expect(first.statusCode).toBe(201);
+    const receipt = first.json();
+    expect(receipt).toMatchObject({
+      fromAccount: s.hong.accounts[0],
+      toAccount: s.lee.accounts[0],
+      recipientName: "이철수",
+      amount: "30000",
+      balanceAfter: String(before.hong - 30_000n),
+      memo: "모임회비",
+      at: s.clock.now().toISOString(),
+    });
+    // The double click, and a retry a minute later: the same OTP code, the same answer.
+    const again = await s.request("POST", "/api/transfers", { session: hong, body });
+    s.clock.advance(60_000);
+    const later = await s.request("POST", "/api/transfers", { session: hong, body });
+    for (const r of [again, later]) {
+      expect(r.statusCode).toBe(201);
+      expect(r.json()).toEqual(receipt);
+      expect(r.headers["idempotent-replayed"]).toBe("true");
+    }
+    expect(await balance(s.hong.accounts[0]!)).toBe(before.hong - 30_000n);
+    expect(await balance(s.lee.accounts[0]!)).toBe(before.lee + 30_000n);
+    const { rows } = await s.app.db.query("SELECT 1 FROM transfers WHERE idempotency_key = $1", [
+      body.idempotencyKey,
+    ]);
+    expect(rows).toHaveLength(1);
+    // The same key for another transfer is refused.
+    const other = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, amount: "31000" },
+    });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error.code).toBe("idempotency_key_reused");
+    await expectLedgerInvariants(s.app.db);
+
+    // One notification each way, however many repeats; the history shows it with the names.
+    const notes = (await s.request("GET", "/api/notifications", { session: hong })).json();
+    expect(notes.notifications.filter((n: { kind: string }) => n.kind === "transfer_out")).toHaveLength(1);
+    expect(notes.notifications[0].body.ko).toContain("이철수");
+    const leeNotes = await s.app.db.query<{ kind: string }>(
+      "SELECT kind FROM notifications WHERE cooperative_id = 2 AND member_id = $1",
+      [s.lee.member.id],
+    );
+    expect(leeNotes.rows.map((r) => r.kind)).toEqual(["transfer_in"]);
+    const history = (
+      await s.request("GET", `/api/accounts/${s.hong.accounts[0]}/history?limit=1`, { session: hong })
+    ).json();
+    expect(history.entries[0]).toMatchObject({
+      kind: "out",
+      amount: "30000",
+      counterpartyName: "이철수",
+      memo: "이철수",
+    });
+  });
+
+  it("notifies the recipient member, who can mark it read", async () => {
+    const kim = await s.login("kim2026", "Kim!2026pass");
+    const r = await s.request("POST", "/api/transfers", {
+      session: kim,
+      body: {
+        idempotencyKey: "kim-to-hong-000001",
+        fromAccount: s.kim.accounts[0],
+        toAccount: s.hong.accounts[1],
+        amount: "12345",
+        pin: pins.kim,
+        otp: s.nextOtp(s.kim),
+      },
+    });
+    expect(r.statusCode).toBe(201);
+    const list = (await s.request("GET", "/api/notifications", { session: hong })).json();
+    const incoming = list.notifications.find((n: { kind: string }) => n.kind === "transfer_in");
+    expect(incoming).toMatchObject({
+      read: false,
+      title: { ko: "입금 12,345원", en: "Received KRW 12,345" },
+    });
+    const read = await s.request("POST", `/api/notifications/${incoming.id}/read`, { session: hong });
+    expect(read.statusCode).toBe(204);
+    const after = (await s.request("GET", "/api/notifications", { session: hong })).json();
+    expect(after.unread).toBe(list.unread - 1);
+  });
+
+  it("a wrong PIN is refused before the OTP is spent", async () => {
+    const code = s.nextOtp(s.hong);
+    const body = { fromAccount: s.hong.accounts[0], toAccount: s.kim.accounts[0], amount: "1000", otp: code };
+    const wrong = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, idempotencyKey: "pin-wrong-0000001", pin: "0000" },
+    });
+    expect(wrong.json().error.code).toBe("pin_wrong");
+    const right = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, idempotencyKey: "pin-right-0000001", pin: pins.hong },
+    });
+    expect(right.statusCode).toBe(201);
+  });
+
+  it("five wrong OTP codes in a row lock transfers; nothing moves", async () => {
+    const kim = await s.login("kim2026", "Kim!2026pass");
+    const before = await balance(s.kim.accounts[0]!);
+    const send = (otp: string, n: number) =>
+      s.request("POST", "/api/transfers", {
+        session: kim,
+        body: {
+          idempotencyKey: `kim-wrong-otp-${n}`,
+          fromAccount: s.kim.accounts[0],
+          toAccount: s.hong.accounts[0],
+          amount: "1000",
+          pin: pins.kim,
+          otp,
+        },
+      });
+    for (let i = 1; i <= 4; i++) {
+      const good = s.nextOtp(s.kim);
+      const wrong = String((Number(good) + 1) % 1_000_000).padStart(6, "0");
+      const r = await send(wrong, i);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error).toMatchObject({ code: "medium_wrong", details: { remaining: 5 - i } });
+    }
+    const fifth = await send("000000", 5);
+    expect(fifth.statusCode).toBe(423);
+    expect(fifth.json().error.code).toBe("medium_locked");
+    const right = await send(s.nextOtp(s.kim), 6);
+    expect(right.json().error.code).toBe("medium_locked");
+    expect((await s.request("GET", "/api/transfers/challenge", { session: kim })).json().error.code).toBe(
+      "medium_locked",
+    );
+    expect(await balance(s.kim.accounts[0]!)).toBe(before);
+  });
+
+  it("keeps to the limits the member lowered, per transfer and per day", async () => {
+    s.clock.advance(86_400_000);
+    hong = await s.login("hong", "Hong!2026demo");
+    const limits = await s.request("PUT", "/api/limits", {
+      session: hong,
+      body: { perTransfer: "50000", perDay: "80000" },
+    });
+    expect(limits.json()).toEqual({ medium: "otp", perTransfer: "50000", perDay: "80000", usedToday: "0" });
+    const send = (amount: string, key: string) =>
+      s.request("POST", "/api/transfers", {
+        session: hong,
+        body: {
+          idempotencyKey: key,
+          fromAccount: s.hong.accounts[0],
+          toAccount: s.kim.accounts[0],
+          amount,
+          pin: pins.hong,
+          otp: s.nextOtp(s.hong),
+        },
+      });
+    const over = await send("50001", "limit-test-000001");
+    expect(over.json().error).toMatchObject({ code: "exceeds_transfer_limit", details: { limit: "50000" } });
+    expect((await send("50000", "limit-test-000002")).statusCode).toBe(201);
+    const daily = await send("40000", "limit-test-000003");
+    expect(daily.json().error).toMatchObject({
+      code: "exceeds_daily_limit",
+      details: { limit: "80000", used: "50000" },
+    });
+    expect((await send("30000", "limit-test-000004")).statusCode).toBe(201);
+    const shown = (await s.request("GET", "/api/limits", { session: hong })).json();
+    expect(shown.usedToday).toBe("80000");
+    // Raising again is a branch matter.
+    const raise = await s.request("PUT", "/api/limits", {
+      session: hong,
+      body: { perTransfer: "60000", perDay: "80000" },
+    });
+    expect(raise.statusCode).toBe(403);
+    expect(raise.json().error.code).toBe("raise_at_branch");
+    const odd = await s.request("PUT", "/api/limits", {
+      session: hong,
+      body: { perTransfer: "70000", perDay: "60000" },
+    });
+    expect(odd.json().error.code).toBe("raise_at_branch");
+    const inverted = await s.request("PUT", "/api/limits", {
+      session: hong,
+      body: { perTransfer: "40000", perDay: "30000" },
+    });
+    expect(inverted.json().error.code).toBe("bad_limits");
+    await expectLedgerInvariants(s.app.db);
+  });
+
+  it("refuses malformed bodies with 400 validation and changes nothing", async () => {
+    for (const body of [
+      {
+        idempotencyKey: "short",
+        fromAccount: s.hong.accounts[0],
+        toAccount: s.kim.accounts[0],
+        amount: "1",
+        pin: "1234",
+      },
+      {
+        idempotencyKey: "valid-key-0001",
+        fromAccount: s.hong.accounts[0],
+        toAccount: s.kim.accounts[0],
+        amount: 1000,
+        pin: "1234",
+      },
+      {
+        idempotencyKey: "valid-key-0002",
+        fromAccount: s.hong.accounts[0],
+        toAccount: s.kim.accounts[0],
+        amount: "-5",
+        pin: "1234",
+      },
+      {
+        idempotencyKey: "valid-key-0003",
+        fromAccount: s.hong.accounts[0],
+        toAccount: s.kim.accounts[0],
+        amount: "1",
+        pin: "1234",
+        extra: 1,
+      },
+    ]) {
+      const r = await s.request("POST", "/api/transfers", { session: hong, body });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.code).toBe("validation");
+    }
+  });
+});

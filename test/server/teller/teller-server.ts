@@ -1,0 +1,146 @@
+// The real HTTP server in this process on a fresh database of either kind, with a P-384 CA, the
+// demo federation (teller01 at cooperative 1, hong with an OTP device, a member at cooperative 2),
+// a second teller at cooperative 2, a clock the test moves, and a small cookie-keeping client.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { createTeller } from "../../../src/auth/tellers.ts";
+import { activeCaKeys, createCaHierarchy } from "../../../src/ca/ca-keys.ts";
+import { caUrls } from "../../../src/ca/context.ts";
+import { loadConfig } from "../../../src/config.ts";
+import { demoLogins, seedDemo } from "../../../src/demo/seed.ts";
+import { buildServer } from "../../../src/server/app.ts";
+import { type App, contextsFor } from "../../../src/server/context.ts";
+import { TestClock } from "../../support/bank.ts";
+import { type DbKind, freshDb } from "../../support/db.ts";
+
+export const otherTeller = { tellerId: "haeoreum01", password: "Haeoreum!2026x" };
+
+export interface TellerServer {
+  app: App;
+  clock: TestClock;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startTellerServer(kind: DbKind): Promise<TellerServer> {
+  const db = await freshDb(kind);
+  const dir = mkdtempSync(join(tmpdir(), "geumgo-teller-"));
+  // A Wednesday morning in Seoul, so that business days are easy to count.
+  const clock = new TestClock(new Date("2026-11-25T01:00:00Z"));
+  const config = {
+    ...loadConfig({
+      GEUMGO_DATA: join(dir, "data"),
+      GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
+      GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
+      GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
+    }),
+    clock,
+  };
+  await createCaHierarchy(db, {
+    organization: "Geumgo Test",
+    algorithm: "P-384",
+    passphrase: config.caPassphrase,
+    now: new Date(clock.now().getTime() - 86_400_000),
+  });
+  const { bank, ca } = contextsFor(config, db);
+  await seedDemo(bank);
+  await createTeller(db, { cooperativeId: 2, branchId: 1, ...otherTeller, name: "이창구", at: clock.now() });
+  const app: App = {
+    config,
+    db,
+    bank,
+    ca,
+    setup: { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false },
+    close: () => db.close(),
+  };
+  const fastify: FastifyInstance = await buildServer(app, { logLevel: "warn" });
+  await fastify.listen({ host: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+  ca.urls = caUrls(url);
+  return {
+    app,
+    clock,
+    url,
+    async close() {
+      await fastify.close();
+      await db.close();
+    },
+  };
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A browser in miniature: keeps the teller cookie and sends the CSRF token it was given. */
+export class TellerClient {
+  cookie: string | undefined;
+  csrfToken: string | undefined;
+
+  constructor(readonly url: string) {}
+
+  async call<T = Record<string, unknown>>(
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    options: { csrf?: boolean } = {},
+  ): Promise<Answer<T>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.cookie) headers.cookie = this.cookie;
+    if (method !== "GET" && (options.csrf ?? true) && this.csrfToken)
+      headers["x-csrf-token"] = this.csrfToken;
+    const r = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const setCookie = r.headers.get("set-cookie");
+    if (setCookie?.startsWith("geumgo_teller=")) {
+      const value = setCookie.split(";")[0]!;
+      this.cookie = value === "geumgo_teller=" ? undefined : value;
+    }
+    const text = await r.text();
+    return { status: r.status, body: (text ? JSON.parse(text) : {}) as T, headers: r.headers };
+  }
+
+  get<T = Record<string, unknown>>(path: string) {
+    return this.call<T>("GET", path);
+  }
+
+  post<T = Record<string, unknown>>(path: string, body?: unknown, options: { csrf?: boolean } = {}) {
+    return this.call<T>("POST", path, body, options);
+  }
+
+  async login(who: { tellerId: string; password: string } = demoLogins.teller): Promise<Answer> {
+    const r = await this.post("/api/teller/login", who);
+    if (r.status === 200) this.csrfToken = String(r.body.csrfToken);
+    return r;
+  }
+}
+
+/** The audit entries (payload JSON text included) written since `afterSeq`. */
+export async function auditSince(
+  app: App,
+  afterSeq: bigint,
+): Promise<{ seq: bigint; actor: string; action: string; subject: string | null; payload: string }[]> {
+  const { rows } = await app.db.query<{
+    seq: bigint;
+    actor: string;
+    action: string;
+    subject: string | null;
+    payload: string;
+  }>("SELECT seq, actor, action, subject, payload FROM audit_log WHERE seq > $1 ORDER BY seq", [afterSeq]);
+  return rows;
+}
+
+export async function auditHead(app: App): Promise<bigint> {
+  const { rows } = await app.db.query<{ seq: bigint }>("SELECT seq FROM audit_head");
+  return rows[0]!.seq;
+}

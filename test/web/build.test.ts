@@ -1,0 +1,63 @@
+// The production build of web/ (Vite, into a scratch folder): pages the strict CSP allows (no
+// inline script or style), the member site's JavaScript under its 200 KB gzipped budget, and the
+// teller console in a bundle of its own that the member page never loads.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "vite";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const web = resolve(import.meta.dirname, "../../web");
+const out = mkdtempSync(join(tmpdir(), "geumgo-web-build-"));
+
+/** The scripts a page loads: its entry and what the entry preloads (its static imports). */
+function scriptsOf(html: string): string[] {
+  return [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+}
+
+describe("the web build", () => {
+  let index: string;
+  let teller: string;
+  beforeAll(async () => {
+    await build({
+      configFile: join(web, "vite.config.ts"),
+      logLevel: "silent",
+      build: { outDir: out, emptyOutDir: true },
+    });
+    index = readFileSync(join(out, "index.html"), "utf8");
+    teller = readFileSync(join(out, "teller.html"), "utf8");
+  }, 120_000);
+
+  it("has no inline script or style, so the CSP needs no 'unsafe-inline'", () => {
+    for (const html of [index, teller]) {
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/\ssrc="\/assets\//);
+      expect(html).not.toMatch(/<script\b[^>]*>[^<]+<\/script>/);
+      expect(html).not.toMatch(/<style\b/);
+      expect(html).not.toMatch(/\sstyle="/);
+      expect(html).not.toMatch(/\son[a-z]+="/);
+    }
+  });
+
+  it("keeps the member site's JavaScript under 200 KB gzipped", () => {
+    const scripts = scriptsOf(index);
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = scripts.reduce((sum, s) => sum + gzipSync(readFileSync(join(out, s))).length, 0);
+    expect(gzipped).toBeLessThan(200 * 1024);
+  });
+
+  it("loads the teller console only from its own page", () => {
+    const memberScripts = scriptsOf(index);
+    const tellerScripts = scriptsOf(teller);
+    const tellerEntry = tellerScripts.find((s) => s.includes("/teller-"));
+    expect(tellerEntry).toBeDefined();
+    expect(memberScripts).not.toContain(tellerEntry);
+    // No chunk the member page loads carries the console's words.
+    for (const s of memberScripts)
+      expect(readFileSync(join(out, s), "utf8")).not.toContain("/api/teller/members");
+  });
+
+  it("names every asset with a content hash (they are served as immutable)", () => {
+    for (const file of readdirSync(join(out, "assets"))) expect(file).toMatch(/-[A-Za-z0-9_-]{8}\.(js|css)$/);
+  });
+});

@@ -1,0 +1,67 @@
+// The language of the page: Korean by default, English on request, remembered in localStorage;
+// `<html lang>` and every string follow it.
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { ApiError } from "../lib/api.ts";
+import { en } from "./en.ts";
+import { ko, type Messages } from "./ko.ts";
+
+export type Lang = "ko" | "en";
+
+const storageKey = "geumgo.lang";
+const catalogues: Record<Lang, Messages> = { ko, en };
+
+function storedLang(): Lang {
+  try {
+    return localStorage.getItem(storageKey) === "en" ? "en" : "ko";
+  } catch {
+    return "ko";
+  }
+}
+
+interface I18n {
+  lang: Lang;
+  t: Messages;
+  setLang(lang: Lang): void;
+  /** Words for any error: the server's own message in this language, else ours for its code. */
+  errorText(error: unknown): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(storedLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    try {
+      localStorage.setItem(storageKey, next);
+    } catch {
+      // Private modes may refuse storage; the choice then lasts for this page only.
+    }
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const t = catalogues[lang];
+    return {
+      lang,
+      t,
+      setLang,
+      errorText(error: unknown): string {
+        if (error instanceof ApiError) {
+          if (error.text) return error.text[lang];
+          const known = t.errors as Record<string, string>;
+          return known[error.code] ?? t.errors.generic;
+        }
+        return t.errors.generic;
+      },
+    };
+  }, [lang, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error("useI18n outside I18nProvider");
+  return value;
+}

@@ -1,0 +1,83 @@
+// The frame of every member page: the top bar (brand, menu, time left, language, logout), the
+// page, and on phones a tab bar at the bottom with the same menu.
+import { type ReactNode, useEffect } from "react";
+import { useI18n } from "../i18n/index.tsx";
+import { Link } from "../lib/router.tsx";
+import { IdleWatch } from "../ui/IdleWatch.tsx";
+import { LangSwitch } from "../ui/LangSwitch.tsx";
+import { api, idleClock, useSession } from "./session.tsx";
+
+export function Layout({ children, loading }: { children?: ReactNode; loading?: boolean }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const member = session.state.status === "in" ? session.state.member : null;
+  const full = member !== null && !member.mustChangePassword;
+  const { setUnread } = session;
+  useEffect(() => {
+    if (!full) return;
+    api
+      .get<{ unread: number }>("/api/notifications?limit=1")
+      .then((answer) => setUnread(answer.unread))
+      .catch(() => undefined);
+  }, [full, setUnread]);
+  const menu: [string, string][] = [
+    ["/", t.nav.home],
+    ["/transfer", t.nav.transfer],
+    ["/limits", t.nav.limits],
+    ["/notifications", t.nav.notifications],
+    ["/me", t.nav.me],
+  ];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t.common.skipToContent}
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/" className="brand">
+            {t.app.brand}
+          </Link>
+          {full ? (
+            <nav className="top-nav" aria-label={t.nav.label}>
+              {menu.map(([to, label]) => (
+                <Link key={to} to={to}>
+                  {label}
+                  {to === "/notifications" && session.unread > 0 ? (
+                    <span className="badge">
+                      <span className="visually-hidden">{t.notifications.unreadCount(session.unread)}</span>
+                      <span aria-hidden="true">{session.unread}</span>
+                    </span>
+                  ) : null}
+                </Link>
+              ))}
+            </nav>
+          ) : null}
+          <div className="topbar-tools">
+            {member ? <IdleWatch clock={idleClock} extend={session.extend} expire={session.expire} /> : null}
+            <LangSwitch />
+            {member ? (
+              <button type="button" className="link-button" onClick={() => void session.logout()}>
+                {t.common.logout}
+              </button>
+            ) : null}
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" aria-busy={loading ? true : undefined}>
+        {loading ? <div className="page-skeleton" aria-hidden="true" /> : children}
+      </main>
+      {full ? (
+        <nav className="tab-bar" aria-label={t.nav.label}>
+          {menu.map(([to, label]) => (
+            <Link key={to} to={to}>
+              {label}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
+      <footer className="footer">
+        <p>{t.app.footer}</p>
+      </footer>
+    </>
+  );
+}

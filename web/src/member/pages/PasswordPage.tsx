@@ -1,0 +1,121 @@
+// A new login password: the online user registration after branch enrolment (the temporary
+// password must go) and a plain change later. The rules tick as the member types.
+import { type FormEvent, useState } from "react";
+import { useI18n } from "../../i18n/index.tsx";
+import { checkPassword, passwordRules } from "../../lib/password-rules.ts";
+import { navigate } from "../../lib/router.tsx";
+import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../../ui/Alerts.tsx";
+import { Field } from "../../ui/Field.tsx";
+import { Page } from "../../ui/Page.tsx";
+import { api, useMember, useSession } from "../session.tsx";
+
+export function PasswordPage({ registration }: { registration: boolean }) {
+  const { t, errorText } = useI18n();
+  const member = useMember();
+  const session = useSession();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const [sending, setSending] = useState(false);
+  const rules = checkPassword(next, member.userId);
+  const allKept = passwordRules.every((r) => rules[r]);
+
+  async function submit(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    if (sending) return;
+    const found: FieldProblem[] = [];
+    if (current === "") found.push({ field: "pw-current", text: t.password.currentMissing });
+    if (!allKept) found.push({ field: "pw-new", text: t.password.rulesBroken });
+    else if (next === current) found.push({ field: "pw-new", text: t.password.sameAsOld });
+    if (again !== next) found.push({ field: "pw-again", text: t.password.mismatch });
+    setProblems(found);
+    setFailure(null);
+    if (found.length > 0) return;
+    setSending(true);
+    try {
+      await api.post("/api/auth/password", { currentPassword: current, newPassword: next });
+      setCurrent("");
+      setNext("");
+      setAgain("");
+      if (registration) {
+        session.passwordChanged();
+        navigate("/", { replace: true });
+      } else setDone(true);
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
+  return (
+    <Page title={registration ? t.password.registerTitle : t.password.changeTitle} siteName={t.app.name}>
+      <div className="narrow">
+        {registration ? <p className="lead">{t.password.registerLead(member.name)}</p> : null}
+        {done ? <Notice>{t.password.changed}</Notice> : null}
+        <ErrorSummary title={t.common.checkFields} problems={problems} />
+        {failure ? (
+          <ErrorMessage>
+            <p>{errorText(failure)}</p>
+          </ErrorMessage>
+        ) : null}
+        <form className="card form" onSubmit={submit} noValidate>
+          <input type="text" name="username" autoComplete="username" value={member.userId} readOnly hidden />
+          <Field
+            id="pw-current"
+            label={registration ? t.password.temporary : t.password.current}
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            error={errorOf("pw-current")}
+          />
+          <Field
+            id="pw-new"
+            label={t.password.new}
+            type="password"
+            autoComplete="new-password"
+            maxLength={40}
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            error={errorOf("pw-new")}
+            describedBy="pw-rules"
+          />
+          <ul className="rules" id="pw-rules" aria-label={t.password.rulesTitle}>
+            {passwordRules.map((rule) => {
+              const ok = next !== "" && rules[rule];
+              return (
+                <li key={rule} className={ok ? "rule rule-ok" : "rule"}>
+                  <span className="rule-mark" aria-hidden="true">
+                    {ok ? "✓" : "·"}
+                  </span>
+                  {t.password.rules[rule]}
+                  <span className="visually-hidden">
+                    {" "}
+                    ({ok ? t.password.ruleKept : t.password.ruleNotKept})
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          <Field
+            id="pw-again"
+            label={t.password.again}
+            type="password"
+            autoComplete="new-password"
+            value={again}
+            onChange={(e) => setAgain(e.target.value)}
+            error={errorOf("pw-again")}
+          />
+          <button type="submit" className="button button-block" disabled={sending}>
+            {sending ? t.common.sending : registration ? t.password.registerSubmit : t.password.changeSubmit}
+          </button>
+        </form>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,410 @@
+// A transfer in three steps: details (from, to, amount with its Korean unit form, limits shown),
+// confirmation of the recipient's name with PIN and OTP or security card, then the receipt. One
+// idempotency key per confirmed form: a double click or a retry sends the same transfer once.
+import { type FormEvent, useRef, useState } from "react";
+import { useI18n } from "../../i18n/index.tsx";
+import { checkAccountNumber, formatAccountNumber } from "../../lib/account-number.ts";
+import { ApiError, newIdempotencyKey } from "../../lib/api.ts";
+import { formatDateTime } from "../../lib/dates.ts";
+import { Link } from "../../lib/router.tsx";
+import { useLoad } from "../../lib/use-load.ts";
+import { formatWon, formatWonUnits } from "../../lib/won.ts";
+import { ErrorMessage, ErrorSummary, type FieldProblem } from "../../ui/Alerts.tsx";
+import { AmountField } from "../../ui/AmountField.tsx";
+import { Field, SelectField } from "../../ui/Field.tsx";
+import { Page } from "../../ui/Page.tsx";
+import { Facts } from "../../ui/Slip.tsx";
+import { certificateSignature } from "../certificate-step.ts";
+import { api } from "../session.tsx";
+import type { Account, Challenge, Limits, Receipt, Recipient } from "../types.ts";
+import { accountName } from "./HomePage.tsx";
+
+type Step =
+  | { name: "details" }
+  | { name: "confirm"; recipient: Recipient; challenge: Challenge; key: string }
+  | { name: "done"; receipt: Receipt };
+
+const quickAmounts = [10_000n, 50_000n, 100_000n, 1_000_000n] as const;
+
+export function TransferPage() {
+  const { t, lang, errorText } = useI18n();
+  const accounts = useLoad(() => api.get<{ accounts: Account[] }>("/api/accounts"), []);
+  const limits = useLoad(() => api.get<Limits>("/api/limits"), []);
+  const [step, setStep] = useState<Step>({ name: "details" });
+  const [from, setFrom] = useState(() => new URLSearchParams(location.search).get("from") ?? "");
+  const [to, setTo] = useState("");
+  const [amount, setAmount] = useState("");
+  const [memo, setMemo] = useState("");
+  const [pin, setPin] = useState("");
+  const [otp, setOtp] = useState("");
+  const [cardFirst, setCardFirst] = useState("");
+  const [cardSecond, setCardSecond] = useState("");
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+  // State updates wait for the next render; a second click in the same frame must see this at once.
+  const inFlight = useRef(false);
+
+  const usable = accounts.data?.accounts.filter((a) => a.status === "active") ?? [];
+  const fromAccount = usable.find((a) => a.number === from) ?? usable[0] ?? null;
+  const remainingToday =
+    limits.data !== null ? BigInt(limits.data.perDay) - BigInt(limits.data.usedToday) : null;
+  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
+
+  async function toConfirm(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    if (inFlight.current) return;
+    const found: FieldProblem[] = [];
+    if (!fromAccount) found.push({ field: "tr-from", text: t.transfer.fromMissing });
+    const checked = checkAccountNumber(to);
+    if ("problem" in checked) found.push({ field: "tr-to", text: t.transfer.toProblems[checked.problem] });
+    else if (fromAccount && checked.digits === fromAccount.number.replace(/-/g, ""))
+      found.push({ field: "tr-to", text: t.transfer.toSelf });
+    if (amount === "") found.push({ field: "tr-amount", text: t.transfer.amountMissing });
+    else {
+      const won = BigInt(amount);
+      if (fromAccount && won > BigInt(fromAccount.available))
+        found.push({ field: "tr-amount", text: t.transfer.overBalance });
+      else if (limits.data && won > BigInt(limits.data.perTransfer))
+        found.push({ field: "tr-amount", text: t.transfer.overPerTransfer });
+      else if (remainingToday !== null && won > remainingToday)
+        found.push({ field: "tr-amount", text: t.transfer.overToday });
+    }
+    if ([...memo].length > 20) found.push({ field: "tr-memo", text: t.transfer.memoTooLong });
+    setProblems(found);
+    setFailure(null);
+    if (found.length > 0 || !fromAccount || "problem" in checked) return;
+    inFlight.current = true;
+    setSending(true);
+    try {
+      const toAccount = formatAccountNumber(checked.digits);
+      const recipient = await api.post<Recipient>("/api/transfers/recipient", {
+        fromAccount: fromAccount.number,
+        toAccount,
+        amount,
+      });
+      const challenge = await api.get<Challenge>("/api/transfers/challenge");
+      setPin("");
+      setOtp("");
+      setCardFirst("");
+      setCardSecond("");
+      // A new key for each confirmed set of details; kept across retries of this confirmation.
+      setStep({ name: "confirm", recipient, challenge, key: newIdempotencyKey() });
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      inFlight.current = false;
+      setSending(false);
+    }
+  }
+
+  async function send(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    if (step.name !== "confirm" || !fromAccount || inFlight.current) return;
+    const found: FieldProblem[] = [];
+    if (!/^\d{4}$/.test(pin)) found.push({ field: "tr-pin", text: t.transfer.pinProblem });
+    if (step.challenge.medium === "otp") {
+      if (!/^\d{6}$/.test(otp)) found.push({ field: "tr-otp", text: t.transfer.otpProblem });
+    } else {
+      if (!/^\d{2}$/.test(cardFirst)) found.push({ field: "tr-card1", text: t.transfer.cardProblem });
+      if (!/^\d{2}$/.test(cardSecond)) found.push({ field: "tr-card2", text: t.transfer.cardProblem });
+    }
+    setProblems(found);
+    setFailure(null);
+    if (found.length > 0) return;
+    inFlight.current = true;
+    setSending(true);
+    const transfer = {
+      idempotencyKey: step.key,
+      fromAccount: fromAccount.number,
+      toAccount: step.recipient.toAccount,
+      amount: step.recipient.amount,
+      memo: memo.trim() === "" ? null : memo.trim(),
+    };
+    try {
+      // STEP (issue 6): the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
+      const signature = await certificateSignature(transfer);
+      const receipt = await api.post<Receipt>("/api/transfers", {
+        idempotencyKey: transfer.idempotencyKey,
+        fromAccount: transfer.fromAccount,
+        toAccount: transfer.toAccount,
+        amount: transfer.amount,
+        ...(transfer.memo ? { memo: transfer.memo } : {}),
+        pin,
+        ...(step.challenge.medium === "otp" ? { otp } : { card: { first: cardFirst, second: cardSecond } }),
+        ...(signature ? { signature } : {}),
+      });
+      setPin("");
+      setOtp("");
+      setStep({ name: "done", receipt });
+      accounts.reload();
+      limits.reload();
+    } catch (error) {
+      setFailure(error);
+      // The codes are single-use; the PIN stays only if the server found nothing wrong with it.
+      setOtp("");
+      setCardFirst("");
+      setCardSecond("");
+      if (error instanceof ApiError && error.code.includes("pin")) setPin("");
+    } finally {
+      inFlight.current = false;
+      setSending(false);
+    }
+  }
+
+  function again(): void {
+    setStep({ name: "details" });
+    setTo("");
+    setAmount("");
+    setMemo("");
+    setProblems([]);
+    setFailure(null);
+  }
+
+  const failureBox = failure ? (
+    <ErrorMessage>
+      <p>{errorText(failure)}</p>
+    </ErrorMessage>
+  ) : null;
+
+  if (step.name === "done") {
+    const r = step.receipt;
+    return (
+      <Page title={t.transfer.doneTitle} siteName={t.app.name}>
+        <div className="narrow">
+          <div className="card receipt print-area">
+            <p className="receipt-amount">{formatWon(r.amount, lang)}</p>
+            <p className="receipt-lead">{t.transfer.doneLead(r.recipientName)}</p>
+            <Facts
+              rows={[
+                [t.transfer.receiptId, r.id],
+                [t.transfer.at, formatDateTime(r.at, lang)],
+                [t.transfer.from, formatAccountNumber(r.fromAccount)],
+                [t.transfer.to, `${formatAccountNumber(r.toAccount)} (${r.recipientName})`],
+                [t.transfer.amount, `${formatWon(r.amount, lang)} (${formatWonUnits(r.amount)})`],
+                [t.transfer.balanceAfter, formatWon(r.balanceAfter, lang)],
+                ...(r.memo ? ([[t.transfer.memo, r.memo]] as [string, string][]) : []),
+              ]}
+            />
+          </div>
+          <div className="button-row no-print">
+            <button type="button" className="button button-secondary" onClick={() => window.print()}>
+              {t.common.print}
+            </button>
+            <button type="button" className="button button-secondary" onClick={again}>
+              {t.transfer.another}
+            </button>
+            <Link to="/" className="button">
+              {t.nav.home}
+            </Link>
+          </div>
+        </div>
+      </Page>
+    );
+  }
+
+  if (step.name === "confirm") {
+    const { recipient, challenge } = step;
+    return (
+      <Page title={t.transfer.confirmTitle} siteName={t.app.name}>
+        <div className="narrow">
+          <ol className="steps" aria-label={t.transfer.stepsLabel}>
+            <li>{t.transfer.steps[0]}</li>
+            <li aria-current="step">{t.transfer.steps[1]}</li>
+            <li>{t.transfer.steps[2]}</li>
+          </ol>
+          <section className="card confirm" aria-labelledby="confirm-q">
+            <p className="confirm-name">
+              <strong>{recipient.recipientName}</strong>
+              <span>{recipient.cooperativeName}</span>
+            </p>
+            <p className="confirm-account">{formatAccountNumber(recipient.toAccount)}</p>
+            <p className="confirm-amount">
+              {formatWon(recipient.amount, lang)}
+              <span className="confirm-units">{formatWonUnits(recipient.amount)}</span>
+            </p>
+            <p id="confirm-q" className="confirm-question">
+              {t.transfer.confirmQuestion(recipient.recipientName)}
+            </p>
+            <Facts
+              rows={[
+                [t.transfer.from, fromAccount ? formatAccountNumber(fromAccount.number) : ""],
+                [t.transfer.fee, formatWon(recipient.fee, lang)],
+                ...(memo.trim() ? ([[t.transfer.memo, memo.trim()]] as [string, string][]) : []),
+              ]}
+            />
+          </section>
+          <ErrorSummary title={t.common.checkFields} problems={problems} />
+          {failureBox}
+          <form className="card form" onSubmit={send} noValidate>
+            <h2>{t.transfer.authTitle}</h2>
+            <Field
+              id="tr-pin"
+              label={t.transfer.pin}
+              hint={t.transfer.pinHint}
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={4}
+              value={pin}
+              onChange={(e) => setPin(e.target.value.replace(/\D/g, ""))}
+              error={errorOf("tr-pin")}
+            />
+            {challenge.medium === "otp" ? (
+              <Field
+                id="tr-otp"
+                label={t.transfer.otp}
+                hint={t.transfer.otpHint}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                value={otp}
+                onChange={(e) => setOtp(e.target.value.replace(/\D/g, ""))}
+                error={errorOf("tr-otp")}
+              />
+            ) : (
+              <fieldset className="card-challenge">
+                <legend>{t.transfer.card}</legend>
+                <div className="date-row">
+                  <Field
+                    id="tr-card1"
+                    label={t.transfer.cardFirst(challenge.first)}
+                    type="password"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    maxLength={2}
+                    value={cardFirst}
+                    onChange={(e) => setCardFirst(e.target.value.replace(/\D/g, ""))}
+                    error={errorOf("tr-card1")}
+                  />
+                  <Field
+                    id="tr-card2"
+                    label={t.transfer.cardSecond(challenge.second)}
+                    type="password"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    maxLength={2}
+                    value={cardSecond}
+                    onChange={(e) => setCardSecond(e.target.value.replace(/\D/g, ""))}
+                    error={errorOf("tr-card2")}
+                  />
+                </div>
+              </fieldset>
+            )}
+            {/* STEP (issue 6): the certificate signature (choose 공동인증서, enter its password) goes here. */}
+            <div className="button-row">
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={sending}
+                onClick={() => {
+                  setProblems([]);
+                  setFailure(null);
+                  setStep({ name: "details" });
+                }}
+              >
+                {t.common.back}
+              </button>
+              <button type="submit" className="button" disabled={sending} aria-disabled={sending}>
+                {sending ? t.common.sending : t.transfer.send(formatWon(recipient.amount, lang))}
+              </button>
+            </div>
+          </form>
+        </div>
+      </Page>
+    );
+  }
+
+  return (
+    <Page title={t.transfer.title} siteName={t.app.name}>
+      <div className="narrow">
+        <ol className="steps" aria-label={t.transfer.stepsLabel}>
+          <li aria-current="step">{t.transfer.steps[0]}</li>
+          <li>{t.transfer.steps[1]}</li>
+          <li>{t.transfer.steps[2]}</li>
+        </ol>
+        <ErrorSummary title={t.common.checkFields} problems={problems} />
+        {failureBox}
+        {limits.data && limits.data.medium === null ? (
+          <ErrorMessage title={t.transfer.noMediumTitle}>
+            <p>{t.transfer.noMedium}</p>
+          </ErrorMessage>
+        ) : null}
+        {accounts.error || limits.error ? (
+          <ErrorMessage>
+            <p>{errorText(accounts.error ?? limits.error)}</p>
+          </ErrorMessage>
+        ) : null}
+        <form className="card form" onSubmit={toConfirm} noValidate>
+          <SelectField
+            id="tr-from"
+            label={t.transfer.from}
+            value={fromAccount?.number ?? ""}
+            onChange={(e) => setFrom(e.target.value)}
+            error={errorOf("tr-from")}
+            hint={fromAccount ? t.transfer.availableNow(formatWon(fromAccount.available, lang)) : "\u00a0"}
+          >
+            {accounts.data === null ? <option value="">{t.common.loading}</option> : null}
+            {usable.map((a) => (
+              <option key={a.number} value={a.number}>
+                {accountName(a, t.accountKinds, lang)} {formatAccountNumber(a.number)}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            id="tr-to"
+            label={t.transfer.to}
+            hint={t.transfer.toHint}
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={20}
+            value={to}
+            onChange={(e) => setTo(e.target.value.replace(/[^\d-\s]/g, ""))}
+            error={errorOf("tr-to")}
+          />
+          <AmountField
+            id="tr-amount"
+            label={t.transfer.amount}
+            digits={amount}
+            onChange={setAmount}
+            error={errorOf("tr-amount")}
+            lang={lang}
+            unitLabel={t.transfer.unitsLabel}
+            quickAdd={[
+              ...quickAmounts.map((won, i): [bigint, string] => [won, t.transfer.quick[i] ?? ""]),
+              [0n, t.transfer.clear],
+            ]}
+            quickAddLabel={t.transfer.quickAdd}
+          />
+          <Field
+            id="tr-memo"
+            label={t.transfer.memoOptional}
+            hint={t.transfer.memoHint}
+            autoComplete="off"
+            maxLength={40}
+            value={memo}
+            onChange={(e) => setMemo(e.target.value)}
+            error={errorOf("tr-memo")}
+          />
+          <section className="limits-box" aria-labelledby="limits-title">
+            <h2 id="limits-title">{t.transfer.limitsTitle}</h2>
+            {limits.data ? (
+              <Facts
+                rows={[
+                  [t.limits.perTransfer, formatWon(limits.data.perTransfer, lang)],
+                  [t.limits.perDay, formatWon(limits.data.perDay, lang)],
+                  [t.limits.remainingToday, formatWon(remainingToday ?? 0n, lang)],
+                ]}
+              />
+            ) : (
+              <div className="facts-skeleton" aria-hidden="true" />
+            )}
+          </section>
+          <button type="submit" className="button button-block" disabled={sending} aria-disabled={sending}>
+            {sending ? t.common.loading : t.transfer.next}
+          </button>
+        </form>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,330 @@
+// The counter: find a member by name + RRN from the ID card (or register a new one), then act for
+// them: open an account, enrol for internet banking, hand out OTP or security card, unlock,
+// reset the password, authorise a certificate. What the member takes home is printable.
+import { type FormEvent, useState } from "react";
+import { useI18n } from "../i18n/index.tsx";
+import { formatAccountNumber } from "../lib/account-number.ts";
+import { ApiError } from "../lib/api.ts";
+import { formatDateTime, lastDayBefore } from "../lib/dates.ts";
+import { checkRrn, formatRrnInput } from "../lib/rrn.ts";
+import { formatWon } from "../lib/won.ts";
+import { ErrorMessage, ErrorSummary, type FieldProblem } from "../ui/Alerts.tsx";
+import { Field } from "../ui/Field.tsx";
+import { Page } from "../ui/Page.tsx";
+import { Facts } from "../ui/Slip.tsx";
+import { MemberActions } from "./MemberActions.tsx";
+import { tellerApi } from "./TellerApp.tsx";
+import type { TellerMember, TellerSession } from "./types.ts";
+
+type Mode = "find" | "create";
+
+export function CounterPage({ teller }: { teller: TellerSession }) {
+  const { t } = useI18n();
+  const [mode, setMode] = useState<Mode>("find");
+  const [member, setMember] = useState<TellerMember | null>(null);
+
+  async function refresh(): Promise<void> {
+    if (!member) return;
+    setMember(await tellerApi.get<TellerMember>(`/api/teller/members/${encodeURIComponent(member.id)}`));
+  }
+
+  function nextCustomer(): void {
+    setMember(null);
+    setMode("find");
+  }
+
+  return (
+    <Page
+      title={member ? t.teller.memberTitle(member.name) : t.teller.counterTitle}
+      siteName={t.teller.siteName}
+      actions={
+        member ? (
+          <button type="button" className="button button-secondary" onClick={nextCustomer}>
+            {t.teller.nextCustomer}
+          </button>
+        ) : null
+      }
+    >
+      {member ? (
+        <div className="counter">
+          <MemberSummary member={member} />
+          <MemberActions member={member} teller={teller} refresh={refresh} />
+        </div>
+      ) : (
+        <div className="narrow">
+          <div className="tabs" role="tablist" aria-label={t.teller.counterTitle}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-find"
+              aria-selected={mode === "find"}
+              aria-controls="panel-find"
+              className="tab"
+              onClick={() => setMode("find")}
+            >
+              {t.teller.find}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              id="tab-create"
+              aria-selected={mode === "create"}
+              aria-controls="panel-create"
+              className="tab"
+              onClick={() => setMode("create")}
+            >
+              {t.teller.create}
+            </button>
+          </div>
+          {mode === "find" ? (
+            <div role="tabpanel" id="panel-find" aria-labelledby="tab-find">
+              <FindMember onFound={setMember} onCreate={() => setMode("create")} />
+            </div>
+          ) : (
+            <div role="tabpanel" id="panel-create" aria-labelledby="tab-create">
+              <CreateMember onCreated={setMember} />
+            </div>
+          )}
+        </div>
+      )}
+    </Page>
+  );
+}
+
+function useIdentityFields(prefix: string) {
+  const { t } = useI18n();
+  const [name, setName] = useState("");
+  const [rrn, setRrn] = useState("");
+  function problems(): FieldProblem[] {
+    const found: FieldProblem[] = [];
+    if (name.trim() === "") found.push({ field: `${prefix}-name`, text: t.teller.nameMissing });
+    const checked = checkRrn(rrn);
+    if ("problem" in checked)
+      found.push({ field: `${prefix}-rrn`, text: t.teller.rrnProblems[checked.problem] });
+    return found;
+  }
+  return { name, setName, rrn, setRrn, problems };
+}
+
+function FindMember({ onFound, onCreate }: { onFound(m: TellerMember): void; onCreate(): void }) {
+  const { t, errorText } = useI18n();
+  const id = useIdentityFields("f");
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+
+  async function submit(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    if (sending) return;
+    const found = id.problems();
+    setProblems(found);
+    setFailure(null);
+    if (found.length > 0) return;
+    setSending(true);
+    const who = { name: id.name.trim(), rrn: id.rrn.replace(/\D/g, "") };
+    try {
+      onFound(await tellerApi.post<TellerMember>("/api/teller/members/lookup", who));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const notFound = failure instanceof ApiError && failure.status === 404;
+  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
+  return (
+    <>
+      <ErrorSummary title={t.common.checkFields} problems={problems} />
+      {failure ? (
+        <ErrorMessage>
+          <p>{notFound ? t.teller.notFound : errorText(failure)}</p>
+          {notFound ? (
+            <button type="button" className="button button-secondary" onClick={onCreate}>
+              {t.teller.create}
+            </button>
+          ) : null}
+        </ErrorMessage>
+      ) : null}
+      <form className="card form" onSubmit={submit} noValidate>
+        <p className="field-hint">{t.teller.idCardHint}</p>
+        <Field
+          id="f-name"
+          label={t.teller.name}
+          autoComplete="off"
+          value={id.name}
+          onChange={(e) => id.setName(e.target.value)}
+          error={errorOf("f-name")}
+        />
+        <Field
+          id="f-rrn"
+          label={t.teller.rrn}
+          hint={t.teller.rrnHint}
+          inputMode="numeric"
+          autoComplete="off"
+          value={id.rrn}
+          onChange={(e) => id.setRrn(formatRrnInput(e.target.value))}
+          error={errorOf("f-rrn")}
+        />
+        <button type="submit" className="button button-block" disabled={sending}>
+          {sending ? t.common.loading : t.teller.findSubmit}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
+  const { t, errorText } = useI18n();
+  const id = useIdentityFields("c");
+  const [phone, setPhone] = useState("");
+  const [email, setEmail] = useState("");
+  const [address, setAddress] = useState("");
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+
+  async function submit(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    if (sending) return;
+    const found = id.problems();
+    if (!/^0\d{1,2}-?\d{3,4}-?\d{4}$/.test(phone.trim()))
+      found.push({ field: "c-phone", text: t.teller.phoneProblem });
+    if (email.trim() !== "" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
+      found.push({ field: "c-email", text: t.teller.emailProblem });
+    if (address.trim() === "") found.push({ field: "c-address", text: t.teller.addressMissing });
+    setProblems(found);
+    setFailure(null);
+    if (found.length > 0) return;
+    setSending(true);
+    const who = { name: id.name.trim(), rrn: id.rrn.replace(/\D/g, "") };
+    try {
+      const m = await tellerApi.post<TellerMember>("/api/teller/members", {
+        ...who,
+        phone: phone.trim(),
+        ...(email.trim() ? { email: email.trim() } : {}),
+        address: address.trim(),
+      });
+      onCreated(m);
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
+  return (
+    <>
+      <ErrorSummary title={t.common.checkFields} problems={problems} />
+      {failure ? (
+        <ErrorMessage>
+          <p>{errorText(failure)}</p>
+        </ErrorMessage>
+      ) : null}
+      <form className="card form" onSubmit={submit} noValidate>
+        <p className="field-hint">{t.teller.idCardHint}</p>
+        <Field
+          id="c-name"
+          label={t.teller.name}
+          autoComplete="off"
+          value={id.name}
+          onChange={(e) => id.setName(e.target.value)}
+          error={errorOf("c-name")}
+        />
+        <Field
+          id="c-rrn"
+          label={t.teller.rrn}
+          hint={t.teller.rrnHint}
+          inputMode="numeric"
+          autoComplete="off"
+          value={id.rrn}
+          onChange={(e) => id.setRrn(formatRrnInput(e.target.value))}
+          error={errorOf("c-rrn")}
+        />
+        <Field
+          id="c-phone"
+          label={t.teller.phone}
+          type="tel"
+          autoComplete="off"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          error={errorOf("c-phone")}
+        />
+        <Field
+          id="c-email"
+          label={t.teller.emailOptional}
+          type="email"
+          autoComplete="off"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errorOf("c-email")}
+        />
+        <Field
+          id="c-address"
+          label={t.teller.address}
+          autoComplete="off"
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+          error={errorOf("c-address")}
+        />
+        <button type="submit" className="button button-block" disabled={sending}>
+          {sending ? t.common.sending : t.teller.createSubmit}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function MemberSummary({ member }: { member: TellerMember }) {
+  const { t, lang } = useI18n();
+  const ib = member.internetBanking;
+  const medium = member.securityMedium;
+  const status = ib
+    ? ib.lapsed
+      ? t.teller.ibLapsed
+      : ib.locked
+        ? t.teller.ibLocked
+        : ib.mustChangePassword
+          ? t.teller.ibPending(ib.deadline ? lastDayBefore(ib.deadline) : "")
+          : t.teller.ibActive
+    : t.teller.ibNone;
+  return (
+    <section className="card" aria-labelledby="member-facts">
+      <h2 id="member-facts">{t.teller.memberFacts}</h2>
+      <Facts
+        rows={[
+          [t.teller.name, member.name],
+          [t.teller.rrn, member.rrnMasked],
+          [t.teller.memberNo, member.id],
+          ...(member.phone ? ([[t.teller.phone, member.phone]] as [string, string][]) : []),
+          [t.teller.ib, ib ? `${ib.userId} · ${status}` : status],
+          [
+            t.teller.medium,
+            medium
+              ? `${t.limits.media[medium.kind]}${medium.cardSerial ? ` ${medium.cardSerial}` : ""}${medium.locked ? ` · ${t.teller.mediumLocked}` : ""}`
+              : t.teller.noMedium,
+          ],
+          ...(ib && ib.failedLogins > 0 && !ib.locked
+            ? ([[t.teller.failedLogins, String(ib.failedLogins)]] as [string, string][])
+            : []),
+        ]}
+      />
+      <h3>{t.teller.accounts}</h3>
+      {member.accounts.length > 0 ? (
+        <ul className="plain-list">
+          {member.accounts.map((a) => (
+            <li key={a.number}>
+              <span className="account-number">{formatAccountNumber(a.number)}</span>{" "}
+              {a.name ?? t.accountKinds[a.kind as keyof typeof t.accountKinds] ?? a.kind}
+              {a.balance !== undefined ? ` · ${formatWon(a.balance, lang)}` : ""}
+              {a.openedAt ? ` · ${formatDateTime(a.openedAt, lang)}` : ""}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="empty">{t.teller.noAccounts}</p>
+      )}
+    </section>
+  );
+}
