@@ -1,0 +1,196 @@
+// The end-to-end harness: the real server in this process on a fresh PGlite data directory (the
+// demo federation seeded, a clock the test moves), the built web app, and Debian's Chromium driven
+// by playwright-core at a desktop and a phone width. Every step's screenshot is kept under
+// test-results/e2e/, and axe-core checks each page for serious or critical violations.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { loadConfig } from "../../../src/config.ts";
+import { buildServer } from "../../../src/server/app.ts";
+import { type App, openApp } from "../../../src/server/context.ts";
+import { TestClock } from "../../support/bank.ts";
+
+export const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 360, height: 740 },
+} as const;
+export type Viewport = keyof typeof viewports;
+export const viewportNames = Object.keys(viewports) as Viewport[];
+
+const root = resolve(import.meta.dirname, "../../..");
+const artefacts = join(root, "test-results/e2e");
+const axeSource = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
+// The machines that run this have no Korean system font; Pretendard (a dependency, for the PDF
+// statements) is handed to Chromium through fontconfig so the screenshots show Hangul, not boxes.
+const koreanFonts = join(root, "node_modules/pretendard/dist/public/static");
+
+export interface E2e {
+  app: App;
+  url: string;
+  /** The server's clock: frozen unless the test moves it (`at = …`, `advance(ms)`). */
+  clock: TestClock;
+  browser: Browser;
+  /** A fresh browser profile at this viewport (its own cookies), Korean by default. */
+  context(viewport: Viewport): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+function fontConfig(dir: string): string {
+  const file = join(dir, "fonts.conf");
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  ${existsSync("/etc/fonts/fonts.conf") ? "<include>/etc/fonts/fonts.conf</include>" : ""}
+  <dir>${koreanFonts}</dir>
+  <cachedir>${join(dir, "fontcache")}</cachedir>
+</fontconfig>
+`,
+  );
+  return file;
+}
+
+/**
+ * 10:00 in Seoul on the browser's today. The pages pick dates (the history's last month) by the
+ * browser's own clock and the server stamps by its test clock: on the same Seoul day, and far
+ * from midnight, they agree whenever the suite runs.
+ */
+export function thisMorningInSeoul(): Date {
+  const seoulToday = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+  return new Date(`${seoulToday}T10:00:00+09:00`);
+}
+
+/** The server and a browser; `at` starts the server's clock (default: this morning in Seoul). */
+export async function startE2e(options: { at?: Date } = {}): Promise<E2e> {
+  const dir = mkdtempSync(join(tmpdir(), "geumgo-e2e-"));
+  const clock = new TestClock(options.at ?? thisMorningInSeoul());
+  const config = {
+    ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: "e2e passphrase, long enough", PORT: "0" }),
+    clock,
+  };
+  const app = await openApp(config, { setUp: true });
+  const fastify: FastifyInstance = await buildServer(app, { logLevel: "warn" });
+  // The page reads the server's time from the Date header (to line up the idle-logout countdown
+  // with the session's end); Node writes the machine's time there, so here the test clock's goes
+  // in, as a production server's header and its sessions share one clock.
+  fastify.server.prependListener("request", (_req, res) => {
+    res.setHeader("date", clock.now().toUTCString());
+  });
+  await fastify.listen({ host: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    env: { ...process.env, FONTCONFIG_FILE: fontConfig(dir) },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    app,
+    url,
+    clock,
+    browser,
+    context: (viewport) =>
+      browser.newContext({
+        viewport: viewports[viewport],
+        locale: "ko-KR",
+        baseURL: url,
+        timezoneId: "Asia/Seoul",
+        reducedMotion: "reduce",
+      }),
+    async close() {
+      await browser.close();
+      await fastify.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Screenshot of the page as it is now: test-results/e2e/<flow>/<step>-<viewport>.png. */
+export async function snap(page: Page, flow: string, step: string, viewport: Viewport): Promise<string> {
+  const folder = join(artefacts, flow);
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `${step}-${viewport}.png`);
+  // Scrolled to the end first: a full-page shot draws fixed bars (the phone's tab bar) where the
+  // screen shows them now, and at the end of the page is where a member would see them.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return path;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * axe-core's serious and critical violations on the page. The script goes in through the
+ * DevTools protocol (page.evaluate), which the page's CSP does not govern, so the CSP stays on.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+}
+
+/**
+ * The steps of one flow at one viewport: each `step(page, "member-created")` waits for the page to
+ * settle, asserts axe finds nothing serious or critical, and keeps the screenshot as
+ * test-results/e2e/<flow>/<nn>-member-created-<viewport>.png.
+ */
+export function steps(flow: string, viewport: Viewport) {
+  // A run's pictures only: an earlier run with other steps would leave its numbers in between.
+  const folder = join(artefacts, flow);
+  if (existsSync(folder)) {
+    for (const file of readdirSync(folder)) if (file.endsWith(`-${viewport}.png`)) rmSync(join(folder, file));
+  }
+  let n = 0;
+  return async function step(page: Page, name: string): Promise<void> {
+    await settled(page);
+    expect(await axeViolations(page), `axe on ${flow} ${name} (${viewport})`).toEqual([]);
+    n++;
+    await snap(page, flow, `${String(n).padStart(2, "0")}-${name}`, viewport);
+  };
+}
+
+/** Loading placeholders gone, fonts in: what a member would now see. */
+export async function settled(page: Page): Promise<void> {
+  await page
+    .locator('[aria-busy="true"], .skeleton, .page-skeleton, .list-skeleton, .facts-skeleton')
+    .first()
+    .waitFor({ state: "detached" });
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+}

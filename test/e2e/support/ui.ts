@@ -1,0 +1,203 @@
+// What a teller and a member do in the web app, step by step, the way a person would: by the
+// labels, roles and Korean words on the screen (web/src/i18n/ko.ts), never by reaching into it.
+import type { Locator, Page } from "playwright-core";
+import { expect } from "vitest";
+import { demoLogins } from "../../../src/demo/seed.ts";
+import { ko } from "../../../web/src/i18n/ko.ts";
+
+export { ko };
+
+/** Waits for the page whose <h1> is `title` (each page of the app has exactly one). */
+export async function onPage(page: Page, title: string): Promise<void> {
+  await page.getByRole("heading", { level: 1, name: title, exact: true }).waitFor();
+}
+
+/** The text on screen as the member sees it (Playwright's rendered innerText, not the DOM's). */
+export async function shownText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright Locator; rendered text is the point
+  return (await locator.innerText()).trim();
+}
+
+/** The text of the error box (role=alert) once it shows. */
+export async function alertText(page: Page): Promise<string> {
+  const alert = page.getByRole("alert").first();
+  await alert.waitFor();
+  return shownText(alert);
+}
+
+/** The value printed beside `label` on a slip or receipt (its <dt>/<dd> rows). */
+export async function fact(scope: Locator, label: string): Promise<string> {
+  const row = scope
+    .locator(".fact")
+    .filter({ has: scope.page().getByRole("term").getByText(label, { exact: true }) });
+  return shownText(row.getByRole("definition"));
+}
+
+// ---- Teller console (/teller)
+
+export interface Person {
+  name: string;
+  rrn: string;
+  phone: string;
+  address: string;
+}
+
+export async function tellerLogin(
+  page: Page,
+  step?: (page: Page, name: string) => Promise<void>,
+): Promise<void> {
+  await page.goto("/teller");
+  await onPage(page, ko.teller.loginTitle);
+  await page.getByLabel(ko.teller.tellerId, { exact: true }).fill(demoLogins.teller.tellerId);
+  await page.getByLabel(ko.login.password, { exact: true }).fill(demoLogins.teller.password);
+  await step?.(page, "teller-login");
+  await page.getByRole("button", { name: ko.login.submit, exact: true }).click();
+  await onPage(page, ko.teller.counterTitle);
+}
+
+/** Registers a new member at the counter (the identity as on the ID card); their page opens. */
+export async function registerMember(
+  page: Page,
+  person: Person,
+  step?: (page: Page, name: string) => Promise<void>,
+): Promise<void> {
+  await page.getByRole("tab", { name: ko.teller.create }).click();
+  const form = page.getByRole("tabpanel", { name: ko.teller.create });
+  await form.getByLabel(ko.teller.name, { exact: true }).fill(person.name);
+  await form.getByLabel(ko.teller.rrn, { exact: true }).fill(person.rrn);
+  await form.getByLabel(ko.teller.phone, { exact: true }).fill(person.phone);
+  await form.getByLabel(ko.teller.address, { exact: true }).fill(person.address);
+  await step?.(page, "member-form");
+  await form.getByRole("button", { name: ko.teller.createSubmit }).click();
+  await onPage(page, ko.teller.memberTitle(person.name));
+}
+
+/** Finds a registered member by name and RRN; their page opens. */
+export async function findMember(
+  page: Page,
+  person: Pick<Person, "name" | "rrn">,
+  step?: (page: Page, name: string) => Promise<void>,
+): Promise<void> {
+  await page.getByRole("tab", { name: ko.teller.find }).click();
+  const form = page.getByRole("tabpanel", { name: ko.teller.find });
+  await form.getByLabel(ko.teller.name, { exact: true }).fill(person.name);
+  await form.getByLabel(ko.teller.rrn, { exact: true }).fill(person.rrn);
+  await step?.(page, "member-lookup");
+  await form.getByRole("button", { name: ko.teller.findSubmit, exact: true }).click();
+  await onPage(page, ko.teller.memberTitle(person.name));
+}
+
+/** One of the teller's actions for the member on screen; returns its panel. */
+async function action(page: Page, name: string): Promise<Locator> {
+  const actions = page.getByRole("region", { name: ko.teller.actionsTitle });
+  await actions.getByRole("button", { name, exact: true, pressed: false }).click();
+  return page.locator("#action-panel");
+}
+
+/** Opens a demand account with the passbook PIN the member typed; returns its number. */
+export async function openAccount(page: Page, pin: string): Promise<string> {
+  const panel = await action(page, ko.teller.actions.account);
+  await panel.getByLabel(ko.teller.accountKind, { exact: true }).selectOption("demand");
+  await panel.getByLabel(ko.teller.pin, { exact: true }).fill(pin);
+  await panel.getByLabel(ko.teller.pinAgain, { exact: true }).fill(pin);
+  await panel.getByRole("button", { name: ko.teller.openSubmit, exact: true }).click();
+  const notice = panel.getByRole("status");
+  await notice.waitFor();
+  const text = await shownText(notice);
+  const number = /\d{4}-\d{4}-\d{4}-\d/.exec(text)?.[0];
+  if (!number) throw new Error(`no account number in "${text}"`);
+  // The member summary lists the new account once the console has fetched the member again.
+  await page.getByRole("region", { name: ko.teller.memberFacts }).getByText(number).waitFor();
+  return number;
+}
+
+/** Enrols the member for internet banking; returns the temporary password on the 신청확인증. */
+export async function enrol(
+  page: Page,
+  userId: string,
+): Promise<{ temporaryPassword: string; slip: Locator }> {
+  const panel = await action(page, ko.teller.actions.enrol);
+  await panel.getByLabel(ko.teller.userId, { exact: true }).fill(userId);
+  await panel.getByRole("button", { name: ko.teller.enrolSubmit }).click();
+  const slip = page.getByRole("region", { name: ko.teller.slipTitle });
+  await slip.waitFor();
+  expect(await fact(slip, ko.teller.userId)).toBe(userId);
+  return { temporaryPassword: await fact(slip, ko.teller.temporaryPassword), slip };
+}
+
+/** Registers an OTP device; returns the base32 secret the member types into the OTP app. */
+export async function registerOtpDevice(page: Page): Promise<string> {
+  const panel = await action(page, ko.teller.actions.otp);
+  await panel.getByRole("button", { name: ko.teller.otpSubmit }).click();
+  const slip = page.getByRole("region", { name: ko.teller.otpSlipTitle });
+  await slip.waitFor();
+  return (await fact(slip, ko.teller.otpSecret)).replace(/\s/g, "");
+}
+
+export async function unlockLogin(page: Page): Promise<string> {
+  const panel = await action(page, ko.teller.actions.unlock);
+  await panel.getByRole("button", { name: ko.teller.unlockSubmit, exact: true }).click();
+  const notice = panel.getByRole("status");
+  await notice.waitFor();
+  return shownText(notice);
+}
+
+// ---- Member site (/)
+
+/**
+ * Fills the login form and sends it; returns the HTTP status of the server's answer (so that a
+ * refusal on screen is this attempt's, not the one before). The caller waits for the page that follows.
+ */
+export async function submitLogin(page: Page, userId: string, password: string): Promise<number> {
+  if (!new URL(page.url()).pathname.startsWith("/login")) await page.goto("/login");
+  await onPage(page, ko.login.title);
+  await page.getByLabel(ko.login.userId, { exact: true }).fill(userId);
+  await page.getByLabel(ko.login.password, { exact: true }).fill(password);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === "/api/auth/login"),
+    page.getByRole("button", { name: ko.login.submit, exact: true }).click(),
+  ]);
+  return answer.status();
+}
+
+/** Logs in with a member's own password and waits for the home page. */
+export async function memberLogin(page: Page, userId: string, password: string): Promise<void> {
+  await submitLogin(page, userId, password);
+  await onPage(page, ko.home.title);
+}
+
+/** The online user registration: the temporary password replaced by the member's own. */
+export async function fillRegistration(page: Page, temporary: string, password: string): Promise<void> {
+  await onPage(page, ko.password.registerTitle);
+  await page.getByLabel(ko.password.temporary, { exact: true }).fill(temporary);
+  await page.getByLabel(ko.password.new, { exact: true }).fill(password);
+  await page.getByLabel(ko.password.again, { exact: true }).fill(password);
+}
+
+export async function submitRegistration(page: Page): Promise<void> {
+  await page.getByRole("button", { name: ko.password.registerSubmit, exact: true }).click();
+  await onPage(page, ko.home.title);
+}
+
+/** Follows the main menu (top bar on a desktop, tab bar on a phone) to the page named `name`. */
+export async function menu(page: Page, name: string): Promise<void> {
+  // The notification link's name goes on with its unread count ("알림 읽지 않은 알림 1개").
+  const link = new RegExp(`^${name}(\\s|$)`);
+  await page
+    .getByRole("navigation", { name: ko.nav.label })
+    .getByRole("link", { name: link })
+    .first()
+    .click();
+  await onPage(page, name === ko.nav.home ? ko.home.title : name);
+}
+
+/** An account number as the app shows it: 9002-1234-5678-9. */
+export function dashed(number: string): string {
+  const d = number.replace(/-/g, "");
+  return `${d.slice(0, 4)}-${d.slice(4, 8)}-${d.slice(8, 12)}-${d.slice(12)}`;
+}
+
+/** The account card on the home page with this number. */
+export function accountCard(page: Page, number: string): Locator {
+  return page.getByRole("listitem").filter({ hasText: dashed(number) });
+}
