@@ -14,7 +14,7 @@ export async function ownAccount(db: Queryable, auth: MemberAuth, number: string
   return account;
 }
 
-/** An account a member may send money to: any member's demand or savings account that is not closed. */
+/** Where a member may send money: every member's demand or savings account that is not closed. */
 export async function recipientAccount(db: Queryable, number: string): Promise<Account> {
   const account = await getAccountByNumber(db, number);
   if (account.memberId === null || account.status === "closed") throw new BankError("account_not_found");
