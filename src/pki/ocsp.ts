@@ -22,6 +22,7 @@ import { AlgorithmIdentifier, Certificate, CRLReason, Extension } from "@peculia
 import { equalBytes, toBytes } from "./bytes.ts";
 import { type CaKeyAlgorithm, caSign, caSignatureAlgorithm } from "./ca-profile.ts";
 import { type RevocationReason, reasonCodes } from "./crl.ts";
+import { readTlv, type TlvSpan } from "./der.ts";
 import { PkiError } from "./errors.ts";
 
 export interface OcspCertId {
@@ -49,7 +50,72 @@ function magnitude(serial: Uint8Array): Uint8Array {
   return serial.subarray(i);
 }
 
-export function parseOcspRequest(der: Uint8Array): { certIds: OcspCertId[]; nonce: Uint8Array | undefined } {
+export interface ParsedOcspRequest {
+  certIds: OcspCertId[];
+  nonce: Uint8Array | undefined;
+}
+
+/** The AlgorithmIdentifier OIDs of the CertID hashes, as DER OBJECT IDENTIFIER elements. */
+const hashOidDer: Record<OcspCertId["hash"], Uint8Array> = {
+  "SHA-1": Uint8Array.of(0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a),
+  "SHA-256": Uint8Array.of(0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01),
+};
+
+/** The element at `offset` when it has the tag and ends where `end` says; else undefined. */
+function element(der: Uint8Array, offset: number, tag: number, end?: number): TlvSpan | undefined {
+  const e = readTlv(der, offset);
+  return e && e.tag === tag && (end === undefined || e.end === end) ? e : undefined;
+}
+
+/**
+ * The request nearly every relying party sends (RFC 5019 §2.1.1: one CertID, no version, requestor
+ * name, extensions or signature) read straight off the DER: the schema reader costs more than the
+ * rest of an answer. Any other shape, or anything not plain DER, gives undefined and goes to the
+ * schema reader, so this only ever agrees with it.
+ */
+export function readPlainOcspRequest(der: Uint8Array): OcspCertId | undefined {
+  const outer = element(der, 0, 0x30, der.length);
+  const tbs = outer && element(der, outer.contentStart, 0x30, outer.end);
+  const list = tbs && element(der, tbs.contentStart, 0x30, tbs.end);
+  const request = list && element(der, list.contentStart, 0x30, list.end);
+  const certId = request && element(der, request.contentStart, 0x30, request.end);
+  const algorithm = certId && element(der, certId.contentStart, 0x30);
+  const oid = algorithm && element(der, algorithm.contentStart, 0x06);
+  if (!certId || !algorithm || !oid) return undefined;
+  if (oid.end !== algorithm.end) {
+    // The parameters may only be NULL.
+    const nul = element(der, oid.end, 0x05, algorithm.end);
+    if (!nul || nul.contentStart !== nul.end) return undefined;
+  }
+  const oidBytes = der.subarray(oid.start, oid.end);
+  const hash = (Object.keys(hashOidDer) as OcspCertId["hash"][]).find((h) =>
+    equalBytes(hashOidDer[h], oidBytes),
+  );
+  const nameHash = element(der, algorithm.end, 0x04);
+  const keyHash = nameHash && element(der, nameHash.end, 0x04);
+  const serial = keyHash && element(der, keyHash.end, 0x02, certId.end);
+  if (!hash || !serial || serial.contentStart === serial.end) return undefined;
+  const first = der[serial.contentStart]!;
+  // Negative or non-minimal serials are left to the schema reader.
+  if (first & 0x80) return undefined;
+  if (first === 0 && serial.end - serial.contentStart > 1 && !(der[serial.contentStart + 1]! & 0x80))
+    return undefined;
+  return {
+    hash,
+    issuerNameHash: der.slice(nameHash.contentStart, nameHash.end),
+    issuerKeyHash: der.slice(keyHash.contentStart, keyHash.end),
+    serialNumber: magnitude(der.slice(serial.contentStart, serial.end)),
+  };
+}
+
+/** Reads an OCSP request: the plain RFC 5019 form straight off the DER, any other through the schema. */
+export function parseOcspRequest(der: Uint8Array): ParsedOcspRequest {
+  const plain = readPlainOcspRequest(der);
+  return plain ? { certIds: [plain], nonce: undefined } : parseOcspRequestWithSchema(der);
+}
+
+/** Reads any OCSP request through @peculiar/asn1-ocsp (several CertIDs, a nonce, a signature). */
+export function parseOcspRequestWithSchema(der: Uint8Array): ParsedOcspRequest {
   let req: OCSPRequest;
   try {
     req = AsnConvert.parse(toBytes(der), OCSPRequest);

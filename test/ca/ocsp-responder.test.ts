@@ -8,7 +8,12 @@ import { BasicOCSPResponse, OCSPResponse } from "@peculiar/asn1-ocsp";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caMaintenance, rotateOcspSigner } from "../../src/ca/maintenance.ts";
-import { answerOcsp, ocspResponseValidityMs, refreshOcspResponses } from "../../src/ca/ocsp-responder.ts";
+import {
+  answerOcsp,
+  type OcspReply,
+  ocspResponseValidityMs,
+  refreshOcspResponses,
+} from "../../src/ca/ocsp-responder.ts";
 import { activeOcspSigner } from "../../src/ca/ocsp-signer.ts";
 import {
   holdCertificate,
@@ -62,9 +67,12 @@ describe.each(dbKinds)("OCSP responder on %s", (kind) => {
 
   /** OpenSSL's judgement of our answer to a request: its verification line and the response text. */
   async function judge(req: { path: string; der: Uint8Array }) {
-    const reply = await answerOcsp(f.ca, req.der);
+    return verdict(req, await answerOcsp(f.ca, req.der));
+  }
+
+  function verdict(req: { path: string; der: Uint8Array }, reply: OcspReply, name = "resp") {
     expect(reply.status).toBe(200);
-    const respPath = `${req.path}.resp`;
+    const respPath = `${req.path}.${name}`;
     writeFileSync(respPath, reply.body);
     const r = openssl([
       "ocsp",
@@ -136,6 +144,29 @@ describe.each(dbKinds)("OCSP responder on %s", (kind) => {
     expect(inspect((await answerOcsp(f.ca, new Uint8Array([0x30, 0x03, 1, 2, 3]))).body).responseStatus).toBe(
       1,
     );
+  });
+
+  it("answers many relying parties at once (one look-up per turn), each for its own certificate", async () => {
+    const good = await f.issue();
+    const revoked = await f.issue();
+    const pending = await f.issue({ status: "pending" });
+    await revokeCertificate(f.ca, { serial: revoked.serial, reason: "keyCompromise", actor: "t" });
+    const asked = [
+      { req: request([good], ["-no_nonce"]), expected: /Cert Status: good/ },
+      { req: request([revoked], ["-no_nonce"]), expected: /Cert Status: revoked[\s\S]*keyCompromise/ },
+      { req: request([`0x${pending.hex}`], ["-no_nonce"]), expected: /Responder Error: unauthorized/ },
+      { req: request(["0x4a1b2c3d4e5f60718293a4b5c6d7e8f9"], ["-no_nonce"]), expected: /unauthorized/ },
+    ];
+    // Every request several times over, all in flight together: the answers must not be crossed.
+    const rounds = 5;
+    const replies = await Promise.all(
+      Array.from({ length: rounds }, () => asked.map((a) => answerOcsp(f.ca, a.req.der))).flat(),
+    );
+    for (const [i, reply] of replies.entries()) {
+      const a = asked[i % asked.length]!;
+      const r = verdict(a.req, reply, `${i}.resp`);
+      expect(r.out).toMatch(a.expected);
+    }
   });
 
   it("never serves a stored response that contradicts the certificate (a lost republication)", async () => {
