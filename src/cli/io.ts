@@ -21,26 +21,37 @@ export async function readSecretFile(path: string): Promise<string> {
   return text.split(/\r?\n/)[0] ?? "";
 }
 
-/** Reads a line at the terminal without echoing it. */
+/**
+ * Reads a line at the terminal without echoing it. By 'data' events, not `for await`: leaving an
+ * async iterator destroys stdin, and a second prompt (a new password after the old) then fails.
+ */
 export async function promptSecret(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new CliError("password_required");
   // Echo off before the prompt shows, so that nothing typed after it can appear on the screen.
   stdin.setRawMode(true);
   process.stderr.write(prompt);
-  stdin.resume();
-  let value = "";
+  let onData: ((chunk: Buffer | string) => void) | undefined;
+  let onEnd: (() => void) | undefined;
   try {
-    for await (const chunk of stdin) {
-      for (const ch of String(chunk)) {
-        if (ch === "\r" || ch === "\n") return value;
-        if (ch === "\u0003") throw new CliError("password_required"); // Ctrl-C
-        if (ch === "\u007f" || ch === "\b") value = value.slice(0, -1);
-        else value += ch;
-      }
-    }
-    return value;
+    return await new Promise<string>((resolve, reject) => {
+      let value = "";
+      onData = (chunk) => {
+        for (const ch of String(chunk)) {
+          if (ch === "\r" || ch === "\n") return resolve(value);
+          if (ch === "\u0003") return reject(new CliError("password_required")); // Ctrl-C
+          if (ch === "\u007f" || ch === "\b") value = value.slice(0, -1);
+          else value += ch;
+        }
+      };
+      onEnd = () => resolve(value);
+      stdin.on("data", onData);
+      stdin.once("end", onEnd);
+      stdin.resume();
+    });
   } finally {
+    if (onData) stdin.off("data", onData);
+    if (onEnd) stdin.off("end", onEnd);
     stdin.setRawMode(false);
     stdin.pause();
     process.stderr.write("\n");

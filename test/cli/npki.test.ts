@@ -366,8 +366,7 @@ describe("passwords at a terminal", () => {
     const out = join(tempDir(), "key.pem");
     const r = await runCliAtTerminal(
       ["npki", "decrypt", join(npkiVectorsDir, "indep-pbes2", "signPri.key"), "--out", out],
-      "certificate password:",
-      password,
+      [["certificate password:", password]],
     );
     expect(r.code, r.screen).toBe(0);
     expect(r.screen).toContain("private key written");
@@ -375,5 +374,24 @@ describe("passwords at a terminal", () => {
     expect(fromPem(readFileSync(out, "utf8"), "PRIVATE KEY")[0]).toEqual(
       new Uint8Array(readFileSync(join(npkiVectorsDir, "indep-pbes2", "expected-plain-pkcs8.der"))),
     );
+  });
+
+  it("asks twice when a command needs two passwords (npki passwd: the old, then the new)", async () => {
+    const folder = copyVector("indep-pbes2");
+    const r = await runCliAtTerminal(
+      ["npki", "passwd", folder],
+      [
+        ["certificate password:", password],
+        ["new certificate password:", "Kx7#mQ2!vR9z"],
+      ],
+    );
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).toContain("certificate password changed");
+    expect(r.screen).not.toContain("Kx7#mQ2!vR9z");
+    const { scheme } = await decryptKeyFile(
+      new Uint8Array(readFileSync(join(folder, "signPri.key"))),
+      "Kx7#mQ2!vR9z",
+    );
+    expect(scheme.kind).toBe("pbes2");
   });
 });

@@ -29,13 +29,12 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /**
- * Runs the command at a pseudo-terminal (util-linux `script`), typing `input` once the prompt
- * shows; returns everything the terminal displayed.
+ * Runs the command at a pseudo-terminal (util-linux `script`), typing each answer once its prompt
+ * shows (in order); returns everything the terminal displayed.
  */
 export function runCliAtTerminal(
   args: string[],
-  prompt: string,
-  input: string,
+  answers: [prompt: string, input: string][],
 ): Promise<{ code: number; screen: string }> {
   return new Promise((done) => {
     const command = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
@@ -44,12 +43,17 @@ export function runCliAtTerminal(
       cwd: tmpdir(),
     });
     let screen = "";
-    let typed = false;
+    let answered = 0;
+    /** Where on the screen the next prompt is looked for: after the last one answered. */
+    let from = 0;
     child.stdout.on("data", (d) => {
       screen += String(d);
-      if (!typed && screen.includes(prompt)) {
-        typed = true;
-        child.stdin.write(`${input}\r`);
+      const next = answers[answered];
+      const at = next ? screen.indexOf(next[0], from) : -1;
+      if (next && at >= 0) {
+        answered++;
+        from = at + next[0].length;
+        child.stdin.write(`${next[1]}\r`);
       }
     });
     const timer = setTimeout(() => child.kill(), 30_000);
