@@ -17,6 +17,14 @@ export const tellerErrorCodes = [
   "name_mismatch",
   /** No member of the teller's cooperative has this id (another cooperative's member is the same). */
   "member_not_found",
+  /** A teller ID is 4–20 letters and digits. */
+  "bad_teller_id",
+  /** Another teller has that ID (IDs are unique regardless of case). */
+  "teller_id_taken",
+  /** No teller with that ID in that cooperative. */
+  "teller_not_found",
+  /** The cooperative has no branch with that code. */
+  "branch_not_found",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];

@@ -2,6 +2,7 @@
 // scrypt password; five wrong passwords in a row lock the login (as for members, DESIGN.md §3).
 import type { Db, Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
+import { assertLoginPassword } from "./password-rules.ts";
 import { TellerError } from "./teller-errors.ts";
 import { hashPassword, passwordMatches } from "./users.ts";
 
@@ -24,13 +25,14 @@ interface TellerRow {
   name: string;
   password_hash: string;
   failed_logins: number;
+  last_login_at: Date | null;
   cooperative_code: string;
   cooperative_name: string;
   branch_code: string;
   branch_name: string;
 }
 
-const selectTeller = `SELECT t.cooperative_id, t.branch_id, t.teller_id, t.name, t.password_hash, t.failed_logins,
+const selectTeller = `SELECT t.cooperative_id, t.branch_id, t.teller_id, t.name, t.password_hash, t.failed_logins, t.last_login_at,
     c.code AS cooperative_code, c.name AS cooperative_name, b.code AS branch_code, b.name AS branch_name
   FROM tellers t
   JOIN cooperatives c ON c.id = t.cooperative_id
@@ -58,7 +60,9 @@ export async function createTeller(
     at: Date;
   },
 ): Promise<void> {
-  if (!tellerIdPattern.test(options.tellerId)) throw new RangeError("a teller ID is 4–20 letters and digits");
+  if (!tellerIdPattern.test(options.tellerId)) throw new TellerError("bad_teller_id");
+  // A teller's password follows the members' rules (DESIGN.md §3): the console reaches members' data.
+  assertLoginPassword(options.password, options.tellerId);
   try {
     await db.query(
       `INSERT INTO tellers (cooperative_id, teller_id, teller_id_key, branch_id, name, password_hash, created_at)
@@ -74,9 +78,38 @@ export async function createTeller(
       ],
     );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new RangeError(`teller ${options.tellerId} exists already`);
+    if (isUniqueViolation(e)) throw new TellerError("teller_id_taken");
     throw e;
   }
+}
+
+/** A branch of the cooperative by its code, as the staff know it (e.g. 001, the head office). */
+export async function branchIdByCode(db: Queryable, cooperativeId: number, code: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    "SELECT id FROM branches WHERE cooperative_id = $1 AND code = $2",
+    [cooperativeId, code],
+  );
+  if (!rows[0]) throw new TellerError("branch_not_found");
+  return rows[0].id;
+}
+
+export interface TellerListing extends Teller {
+  locked: boolean;
+  lastLoginAt: Date | null;
+}
+
+/** The tellers of one cooperative, or of all, by cooperative and ID: what an administrator reviews. */
+export async function listTellers(db: Queryable, cooperativeId?: number): Promise<TellerListing[]> {
+  const { rows } = await db.query<TellerRow>(
+    `${selectTeller}
+      WHERE $1::int IS NULL OR t.cooperative_id = $1 ORDER BY c.code, t.teller_id_key`,
+    [cooperativeId ?? null],
+  );
+  return rows.map((r) => ({
+    ...toTeller(r),
+    locked: r.failed_logins >= tellerLoginFailuresMax,
+    lastLoginAt: r.last_login_at,
+  }));
 }
 
 /** The teller with this ID in this cooperative (a session names both), or undefined. */

@@ -9,7 +9,7 @@ import { totpCode, totpStepSeconds } from "../bank/totp.ts";
 import { CertcenterError } from "../certcenter/errors.ts";
 import type { App } from "../server/context.ts";
 import { ServerError } from "../server/errors.ts";
-import { type OperationArgs, stringArg } from "../server/operations.ts";
+import { type OperationArgs, stringArg } from "../server/operation-args.ts";
 import { runOperation } from "./operation-client.ts";
 import type { Output } from "./output.ts";
 

@@ -5,6 +5,7 @@ export const cliErrorCodes = [
   "file_exists",
   "not_npki_folder",
   "password_required",
+  "passwords_differ",
   "pkcs12_without_key",
   "usage",
   "audit_broken",

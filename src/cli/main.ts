@@ -16,6 +16,7 @@ import { asOperationFailed, OperationFailed } from "./operation-client.ts";
 import { consoleOutput } from "./output.ts";
 import { registerRaCommands } from "./ra.ts";
 import { registerServeCommand } from "./serve.ts";
+import { registerTellerCommands } from "./teller.ts";
 
 /** Codes that mean "checked, and the answer is no" rather than "could not check". */
 const negativeAnswers = new Set(["vid_mismatch", "bad_signature", "untrusted", "audit_broken"]);
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerNpkiCommands(program, out);
   registerRaCommands(program, out);
   registerServeCommand(program, out);
+  registerTellerCommands(program, out);
   registerDemoCommands(program, out);
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -65,6 +65,10 @@ export const cliMessages: Record<CliErrorCode, Message> = {
     ko: "암호가 필요합니다: --password-file로 주거나 터미널에서 입력하세요",
     en: "a password is needed: give --password-file, or run at a terminal to type it",
   },
+  passwords_differ: {
+    ko: "두 번 입력한 비밀번호가 다릅니다",
+    en: "the two passwords typed differ",
+  },
   pkcs12_without_key: { ko: "PFX 파일에 개인키가 없습니다", en: "the PFX file holds no private key" },
   usage: { ko: "명령 사용법이 올바르지 않습니다", en: "the command is not used right" },
   audit_broken: {
@@ -236,6 +240,19 @@ export const tellerMessages: Record<TellerErrorCode, Message> = {
     en: "the member with this resident registration number has another name: check the ID card",
   },
   member_not_found: { ko: "회원을 찾을 수 없습니다", en: "no such member" },
+  bad_teller_id: { ko: "직원 ID는 영문과 숫자 4~20자입니다", en: "a teller ID has 4-20 letters and digits" },
+  teller_id_taken: {
+    ko: "이미 쓰이는 직원 ID입니다. 다른 ID를 고르세요",
+    en: "that teller ID is taken: choose another",
+  },
+  teller_not_found: {
+    ko: "그 금고에 이 ID의 직원이 없습니다",
+    en: "no teller with this ID in that cooperative",
+  },
+  branch_not_found: {
+    ko: "그 금고에 이 코드의 지점이 없습니다",
+    en: "the cooperative has no branch with this code",
+  },
 };
 
 function tellerText(e: TellerError, lang: Lang): string {

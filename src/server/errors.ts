@@ -167,6 +167,9 @@ const domainStatus: Record<string, number> = {
   // The teller side (src/auth/teller-errors.ts) and the bank codes its desk meets.
   teller_bad_credentials: 401,
   teller_locked: 423,
+  teller_id_taken: 409,
+  teller_not_found: 404,
+  branch_not_found: 404,
   member_not_found: 404,
   member_exists: 409,
   user_id_taken: 409,

@@ -16,9 +16,10 @@ import {
 import { toPem } from "../pki/bytes.ts";
 import type { App } from "./context.ts";
 import { ServerError } from "./errors.ts";
+import { choiceArg, type OperationArgs, stringArg, textArgs } from "./operation-args.ts";
+import { addTellerOperation, listTellersOperation, unlockTellerOperation } from "./teller-operations.ts";
 
-/** Arguments as the command line gives them: option values and flags. */
-export type OperationArgs = Record<string, string | boolean>;
+export type { OperationArgs } from "./operation-args.ts";
 
 export interface Operation {
   name: string;
@@ -32,35 +33,6 @@ export interface Operation {
  */
 export function operatorActor(): string {
   return `operator:${userInfo().username}`;
-}
-
-export function stringArg(args: OperationArgs, name: string, pattern?: RegExp): string {
-  const v = args[name];
-  if (typeof v !== "string" || v === "" || v.length > 200 || (pattern && !pattern.test(v))) {
-    throw new ServerError("bad_argument", `--${name}`);
-  }
-  return v;
-}
-
-export function choiceArg<T extends string>(args: OperationArgs, name: string, choices: readonly T[]): T {
-  const v = stringArg(args, name);
-  if (!(choices as readonly string[]).includes(v)) {
-    throw new ServerError("bad_argument", `--${name} ${choices.join(" | ")}`);
-  }
-  return v as T;
-}
-
-/**
- * The named text arguments, and nothing else: in particular no `actor`, which the operation takes
- * from operatorActor() rather than from the caller.
- */
-export function textArgs(args: OperationArgs, names: readonly string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const n of names) {
-    const v = args[n];
-    if (typeof v === "string") picked[n] = v;
-  }
-  return picked;
 }
 
 export const operations: readonly Operation[] = [
@@ -107,6 +79,9 @@ export const operations: readonly Operation[] = [
       return { certificates: keys.map((k) => toPem("CERTIFICATE", k.certificate)) };
     },
   },
+  { name: "teller.add", run: (app, args) => addTellerOperation(app, args, operatorActor()) },
+  { name: "teller.unlock", run: (app, args) => unlockTellerOperation(app, args, operatorActor()) },
+  { name: "teller.list", run: (app, args) => listTellersOperation(app, args) },
   // `geumgo demo otp <userId>`: the demo member's current OTP code (refused in production).
   { name: "demo.otp", run: (app, args) => demoOtpOperation(app, textArgs(args, ["user"])) },
   {

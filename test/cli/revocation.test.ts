@@ -7,24 +7,10 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OperationFailed } from "../../src/cli/operation-client.ts";
-import type { Output } from "../../src/cli/output.ts";
 import { registerRevocationCommands } from "../../src/cli/revocation.ts";
 import { openDatabase } from "../../src/db/open.ts";
 import { caFixture, fixturePassphrase, type IssuedCertificate, openssl } from "../support/ca-fixture.ts";
-
-function capture(): Output & { lines: string[]; docs: unknown[] } {
-  const lines: string[] = [];
-  const docs: unknown[] = [];
-  return {
-    lang: "en",
-    lines,
-    docs,
-    t: (_ko, en) => en,
-    line: (...parts) => lines.push(parts.join(" ")),
-    warn: () => {},
-    json: (v) => docs.push(v),
-  };
-}
+import { captureOutput } from "../support/output.ts";
 
 describe("geumgo ca revoke | hold | release | crl | rotate-ocsp-signer", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "geumgo-cli-revocation-"));
@@ -47,7 +33,7 @@ describe("geumgo ca revoke | hold | release | crl | rotate-ocsp-signer", () => {
   });
 
   async function run(...args: string[]) {
-    const out = capture();
+    const out = captureOutput();
     const program = new Command("geumgo").exitOverride();
     registerRevocationCommands(program.command("ca"), out);
     await program.parseAsync(args, { from: "user" });

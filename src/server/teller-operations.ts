@@ -1,0 +1,84 @@
+// The administrator's teller commands as operations (src/server/operations.ts): add a teller at a
+// branch, open a locked teller login, list the tellers. Each change is audited with the operator as
+// actor, in the transaction that makes it; passwords never reach the audit log or any log.
+
+import { TellerError } from "../auth/teller-errors.ts";
+import { branchIdByCode, createTeller, listTellers, unlockTeller } from "../auth/tellers.ts";
+import { findCooperativeByCode } from "../bank/federation.ts";
+import { appendAudit } from "../ca/audit.ts";
+import type { App } from "./context.ts";
+import { type OperationArgs, stringArg } from "./operation-args.ts";
+import { tellerActor } from "./teller/desk.ts";
+
+const cooperativeCode = /^[0-9]{4}$/;
+const branchCode = /^[0-9]{3}$/;
+
+export async function addTellerOperation(app: App, args: OperationArgs, actor: string) {
+  const cooperative = await findCooperativeByCode(app.db, stringArg(args, "cooperative", cooperativeCode));
+  const branchId = await branchIdByCode(app.db, cooperative.id, stringArg(args, "branch", branchCode));
+  const tellerId = stringArg(args, "id");
+  const name = stringArg(args, "name").trim();
+  const at = app.bank.clock.now();
+  await app.db.transaction(async (tx) => {
+    await createTeller(tx, {
+      cooperativeId: cooperative.id,
+      branchId,
+      tellerId,
+      name,
+      password: stringArg(args, "password"),
+      at,
+    });
+    await appendAudit(
+      tx,
+      {
+        actor,
+        action: "teller.create",
+        subject: tellerActor(tellerId),
+        details: { cooperative: cooperative.code, branch: String(args.branch) },
+      },
+      at,
+    );
+  });
+  return { cooperative: cooperative.code, branch: String(args.branch), tellerId, name };
+}
+
+export async function unlockTellerOperation(app: App, args: OperationArgs, actor: string) {
+  const cooperative = await findCooperativeByCode(app.db, stringArg(args, "cooperative", cooperativeCode));
+  const tellerId = stringArg(args, "id");
+  const at = app.bank.clock.now();
+  await app.db.transaction(async (tx) => {
+    if (!(await unlockTeller(tx, cooperative.id, tellerId))) throw new TellerError("teller_not_found");
+    await appendAudit(
+      tx,
+      {
+        actor,
+        action: "teller.unlock",
+        subject: tellerActor(tellerId),
+        details: { cooperative: cooperative.code },
+      },
+      at,
+    );
+  });
+  return { cooperative: cooperative.code, tellerId, locked: false };
+}
+
+export async function listTellersOperation(app: App, args: OperationArgs) {
+  const cooperative =
+    args.cooperative === undefined
+      ? undefined
+      : await findCooperativeByCode(app.db, stringArg(args, "cooperative", cooperativeCode));
+  const tellers = await listTellers(app.db, cooperative?.id);
+  return {
+    tellers: tellers.map((t) => ({
+      cooperative: t.cooperative.code,
+      branch: t.branch.code,
+      branchName: t.branch.name,
+      tellerId: t.tellerId,
+      name: t.name,
+      locked: t.locked,
+      lastLoginAt: t.lastLoginAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export type TellerListJson = Awaited<ReturnType<typeof listTellersOperation>>;
