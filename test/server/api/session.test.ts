@@ -239,6 +239,25 @@ describe.each(dbKinds)("member sessions on %s", (kind) => {
     expect((await s.request("GET", "/api/accounts", { session })).statusCode).toBe(401);
   });
 
+  it("ends every session 12 hours after login, however busy it is kept", async () => {
+    s.clock.at = kst("2026-11-27T08:00:00");
+    const session = await s.login("hong", "Hong!2026demo");
+    const loggedInAt = s.clock.now().getTime();
+    // In use every 9 minutes, so the idle timer never fires: only the absolute end can.
+    while (s.clock.now().getTime() + 9 * 60_000 < loggedInAt + 12 * 3_600_000) {
+      s.clock.advance(9 * 60_000);
+      expect((await s.request("POST", "/api/session/extend", { session })).statusCode).toBe(200);
+    }
+    const last = await s.request("GET", "/api/session", { session });
+    expect(last.statusCode).toBe(200);
+    // It says so ahead: the expiry shown is the absolute end, not ten minutes on.
+    expect(last.json().expiresAt).toBe(new Date(loggedInAt + 12 * 3_600_000).toISOString());
+    s.clock.at = new Date(loggedInAt + 12 * 3_600_000 + 1000);
+    const ended = await s.request("GET", "/api/accounts", { session });
+    expect(ended.statusCode).toBe(401);
+    expect(ended.json().error.code).toBe("unauthenticated");
+  });
+
   it("logs out: the session row goes and the cookie is cleared", async () => {
     const session = await s.login("hong", "Hong!2026demo");
     const r = await s.request("POST", "/api/auth/logout", { session });

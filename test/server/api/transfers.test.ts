@@ -1,7 +1,8 @@
 // Transfers through the API: recipient preview, OTP, idempotent repeats, the medium lock, limits,
 // notifications; balances checked in the ledger, not only in the answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectLedgerInvariants } from "../../support/bank.ts";
+import { issueSecurityCard } from "../../../src/bank/security-media.ts";
+import { deposit, expectLedgerInvariants } from "../../support/bank.ts";
 import { dbKinds } from "../../support/db.ts";
 import { pins, type Session, startWebServer, type WebServer } from "../../support/web-server.ts";
 
@@ -284,5 +285,55 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
       expect(r.statusCode).toBe(400);
       expect(r.json().error.code).toBe("validation");
     }
+  });
+
+  it("with a security card: the two code numbers asked, one answer per challenge, the card's limits", async () => {
+    const card = await issueSecurityCard(s.app.bank, { cooperativeId: 1, memberId: s.kim.member.id });
+    await deposit(s.app.bank, s.kim.accountRows[0]!, 20_000_000n);
+    const kim = await s.login("kim2026", "Kim!2026pass");
+    const challenge = async () => {
+      const r = await s.request("GET", "/api/transfers/challenge", { session: kim });
+      expect(r.statusCode).toBe(200);
+      return r.json() as { medium: string; first: number; second: number };
+    };
+    /** What the member reads off the card: the first two digits of one code, the last two of another. */
+    const read = (c: { first: number; second: number }) => ({
+      first: card.codes[c.first - 1]!.slice(0, 2),
+      second: card.codes[c.second - 1]!.slice(2),
+    });
+    const send = (key: string, amount: string, answer: { first: string; second: string }) =>
+      s.request("POST", "/api/transfers", {
+        session: kim,
+        body: {
+          idempotencyKey: key,
+          fromAccount: s.kim.accounts[0],
+          toAccount: s.hong.accounts[0],
+          amount,
+          pin: pins.kim,
+          card: answer,
+        },
+      });
+
+    const asked = await challenge();
+    expect(asked.medium).toBe("card");
+    expect(asked.first).not.toBe(asked.second);
+    // The numbers stay until answered: reloading the form does not draw new ones to guess at.
+    expect(await challenge()).toEqual(asked);
+    const right = read(asked);
+    const wrong = { ...right, first: String((Number(right.first) + 1) % 100).padStart(2, "0") };
+    const refused = await send("kim-card-wrong-0001", "1000", wrong);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({ code: "medium_wrong", details: { remaining: 4 } });
+
+    const before = await balance(s.hong.accounts[0]!);
+    const sent = await send("kim-card-right-0001", "10000000", right);
+    expect(sent.statusCode).toBe(201);
+    expect(await balance(s.hong.accounts[0]!)).toBe(before + 10_000_000n);
+
+    // The card's own limit (10,000,000 won a transfer, DESIGN.md §3), not the OTP's.
+    const over = await send("kim-card-over-00001", "10000001", read(await challenge()));
+    expect(over.statusCode).toBe(400);
+    expect(over.json().error.code).toBe("exceeds_transfer_limit");
+    await expectLedgerInvariants(s.app.db);
   });
 });
