@@ -1,7 +1,7 @@
 // The counter: find a member by name + RRN from the ID card (or register a new one), then act for
 // them: open an account, enrol for internet banking, hand out OTP or security card, unlock,
 // reset the password, authorise a certificate. What the member takes home is printable.
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
 import { ApiError } from "../lib/api.ts";
@@ -12,6 +12,7 @@ import { ErrorMessage, ErrorSummary, type FieldProblem } from "../ui/Alerts.tsx"
 import { Field } from "../ui/Field.tsx";
 import { Page } from "../ui/Page.tsx";
 import { Facts } from "../ui/Slip.tsx";
+import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { MemberActions } from "./MemberActions.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { TellerMember, TellerSession } from "./types.ts";
@@ -103,42 +104,61 @@ function useIdentityFields(prefix: string) {
       found.push({ field: `${prefix}-rrn`, text: t.teller.rrnProblems[checked.problem] });
     return found;
   }
-  return { name, setName, rrn, setRrn, problems };
+  return { prefix, name, setName, rrn, setRrn, problems };
+}
+
+/** The name and resident registration number as on the ID card, checked by useIdentityFields. */
+function IdentityInputs({
+  id,
+  errorOf,
+}: {
+  id: ReturnType<typeof useIdentityFields>;
+  errorOf(field: string): string | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field
+        id={`${id.prefix}-name`}
+        label={t.teller.name}
+        autoComplete="off"
+        value={id.name}
+        onChange={(e) => id.setName(e.target.value)}
+        error={errorOf(`${id.prefix}-name`)}
+      />
+      <Field
+        id={`${id.prefix}-rrn`}
+        label={t.teller.rrn}
+        hint={t.teller.rrnHint}
+        inputMode="numeric"
+        autoComplete="off"
+        value={id.rrn}
+        onChange={(e) => id.setRrn(formatRrnInput(e.target.value))}
+        error={errorOf(`${id.prefix}-rrn`)}
+      />
+    </>
+  );
 }
 
 function FindMember({ onFound, onCreate }: { onFound(m: TellerMember): void; onCreate(): void }) {
   const { t, errorText } = useI18n();
   const id = useIdentityFields("f");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
-
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (sending) return;
-    const found = id.problems();
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0) return;
-    setSending(true);
-    const who = { name: id.name.trim(), rrn: id.rrn.replace(/\D/g, "") };
-    try {
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => id.problems(),
+    async () => {
+      const who = { name: id.name.trim(), rrn: id.rrn.replace(/\D/g, "") };
       onFound(await tellerApi.post<TellerMember>("/api/teller/members/lookup", who));
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSending(false);
-    }
-  }
+    },
+  );
 
-  const notFound = failure instanceof ApiError && failure.status === 404;
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
+  const notFound = form.failure instanceof ApiError && form.failure.status === 404;
   return (
     <>
-      <ErrorSummary title={t.common.checkFields} problems={problems} />
-      {failure ? (
+      <ErrorSummary title={t.common.checkFields} problems={form.problems} />
+      {form.failure ? (
         <ErrorMessage>
-          <p>{notFound ? t.teller.notFound : errorText(failure)}</p>
+          <p>{notFound ? t.teller.notFound : errorText(form.failure)}</p>
           {notFound ? (
             <button type="button" className="button button-secondary" onClick={onCreate}>
               {t.teller.create}
@@ -148,26 +168,9 @@ function FindMember({ onFound, onCreate }: { onFound(m: TellerMember): void; onC
       ) : null}
       <form className="card form" onSubmit={submit} noValidate>
         <p className="field-hint">{t.teller.idCardHint}</p>
-        <Field
-          id="f-name"
-          label={t.teller.name}
-          autoComplete="off"
-          value={id.name}
-          onChange={(e) => id.setName(e.target.value)}
-          error={errorOf("f-name")}
-        />
-        <Field
-          id="f-rrn"
-          label={t.teller.rrn}
-          hint={t.teller.rrnHint}
-          inputMode="numeric"
-          autoComplete="off"
-          value={id.rrn}
-          onChange={(e) => id.setRrn(formatRrnInput(e.target.value))}
-          error={errorOf("f-rrn")}
-        />
-        <button type="submit" className="button button-block" disabled={sending}>
-          {sending ? t.common.loading : t.teller.findSubmit}
+        <IdentityInputs id={id} errorOf={form.errorOf} />
+        <button type="submit" className="button button-block" disabled={form.sending}>
+          {form.sending ? t.common.loading : t.teller.findSubmit}
         </button>
       </form>
     </>
@@ -175,30 +178,24 @@ function FindMember({ onFound, onCreate }: { onFound(m: TellerMember): void; onC
 }
 
 function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const id = useIdentityFields("c");
   const [phone, setPhone] = useState("");
   const [email, setEmail] = useState("");
   const [address, setAddress] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
-
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (sending) return;
-    const found = id.problems();
-    if (!/^0\d{1,2}-?\d{3,4}-?\d{4}$/.test(phone.trim()))
-      found.push({ field: "c-phone", text: t.teller.phoneProblem });
-    if (email.trim() !== "" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
-      found.push({ field: "c-email", text: t.teller.emailProblem });
-    if (address.trim() === "") found.push({ field: "c-address", text: t.teller.addressMissing });
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0) return;
-    setSending(true);
-    const who = { name: id.name.trim(), rrn: id.rrn.replace(/\D/g, "") };
-    try {
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => {
+      const found = id.problems();
+      if (!/^0\d{1,2}-?\d{3,4}-?\d{4}$/.test(phone.trim()))
+        found.push({ field: "c-phone", text: t.teller.phoneProblem });
+      if (email.trim() !== "" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
+        found.push({ field: "c-email", text: t.teller.emailProblem });
+      if (address.trim() === "") found.push({ field: "c-address", text: t.teller.addressMissing });
+      return found;
+    },
+    async () => {
+      const who = { name: id.name.trim(), rrn: id.rrn.replace(/\D/g, "") };
       const m = await tellerApi.post<TellerMember>("/api/teller/members", {
         ...who,
         phone: phone.trim(),
@@ -206,42 +203,15 @@ function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
         address: address.trim(),
       });
       onCreated(m);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSending(false);
-    }
-  }
+    },
+  );
 
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
   return (
     <>
-      <ErrorSummary title={t.common.checkFields} problems={problems} />
-      {failure ? (
-        <ErrorMessage>
-          <p>{errorText(failure)}</p>
-        </ErrorMessage>
-      ) : null}
+      <FormAlerts form={form} />
       <form className="card form" onSubmit={submit} noValidate>
         <p className="field-hint">{t.teller.idCardHint}</p>
-        <Field
-          id="c-name"
-          label={t.teller.name}
-          autoComplete="off"
-          value={id.name}
-          onChange={(e) => id.setName(e.target.value)}
-          error={errorOf("c-name")}
-        />
-        <Field
-          id="c-rrn"
-          label={t.teller.rrn}
-          hint={t.teller.rrnHint}
-          inputMode="numeric"
-          autoComplete="off"
-          value={id.rrn}
-          onChange={(e) => id.setRrn(formatRrnInput(e.target.value))}
-          error={errorOf("c-rrn")}
-        />
+        <IdentityInputs id={id} errorOf={form.errorOf} />
         <Field
           id="c-phone"
           label={t.teller.phone}
@@ -249,7 +219,7 @@ function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
           autoComplete="off"
           value={phone}
           onChange={(e) => setPhone(e.target.value)}
-          error={errorOf("c-phone")}
+          error={form.errorOf("c-phone")}
         />
         <Field
           id="c-email"
@@ -258,7 +228,7 @@ function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
           autoComplete="off"
           value={email}
           onChange={(e) => setEmail(e.target.value)}
-          error={errorOf("c-email")}
+          error={form.errorOf("c-email")}
         />
         <Field
           id="c-address"
@@ -266,10 +236,10 @@ function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
           autoComplete="off"
           value={address}
           onChange={(e) => setAddress(e.target.value)}
-          error={errorOf("c-address")}
+          error={form.errorOf("c-address")}
         />
-        <button type="submit" className="button button-block" disabled={sending}>
-          {sending ? t.common.sending : t.teller.createSubmit}
+        <button type="submit" className="button button-block" disabled={form.sending}>
+          {form.sending ? t.common.sending : t.teller.createSubmit}
         </button>
       </form>
     </>

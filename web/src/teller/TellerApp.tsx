@@ -1,14 +1,15 @@
 // The teller console: login, then the counter page (find or register a member and act for them).
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { ApiClient, ApiError } from "../lib/api.ts";
 import { IdleClock } from "../lib/idle-clock.ts";
 import { navigate, usePath } from "../lib/router.tsx";
-import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../ui/Alerts.tsx";
+import { type FieldProblem, Notice } from "../ui/Alerts.tsx";
 import { Field } from "../ui/Field.tsx";
 import { IdleWatch } from "../ui/IdleWatch.tsx";
 import { LangSwitch } from "../ui/LangSwitch.tsx";
 import { Page } from "../ui/Page.tsx";
+import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { CounterPage } from "./CounterPage.tsx";
 import type { TellerSession } from "./types.ts";
 
@@ -129,49 +130,37 @@ export function TellerApp() {
 }
 
 function TellerLogin({ notice, onLogin }: { notice?: string | undefined; onLogin(s: TellerSession): void }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const [tellerId, setTellerId] = useState("");
   const [password, setPassword] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => {
+      const found: FieldProblem[] = [];
+      if (tellerId.trim() === "") found.push({ field: "t-id", text: t.teller.idMissing });
+      if (password === "") found.push({ field: "t-pw", text: t.login.passwordMissing });
+      return found;
+    },
+    async () => {
+      try {
+        const s = await tellerApi.post<TellerSession>(
+          "/api/teller/login",
+          { tellerId: tellerId.trim(), password },
+          { keep401: true },
+        );
+        onLogin(s);
+      } catch (error) {
+        setPassword("");
+        throw error instanceof ApiError ? error : new ApiError(0, "network", null);
+      }
+    },
+  );
 
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (sending) return;
-    const found: FieldProblem[] = [];
-    if (tellerId.trim() === "") found.push({ field: "t-id", text: t.teller.idMissing });
-    if (password === "") found.push({ field: "t-pw", text: t.login.passwordMissing });
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0) return;
-    setSending(true);
-    try {
-      const s = await tellerApi.post<TellerSession>(
-        "/api/teller/login",
-        { tellerId: tellerId.trim(), password },
-        { keep401: true },
-      );
-      onLogin(s);
-    } catch (error) {
-      setPassword("");
-      setFailure(error instanceof ApiError ? error : new ApiError(0, "network", null));
-    } finally {
-      setSending(false);
-    }
-  }
-
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
   return (
     <Page title={t.teller.loginTitle} siteName={t.teller.siteName}>
       <div className="narrow">
         <Notice>{notice}</Notice>
-        <ErrorSummary title={t.common.checkFields} problems={problems} />
-        {failure ? (
-          <ErrorMessage>
-            <p>{errorText(failure)}</p>
-          </ErrorMessage>
-        ) : null}
+        <FormAlerts form={form} />
         <form className="card form" onSubmit={submit} noValidate>
           <Field
             id="t-id"
@@ -181,7 +170,7 @@ function TellerLogin({ notice, onLogin }: { notice?: string | undefined; onLogin
             spellCheck={false}
             value={tellerId}
             onChange={(e) => setTellerId(e.target.value)}
-            error={errorOf("t-id")}
+            error={form.errorOf("t-id")}
           />
           <Field
             id="t-pw"
@@ -190,10 +179,10 @@ function TellerLogin({ notice, onLogin }: { notice?: string | undefined; onLogin
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            error={errorOf("t-pw")}
+            error={form.errorOf("t-pw")}
           />
-          <button type="submit" className="button button-block" disabled={sending}>
-            {sending ? t.login.sending : t.login.submit}
+          <button type="submit" className="button button-block" disabled={form.sending}>
+            {form.sending ? t.login.sending : t.login.submit}
           </button>
         </form>
       </div>

@@ -106,3 +106,25 @@ export function SelectField({
     </div>
   );
 }
+
+/** A passbook PIN: four digits, hidden, digits only whatever is typed or pasted. */
+export function PinField({
+  value,
+  onDigits,
+  ...field
+}: Omit<FieldProps, "onChange" | "type" | "inputMode" | "maxLength"> & {
+  value: string;
+  onDigits(digits: string): void;
+}) {
+  return (
+    <Field
+      {...field}
+      type="password"
+      inputMode="numeric"
+      autoComplete="off"
+      maxLength={4}
+      value={value}
+      onChange={(e) => onDigits(e.target.value.replace(/\D/g, ""))}
+    />
+  );
+}

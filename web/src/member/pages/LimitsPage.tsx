@@ -1,13 +1,14 @@
 // Transfer limits: what they are with the member's medium, what is used today, and a form to
 // lower them (raising is a branch matter).
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { useLoad } from "../../lib/use-load.ts";
 import { formatWon } from "../../lib/won.ts";
-import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../../ui/Alerts.tsx";
+import { ErrorMessage, type FieldProblem, Notice } from "../../ui/Alerts.tsx";
 import { AmountField } from "../../ui/AmountField.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { Facts } from "../../ui/Slip.tsx";
+import { FormAlerts, useForm } from "../../ui/use-form.tsx";
 import { api } from "../session.tsx";
 import type { Limits } from "../types.ts";
 
@@ -16,10 +17,8 @@ export function LimitsPage() {
   const limits = useLoad(() => api.get<Limits>("/api/limits"), []);
   const [perTransfer, setPerTransfer] = useState("");
   const [perDay, setPerDay] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
+  const form = useForm();
   const [saved, setSaved] = useState(false);
-  const [sending, setSending] = useState(false);
   const current = limits.data;
 
   useEffect(() => {
@@ -29,37 +28,30 @@ export function LimitsPage() {
     }
   }, [current]);
 
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (!current || sending) return;
-    const found: FieldProblem[] = [];
-    const pt = perTransfer === "" ? null : BigInt(perTransfer);
-    const pd = perDay === "" ? null : BigInt(perDay);
-    if (pt === null) found.push({ field: "lim-transfer", text: t.limits.missing });
-    else if (pt > BigInt(current.perTransfer))
-      found.push({ field: "lim-transfer", text: t.limits.raiseAtBranch });
-    if (pd === null) found.push({ field: "lim-day", text: t.limits.missing });
-    else if (pd > BigInt(current.perDay)) found.push({ field: "lim-day", text: t.limits.raiseAtBranch });
-    if (pt !== null && pd !== null && found.length === 0 && pt > pd)
-      found.push({ field: "lim-transfer", text: t.limits.transferOverDay });
-    setProblems(found);
-    setFailure(null);
-    setSaved(false);
-    if (found.length > 0) return;
-    setSending(true);
-    try {
+  const submit = form.onSubmit(
+    () => {
+      if (!current) return undefined;
+      const found: FieldProblem[] = [];
+      const pt = perTransfer === "" ? null : BigInt(perTransfer);
+      const pd = perDay === "" ? null : BigInt(perDay);
+      if (pt === null) found.push({ field: "lim-transfer", text: t.limits.missing });
+      else if (pt > BigInt(current.perTransfer))
+        found.push({ field: "lim-transfer", text: t.limits.raiseAtBranch });
+      if (pd === null) found.push({ field: "lim-day", text: t.limits.missing });
+      else if (pd > BigInt(current.perDay)) found.push({ field: "lim-day", text: t.limits.raiseAtBranch });
+      if (pt !== null && pd !== null && found.length === 0 && pt > pd)
+        found.push({ field: "lim-transfer", text: t.limits.transferOverDay });
+      setSaved(false);
+      return found;
+    },
+    async () => {
       const answer = await api.put<Limits | undefined>("/api/limits", { perTransfer, perDay });
       if (answer && typeof answer === "object" && "perDay" in answer) limits.setData(answer);
       else limits.reload();
       setSaved(true);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSending(false);
-    }
-  }
+    },
+  );
 
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
   return (
     <Page title={t.limits.title} siteName={t.app.name}>
       <div className="narrow">
@@ -88,12 +80,7 @@ export function LimitsPage() {
           )}
         </section>
         {saved ? <Notice>{t.limits.saved}</Notice> : null}
-        <ErrorSummary title={t.common.checkFields} problems={problems} />
-        {failure ? (
-          <ErrorMessage>
-            <p>{errorText(failure)}</p>
-          </ErrorMessage>
-        ) : null}
+        <FormAlerts form={form} />
         <form className="card form" onSubmit={submit} noValidate>
           <h2>{t.limits.lowerTitle}</h2>
           <p className="field-hint">{t.limits.lowerHelp}</p>
@@ -102,7 +89,7 @@ export function LimitsPage() {
             label={t.limits.perTransfer}
             digits={perTransfer}
             onChange={setPerTransfer}
-            error={errorOf("lim-transfer")}
+            error={form.errorOf("lim-transfer")}
             lang={lang}
             unitLabel={t.transfer.unitsLabel}
           />
@@ -111,12 +98,12 @@ export function LimitsPage() {
             label={t.limits.perDay}
             digits={perDay}
             onChange={setPerDay}
-            error={errorOf("lim-day")}
+            error={form.errorOf("lim-day")}
             lang={lang}
             unitLabel={t.transfer.unitsLabel}
           />
-          <button type="submit" className="button button-block" disabled={sending || !current}>
-            {sending ? t.common.sending : t.limits.save}
+          <button type="submit" className="button button-block" disabled={form.sending || !current}>
+            {form.sending ? t.common.sending : t.limits.save}
           </button>
         </form>
       </div>

@@ -1,12 +1,13 @@
 // Login with user ID and password. A locked login or a lapsed enrolment gets its own box saying
 // what to do (a teller unlocks; a lapsed enrolment starts again at the branch).
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { ApiError } from "../../lib/api.ts";
 import { navigate } from "../../lib/router.tsx";
 import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../../ui/Alerts.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
+import { useForm } from "../../ui/use-form.tsx";
 import { api, type LoggedOutReason, useSession } from "../session.tsx";
 import type { LoginAnswer } from "../types.ts";
 
@@ -15,36 +16,31 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
   const session = useSession();
   const [userId, setUserId] = useState("");
   const [password, setPassword] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<ApiError | Error | null>(null);
-  const [sending, setSending] = useState(false);
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => {
+      const found: FieldProblem[] = [];
+      if (userId.trim() === "") found.push({ field: "login-user", text: t.login.userIdMissing });
+      if (password === "") found.push({ field: "login-password", text: t.login.passwordMissing });
+      return found;
+    },
+    async () => {
+      try {
+        const answer = await api.post<LoginAnswer>(
+          "/api/auth/login",
+          { userId: userId.trim(), password },
+          { keep401: true },
+        );
+        session.loggedIn(answer);
+        navigate(answer.mustChangePassword ? "/register" : "/", { replace: true });
+      } catch (error) {
+        setPassword("");
+        throw error;
+      }
+    },
+  );
 
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (sending) return;
-    const found: FieldProblem[] = [];
-    if (userId.trim() === "") found.push({ field: "login-user", text: t.login.userIdMissing });
-    if (password === "") found.push({ field: "login-password", text: t.login.passwordMissing });
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0) return;
-    setSending(true);
-    try {
-      const answer = await api.post<LoginAnswer>(
-        "/api/auth/login",
-        { userId: userId.trim(), password },
-        { keep401: true },
-      );
-      session.loggedIn(answer);
-      navigate(answer.mustChangePassword ? "/register" : "/", { replace: true });
-    } catch (error) {
-      setPassword("");
-      setFailure(error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      setSending(false);
-    }
-  }
-
+  const failure = form.failure;
   const code = failure instanceof ApiError ? failure.code : null;
   const notice =
     reason === "expired"
@@ -59,7 +55,7 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
     <Page title={t.login.title} siteName={t.app.name}>
       <div className="narrow">
         <Notice>{notice}</Notice>
-        <ErrorSummary title={t.common.checkFields} problems={problems} />
+        <ErrorSummary title={t.common.checkFields} problems={form.problems} />
         {failure ? (
           <ErrorMessage
             title={
@@ -84,7 +80,7 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
             spellCheck={false}
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
-            error={problems.find((p) => p.field === "login-user")?.text}
+            error={form.errorOf("login-user")}
           />
           <Field
             id="login-password"
@@ -93,10 +89,15 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            error={problems.find((p) => p.field === "login-password")?.text}
+            error={form.errorOf("login-password")}
           />
-          <button type="submit" className="button button-block" disabled={sending} aria-disabled={sending}>
-            {sending ? t.login.sending : t.login.submit}
+          <button
+            type="submit"
+            className="button button-block"
+            disabled={form.sending}
+            aria-disabled={form.sending}
+          >
+            {form.sending ? t.login.sending : t.login.submit}
           </button>
         </form>
         <div className="help">

@@ -1,41 +1,37 @@
 // A new login password: the online user registration after branch enrolment (the temporary
 // password must go) and a plain change later. The rules tick as the member types.
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { checkPassword, passwordRules } from "../../lib/password-rules.ts";
 import { navigate } from "../../lib/router.tsx";
-import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../../ui/Alerts.tsx";
+import { type FieldProblem, Notice } from "../../ui/Alerts.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
+import { FormAlerts, useForm } from "../../ui/use-form.tsx";
 import { api, useMember, useSession } from "../session.tsx";
 
 export function PasswordPage({ registration }: { registration: boolean }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const member = useMember();
   const session = useSession();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
+  const form = useForm();
   const [done, setDone] = useState(false);
-  const [sending, setSending] = useState(false);
   const rules = checkPassword(next, member.userId);
   const allKept = passwordRules.every((r) => rules[r]);
 
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (sending) return;
-    const found: FieldProblem[] = [];
-    if (current === "") found.push({ field: "pw-current", text: t.password.currentMissing });
-    if (!allKept) found.push({ field: "pw-new", text: t.password.rulesBroken });
-    else if (next === current) found.push({ field: "pw-new", text: t.password.sameAsOld });
-    if (again !== next) found.push({ field: "pw-again", text: t.password.mismatch });
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0) return;
-    setSending(true);
-    try {
+  const submit = form.onSubmit(
+    () => {
+      const found: FieldProblem[] = [];
+      if (current === "") found.push({ field: "pw-current", text: t.password.currentMissing });
+      if (!allKept) found.push({ field: "pw-new", text: t.password.rulesBroken });
+      else if (next === current) found.push({ field: "pw-new", text: t.password.sameAsOld });
+      if (again !== next) found.push({ field: "pw-again", text: t.password.mismatch });
+      return found;
+    },
+    async () => {
       await api.post("/api/auth/password", { currentPassword: current, newPassword: next });
       setCurrent("");
       setNext("");
@@ -44,25 +40,15 @@ export function PasswordPage({ registration }: { registration: boolean }) {
         session.passwordChanged();
         navigate("/", { replace: true });
       } else setDone(true);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSending(false);
-    }
-  }
+    },
+  );
 
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
   return (
     <Page title={registration ? t.password.registerTitle : t.password.changeTitle} siteName={t.app.name}>
       <div className="narrow">
         {registration ? <p className="lead">{t.password.registerLead(member.name)}</p> : null}
         {done ? <Notice>{t.password.changed}</Notice> : null}
-        <ErrorSummary title={t.common.checkFields} problems={problems} />
-        {failure ? (
-          <ErrorMessage>
-            <p>{errorText(failure)}</p>
-          </ErrorMessage>
-        ) : null}
+        <FormAlerts form={form} />
         <form className="card form" onSubmit={submit} noValidate>
           <input type="text" name="username" autoComplete="username" value={member.userId} readOnly hidden />
           <Field
@@ -72,7 +58,7 @@ export function PasswordPage({ registration }: { registration: boolean }) {
             autoComplete="current-password"
             value={current}
             onChange={(e) => setCurrent(e.target.value)}
-            error={errorOf("pw-current")}
+            error={form.errorOf("pw-current")}
           />
           <Field
             id="pw-new"
@@ -82,7 +68,7 @@ export function PasswordPage({ registration }: { registration: boolean }) {
             maxLength={40}
             value={next}
             onChange={(e) => setNext(e.target.value)}
-            error={errorOf("pw-new")}
+            error={form.errorOf("pw-new")}
             describedBy="pw-rules"
           />
           <ul className="rules" id="pw-rules" aria-label={t.password.rulesTitle}>
@@ -109,10 +95,14 @@ export function PasswordPage({ registration }: { registration: boolean }) {
             autoComplete="new-password"
             value={again}
             onChange={(e) => setAgain(e.target.value)}
-            error={errorOf("pw-again")}
+            error={form.errorOf("pw-again")}
           />
-          <button type="submit" className="button button-block" disabled={sending}>
-            {sending ? t.common.sending : registration ? t.password.registerSubmit : t.password.changeSubmit}
+          <button type="submit" className="button button-block" disabled={form.sending}>
+            {form.sending
+              ? t.common.sending
+              : registration
+                ? t.password.registerSubmit
+                : t.password.changeSubmit}
           </button>
         </form>
       </div>

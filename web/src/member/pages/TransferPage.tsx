@@ -11,7 +11,7 @@ import { useLoad } from "../../lib/use-load.ts";
 import { formatWon, formatWonUnits } from "../../lib/won.ts";
 import { ErrorMessage, ErrorSummary, type FieldProblem } from "../../ui/Alerts.tsx";
 import { AmountField } from "../../ui/AmountField.tsx";
-import { Field, SelectField } from "../../ui/Field.tsx";
+import { Field, PinField, SelectField } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { Facts } from "../../ui/Slip.tsx";
 import { certificateSignature } from "../certificate-step.ts";
@@ -238,16 +238,12 @@ export function TransferPage() {
           {failureBox}
           <form className="card form" onSubmit={send} noValidate>
             <h2>{t.transfer.authTitle}</h2>
-            <Field
+            <PinField
               id="tr-pin"
               label={t.transfer.pin}
               hint={t.transfer.pinHint}
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={4}
               value={pin}
-              onChange={(e) => setPin(e.target.value.replace(/\D/g, ""))}
+              onDigits={setPin}
               error={errorOf("tr-pin")}
             />
             {challenge.medium === "otp" ? (

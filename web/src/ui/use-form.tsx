@@ -1,0 +1,70 @@
+// One form's life: the problems found in its fields before sending, the failure the server
+// answered with, and a busy flag that lets one submission through at a time (a double-click
+// sends once). Forms check on the client with the server's rules, then send.
+import { type FormEvent, useRef, useState } from "react";
+import { useI18n } from "../i18n/index.tsx";
+import { ErrorMessage, ErrorSummary, type FieldProblem } from "./Alerts.tsx";
+
+export interface FormState {
+  problems: FieldProblem[];
+  failure: unknown;
+  sending: boolean;
+  /** The problem shown under the field with this id, if any. */
+  errorOf(field: string): string | undefined;
+  /**
+   * A submit handler: `check` lists the fields' problems (undefined: nothing to send yet), and
+   * only when there are none does `send` run; what it throws is kept as the form's failure.
+   */
+  onSubmit(
+    check: () => FieldProblem[] | undefined,
+    send: () => Promise<void>,
+  ): (e: FormEvent) => Promise<void>;
+}
+
+export function useForm(): FormState {
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [sending, setSending] = useState(false);
+  // A ref, not the state: two clicks in one frame both see the state before either re-render.
+  const busy = useRef(false);
+  return {
+    problems,
+    failure,
+    sending,
+    errorOf: (field) => problems.find((p) => p.field === field)?.text,
+    onSubmit: (check, send) => async (e) => {
+      e.preventDefault();
+      if (busy.current) return;
+      const found = check();
+      if (found === undefined) return;
+      setProblems(found);
+      setFailure(null);
+      if (found.length > 0) return;
+      busy.current = true;
+      setSending(true);
+      try {
+        await send();
+      } catch (error) {
+        setFailure(error);
+      } finally {
+        busy.current = false;
+        setSending(false);
+      }
+    },
+  };
+}
+
+/** The form's messages above it: the summary of field problems, then the server's refusal. */
+export function FormAlerts({ form }: { form: Pick<FormState, "problems" | "failure"> }) {
+  const { t, errorText } = useI18n();
+  return (
+    <>
+      <ErrorSummary title={t.common.checkFields} problems={form.problems} />
+      {form.failure ? (
+        <ErrorMessage>
+          <p>{errorText(form.failure)}</p>
+        </ErrorMessage>
+      ) : null}
+    </>
+  );
+}
