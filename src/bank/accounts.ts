@@ -1,6 +1,7 @@
 // Member accounts: opening (numbered per cooperative with a check digit), reading, statuses, and
 // the 4-digit passbook PIN, stored as a scrypt hash and locked after 5 misses in a row.
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
 import type { Queryable } from "../db/db.ts";
 import { cooperativeCodeOf, makeAccountNumber, parseAccountNumber } from "./account-number.ts";
 import type { BankContext } from "./context.ts";
@@ -62,18 +63,28 @@ export function toAccount(row: AccountRow): Account {
   };
 }
 
-function hashPin(pin: string): string {
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number },
+) => Promise<Buffer>;
+const pinScryptN = 2 ** 14;
+
+// scrypt on the thread pool: a PIN hash takes tens of milliseconds, which on the event loop would
+// stall every other request of the process.
+async function hashPin(pin: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(pin, salt, 32, { N: 2 ** 14 });
+  const hash = await scryptAsync(pin, salt, 32, { N: pinScryptN });
   return `scrypt$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
-function pinMatches(pin: string, stored: string): boolean {
+async function pinMatches(pin: string, stored: string): Promise<boolean> {
   const [scheme, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
   return timingSafeEqual(
-    scryptSync(pin, Buffer.from(salt, "base64"), expected.length, { N: 2 ** 14 }),
+    await scryptAsync(pin, Buffer.from(salt, "base64"), expected.length, { N: pinScryptN }),
     expected,
   );
 }
@@ -95,6 +106,7 @@ export async function openAccount(
   tx?: Queryable,
 ): Promise<Account> {
   assertPinShape(options.pin);
+  const pinHash = await hashPin(options.pin);
   const run = async (q: Queryable) => {
     const coop = await q.query<{ code: string; next_serial: number }>(
       `SELECT c.code, s.next_serial FROM cooperatives c JOIN account_serials s ON s.cooperative_id = c.id
@@ -118,7 +130,7 @@ export async function openAccount(
           options.kind,
           name,
           options.overdraftLimit ?? 0n,
-          hashPin(options.pin),
+          pinHash,
           ctx.clock.now(),
         ],
       );
@@ -195,28 +207,33 @@ export async function verifyPin(
   accountId: bigint,
   pin: string,
 ): Promise<void> {
-  const outcome = await ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ pin_hash: string | null; pin_failures: number }>(
-      "SELECT pin_hash, pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2 FOR NO KEY UPDATE",
-      [cooperativeId, accountId],
+  const { rows } = await ctx.db.query<{ pin_hash: string | null; pin_failures: number }>(
+    "SELECT pin_hash, pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2",
+    [cooperativeId, accountId],
+  );
+  const row = rows[0];
+  if (!row) throw new BankError("account_not_found");
+  if (row.pin_failures >= pinFailuresMax) throw new BankError("pin_locked");
+  // Checked outside any transaction (scrypt takes a while: no row lock or connection is held for
+  // it); the counter then moves in one statement, so that concurrent wrong tries all count.
+  const matches = row.pin_hash !== null && /^\d{4}$/.test(pin) && (await pinMatches(pin, row.pin_hash));
+  if (matches) {
+    // A lock that landed meanwhile still holds, and a PIN reset meanwhile makes this one stale.
+    const r = await ctx.db.query(
+      `UPDATE accounts SET pin_failures = 0
+        WHERE cooperative_id = $1 AND id = $2 AND pin_hash = $3 AND pin_failures < $4`,
+      [cooperativeId, accountId, row.pin_hash, pinFailuresMax],
     );
-    const row = rows[0];
-    if (!row) return "account_not_found" as const;
-    if (row.pin_failures >= pinFailuresMax) return "pin_locked" as const;
-    if (row.pin_hash && /^\d{4}$/.test(pin) && pinMatches(pin, row.pin_hash)) {
-      await tx.query("UPDATE accounts SET pin_failures = 0 WHERE cooperative_id = $1 AND id = $2", [
-        cooperativeId,
-        accountId,
-      ]);
-      return "ok" as const;
-    }
-    const { rows: after } = await tx.query<{ pin_failures: number }>(
-      "UPDATE accounts SET pin_failures = pin_failures + 1 WHERE cooperative_id = $1 AND id = $2 RETURNING pin_failures",
-      [cooperativeId, accountId],
-    );
-    return after[0]!.pin_failures >= pinFailuresMax ? ("pin_locked" as const) : ("pin_wrong" as const);
-  });
-  if (outcome !== "ok") throw new BankError(outcome);
+    if (r.rowCount === 1) return;
+    return verifyPin(ctx, cooperativeId, accountId, pin);
+  }
+  const { rows: after } = await ctx.db.query<{ pin_failures: number }>(
+    "UPDATE accounts SET pin_failures = pin_failures + 1 WHERE cooperative_id = $1 AND id = $2 RETURNING pin_failures",
+    [cooperativeId, accountId],
+  );
+  throw new BankError(
+    (after[0]?.pin_failures ?? pinFailuresMax) >= pinFailuresMax ? "pin_locked" : "pin_wrong",
+  );
 }
 
 /** A teller sets a new PIN (the member present with the passbook) and clears the lock. */
@@ -229,7 +246,7 @@ export async function resetPin(
   assertPinShape(pin);
   const r = await ctx.db.query(
     "UPDATE accounts SET pin_hash = $3, pin_failures = 0 WHERE cooperative_id = $1 AND id = $2",
-    [cooperativeId, accountId, hashPin(pin)],
+    [cooperativeId, accountId, await hashPin(pin)],
   );
   if (r.rowCount === 0) throw new BankError("account_not_found");
 }

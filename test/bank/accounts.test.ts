@@ -77,6 +77,26 @@ describe.each(dbKinds)("members and accounts on %s", (kind) => {
     await expect(verifyPin(f.ctx, 1, a.id, "12a4")).rejects.toMatchObject({ code: "pin_wrong" });
   });
 
+  it("counts wrong PINs tried at once: the lock comes at the fifth however they overlap", async () => {
+    f = await bankFixture(kind);
+    const a = f.accounts[0]!;
+    // Seven wrong tries in flight together (scrypt runs off the event loop, so they overlap).
+    const tries = await Promise.allSettled(
+      Array.from({ length: 7 }, () => verifyPin(f.ctx, 1, a.id, "9999")),
+    );
+    const codes = tries.map((t) => (t.status === "rejected" ? (t.reason as { code: string }).code : "ok"));
+    expect(codes.filter((c) => c === "pin_wrong").length).toBeLessThanOrEqual(4);
+    expect(codes.every((c) => c === "pin_wrong" || c === "pin_locked")).toBe(true);
+    await expect(verifyPin(f.ctx, 1, a.id, "1234")).rejects.toMatchObject({ code: "pin_locked" });
+    const { rows } = await f.db.query<{ pin_failures: number }>(
+      "SELECT pin_failures FROM accounts WHERE cooperative_id = 1 AND id = $1",
+      [a.id],
+    );
+    expect(rows[0]!.pin_failures).toBeGreaterThanOrEqual(5);
+    await resetPin(f.ctx, 1, a.id, "5678");
+    await verifyPin(f.ctx, 1, a.id, "5678");
+  });
+
   it("closes only an empty account, and never reopens a closed one", async () => {
     f = await bankFixture(kind);
     await expect(setAccountStatus(f.ctx, 1, f.accounts[0]!.id, "closed")).rejects.toMatchObject({
