@@ -1,16 +1,19 @@
 // The real CA server for the CMP and OCSP benches: a fresh database of either kind (a PostgreSQL
 // one is dropped again on close), the CA key ceremony for the algorithm asked, and the Fastify
 // server of src/server on 127.0.0.1 port 0, all in this process. Follows test/support/ca-server.ts.
+// startBenchServer is that server without the CA ceremony, for the HTTP API bench.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
 import pg from "pg";
-import { activeCaKeys, createCaHierarchy } from "../src/ca/ca-keys.ts";
+import pino from "pino";
+import { activeCaKeys, type CaKey, createCaHierarchy } from "../src/ca/ca-keys.ts";
 import { type CaContext, caUrls } from "../src/ca/context.ts";
-import { loadConfig } from "../src/config.ts";
+import { type Config, loadConfig } from "../src/config.ts";
 import type { Db } from "../src/db/db.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { openPglite } from "../src/db/pglite.ts";
@@ -73,13 +76,36 @@ export interface BenchCaServer {
   close(): Promise<void>;
 }
 
-export async function startBenchCaServer(
-  kind: DbKind,
-  algorithm: CaKeyAlgorithm,
-  options: { poolSize?: number } = {},
-): Promise<BenchCaServer> {
+export interface BenchServer {
+  app: App;
+  fastify: FastifyInstance;
+  url: string;
+  port: number;
+  /** The scratch folder; the server's data folder is inside it. */
+  dir: string;
+  /** Stops the server, closes (and drops) the database and removes the folder. */
+  close(): Promise<void>;
+}
+
+export interface BenchServerOptions {
+  poolSize?: number;
+  /** Runs before the App is made (the CA key ceremony, say) and gives the active CA keys. */
+  prepare?(db: Db, config: Config): Promise<CaKey[]>;
+  /** Makes the Fastify instance: by default buildServer, logging at warn. */
+  build?(app: App): Promise<FastifyInstance>;
+}
+
+/**
+ * The real server of src/server on a fresh database and 127.0.0.1 port 0, in this process, with
+ * no scheduler: the benches run the maintenance they need themselves.
+ */
+export async function startBenchServer(kind: DbKind, options: BenchServerOptions = {}): Promise<BenchServer> {
   const db = await benchDb(kind, options.poolSize);
-  const dir = mkdtempSync(join(tmpdir(), "geumgo-bench-ca-"));
+  const dir = mkdtempSync(join(tmpdir(), "geumgo-bench-"));
+  const dispose = async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const config = loadConfig({
       GEUMGO_DATA: join(dir, "data"),
@@ -87,31 +113,62 @@ export async function startBenchCaServer(
       GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
       GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
     });
-    const now = config.clock.now();
-    await createCaHierarchy(db, {
-      organization: "Geumgo Bench",
-      algorithm,
-      passphrase: config.caPassphrase,
-      now: new Date(now.getTime() - 86_400_000),
-      actor: "bench",
-    });
+    const caKeys = (await options.prepare?.(db, config)) ?? [];
     const { bank, ca } = contextsFor(config, db);
-    const keys = await activeCaKeys(db);
     const app: App = {
       config,
       db,
       bank,
       ca,
-      setup: { caKeys: keys, caCreated: false, demoCreated: false },
+      setup: { caKeys, caCreated: false, demoCreated: false },
       close: () => db.close(),
     };
-    // No scheduler: the benches run the CA's maintenance themselves when they need it.
-    const fastify = await buildServer(app, { logLevel: "warn" });
+    // Warnings go to stderr, out of the Markdown the benches print on stdout.
+    const build =
+      options.build ?? ((a: App) => buildServer(a, { logLevel: "warn", logStream: pino.destination(2) }));
+    const fastify = await build(app);
     await fastify.listen({ host: "127.0.0.1", port: 0 });
     const port = (fastify.server.address() as AddressInfo).port;
-    const url = `http://127.0.0.1:${port}`;
+    return {
+      app,
+      fastify,
+      url: `http://127.0.0.1:${port}`,
+      port,
+      dir,
+      async close() {
+        await fastify.close();
+        await dispose();
+      },
+    };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+export async function startBenchCaServer(
+  kind: DbKind,
+  algorithm: CaKeyAlgorithm,
+  options: { poolSize?: number } = {},
+): Promise<BenchCaServer> {
+  const server = await startBenchServer(kind, {
+    ...options,
+    async prepare(db, config) {
+      await createCaHierarchy(db, {
+        organization: "Geumgo Bench",
+        algorithm,
+        passphrase: config.caPassphrase,
+        now: new Date(config.clock.now().getTime() - 86_400_000),
+        actor: "bench",
+      });
+      return activeCaKeys(db);
+    },
+  });
+  try {
+    const { dir, url } = server;
+    const { ca, setup } = server.app;
     ca.urls = caUrls(url);
-    const cert = (role: string) => keys.find((k) => k.role === role)!.certificate;
+    const cert = (role: string) => setup.caKeys.find((k) => k.role === role)!.certificate;
     const files = {
       issuing: join(dir, "issuing.pem"),
       root: join(dir, "root.pem"),
@@ -123,19 +180,14 @@ export async function startBenchCaServer(
     return {
       ca,
       url,
-      port,
+      port: server.port,
       dir,
       files,
       issuingCertificate: cert("issuing"),
-      async close() {
-        await fastify.close();
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
+      close: server.close,
     };
   } catch (e) {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.close();
     throw e;
   }
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: every speed figure of the project, each next to its baseline measured in the same
 // run. Prints Markdown; docs/benchmarks.md keeps a copy of the figures with the machine.
 import { benchCrl } from "./crl.ts";
+import { benchHttpApi } from "./http-api.ts";
 import { benchIssuance } from "./issuance.ts";
 import { benchKeyFiles } from "./key-file.ts";
 import { machine } from "./measure.ts";
@@ -15,6 +16,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["CRL of 100,000 entries", benchCrl],
   ["Certificate issuance through CMP", benchIssuance],
   ["OCSP answers", benchOcsp],
+  ["Login and transfers through the HTTP API", benchHttpApi],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);

@@ -18,8 +18,8 @@ import { openPglite } from "../src/db/pglite.ts";
 import { openPostgres } from "../src/db/postgres.ts";
 
 const adminUrl = process.env.GEUMGO_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
-const concurrency = 20;
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+export const concurrency = 20;
+export const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 /** Bench account ids start here, so pgbench can name them by arithmetic. */
 const idBase = 1_000_000;
 
@@ -95,7 +95,7 @@ function pair(n: number): [number, number] {
 }
 
 /** Runs `op` from `concurrency` callers for `seconds`; returns completed operations per second. */
-async function drive(op: () => Promise<boolean>): Promise<number> {
+export async function drive(op: () => Promise<boolean>): Promise<number> {
   const end = performance.now() + seconds * 1000;
   let done = 0;
   const t0 = performance.now();
@@ -215,7 +215,7 @@ COMMIT;
   return Number(m[1]);
 }
 
-async function checkConserved(db: Db): Promise<void> {
+export async function checkConserved(db: Db): Promise<void> {
   const { rows } = await db.query<{ s: bigint }>(
     "SELECT coalesce(sum(balance), 0)::bigint AS s FROM accounts",
   );

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
-import { apiRoutes } from "./api/index.ts";
+import { type ApiOptions, apiRoutes } from "./api/index.ts";
 import { registerOpenApi } from "./api/openapi.ts";
 import type { App } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
@@ -21,6 +21,8 @@ export interface ServerOptions {
   /** Log level (default info; LOG_LEVEL) and where the JSON lines go (default stdout). */
   logLevel?: string;
   logStream?: DestinationStream;
+  /** Member API rate limits other than the defaults (a benchmark logging in from one address). */
+  rateRules?: ApiOptions["rateRules"];
 }
 
 /** A caller's own request id is kept only when it is a short, plain token (it lands in our logs). */
@@ -120,7 +122,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // The internet banking API and the web app (issue 5), each in a scope of its own; the OpenAPI
   // document is registered first, at the root, so that it sees both APIs' routes.
   await registerOpenApi(fastify);
-  await fastify.register(apiRoutes, { app });
+  await fastify.register(apiRoutes, { app, ...(options.rateRules ? { rateRules: options.rateRules } : {}) });
   await fastify.register(tellerRoutes, { app });
   await fastify.register(webRoutes, { app });
   return fastify;
