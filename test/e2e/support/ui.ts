@@ -1,5 +1,9 @@
 // What a teller and a member do in the web app, step by step, the way a person would: by the
 // labels, roles and Korean words on the screen (web/src/i18n/ko.ts), never by reaching into it.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 import { demoLogins } from "../../../src/demo/seed.ts";
@@ -126,12 +130,24 @@ export async function enrol(
 }
 
 /** Registers an OTP device; returns the base32 secret the member types into the OTP app. */
+/**
+ * Registers an OTP device and returns its secret as the slip prints it. The slip's QR code is read
+ * back from a screenshot by zbar (Debian's zbarimg, an independent decoder), as a phone camera
+ * would: it must carry the otpauth URI printed beneath it, with that secret.
+ */
 export async function registerOtpDevice(page: Page): Promise<string> {
   const panel = await action(page, ko.teller.actions.otp);
   await panel.getByRole("button", { name: ko.teller.otpSubmit }).click();
   const slip = page.getByRole("region", { name: ko.teller.otpSlipTitle });
   await slip.waitFor();
-  return (await fact(slip, ko.teller.otpSecret)).replace(/\s/g, "");
+  const secret = (await fact(slip, ko.teller.otpSecret)).replace(/\s/g, "");
+  const uri = await fact(slip, ko.teller.otpUri);
+  const png = join(mkdtempSync(join(tmpdir(), "geumgo-qr-")), "otp-qr.png");
+  await slip.getByRole("img", { name: ko.teller.otpQr }).screenshot({ path: png });
+  const scanned = execFileSync("zbarimg", ["--quiet", "--raw", png], { encoding: "utf8" }).trim();
+  expect(scanned).toBe(uri);
+  expect(new URL(scanned).searchParams.get("secret")).toBe(secret);
+  return secret;
 }
 
 export async function unlockLogin(page: Page): Promise<string> {

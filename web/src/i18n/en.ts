@@ -333,7 +333,9 @@ export const en: Messages = {
     otpSlipTitle: "OTP registration",
     otpSecret: "Secret",
     otpUri: "Registration URI (otpauth)",
-    otpHelp: "In the OTP app choose 'enter a setup key' and type the secret. Destroy this paper afterwards.",
+    otpQr: "QR code to scan with the OTP app",
+    otpHelp:
+      "Scan the QR code with the OTP app, or choose 'enter a setup key' and type the secret. Destroy this paper afterwards.",
     cardLead: "Issues a new security card. Any earlier security medium stops working.",
     cardSubmit: "Issue security card",
     cardSlipTitle: "Security card",

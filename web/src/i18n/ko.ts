@@ -330,7 +330,9 @@ export const ko = {
     otpSlipTitle: "OTP 등록 정보",
     otpSecret: "비밀키",
     otpUri: "등록 주소 (otpauth)",
-    otpHelp: "OTP 앱에서 '키 직접 입력'을 고르고 비밀키를 입력하세요. 이 종이는 등록 후 바로 파기하세요.",
+    otpQr: "OTP 앱으로 찍는 등록 QR 코드",
+    otpHelp:
+      "OTP 앱에서 QR 코드를 찍거나, '키 직접 입력'을 고르고 비밀키를 입력하세요. 이 종이는 등록 후 바로 파기하세요.",
     cardLead: "새 보안카드를 발급합니다. 기존 보안매체는 더 이상 쓸 수 없습니다.",
     cardSubmit: "보안카드 발급",
     cardSlipTitle: "보안카드",

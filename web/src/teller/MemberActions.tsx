@@ -6,7 +6,8 @@ import { formatAccountNumber } from "../lib/account-number.ts";
 import { formatDateTime, lastDayBefore } from "../lib/dates.ts";
 import { isValidUserId } from "../lib/user-id.ts";
 import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { Field, SelectField } from "../ui/Field.tsx";
+import { Field, PinField, SelectField } from "../ui/Field.tsx";
+import { QrCode } from "../ui/QrCode.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { branchLine, tellerApi } from "./TellerApp.tsx";
 import type {
@@ -157,27 +158,19 @@ function OpenAccount({ base, refresh }: PanelProps) {
           <option value="demand">{t.accountKinds.demand}</option>
           <option value="savings">{t.accountKinds.savings}</option>
         </SelectField>
-        <Field
+        <PinField
           id="a-pin"
           label={t.teller.pin}
           hint={t.teller.pinHint}
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          maxLength={4}
           value={pin}
-          onChange={(e) => setPin(e.target.value.replace(/\D/g, ""))}
+          onDigits={setPin}
           error={errorOf("a-pin")}
         />
-        <Field
+        <PinField
           id="a-pin2"
           label={t.teller.pinAgain}
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          maxLength={4}
           value={pinAgain}
-          onChange={(e) => setPinAgain(e.target.value.replace(/\D/g, ""))}
+          onDigits={setPinAgain}
           error={errorOf("a-pin2")}
         />
         <button type="submit" className="button" disabled={sending}>
@@ -286,6 +279,7 @@ function RegisterOtp({ member, base, refresh }: PanelProps) {
   if (device) {
     return (
       <Slip title={t.teller.otpSlipTitle} printLabel={t.common.print}>
+        <QrCode value={device.uri} label={t.teller.otpQr} className="qr slip-qr" />
         <Facts
           rows={[
             [t.teller.name, member.name],
