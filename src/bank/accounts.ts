@@ -207,33 +207,31 @@ export async function verifyPin(
   accountId: bigint,
   pin: string,
 ): Promise<void> {
+  // Each try is counted before it is checked, in one statement that refuses past the fifth: tries
+  // in flight together can never outnumber the tries left, however they overlap.
   const { rows } = await ctx.db.query<{ pin_hash: string | null; pin_failures: number }>(
-    "SELECT pin_hash, pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2",
-    [cooperativeId, accountId],
+    `UPDATE accounts SET pin_failures = pin_failures + 1
+      WHERE cooperative_id = $1 AND id = $2 AND pin_failures < $3
+      RETURNING pin_hash, pin_failures`,
+    [cooperativeId, accountId, pinFailuresMax],
   );
   const row = rows[0];
-  if (!row) throw new BankError("account_not_found");
-  if (row.pin_failures >= pinFailuresMax) throw new BankError("pin_locked");
-  // Checked outside any transaction (scrypt takes a while: no row lock or connection is held for
-  // it); the counter then moves in one statement, so that concurrent wrong tries all count.
-  const matches = row.pin_hash !== null && /^\d{4}$/.test(pin) && (await pinMatches(pin, row.pin_hash));
-  if (matches) {
-    // A lock that landed meanwhile still holds, and a PIN reset meanwhile makes this one stale.
-    const r = await ctx.db.query(
-      `UPDATE accounts SET pin_failures = 0
-        WHERE cooperative_id = $1 AND id = $2 AND pin_hash = $3 AND pin_failures < $4`,
-      [cooperativeId, accountId, row.pin_hash, pinFailuresMax],
-    );
-    if (r.rowCount === 1) return;
-    return verifyPin(ctx, cooperativeId, accountId, pin);
+  if (!row) {
+    const exists = await ctx.db.query("SELECT 1 FROM accounts WHERE cooperative_id = $1 AND id = $2", [
+      cooperativeId,
+      accountId,
+    ]);
+    throw new BankError(exists.rows.length > 0 ? "pin_locked" : "account_not_found");
   }
-  const { rows: after } = await ctx.db.query<{ pin_failures: number }>(
-    "UPDATE accounts SET pin_failures = pin_failures + 1 WHERE cooperative_id = $1 AND id = $2 RETURNING pin_failures",
-    [cooperativeId, accountId],
+  // scrypt outside any transaction: it takes a while, and holds no row lock or connection.
+  const matches = row.pin_hash !== null && /^\d{4}$/.test(pin) && (await pinMatches(pin, row.pin_hash));
+  if (!matches) throw new BankError(row.pin_failures >= pinFailuresMax ? "pin_locked" : "pin_wrong");
+  // A match clears the count, unless the PIN was reset meanwhile: then the new one is what counts.
+  const r = await ctx.db.query(
+    "UPDATE accounts SET pin_failures = 0 WHERE cooperative_id = $1 AND id = $2 AND pin_hash = $3",
+    [cooperativeId, accountId, row.pin_hash],
   );
-  throw new BankError(
-    (after[0]?.pin_failures ?? pinFailuresMax) >= pinFailuresMax ? "pin_locked" : "pin_wrong",
-  );
+  if (r.rowCount === 0) return verifyPin(ctx, cooperativeId, accountId, pin);
 }
 
 /** A teller sets a new PIN (the member present with the passbook) and clears the lock. */

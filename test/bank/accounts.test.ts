@@ -77,24 +77,42 @@ describe.each(dbKinds)("members and accounts on %s", (kind) => {
     await expect(verifyPin(f.ctx, 1, a.id, "12a4")).rejects.toMatchObject({ code: "pin_wrong" });
   });
 
-  it("counts wrong PINs tried at once: the lock comes at the fifth however they overlap", async () => {
+  it("checks at most five tries, however many come at once; the right PIN among them gets no extra", async () => {
     f = await bankFixture(kind);
     const a = f.accounts[0]!;
-    // Seven wrong tries in flight together (scrypt runs off the event loop, so they overlap).
+    const failures = async () =>
+      (
+        await f.db.query<{ pin_failures: number }>(
+          "SELECT pin_failures FROM accounts WHERE cooperative_id = 1 AND id = $1",
+          [a.id],
+        )
+      ).rows[0]!.pin_failures;
+    // Twelve wrong tries in flight together (scrypt runs off the event loop, so they overlap).
     const tries = await Promise.allSettled(
-      Array.from({ length: 7 }, () => verifyPin(f.ctx, 1, a.id, "9999")),
+      Array.from({ length: 12 }, () => verifyPin(f.ctx, 1, a.id, "9999")),
     );
     const codes = tries.map((t) => (t.status === "rejected" ? (t.reason as { code: string }).code : "ok"));
-    expect(codes.filter((c) => c === "pin_wrong").length).toBeLessThanOrEqual(4);
-    expect(codes.every((c) => c === "pin_wrong" || c === "pin_locked")).toBe(true);
+    expect(codes.filter((c) => c === "pin_wrong")).toHaveLength(4);
+    expect(codes.filter((c) => c === "pin_locked")).toHaveLength(8);
+    expect(await failures()).toBe(5);
     await expect(verifyPin(f.ctx, 1, a.id, "1234")).rejects.toMatchObject({ code: "pin_locked" });
-    const { rows } = await f.db.query<{ pin_failures: number }>(
-      "SELECT pin_failures FROM accounts WHERE cooperative_id = 1 AND id = $1",
-      [a.id],
+
+    // Four misses, then four wrong tries and the right PIN at once: one try is left, so at most
+    // one of the five is checked, and the right PIN passes only if it is that one.
+    await resetPin(f.ctx, 1, a.id, "1234");
+    for (let i = 0; i < 4; i++) await verifyPin(f.ctx, 1, a.id, "0000").catch(() => {});
+    const race = await Promise.allSettled(
+      ["0001", "0002", "0003", "0004", "1234"].map((p) => verifyPin(f.ctx, 1, a.id, p)),
     );
-    expect(rows[0]!.pin_failures).toBeGreaterThanOrEqual(5);
-    await resetPin(f.ctx, 1, a.id, "5678");
-    await verifyPin(f.ctx, 1, a.id, "5678");
+    const outcomes = race.map((t) => (t.status === "rejected" ? (t.reason as { code: string }).code : "ok"));
+    expect(outcomes.filter((c) => c === "pin_wrong")).toHaveLength(0);
+    if (outcomes[4] === "ok") {
+      expect(outcomes.slice(0, 4)).toEqual(["pin_locked", "pin_locked", "pin_locked", "pin_locked"]);
+      expect(await failures()).toBe(0);
+    } else {
+      expect(outcomes.every((c) => c === "pin_locked")).toBe(true);
+      expect(await failures()).toBe(5);
+    }
   });
 
   it("closes only an empty account, and never reopens a closed one", async () => {
