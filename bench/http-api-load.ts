@@ -169,6 +169,8 @@ function transferRequests(
         if (!session) throw new Error("every bench session has used its code entries; make more");
         c.held = held;
         c.session = session;
+        // This turn's numbers only: a refused challenge must not leave the last turn's behind.
+        c.challenge = undefined;
         c.sentAt = performance.now();
         return { ...request, headers: { cookie: session.cookie } };
       },

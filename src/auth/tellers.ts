@@ -194,8 +194,8 @@ let dummyHash: string | undefined;
 /** An administrator opens a locked teller login (after checking who asks). */
 export async function unlockTeller(db: Queryable, cooperativeId: number, tellerId: string): Promise<boolean> {
   const r = await db.query(
-    "UPDATE tellers SET failed_logins = 0, locked_at = NULL WHERE cooperative_id = $1 AND teller_id = $2",
-    [cooperativeId, tellerId],
+    "UPDATE tellers SET failed_logins = 0, locked_at = NULL WHERE cooperative_id = $1 AND teller_id_key = $2",
+    [cooperativeId, tellerId.toLowerCase()],
   );
   return r.rowCount > 0;
 }

@@ -38,7 +38,8 @@ export async function promptSecret(prompt: string): Promise<string> {
       let value = "";
       onData = (chunk) => {
         for (const ch of String(chunk)) {
-          if (ch === "\r" || ch === "\n") return resolve(value);
+          // Enter, or Ctrl-D (end of input: in raw mode it arrives as a character).
+          if (ch === "\r" || ch === "\n" || ch === "\u0004") return resolve(value);
           if (ch === "\u0003") return reject(new CliError("password_required")); // Ctrl-C
           if (ch === "\u007f" || ch === "\b") value = value.slice(0, -1);
           else value += ch;

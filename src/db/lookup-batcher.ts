@@ -20,8 +20,8 @@ export class LookupBatcher<K, V> {
   get(key: K): Promise<V | undefined> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ key, resolve, reject });
-      if (this.#pending.length === 1) setImmediate(() => void this.#flush());
-      else if (this.#pending.length >= this.max) void this.#flush();
+      if (this.#pending.length >= this.max) void this.#flush();
+      else if (this.#pending.length === 1) setImmediate(() => void this.#flush());
     });
   }
 

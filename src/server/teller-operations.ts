@@ -7,6 +7,7 @@ import { branchIdByCode, createTeller, listTellers, unlockTeller } from "../auth
 import { findCooperativeByCode } from "../bank/federation.ts";
 import { appendAudit } from "../ca/audit.ts";
 import type { App } from "./context.ts";
+import { ServerError } from "./errors.ts";
 import { type OperationArgs, stringArg } from "./operation-args.ts";
 import { tellerActor } from "./teller/desk.ts";
 
@@ -18,6 +19,7 @@ export async function addTellerOperation(app: App, args: OperationArgs, actor: s
   const branchId = await branchIdByCode(app.db, cooperative.id, stringArg(args, "branch", branchCode));
   const tellerId = stringArg(args, "id");
   const name = stringArg(args, "name").trim();
+  if (name === "") throw new ServerError("bad_argument", "--name");
   const at = app.bank.clock.now();
   await app.db.transaction(async (tx) => {
     await createTeller(tx, {

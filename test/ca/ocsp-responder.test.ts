@@ -157,11 +157,25 @@ describe.each(dbKinds)("OCSP responder on %s", (kind) => {
       { req: request([`0x${pending.hex}`], ["-no_nonce"]), expected: /Responder Error: unauthorized/ },
       { req: request(["0x4a1b2c3d4e5f60718293a4b5c6d7e8f9"], ["-no_nonce"]), expected: /unauthorized/ },
     ];
-    // Every request several times over, all in flight together: the answers must not be crossed.
+    // Every request several times over, all in flight together: the answers must not be crossed,
+    // and the stored responses are looked up once for all of them.
     const rounds = 5;
-    const replies = await Promise.all(
-      Array.from({ length: rounds }, () => asked.map((a) => answerOcsp(f.ca, a.req.der))).flat(),
-    );
+    const db = f.ca.db;
+    const query = db.query;
+    let lookups = 0;
+    db.query = ((sql: string, params?: readonly unknown[]) => {
+      if (sql.includes("LEFT JOIN ocsp_signers")) lookups++;
+      return query.call(db, sql, params);
+    }) as typeof db.query;
+    let replies: OcspReply[];
+    try {
+      replies = await Promise.all(
+        Array.from({ length: rounds }, () => asked.map((a) => answerOcsp(f.ca, a.req.der))).flat(),
+      );
+    } finally {
+      db.query = query;
+    }
+    expect(lookups).toBe(1);
     for (const [i, reply] of replies.entries()) {
       const a = asked[i % asked.length]!;
       const r = verdict(a.req, reply, `${i}.resp`);

@@ -35,18 +35,33 @@ describe("LookupBatcher", () => {
 
   it("sends a full batch without waiting for the turn to end", async () => {
     const { fetched, batcher } = recording(3);
-    const answers = await Promise.all([1, 3, 5, 7, 9].map((k) => batcher.get(k)));
-    expect(answers).toEqual(["row 1", "row 3", "row 5", "row 7", "row 9"]);
+    const pending = [1, 3, 5, 7, 9].map((k) => batcher.get(k));
+    // The first three went as the third was asked; the rest wait for the turn's end.
+    expect(fetched).toEqual([[1, 3, 5]]);
+    expect(await Promise.all(pending)).toEqual(["row 1", "row 3", "row 5", "row 7", "row 9"]);
     expect(fetched).toEqual([
       [1, 3, 5],
       [7, 9],
     ]);
   });
 
-  it("a failed fetch rejects the callers in it, and the next turn is asked anew", async () => {
-    const { batcher } = recording();
-    const first = await Promise.allSettled([batcher.get(13), batcher.get(1)]);
-    expect(first.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+  it("a failed fetch rejects the callers in it, and only those", async () => {
+    const { fetched, batcher } = recording();
+    const failing = Promise.allSettled([batcher.get(13), batcher.get(1)]);
+    // Asked in the next turn, while the first fetch is still out: a batch of its own.
+    await new Promise((resolve) => setImmediate(resolve));
+    const meanwhile = batcher.get(3);
+    expect((await failing).map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(await meanwhile).toBe("row 3");
     expect(await batcher.get(1)).toBe("row 1");
+    expect(fetched).toEqual([[13, 1], [3], [1]]);
+  });
+
+  it("with a batch of one, every key goes at once", async () => {
+    const { fetched, batcher } = recording(1);
+    const pending = [batcher.get(1), batcher.get(3)];
+    // Sent before this turn ends, not after.
+    expect(fetched).toEqual([[1], [3]]);
+    expect(await Promise.all(pending)).toEqual(["row 1", "row 3"]);
   });
 });

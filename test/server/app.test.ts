@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authenticateTeller } from "../../src/auth/tellers.ts";
+import { createBranch, createCooperative } from "../../src/bank/federation.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { type App, contextsFor } from "../../src/server/context.ts";
@@ -171,6 +173,37 @@ describe("the HTTP server", () => {
       });
       expect(r.statusCode).toBe(200);
       expect(r.json()).toMatchObject({ result: { ok: true, entries: 0 } });
+    });
+
+    it("adds and unlocks a teller for the CLI; the password reaches neither the log nor the audit log", async () => {
+      await createCooperative(app.bank, { id: 7, code: "9007", name: "시험새마을금고" });
+      await createBranch(app.bank, { cooperativeId: 7, id: 1, code: "001", name: "본점" });
+      const password = "Remote!2026tel";
+      const add = await server.inject({
+        method: "POST",
+        url: "/admin/operations/teller.add",
+        headers: auth,
+        payload: { cooperative: "9007", branch: "001", id: "Park2026", name: "박창구", password },
+      });
+      expect(add.statusCode, add.body).toBe(200);
+      expect(add.json().result).toMatchObject({ cooperative: "9007", tellerId: "Park2026" });
+      expect(
+        await authenticateTeller(app.db, { tellerId: "park2026", password, at: new Date() }),
+      ).toMatchObject({
+        tellerId: "Park2026",
+      });
+      // IDs are the same regardless of case, for unlock as for login.
+      const unlock = await server.inject({
+        method: "POST",
+        url: "/admin/operations/teller.unlock",
+        headers: auth,
+        payload: { cooperative: "9007", id: "PARK2026" },
+      });
+      expect(unlock.statusCode, unlock.body).toBe(200);
+      const audit = await app.db.query<{ payload: string }>("SELECT payload FROM audit_log");
+      expect(audit.rows.length).toBeGreaterThanOrEqual(2);
+      expect(audit.rows.map((r) => r.payload).join("")).not.toContain(password);
+      expect(logLines.join("")).not.toContain(password);
     });
 
     it("carries a domain refusal's code and words (no CA yet)", async () => {

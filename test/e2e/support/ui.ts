@@ -129,7 +129,6 @@ export async function enrol(
   return { temporaryPassword: await fact(slip, ko.teller.temporaryPassword), slip };
 }
 
-/** Registers an OTP device; returns the base32 secret the member types into the OTP app. */
 /**
  * Registers an OTP device and returns its secret as the slip prints it. The slip's QR code is read
  * back from a screenshot by zbar (Debian's zbarimg, an independent decoder), as a phone camera
