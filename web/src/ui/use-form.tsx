@@ -11,6 +11,8 @@ export interface FormState {
   sending: boolean;
   /** The problem shown under the field with this id, if any. */
   errorOf(field: string): string | undefined;
+  /** Forgets the problems and the failure (the form went back a step, or starts again). */
+  clear(): void;
   /**
    * A submit handler: `check` lists the fields' problems (undefined: nothing to send yet), and
    * only when there are none does `send` run; what it throws is kept as the form's failure.
@@ -32,6 +34,10 @@ export function useForm(): FormState {
     failure,
     sending,
     errorOf: (field) => problems.find((p) => p.field === field)?.text,
+    clear: () => {
+      setProblems([]);
+      setFailure(null);
+    },
     onSubmit: (check, send) => async (e) => {
       e.preventDefault();
       if (busy.current) return;

@@ -1,7 +1,7 @@
 // A transfer in three steps: details (from, to, amount with its Korean unit form, limits shown),
 // confirmation of the recipient's name with PIN and OTP or security card, then the receipt. One
 // idempotency key per confirmed form: a double click or a retry sends the same transfer once.
-import { type FormEvent, useRef, useState } from "react";
+import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { checkAccountNumber, formatAccountNumber } from "../../lib/account-number.ts";
 import { ApiError, newIdempotencyKey } from "../../lib/api.ts";
@@ -9,11 +9,12 @@ import { formatDateTime } from "../../lib/dates.ts";
 import { Link } from "../../lib/router.tsx";
 import { useLoad } from "../../lib/use-load.ts";
 import { formatWon, formatWonUnits } from "../../lib/won.ts";
-import { ErrorMessage, ErrorSummary, type FieldProblem } from "../../ui/Alerts.tsx";
+import { ErrorMessage, type FieldProblem } from "../../ui/Alerts.tsx";
 import { AmountField } from "../../ui/AmountField.tsx";
 import { Field, PinField, SelectField } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { Facts } from "../../ui/Slip.tsx";
+import { FormAlerts, useForm } from "../../ui/use-form.tsx";
 import { certificateSignature } from "../certificate-step.ts";
 import { api } from "../session.tsx";
 import type { Account, Challenge, Limits, Receipt, Recipient } from "../types.ts";
@@ -39,48 +40,42 @@ export function TransferPage() {
   const [otp, setOtp] = useState("");
   const [cardFirst, setCardFirst] = useState("");
   const [cardSecond, setCardSecond] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [sending, setSending] = useState(false);
-  // State updates wait for the next render; a second click in the same frame must see this at once.
-  const inFlight = useRef(false);
+  // One submission at a time, whichever step's button (a double-click sends once).
+  const form = useForm();
 
   const usable = accounts.data?.accounts.filter((a) => a.status === "active") ?? [];
   const fromAccount = usable.find((a) => a.number === from) ?? usable[0] ?? null;
   const remainingToday =
     limits.data !== null ? BigInt(limits.data.perDay) - BigInt(limits.data.usedToday) : null;
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
 
-  async function toConfirm(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (inFlight.current) return;
-    const found: FieldProblem[] = [];
-    if (!fromAccount) found.push({ field: "tr-from", text: t.transfer.fromMissing });
-    const checked = checkAccountNumber(to);
-    if ("problem" in checked) found.push({ field: "tr-to", text: t.transfer.toProblems[checked.problem] });
-    else if (fromAccount && checked.digits === fromAccount.number.replace(/-/g, ""))
-      found.push({ field: "tr-to", text: t.transfer.toSelf });
-    if (amount === "") found.push({ field: "tr-amount", text: t.transfer.amountMissing });
-    else {
-      const won = BigInt(amount);
-      if (fromAccount && won > BigInt(fromAccount.available))
-        found.push({ field: "tr-amount", text: t.transfer.overBalance });
-      else if (limits.data && won > BigInt(limits.data.perTransfer))
-        found.push({ field: "tr-amount", text: t.transfer.overPerTransfer });
-      else if (remainingToday !== null && won > remainingToday)
-        found.push({ field: "tr-amount", text: t.transfer.overToday });
-    }
-    if ([...memo].length > 20) found.push({ field: "tr-memo", text: t.transfer.memoTooLong });
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0 || !fromAccount || "problem" in checked) return;
-    inFlight.current = true;
-    setSending(true);
-    try {
-      const toAccount = formatAccountNumber(checked.digits);
+  const toConfirm = form.onSubmit(
+    () => {
+      const found: FieldProblem[] = [];
+      if (!fromAccount) found.push({ field: "tr-from", text: t.transfer.fromMissing });
+      const checked = checkAccountNumber(to);
+      if ("problem" in checked) found.push({ field: "tr-to", text: t.transfer.toProblems[checked.problem] });
+      else if (fromAccount && checked.digits === fromAccount.number.replace(/-/g, ""))
+        found.push({ field: "tr-to", text: t.transfer.toSelf });
+      if (amount === "") found.push({ field: "tr-amount", text: t.transfer.amountMissing });
+      else {
+        const won = BigInt(amount);
+        if (fromAccount && won > BigInt(fromAccount.available))
+          found.push({ field: "tr-amount", text: t.transfer.overBalance });
+        else if (limits.data && won > BigInt(limits.data.perTransfer))
+          found.push({ field: "tr-amount", text: t.transfer.overPerTransfer });
+        else if (remainingToday !== null && won > remainingToday)
+          found.push({ field: "tr-amount", text: t.transfer.overToday });
+      }
+      if ([...memo].length > 20) found.push({ field: "tr-memo", text: t.transfer.memoTooLong });
+      return found;
+    },
+    async () => {
+      const checked = checkAccountNumber(to);
+      // Both were checked above: no problems means an account to send from and a number to send to.
+      if (!fromAccount || "problem" in checked) return;
       const recipient = await api.post<Recipient>("/api/transfers/recipient", {
         fromAccount: fromAccount.number,
-        toAccount,
+        toAccount: formatAccountNumber(checked.digits),
         amount,
       });
       const challenge = await api.get<Challenge>("/api/transfers/challenge");
@@ -90,82 +85,67 @@ export function TransferPage() {
       setCardSecond("");
       // A new key for each confirmed set of details; kept across retries of this confirmation.
       setStep({ name: "confirm", recipient, challenge, key: newIdempotencyKey() });
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      inFlight.current = false;
-      setSending(false);
-    }
-  }
+    },
+  );
 
-  async function send(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    if (step.name !== "confirm" || !fromAccount || inFlight.current) return;
-    const found: FieldProblem[] = [];
-    if (!/^\d{4}$/.test(pin)) found.push({ field: "tr-pin", text: t.transfer.pinProblem });
-    if (step.challenge.medium === "otp") {
-      if (!/^\d{6}$/.test(otp)) found.push({ field: "tr-otp", text: t.transfer.otpProblem });
-    } else {
-      if (!/^\d{2}$/.test(cardFirst)) found.push({ field: "tr-card1", text: t.transfer.cardProblem });
-      if (!/^\d{2}$/.test(cardSecond)) found.push({ field: "tr-card2", text: t.transfer.cardProblem });
-    }
-    setProblems(found);
-    setFailure(null);
-    if (found.length > 0) return;
-    inFlight.current = true;
-    setSending(true);
-    const transfer = {
-      idempotencyKey: step.key,
-      fromAccount: fromAccount.number,
-      toAccount: step.recipient.toAccount,
-      amount: step.recipient.amount,
-      memo: memo.trim() === "" ? null : memo.trim(),
-    };
-    try {
-      // STEP (issue 6): the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
-      const signature = await certificateSignature(transfer);
-      const receipt = await api.post<Receipt>("/api/transfers", {
-        idempotencyKey: transfer.idempotencyKey,
-        fromAccount: transfer.fromAccount,
-        toAccount: transfer.toAccount,
-        amount: transfer.amount,
-        ...(transfer.memo ? { memo: transfer.memo } : {}),
-        pin,
-        ...(step.challenge.medium === "otp" ? { otp } : { card: { first: cardFirst, second: cardSecond } }),
-        ...(signature ? { signature } : {}),
-      });
-      setPin("");
-      setOtp("");
-      setStep({ name: "done", receipt });
-      accounts.reload();
-      limits.reload();
-    } catch (error) {
-      setFailure(error);
-      // The codes are single-use; the PIN stays only if the server found nothing wrong with it.
-      setOtp("");
-      setCardFirst("");
-      setCardSecond("");
-      if (error instanceof ApiError && error.code.includes("pin")) setPin("");
-    } finally {
-      inFlight.current = false;
-      setSending(false);
-    }
-  }
+  const send = form.onSubmit(
+    () => {
+      if (step.name !== "confirm" || !fromAccount) return undefined;
+      const found: FieldProblem[] = [];
+      if (!/^\d{4}$/.test(pin)) found.push({ field: "tr-pin", text: t.transfer.pinProblem });
+      if (step.challenge.medium === "otp") {
+        if (!/^\d{6}$/.test(otp)) found.push({ field: "tr-otp", text: t.transfer.otpProblem });
+      } else {
+        if (!/^\d{2}$/.test(cardFirst)) found.push({ field: "tr-card1", text: t.transfer.cardProblem });
+        if (!/^\d{2}$/.test(cardSecond)) found.push({ field: "tr-card2", text: t.transfer.cardProblem });
+      }
+      return found;
+    },
+    async () => {
+      if (step.name !== "confirm" || !fromAccount) return;
+      const transfer = {
+        idempotencyKey: step.key,
+        fromAccount: fromAccount.number,
+        toAccount: step.recipient.toAccount,
+        amount: step.recipient.amount,
+        memo: memo.trim() === "" ? null : memo.trim(),
+      };
+      try {
+        // STEP (issue 6): the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
+        const signature = await certificateSignature(transfer);
+        const receipt = await api.post<Receipt>("/api/transfers", {
+          idempotencyKey: transfer.idempotencyKey,
+          fromAccount: transfer.fromAccount,
+          toAccount: transfer.toAccount,
+          amount: transfer.amount,
+          ...(transfer.memo ? { memo: transfer.memo } : {}),
+          pin,
+          ...(step.challenge.medium === "otp" ? { otp } : { card: { first: cardFirst, second: cardSecond } }),
+          ...(signature ? { signature } : {}),
+        });
+        setPin("");
+        setOtp("");
+        setStep({ name: "done", receipt });
+        accounts.reload();
+        limits.reload();
+      } catch (error) {
+        // The codes are single-use; the PIN stays only if the server found nothing wrong with it.
+        setOtp("");
+        setCardFirst("");
+        setCardSecond("");
+        if (error instanceof ApiError && error.code.includes("pin")) setPin("");
+        throw error;
+      }
+    },
+  );
 
   function again(): void {
     setStep({ name: "details" });
     setTo("");
     setAmount("");
     setMemo("");
-    setProblems([]);
-    setFailure(null);
+    form.clear();
   }
-
-  const failureBox = failure ? (
-    <ErrorMessage>
-      <p>{errorText(failure)}</p>
-    </ErrorMessage>
-  ) : null;
 
   if (step.name === "done") {
     const r = step.receipt;
@@ -234,8 +214,7 @@ export function TransferPage() {
               ]}
             />
           </section>
-          <ErrorSummary title={t.common.checkFields} problems={problems} />
-          {failureBox}
+          <FormAlerts form={form} />
           <form className="card form" onSubmit={send} noValidate>
             <h2>{t.transfer.authTitle}</h2>
             <PinField
@@ -244,7 +223,7 @@ export function TransferPage() {
               hint={t.transfer.pinHint}
               value={pin}
               onDigits={setPin}
-              error={errorOf("tr-pin")}
+              error={form.errorOf("tr-pin")}
             />
             {challenge.medium === "otp" ? (
               <Field
@@ -256,7 +235,7 @@ export function TransferPage() {
                 maxLength={6}
                 value={otp}
                 onChange={(e) => setOtp(e.target.value.replace(/\D/g, ""))}
-                error={errorOf("tr-otp")}
+                error={form.errorOf("tr-otp")}
               />
             ) : (
               <fieldset className="card-challenge">
@@ -271,7 +250,7 @@ export function TransferPage() {
                     maxLength={2}
                     value={cardFirst}
                     onChange={(e) => setCardFirst(e.target.value.replace(/\D/g, ""))}
-                    error={errorOf("tr-card1")}
+                    error={form.errorOf("tr-card1")}
                   />
                   <Field
                     id="tr-card2"
@@ -282,7 +261,7 @@ export function TransferPage() {
                     maxLength={2}
                     value={cardSecond}
                     onChange={(e) => setCardSecond(e.target.value.replace(/\D/g, ""))}
-                    error={errorOf("tr-card2")}
+                    error={form.errorOf("tr-card2")}
                   />
                 </div>
               </fieldset>
@@ -292,17 +271,16 @@ export function TransferPage() {
               <button
                 type="button"
                 className="button button-secondary"
-                disabled={sending}
+                disabled={form.sending}
                 onClick={() => {
-                  setProblems([]);
-                  setFailure(null);
+                  form.clear();
                   setStep({ name: "details" });
                 }}
               >
                 {t.common.back}
               </button>
-              <button type="submit" className="button" disabled={sending} aria-disabled={sending}>
-                {sending ? t.common.sending : t.transfer.send(formatWon(recipient.amount, lang))}
+              <button type="submit" className="button" disabled={form.sending} aria-disabled={form.sending}>
+                {form.sending ? t.common.sending : t.transfer.send(formatWon(recipient.amount, lang))}
               </button>
             </div>
           </form>
@@ -319,8 +297,7 @@ export function TransferPage() {
           <li>{t.transfer.steps[1]}</li>
           <li>{t.transfer.steps[2]}</li>
         </ol>
-        <ErrorSummary title={t.common.checkFields} problems={problems} />
-        {failureBox}
+        <FormAlerts form={form} />
         {limits.data && limits.data.medium === null ? (
           <ErrorMessage title={t.transfer.noMediumTitle}>
             <p>{t.transfer.noMedium}</p>
@@ -337,7 +314,7 @@ export function TransferPage() {
             label={t.transfer.from}
             value={fromAccount?.number ?? ""}
             onChange={(e) => setFrom(e.target.value)}
-            error={errorOf("tr-from")}
+            error={form.errorOf("tr-from")}
             hint={fromAccount ? t.transfer.availableNow(formatWon(fromAccount.available, lang)) : "\u00a0"}
           >
             {accounts.data === null ? <option value="">{t.common.loading}</option> : null}
@@ -356,14 +333,14 @@ export function TransferPage() {
             maxLength={20}
             value={to}
             onChange={(e) => setTo(e.target.value.replace(/[^\d-\s]/g, ""))}
-            error={errorOf("tr-to")}
+            error={form.errorOf("tr-to")}
           />
           <AmountField
             id="tr-amount"
             label={t.transfer.amount}
             digits={amount}
             onChange={setAmount}
-            error={errorOf("tr-amount")}
+            error={form.errorOf("tr-amount")}
             lang={lang}
             unitLabel={t.transfer.unitsLabel}
             quickAdd={[
@@ -380,7 +357,7 @@ export function TransferPage() {
             maxLength={40}
             value={memo}
             onChange={(e) => setMemo(e.target.value)}
-            error={errorOf("tr-memo")}
+            error={form.errorOf("tr-memo")}
           />
           <section className="limits-box" aria-labelledby="limits-title">
             <h2 id="limits-title">{t.transfer.limitsTitle}</h2>
@@ -396,8 +373,13 @@ export function TransferPage() {
               <div className="facts-skeleton" aria-hidden="true" />
             )}
           </section>
-          <button type="submit" className="button button-block" disabled={sending} aria-disabled={sending}>
-            {sending ? t.common.loading : t.transfer.next}
+          <button
+            type="submit"
+            className="button button-block"
+            disabled={form.sending}
+            aria-disabled={form.sending}
+          >
+            {form.sending ? t.common.loading : t.transfer.next}
           </button>
         </form>
       </div>
