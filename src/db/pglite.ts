@@ -5,6 +5,21 @@ import { type Db, isRetryable, type Queryable, type TransactionOptions, toParams
 
 const parsers = { [types.INT8]: (v: string) => BigInt(v) };
 
+/**
+ * PGlite answers a query without returning to the event loop, so a chain of queries (a busy
+ * server's transactions back to back) would keep sockets unread and timers unfired for as long as
+ * the work lasts. Before a query, once this long has passed since the last turn given, the event
+ * loop gets one; more often would cost every query a turn's delay.
+ */
+const turnEveryMs = 10;
+let lastTurn = 0;
+async function giveTurn(): Promise<void> {
+  const now = performance.now();
+  if (now - lastTurn < turnEveryMs) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  lastTurn = performance.now();
+}
+
 /** PGlite reports affectedRows 0 for a SELECT; node-postgres reports the rows. Both mean rows seen. */
 function rowCount(r: { rows: unknown[]; affectedRows?: number }): number {
   return r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0);
@@ -14,6 +29,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const pg = await PGlite.create(dataDir ?? "memory://", { parsers });
   let closed = false;
   const query = async <T>(sql: string, params?: readonly unknown[]) => {
+    await giveTurn();
     const r = await pg.query<T>(sql, toParams(params));
     return { rows: r.rows, rowCount: rowCount(r) };
   };
@@ -32,6 +48,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
               await tx.exec(`SET TRANSACTION ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
             return fn({
               query: async <R>(sql: string, params?: readonly unknown[]) => {
+                await giveTurn();
                 const r = await tx.query<R>(sql, toParams(params));
                 return { rows: r.rows, rowCount: rowCount(r) };
               },
