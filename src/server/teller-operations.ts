@@ -16,7 +16,8 @@ const branchCode = /^[0-9]{3}$/;
 
 export async function addTellerOperation(app: App, args: OperationArgs, actor: string) {
   const cooperative = await findCooperativeByCode(app.db, stringArg(args, "cooperative", cooperativeCode));
-  const branchId = await branchIdByCode(app.db, cooperative.id, stringArg(args, "branch", branchCode));
+  const branch = stringArg(args, "branch", branchCode);
+  const branchId = await branchIdByCode(app.db, cooperative.id, branch);
   const tellerId = stringArg(args, "id");
   const name = stringArg(args, "name").trim();
   if (name === "") throw new ServerError("bad_argument", "--name");
@@ -36,12 +37,12 @@ export async function addTellerOperation(app: App, args: OperationArgs, actor: s
         actor,
         action: "teller.create",
         subject: tellerActor(tellerId),
-        details: { cooperative: cooperative.code, branch: String(args.branch) },
+        details: { cooperative: cooperative.code, branch },
       },
       at,
     );
   });
-  return { cooperative: cooperative.code, branch: String(args.branch), tellerId, name };
+  return { cooperative: cooperative.code, branch, tellerId, name };
 }
 
 export async function unlockTellerOperation(app: App, args: OperationArgs, actor: string) {

@@ -6,7 +6,7 @@ import { formatAccountNumber } from "../lib/account-number.ts";
 import { formatDateTime, lastDayBefore } from "../lib/dates.ts";
 import { isValidUserId } from "../lib/user-id.ts";
 import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { Field, PinField, SelectField } from "../ui/Field.tsx";
+import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
 import { QrCode } from "../ui/QrCode.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { branchLine, tellerApi } from "./TellerApp.tsx";
@@ -158,7 +158,8 @@ function OpenAccount({ base, refresh }: PanelProps) {
           <option value="demand">{t.accountKinds.demand}</option>
           <option value="savings">{t.accountKinds.savings}</option>
         </SelectField>
-        <PinField
+        <SecretDigitsField
+          digits={4}
           id="a-pin"
           label={t.teller.pin}
           hint={t.teller.pinHint}
@@ -166,7 +167,8 @@ function OpenAccount({ base, refresh }: PanelProps) {
           onDigits={setPin}
           error={errorOf("a-pin")}
         />
-        <PinField
+        <SecretDigitsField
+          digits={4}
           id="a-pin2"
           label={t.teller.pinAgain}
           value={pinAgain}

@@ -107,12 +107,17 @@ export function SelectField({
   );
 }
 
-/** A passbook PIN: four digits, hidden, digits only whatever is typed or pasted. */
-export function PinField({
+/**
+ * A short secret of digits (a passbook PIN, half a security-card code): hidden, digits only
+ * whatever is typed or pasted, at most `digits` long.
+ */
+export function SecretDigitsField({
+  digits,
   value,
   onDigits,
   ...field
 }: Omit<FieldProps, "onChange" | "type" | "inputMode" | "maxLength"> & {
+  digits: number;
   value: string;
   onDigits(digits: string): void;
 }) {
@@ -122,7 +127,7 @@ export function PinField({
       type="password"
       inputMode="numeric"
       autoComplete="off"
-      maxLength={4}
+      maxLength={digits}
       value={value}
       onChange={(e) => onDigits(e.target.value.replace(/\D/g, ""))}
     />

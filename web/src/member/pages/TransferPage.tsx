@@ -11,7 +11,7 @@ import { useLoad } from "../../lib/use-load.ts";
 import { formatWon, formatWonUnits } from "../../lib/won.ts";
 import { ErrorMessage, type FieldProblem } from "../../ui/Alerts.tsx";
 import { AmountField } from "../../ui/AmountField.tsx";
-import { Field, PinField, SelectField } from "../../ui/Field.tsx";
+import { Field, SecretDigitsField, SelectField } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { Facts } from "../../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../../ui/use-form.tsx";
@@ -217,7 +217,8 @@ export function TransferPage() {
           <FormAlerts form={form} />
           <form className="card form" onSubmit={send} noValidate>
             <h2>{t.transfer.authTitle}</h2>
-            <PinField
+            <SecretDigitsField
+              digits={4}
               id="tr-pin"
               label={t.transfer.pin}
               hint={t.transfer.pinHint}
@@ -241,26 +242,20 @@ export function TransferPage() {
               <fieldset className="card-challenge">
                 <legend>{t.transfer.card}</legend>
                 <div className="date-row">
-                  <Field
+                  <SecretDigitsField
                     id="tr-card1"
+                    digits={2}
                     label={t.transfer.cardFirst(challenge.first)}
-                    type="password"
-                    inputMode="numeric"
-                    autoComplete="off"
-                    maxLength={2}
                     value={cardFirst}
-                    onChange={(e) => setCardFirst(e.target.value.replace(/\D/g, ""))}
+                    onDigits={setCardFirst}
                     error={form.errorOf("tr-card1")}
                   />
-                  <Field
+                  <SecretDigitsField
                     id="tr-card2"
+                    digits={2}
                     label={t.transfer.cardSecond(challenge.second)}
-                    type="password"
-                    inputMode="numeric"
-                    autoComplete="off"
-                    maxLength={2}
                     value={cardSecond}
-                    onChange={(e) => setCardSecond(e.target.value.replace(/\D/g, ""))}
+                    onDigits={setCardSecond}
                     error={form.errorOf("tr-card2")}
                   />
                 </div>
