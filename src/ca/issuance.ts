@@ -8,11 +8,16 @@ import { Name } from "@peculiar/asn1-x509";
 import type { Queryable } from "../db/db.ts";
 import { toBytes, toHex } from "../pki/bytes.ts";
 import { caSigningAlgorithm } from "../pki/ca-profile.ts";
-import { issuePersonalCertificate, newSerialNumber } from "../pki/profile.ts";
+import {
+  checkProfileKey,
+  newSerialNumber,
+  preparePersonalProfile,
+  signPersonalCertificate,
+} from "../pki/profile.ts";
 import type { IdentifyDataValue } from "../pki/vid.ts";
 import { Name as X509Name } from "../pki/x509.ts";
 import { appendAudit } from "./audit.ts";
-import { type CaContext, issuingCa } from "./context.ts";
+import { type CaContext, issuingCa, perContext } from "./context.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
 export interface IssueRequest {
@@ -92,27 +97,39 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
   return serial;
 }
 
+/**
+ * The issuing CA's certificate profile, prepared once per context, its key checked against the
+ * issuer certificate then rather than after every signature (the CA keys do not change under a
+ * context; a new issuing key means a restart).
+ */
+const personalProfile = perContext(async (ca) => {
+  const issuer = await issuingCa(ca);
+  const profile = await preparePersonalProfile({
+    issuer: { certificate: issuer.certificate },
+    signingKey: issuer.privateKey,
+    signingAlgorithm: caSigningAlgorithm(issuer.algorithm),
+    crlUrl: ca.urls.crl,
+    ocspUrl: ca.urls.ocsp,
+    caIssuersUrl: ca.urls.caIssuers,
+  });
+  await checkProfileKey(profile);
+  return profile;
+});
+
 /** Signs a reserved serial, stores the certificate as pending its holder's confirmation, and audits it. */
 export async function signReserved(
   ca: CaContext,
   serial: Uint8Array,
   req: IssueRequest,
 ): Promise<Uint8Array> {
-  const issuer = await issuingCa(ca);
-  const der = await issuePersonalCertificate({
-    issuer: { certificate: issuer.certificate },
-    signingKey: issuer.privateKey,
-    signingAlgorithm: caSigningAlgorithm(issuer.algorithm),
+  const der = await signPersonalCertificate(await personalProfile(ca), {
     publicKey: toBytes(req.publicKey),
-    subject: AsnConvert.parse(toBytes(req.subjectName), Name),
+    subject: toBytes(req.subjectName),
     serialNumber: serial,
     notBefore: req.notBefore,
     notAfter: req.notAfter,
     purpose: req.purpose,
     identifyData: req.identifyData,
-    crlUrl: ca.urls.crl,
-    ocspUrl: ca.urls.ocsp,
-    caIssuersUrl: ca.urls.caIssuers,
   });
   await ca.db.transaction(async (tx) => {
     const { rows } = await tx.query(

@@ -1,9 +1,8 @@
-// A minimal DER writer (X.690 §8, §10) for the one place the ASN.1 libraries are too slow: a CRL
-// of a hundred thousand entries, which @peculiar/x509 takes tens of seconds to build. Everything
-// else is declared with @peculiar/asn1-schema.
+// A minimal DER writer (X.690 §8, §10) for the places where the ASN.1 libraries are too slow: a CRL
+// of a hundred thousand entries (tens of seconds through @peculiar/x509), and what the CA writes
+// for every issuance (the certificate, the CMP answer). Everything else is declared with
+// @peculiar/asn1-schema.
 
-import { ECDSASigValue } from "@peculiar/asn1-ecc";
-import { AsnConvert } from "@peculiar/asn1-schema";
 import { concatBytes, joinBytes, toArrayBuffer } from "./bytes.ts";
 
 function lengthOctets(n: number): Uint8Array {
@@ -48,12 +47,7 @@ export function time(date: Date): Uint8Array {
 /** WebCrypto's ECDSA r||s as a DER ECDSA-Sig-Value (RFC 3279 §2.2.3). */
 export function ecdsaToDer(raw: Uint8Array): ArrayBuffer {
   const half = raw.length / 2;
-  return AsnConvert.serialize(
-    new ECDSASigValue({
-      r: toArrayBuffer(unsignedIntegerContent(raw.subarray(0, half))),
-      s: toArrayBuffer(unsignedIntegerContent(raw.subarray(half))),
-    }),
-  );
+  return toArrayBuffer(sequence(unsignedInteger(raw.subarray(0, half)), unsignedInteger(raw.subarray(half))));
 }
 
 /** One element found by `readTlv`: its tag byte and where its content and the whole element end. */

@@ -6,27 +6,34 @@ import {
   id_ce_certificatePolicies,
   id_ce_subjectAltName,
   id_qt_csp,
+  PolicyInformation,
+  PolicyQualifierInfo,
   Qualifier,
+  SubjectAlternativeName,
 } from "@peculiar/asn1-x509";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../../src/pki/bytes.ts";
+import { toArrayBuffer, toHex } from "../../src/pki/bytes.ts";
 import { readCertificateSummary } from "../../src/pki/certificate.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { certificatePurpose, defaultPolicyOids } from "../../src/pki/policy.ts";
 import {
+  checkProfileKey,
   issuePersonalCertificate,
   newSerialNumber,
   type PersonalCertificateOptions,
   personalKeyUsage,
   personalSubjectName,
+  preparePersonalProfile,
+  signPersonalCertificate,
 } from "../../src/pki/profile.ts";
-import { computeVid, readIdentifyData, verifyVid } from "../../src/pki/vid.ts";
+import { computeVid, identifyDataGeneralName, readIdentifyData, verifyVid } from "../../src/pki/vid.ts";
 import {
   AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
   CertificatePolicyExtension,
   CRLDistributionPointsExtension,
+  Extension,
   KeyUsageFlags,
   KeyUsagesExtension,
   SubjectKeyIdentifierExtension,
@@ -306,6 +313,106 @@ describe("personal certificate profile", async () => {
       ecCa.cert.getExtension(SubjectKeyIdentifierExtension)!.keyId,
     );
     expect(readCertificateSummary(der).keyType).toBe("EC P-256");
+  });
+
+  // The certificate is written as DER by hand; @peculiar/x509's generic writer, given the same
+  // extensions in the same order, is the reference. RSA PKCS#1 v1.5 signs deterministically, so
+  // the two certificates must agree to the last byte, signature included.
+  async function referenceCertificate(o: PersonalCertificateOptions & { serialNumber: Uint8Array }) {
+    const issuerCert = new X509Certificate(
+      toArrayBuffer((o.issuer as { certificate: Uint8Array }).certificate),
+    );
+    const info = new PolicyInformation({ policyIdentifier: (o.policyOids ?? defaultPolicyOids)[o.purpose] });
+    if (o.cpsUri) {
+      info.policyQualifiers = [
+        new PolicyQualifierInfo({
+          policyQualifierId: id_qt_csp,
+          qualifier: AsnConvert.serialize(new Qualifier({ cPSuri: o.cpsUri })),
+        }),
+      ];
+    }
+    const extensions = [
+      new AuthorityKeyIdentifierExtension(issuerCert.getExtension(SubjectKeyIdentifierExtension)!.keyId),
+      await SubjectKeyIdentifierExtension.create(o.publicKey as CryptoKey),
+      new KeyUsagesExtension(personalKeyUsage, true),
+      new Extension(id_ce_certificatePolicies, true, AsnConvert.serialize(new CertificatePolicies([info]))),
+      ...(o.identifyData
+        ? [
+            new Extension(
+              id_ce_subjectAltName,
+              false,
+              AsnConvert.serialize(new SubjectAlternativeName([identifyDataGeneralName(o.identifyData)])),
+            ),
+          ]
+        : []),
+      new CRLDistributionPointsExtension([o.crlUrl]),
+      new AuthorityInfoAccessExtension({
+        ocsp: o.ocspUrl,
+        ...(o.caIssuersUrl ? { caIssuers: o.caIssuersUrl } : {}),
+      }),
+    ];
+    const cert = await X509CertificateGenerator.create({
+      serialNumber: toHex(o.serialNumber),
+      subject: new X509Certificate(await issuePersonalCertificate(o)).subjectName,
+      issuer: issuerCert.subjectName,
+      notBefore: o.notBefore,
+      notAfter: o.notAfter,
+      publicKey: o.publicKey as CryptoKey,
+      signingKey: o.signingKey,
+      extensions,
+    });
+    return new Uint8Array(cert.rawData);
+  }
+
+  it("writes, byte for byte, the certificate the generic X.509 writer makes", async () => {
+    for (const o of [
+      { ...base, serialNumber: newSerialNumber() },
+      {
+        ...base,
+        purpose: "universal" as const,
+        identifyData: undefined,
+        caIssuersUrl: undefined,
+        cpsUri: "http://ca.geumgo.test/cps",
+        serialNumber: newSerialNumber(),
+        notAfter: new Date(Date.UTC(2051, 0, 1)), // GeneralizedTime from 2050
+      },
+    ]) {
+      expect(toHex(await issuePersonalCertificate(o))).toBe(toHex(await referenceCertificate(o)));
+    }
+  });
+
+  it("a prepared profile signs many; its key is checked once, against the issuer", async () => {
+    const profile = await preparePersonalProfile(base);
+    await expect(checkProfileKey(profile)).resolves.toBeUndefined();
+    const spki = new Uint8Array(await crypto.subtle.exportKey("spki", holder.publicKey));
+    const fields = {
+      publicKey: spki,
+      subject: new Uint8Array(AsnConvert.serialize(subject)),
+      notBefore,
+      notAfter,
+      purpose: "bank" as const,
+      identifyData: base.identifyData,
+    };
+    const [a, b] = await Promise.all([
+      signPersonalCertificate(profile, { ...fields, serialNumber: newSerialNumber() }),
+      signPersonalCertificate(profile, { ...fields, serialNumber: newSerialNumber() }),
+    ]);
+    for (const der of [a!, b!]) {
+      expect(
+        await new X509Certificate(der).verify({ publicKey: ca.cert.publicKey, signatureOnly: true }),
+      ).toBe(true);
+    }
+    expect(new X509Certificate(a!).serialNumber).not.toBe(new X509Certificate(b!).serialNumber);
+    const other = await generateKeyPair();
+    const wrong = await preparePersonalProfile({ ...base, signingKey: other.privateKey });
+    await expect(checkProfileKey(wrong)).rejects.toMatchObject({ code: "key_mismatch" });
+    await expect(
+      signPersonalCertificate(profile, {
+        ...fields,
+        publicKey: spki.subarray(2),
+        serialNumber: newSerialNumber(),
+      }),
+    ).rejects.toMatchObject({ code: "malformed" });
   });
 
   it("refuses to hand out a certificate signed by a key that is not the issuer's", async () => {
