@@ -1,6 +1,8 @@
 // The audit log: append an entry inside the transaction whose action it records, and verify the
 // whole chain. Each hash is SHA-256(previous hash ‖ seq as 8 bytes ‖ payload), payload being the
-// canonical JSON of the entry, so verification needs nothing but the rows.
+// canonical JSON of the entry, so verification needs nothing but the rows. The database computes
+// the hash as it moves the head (one statement an append, under the head's row lock); this module
+// computes it again to verify.
 import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.ts";
 
@@ -33,28 +35,54 @@ function chainHash(prev: Uint8Array, seq: bigint, payload: string): Uint8Array {
   return new Uint8Array(createHash("sha256").update(prev).update(seqBytes).update(payload, "utf8").digest());
 }
 
-/** Appends one entry in the caller's transaction; returns its sequence number. */
-export async function appendAudit(tx: Queryable, entry: AuditEntry, at: Date): Promise<bigint> {
-  const { rows } = await tx.query<{ seq: bigint; hash: Uint8Array }>(
-    "SELECT seq, hash FROM audit_head FOR UPDATE",
-  );
-  const head = rows[0]!;
-  const seq = head.seq + 1n;
-  const payload = canonical({
+/** The canonical payload of an entry: exactly the bytes the chain hashes. */
+function payloadOf(entry: AuditEntry, at: Date): string {
+  return canonical({
     at: at.toISOString(),
     actor: entry.actor,
     action: entry.action,
     subject: entry.subject ?? null,
     details: entry.details ?? {},
   });
-  const hash = chainHash(new Uint8Array(head.hash), seq, payload);
-  await tx.query(
-    `INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [seq, at, entry.actor, entry.action, entry.subject ?? null, payload, head.hash, hash],
+}
+
+/**
+ * One append as two WITH items (audit_next, audit_entry), with its parameters from $`first` on,
+ * for a statement that also makes the change the entry records: both or neither, in one round
+ * trip. `guard`, SQL over the statement's other WITH items, says whether the entry is written
+ * (say, `EXISTS (SELECT 1 FROM target)`). The head's UPDATE takes its row lock, so concurrent
+ * appends queue there and form one sequence; its SET reads the old row, hence prev_hash.
+ */
+export function auditAppendCtes(
+  entry: AuditEntry,
+  at: Date,
+  first: number,
+  guard = "true",
+): { sql: string; params: unknown[] } {
+  const p = (i: number) => `$${first + i}`;
+  return {
+    sql: `audit_next AS (
+        UPDATE audit_head SET prev_hash = hash, seq = seq + 1,
+          hash = sha256(hash || int8send(seq + 1) || convert_to(${p(0)}::text, 'UTF8'))
+        WHERE ${guard}
+        RETURNING seq, prev_hash, hash),
+      audit_entry AS (
+        INSERT INTO audit_log (seq, at, actor, action, subject, payload, prev_hash, hash)
+        SELECT seq, ${p(1)}::timestamptz, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(0)}::text, prev_hash, hash
+          FROM audit_next
+        RETURNING seq)`,
+    params: [payloadOf(entry, at), at, entry.actor, entry.action, entry.subject ?? null],
+  };
+}
+
+/** Appends one entry in the caller's transaction (or as a statement of its own); returns its sequence number. */
+export async function appendAudit(tx: Queryable, entry: AuditEntry, at: Date): Promise<bigint> {
+  const audit = auditAppendCtes(entry, at, 1);
+  const { rows } = await tx.query<{ seq: bigint }>(
+    `WITH ${audit.sql} SELECT seq FROM audit_entry`,
+    audit.params,
   );
-  await tx.query("UPDATE audit_head SET seq = $1, hash = $2", [seq, hash]);
-  return seq;
+  return rows[0]!.seq;
 }
 
 export type AuditVerification =

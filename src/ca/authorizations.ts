@@ -197,23 +197,37 @@ export async function authorizationCode(ca: CaContext, referenceNumber: string):
     : undefined;
 }
 
-/** The resident registration number, read once at issuance, in the transaction that uses the authorisation. */
-export async function takeAuthorizationRrn(
+/**
+ * Uses an open, unexpired authorisation, in the caller's transaction: marks it used and erases
+ * its resident registration number, returning both the authorisation and the number (read this
+ * once, here). One statement: the row is locked first, so of two requests on one code the second
+ * waits, then finds it used and gets nothing. Undefined when it is not open or has expired (the
+ * caller asks `findAuthorization` why).
+ */
+export async function takeAuthorization(
   ca: CaContext,
   tx: Queryable,
   referenceNumber: string,
-): Promise<string | undefined> {
-  const { rows } = await tx.query<{ rrn_sealed: Uint8Array | null }>(
-    "SELECT rrn_sealed FROM ca_authorizations WHERE reference_number = $1 FOR UPDATE",
-    [referenceNumber],
+  now: Date,
+): Promise<{ authorization: Authorization; rrn: string | undefined } | undefined> {
+  const { rows } = await tx.query<AuthorizationRow & { old_rrn: Uint8Array | null }>(
+    `WITH old AS (
+       SELECT reference_number, rrn_sealed FROM ca_authorizations WHERE reference_number = $1 FOR UPDATE)
+     UPDATE ca_authorizations a SET state = 'used', used_at = $2, rrn_sealed = NULL
+       FROM old
+      WHERE a.reference_number = old.reference_number AND a.state = 'open' AND a.expires_at > $2
+     RETURNING ${columns
+       .split(",")
+       .map((c) => `a.${c.trim()}`)
+       .join(", ")}, old.rrn_sealed AS old_rrn`,
+    [referenceNumber, now],
   );
-  await tx.query("UPDATE ca_authorizations SET rrn_sealed = NULL WHERE reference_number = $1", [
-    referenceNumber,
-  ]);
-  const sealed = rows[0]?.rrn_sealed;
-  return sealed
-    ? new TextDecoder().decode(ca.sealer.unseal(rrnLabel(referenceNumber), toBytes(sealed)))
+  const row = rows[0];
+  if (!row) return undefined;
+  const rrn = row.old_rrn
+    ? new TextDecoder().decode(ca.sealer.unseal(rrnLabel(referenceNumber), toBytes(row.old_rrn)))
     : undefined;
+  return { authorization: fromRow(row), rrn };
 }
 
 /**

@@ -5,13 +5,15 @@
 // changes nothing but the count of wrong MACs.
 import { randomBytes } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate, GeneralName, id_ce_cRLReasons, type Name } from "@peculiar/asn1-x509";
+import {
+  type AlgorithmIdentifier,
+  Certificate,
+  GeneralName,
+  id_ce_cRLReasons,
+  type Name,
+} from "@peculiar/asn1-x509";
 import { isUniqueViolation } from "../db/db.ts";
 import {
-  CertifiedKeyPair,
-  CertOrEncCert,
-  CertRepMessage,
-  CertResponse,
   ErrorMsgContent,
   PkiBody,
   type PkiFailure,
@@ -28,11 +30,13 @@ import {
   type CmpMessage,
   type CmpProtection,
   certificateHash,
+  certRepBody,
   directoryName,
   type PbmKey,
   parsePkiHeader,
   parsePkiMessage,
   pbmKey,
+  pkiConfBody,
   readPbmParameter,
   statusInfo,
   verifyMacProtection,
@@ -45,17 +49,17 @@ import { normalizeOid } from "../pki/policy.ts";
 import { computeVid, readIdentifyData } from "../pki/vid.ts";
 import { id_regInfo_encryptedVidRandom, openVidRandom } from "../pki/vid-transport.ts";
 import { PublicKey } from "../pki/x509.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, auditAppendCtes } from "./audit.ts";
 import {
   type Authorization,
   authorizationCode,
   findAuthorization,
   recordWrongMac,
-  takeAuthorizationRrn,
+  takeAuthorization,
 } from "./authorizations.ts";
 import { activeCaKeys } from "./ca-keys.ts";
 import { type CaContext, issuingCa, perContext } from "./context.ts";
-import { type IssueRequest, reserveSerial, signReserved, spkiHash } from "./issuance.ts";
+import { confirmWaitMs, type IssueRequest, reserveSerial, signReserved, spkiHash } from "./issuance.ts";
 import {
   holdCertificate,
   publishRevocationStatus,
@@ -91,6 +95,8 @@ const holderReasons = new Set<RevocationReason>([
 
 interface CaIdentity {
   name: Name;
+  /** The sender of every answer: directoryName of the issuing CA, DER. */
+  senderDer: Uint8Array;
   signer: CmpProtection;
   chain: Uint8Array[];
   root: Uint8Array;
@@ -100,8 +106,10 @@ interface CaIdentity {
 const caIdentity = perContext(async (ca): Promise<CaIdentity> => {
   const issuer = await issuingCa(ca);
   const root = (await activeCaKeys(ca.db)).find((k) => k.role === "root")!.certificate;
+  const name = AsnConvert.parse(issuer.certificate, Certificate).tbsCertificate.subject;
   return {
-    name: AsnConvert.parse(issuer.certificate, Certificate).tbsCertificate.subject,
+    name,
+    senderDer: new Uint8Array(AsnConvert.serialize(new GeneralName({ directoryName: name }))),
     signer: { kind: "signature", key: issuer.privateKey },
     chain: [issuer.certificate, root],
     root,
@@ -161,6 +169,36 @@ function templateModified(req: CertReqMsg, subjectName: Uint8Array): boolean {
   return !subjectKept || t.validity !== undefined || t.extensions !== undefined;
 }
 
+/**
+ * PBM keys that verified a message, by reference number and PBMParameter, kept until the
+ * confirmation wait is over: the certConf of a transaction comes under the ir's parameters (ours
+ * and OpenSSL's client reuse them), and deriving the key again would be the costliest step of
+ * answering it. Only a key that verified is kept, so a stranger cannot fill this; at most
+ * `pbmKeysMax` per context, the oldest dropped first.
+ */
+const pbmKeysMax = 10_000;
+const pbmKeys = new WeakMap<CaContext, Map<string, { key: PbmKey; until: number }>>();
+
+function pbmKeyId(referenceNumber: string, alg: AlgorithmIdentifier): string {
+  return `${referenceNumber}:${toHex(new Uint8Array(alg.parameters ?? new ArrayBuffer(0)))}`;
+}
+
+function rememberedPbmKey(ca: CaContext, id: string): PbmKey | undefined {
+  const hit = pbmKeys.get(ca)?.get(id);
+  return hit && hit.until > Date.now() ? hit.key : undefined;
+}
+
+function rememberPbmKey(ca: CaContext, id: string, key: PbmKey): void {
+  let keys = pbmKeys.get(ca);
+  if (!keys) {
+    keys = new Map();
+    pbmKeys.set(ca, keys);
+  }
+  keys.delete(id);
+  keys.set(id, { key, until: Date.now() + confirmWaitMs });
+  if (keys.size > pbmKeysMax) keys.delete(keys.keys().next().value!);
+}
+
 interface Exchange {
   ca: CaContext;
   id: CaIdentity;
@@ -174,14 +212,15 @@ function answer(
   ca: CaContext,
   id: CaIdentity,
   h: PkiHeader,
+  recipient: GeneralName | Uint8Array,
   protection: CmpProtection,
-  body: PkiBody,
+  body: PkiBody | Uint8Array,
   caPubs: boolean,
 ): Promise<Uint8Array> {
   return buildPkiMessage(
     {
-      sender: new GeneralName({ directoryName: id.name }),
-      recipient: h.sender,
+      sender: id.senderDer,
+      recipient,
       transactionID: bytesOf(h.transactionID) ?? randomBytes(16),
       senderNonce: randomBytes(16),
       recipNonce: bytesOf(h.senderNonce),
@@ -193,8 +232,8 @@ function answer(
   );
 }
 
-function reply(x: Exchange, body: PkiBody, caPubs = false): Promise<Uint8Array> {
-  return answer(x.ca, x.id, x.msg.header, x.protection, body, caPubs);
+function reply(x: Exchange, body: PkiBody | Uint8Array, caPubs = false): Promise<Uint8Array> {
+  return answer(x.ca, x.id, x.msg.header, x.msg.senderDer, x.protection, body, caPubs);
 }
 
 function certReply(
@@ -204,19 +243,7 @@ function certReply(
   der: Uint8Array,
   caPubs?: Uint8Array[],
 ) {
-  const rep = new CertRepMessage({
-    caPubs: caPubs?.map((c) => toArrayBuffer(c)),
-    response: [
-      new CertResponse({
-        certReqId,
-        status: statusInfo(status),
-        certifiedKeyPair: new CertifiedKeyPair({
-          certOrEncCert: new CertOrEncCert({ certificate: toArrayBuffer(der) }),
-        }),
-      }),
-    ],
-  });
-  return new PkiBody({ [type]: rep });
+  return certRepBody(type, { certReqId, status, certificate: der, caPubs });
 }
 
 async function auditRefusal(
@@ -285,6 +312,7 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
     );
   }
   x.protection = { kind: "mac", key };
+  rememberPbmKey(ca, pbmKeyId(referenceNumber, alg), key);
 
   const { req, spki } = await checkedRequest(msg);
   let random: Uint8Array | undefined;
@@ -308,22 +336,20 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
   let auth: Authorization | undefined;
   let issue: IssueRequest | undefined;
   const serial = await ca.db.transaction(async (tx) => {
-    auth = await findAuthorization(tx, referenceNumber, true);
-    if (auth?.state !== "open" || auth.expiresAt.getTime() <= now.getTime()) {
-      const why = !auth
+    const taken = await takeAuthorization(ca, tx, referenceNumber, now);
+    if (!taken) {
+      const found = await findAuthorization(tx, referenceNumber);
+      const why = !found
         ? "unknown"
-        : auth.state === "open"
+        : found.state === "open"
           ? "expired"
-          : auth.state === "used"
+          : found.state === "used"
             ? "already used"
             : "ended";
       throw refuse(`authorization_${why.replace(" ", "_")}`, "notAuthorized", `the authorisation is ${why}`);
     }
-    const rrn = await takeAuthorizationRrn(ca, tx, referenceNumber);
-    await tx.query("UPDATE ca_authorizations SET state = 'used', used_at = $2 WHERE reference_number = $1", [
-      referenceNumber,
-      now,
-    ]);
+    auth = taken.authorization;
+    const rrn = taken.rrn;
     const identifyData =
       random && rrn
         ? { realName: auth.realName, hash: "sha256" as const, vid: await computeVid({ rrn, random }) }
@@ -567,6 +593,30 @@ async function settleConfirmation(
   return superseded;
 }
 
+/**
+ * The common confirmation in one statement: a pending certificate that supersedes nothing becomes
+ * valid, audited. False when it is not that case (a repeat, a renewal, a reissue after damage):
+ * then `settleConfirmation` decides, in a transaction of its own.
+ */
+async function confirmPlainly(ca: CaContext, serial: Uint8Array, holder: string): Promise<boolean> {
+  const audit = auditAppendCtes(
+    { actor: "cmp", action: "ca.confirmed", subject: holder, details: { serial: toHex(serial) } },
+    ca.clock.now(),
+    2,
+    "EXISTS (SELECT 1 FROM confirmed)",
+  );
+  const { rows } = await ca.db.query(
+    `WITH confirmed AS (
+       UPDATE certificates SET status = 'valid'
+        WHERE serial = $1 AND status = 'pending' AND (replaces IS NULL OR replace_reason IS DISTINCT FROM 'superseded')
+       RETURNING serial),
+     ${audit.sql}
+     SELECT seq FROM audit_entry`,
+    [serial, ...audit.params],
+  );
+  return rows.length === 1;
+}
+
 async function confirm(x: Exchange): Promise<Uint8Array> {
   const { ca, msg } = x;
   const tid = bytesOf(msg.header.transactionID)!;
@@ -593,14 +643,17 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   // key that asked (the old certificate's) or the new one's.
   if (cert.authorization_ref) {
     const alg = msg.header.protectionAlg;
-    const code = await authorizationCode(ca, cert.authorization_ref);
-    if (!alg || !code || !msg.protection)
-      throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
-    let key: PbmKey;
-    try {
-      key = await pbmKey(new TextEncoder().encode(code), readPbmParameter(alg));
-    } catch {
-      throw refuse("pbm_parameters", "badAlg", "PBM parameters not accepted");
+    if (!alg || !msg.protection) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
+    const id = pbmKeyId(cert.authorization_ref, alg);
+    let key = rememberedPbmKey(ca, id);
+    if (!key) {
+      const code = await authorizationCode(ca, cert.authorization_ref);
+      if (!code) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
+      try {
+        key = await pbmKey(new TextEncoder().encode(code), readPbmParameter(alg));
+      } catch {
+        throw refuse("pbm_parameters", "badAlg", "PBM parameters not accepted");
+      }
     }
     if (!(await verifyMacProtection(msg, key))) throw refuse("wrong_mac", "badMessageCheck", "wrong MAC");
     x.protection = { kind: "mac", key };
@@ -629,7 +682,10 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   const serial = toBytes(cert.serial);
   let superseded: Uint8Array[];
   try {
-    superseded = await settleConfirmation(ca, serial, cert.holder, rejected);
+    superseded =
+      !rejected && (await confirmPlainly(ca, serial, cert.holder))
+        ? []
+        : await settleConfirmation(ca, serial, cert.holder, rejected);
   } catch (e) {
     // Two new-issuance authorisations made at once for one member and purpose: the first confirmed
     // wins the one live place; this one is left unconfirmed, and the scheduler revokes it.
@@ -647,7 +703,7 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   // The new certificate's OCSP response is signed on its first query (ocsp-responder.ts) or by
   // the next scheduler run, whichever comes first: not here, where it would double the CA's
   // signatures per issuance.
-  return reply(x, new PkiBody({ pkiconf: null }));
+  return reply(x, pkiConfBody);
 }
 
 // ---- the entry point -----------------------------------------------------------------------------
@@ -716,6 +772,6 @@ export async function handleCmp(
     // Unreadable: answer with what can be read of the header, signed by the CA.
     const header =
       parsePkiHeader(request) ?? new PkiHeader({ sender: directoryName(), recipient: directoryName() });
-    return answer(ca, id, header, id.signer, errorBody(refusal), false);
+    return answer(ca, id, header, header.sender, id.signer, errorBody(refusal), false);
   }
 }

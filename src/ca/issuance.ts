@@ -16,7 +16,7 @@ import {
 } from "../pki/profile.ts";
 import type { IdentifyDataValue } from "../pki/vid.ts";
 import { Name as X509Name } from "../pki/x509.ts";
-import { appendAudit } from "./audit.ts";
+import { auditAppendCtes } from "./audit.ts";
 import { type CaContext, issuingCa, perContext } from "./context.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
@@ -56,28 +56,7 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
   const subjectText = new X509Name(AsnConvert.parse(toBytes(req.subjectName), Name)).toString();
   const now = ca.clock.now();
   const serial = newSerialNumber();
-  await tx.query(
-    `INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
-       spki_sha256, authorization_ref, replaces, replace_reason, cmp_transaction, created_at)
-     VALUES ($1, $2, $3, $4, 'signing', $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      serial,
-      issuer.id,
-      req.holder,
-      req.purpose,
-      subjectText,
-      req.notBefore,
-      req.notAfter,
-      spkiHash(req.publicKey),
-      req.authorizationRef ?? null,
-      req.replaces ?? null,
-      req.replaceReason ?? null,
-      req.cmpTransaction ?? null,
-      now,
-    ],
-  );
-  await appendAudit(
-    tx,
+  const audit = auditAppendCtes(
     {
       actor: req.actor,
       action: "ca.sign.begin",
@@ -93,6 +72,32 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
       },
     },
     now,
+    14,
+  );
+  // The reservation and its audit entry in one statement.
+  await tx.query(
+    `WITH reserved AS (
+       INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
+         spki_sha256, authorization_ref, replaces, replace_reason, cmp_transaction, created_at)
+       VALUES ($1, $2, $3, $4, 'signing', $5, $6, $7, $8, $9, $10, $11, $12, $13)),
+     ${audit.sql}
+     SELECT seq FROM audit_entry`,
+    [
+      serial,
+      issuer.id,
+      req.holder,
+      req.purpose,
+      subjectText,
+      req.notBefore,
+      req.notAfter,
+      spkiHash(req.publicKey),
+      req.authorizationRef ?? null,
+      req.replaces ?? null,
+      req.replaceReason ?? null,
+      req.cmpTransaction ?? null,
+      now,
+      ...audit.params,
+    ],
   );
   return serial;
 }
@@ -131,23 +136,26 @@ export async function signReserved(
     purpose: req.purpose,
     identifyData: req.identifyData,
   });
-  await ca.db.transaction(async (tx) => {
-    const { rows } = await tx.query(
-      "UPDATE certificates SET der = $2, status = 'pending' WHERE serial = $1 AND status = 'signing' RETURNING serial",
-      [serial, der],
-    );
-    if (rows.length !== 1) throw new Error(`serial ${toHex(serial)} was not awaiting its signature`);
-    await appendAudit(
-      tx,
-      {
-        actor: req.actor,
-        action: "ca.sign.end",
-        subject: req.holder,
-        details: { serial: toHex(serial), sha256: createHash("sha256").update(der).digest("hex") },
-      },
-      ca.clock.now(),
-    );
-  });
+  // Stored and audited in one statement: the entry is written only if the row was awaiting it.
+  const audit = auditAppendCtes(
+    {
+      actor: req.actor,
+      action: "ca.sign.end",
+      subject: req.holder,
+      details: { serial: toHex(serial), sha256: createHash("sha256").update(der).digest("hex") },
+    },
+    ca.clock.now(),
+    3,
+    "EXISTS (SELECT 1 FROM stored)",
+  );
+  const { rows } = await ca.db.query(
+    `WITH stored AS (
+       UPDATE certificates SET der = $2, status = 'pending' WHERE serial = $1 AND status = 'signing' RETURNING serial),
+     ${audit.sql}
+     SELECT seq FROM audit_entry`,
+    [serial, der, ...audit.params],
+  );
+  if (rows.length !== 1) throw new Error(`serial ${toHex(serial)} was not awaiting its signature`);
   return der;
 }
 

@@ -1,12 +1,18 @@
 // CMP messages (RFC 4210): reading a PKIMessage while keeping the exact bytes its protection
 // covers, writing one, and the two protections a CA meets: the password-based MAC keyed by an
 // authorisation code (RFC 4210 §5.1.3.1 with RFC 4211 §4.4's PBMParameter) and a signature by a
-// certificate's key (§5.1.3.3). Hand-written on the declarations in asn1/cmp.ts.
+// certificate's key (§5.1.3.3). Hand-written on the declarations in asn1/cmp.ts; the header and
+// the answers a CA sends for every issuance (ip/cp/kup, pkiconf) are written as DER directly,
+// which the tests hold byte for byte to what asn1-schema writes from those declarations.
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import { AsnConvert, BitString, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate, GeneralName, Name } from "@peculiar/asn1-x509";
 import {
+  CertifiedKeyPair,
+  CertOrEncCert,
+  CertRepMessage,
+  CertResponse,
   type InfoTypeAndValue,
   PkiBody,
   type PkiBodyType,
@@ -53,6 +59,8 @@ const id_hmacWithSHA256 = "1.2.840.113549.2.9";
 export interface CmpMessage {
   der: Uint8Array;
   header: PkiHeader;
+  /** The header's sender GeneralName as received, DER: the recipient of an answer. */
+  senderDer: Uint8Array;
   /** The PKIBody's context tag number (RFC 4210 §5.1.2). */
   bodyTag: number;
   bodyType: PkiBodyType | undefined;
@@ -110,6 +118,9 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
   } catch (e) {
     throw malformed("unreadable header", e);
   }
+  // PKIHeader ::= SEQUENCE { pvno INTEGER, sender GeneralName, ... }: it parsed, so both are there.
+  const pvno = readTlv(der, h.contentStart)!;
+  const sender = readTlv(der, pvno.end)!;
   const bodyTag = b.tag & 0x1f;
   const bodyType = bodyTypeByTag.get(bodyTag);
   let body: PkiBody | undefined;
@@ -149,6 +160,7 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
   return {
     der,
     header,
+    senderDer: der.slice(sender.start, sender.end),
     bodyTag,
     bodyType,
     body,
@@ -162,6 +174,8 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
 export interface PbmKey {
   params: PbmParameter;
   hmacKey: CryptoKey;
+  /** The protectionAlg of messages MACed with it (DER AlgorithmIdentifier). */
+  algorithm: Uint8Array;
 }
 
 /** The PBMParameter of a MAC-protected message; bad_parameters for an iteration count out of bounds. */
@@ -216,7 +230,7 @@ export async function pbmKey(
     "sign",
     "verify",
   ]);
-  return { params, hmacKey };
+  return { params, hmacKey, algorithm: new Uint8Array(AsnConvert.serialize(pbmAlgorithm(params))) };
 }
 
 /** Fresh PBM parameters for our own client (SHA-256, HMAC-SHA256, 16-byte salt). */
@@ -272,8 +286,9 @@ export type CmpProtection =
   | { kind: "signature"; key: CryptoKey; certificates?: Uint8Array[] };
 
 export interface CmpHeaderFields {
-  sender: GeneralName;
-  recipient: GeneralName;
+  /** A GeneralName, or its DER. */
+  sender: GeneralName | Uint8Array;
+  recipient: GeneralName | Uint8Array;
   transactionID: Uint8Array;
   senderNonce: Uint8Array;
   recipNonce?: Uint8Array | undefined;
@@ -283,43 +298,79 @@ export interface CmpHeaderFields {
   generalInfo?: InfoTypeAndValue[];
 }
 
-/** Writes and protects one PKIMessage. extraCerts: the signer's certificates, then any others. */
+const signatureAlgorithms = new WeakMap<CryptoKey, Uint8Array>();
+
+/** The DER AlgorithmIdentifier of a key's signatures, worked out once per key. */
+function signatureAlgorithmDer(key: CryptoKey): Uint8Array {
+  let der = signatureAlgorithms.get(key);
+  if (!der) {
+    der = new Uint8Array(AsnConvert.serialize(signatureAlgorithmOf(key)));
+    signatureAlgorithms.set(key, der);
+  }
+  return der;
+}
+
+const derOf = (n: GeneralName | Uint8Array) =>
+  n instanceof Uint8Array ? n : new Uint8Array(AsnConvert.serialize(n));
+const octetsField = (tag: number, b: Uint8Array | undefined) => (b ? [tlv(tag, tlv(0x04, b))] : []);
+
+/** GeneralizedTime in whole seconds, YYYYMMDDHHMMSSZ (RFC 4210 §5.1.1 messageTime). */
+function generalizedTime(d: Date): Uint8Array {
+  const iso = d.toISOString();
+  const digits = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  return tlv(0x18, new TextEncoder().encode(digits));
+}
+
+/** PKIHeader (RFC 4210 §5.1.1) as DER; the module's tags are explicit. */
+function writePkiHeader(fields: CmpHeaderFields, protectionAlg: Uint8Array | undefined): Uint8Array {
+  const parts: Uint8Array[] = [
+    Uint8Array.of(0x02, 0x01, 0x02),
+    derOf(fields.sender),
+    derOf(fields.recipient),
+  ];
+  if (fields.messageTime) parts.push(tlv(0xa0, generalizedTime(fields.messageTime)));
+  if (protectionAlg) parts.push(tlv(0xa1, protectionAlg));
+  parts.push(
+    ...octetsField(0xa2, fields.senderKID),
+    ...octetsField(0xa4, fields.transactionID),
+    ...octetsField(0xa5, fields.senderNonce),
+    ...octetsField(0xa6, fields.recipNonce),
+  );
+  if (fields.freeText?.length) {
+    parts.push(tlv(0xa7, new Uint8Array(AsnConvert.serialize(new PkiFreeText(fields.freeText)))));
+  }
+  if (fields.generalInfo?.length) {
+    const info = fields.generalInfo.map((i) => new Uint8Array(AsnConvert.serialize(i)));
+    parts.push(tlv(0xa8, tlvOf(0x30, info)));
+  }
+  return tlvOf(0x30, parts);
+}
+
+/**
+ * Writes and protects one PKIMessage. The body is a PkiBody, or DER already written (see
+ * `certRepBody`). extraCerts: the signer's certificates, then any others.
+ */
 export async function buildPkiMessage(
   fields: CmpHeaderFields,
-  body: PkiBody,
+  body: PkiBody | Uint8Array,
   protection: CmpProtection | undefined,
   extraCerts: Uint8Array[] = [],
   crypto: Crypto = globalThis.crypto,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const octets = (b: Uint8Array | undefined) => (b ? new OctetString(toBytes(b)) : undefined);
-  const header = new PkiHeader({
-    pvno: 2,
-    sender: fields.sender,
-    recipient: fields.recipient,
-    messageTime: fields.messageTime
-      ? new Date(Math.floor(fields.messageTime.getTime() / 1000) * 1000)
-      : undefined,
-    senderKID: octets(fields.senderKID),
-    transactionID: octets(fields.transactionID),
-    senderNonce: octets(fields.senderNonce),
-    recipNonce: octets(fields.recipNonce),
-    freeText: fields.freeText?.length ? new PkiFreeText(fields.freeText) : undefined,
-    generalInfo: fields.generalInfo?.length ? fields.generalInfo : undefined,
-  });
-  let signatureKey: CryptoKey | undefined;
-  if (protection?.kind === "mac") header.protectionAlg = pbmAlgorithm(protection.key.params);
-  if (protection?.kind === "signature") {
-    signatureKey = protection.key;
-    header.protectionAlg = signatureAlgorithmOf(signatureKey);
-  }
-  const headerDer = new Uint8Array(AsnConvert.serialize(header));
-  const bodyDer = new Uint8Array(AsnConvert.serialize(body));
+  const protectionAlg =
+    protection?.kind === "mac"
+      ? protection.key.algorithm
+      : protection?.kind === "signature"
+        ? signatureAlgorithmDer(protection.key)
+        : undefined;
+  const headerDer = writePkiHeader(fields, protectionAlg);
+  const bodyDer = body instanceof Uint8Array ? body : new Uint8Array(AsnConvert.serialize(body));
   const protectedPart = sequence(headerDer, bodyDer);
   let bits: ArrayBuffer | undefined;
   if (protection?.kind === "mac") {
     bits = await crypto.subtle.sign("HMAC", protection.key.hmacKey, toBytes(protectedPart));
-  } else if (signatureKey) {
-    bits = (await signDer(signatureKey, protectedPart, crypto)).signature;
+  } else if (protection?.kind === "signature") {
+    bits = (await signDer(protection.key, protectedPart, crypto)).signature;
   }
   const certs = [...(protection?.kind === "signature" ? (protection.certificates ?? []) : []), ...extraCerts];
   // The outer SEQUENCE is written around the DER already made, not serialized a second time.
@@ -328,6 +379,55 @@ export async function buildPkiMessage(
   if (certs.length) parts.push(tlv(0xa1, tlvOf(0x30, certs)));
   return toBytes(tlvOf(0x30, parts));
 }
+
+/**
+ * The body of an ip, cp or kup carrying one certificate (RFC 4210 §5.3.4), as DER:
+ * [tag] CertRepMessage { caPubs [1] SEQUENCE OF CMPCertificate OPTIONAL,
+ * response SEQUENCE { CertResponse { certReqId, PKIStatusInfo { status }, CertifiedKeyPair {
+ * certOrEncCert [0] certificate } } } }.
+ */
+export function certRepBody(
+  type: "ip" | "cp" | "kup",
+  rep: { certReqId: number; status: number; certificate: Uint8Array; caPubs?: Uint8Array[] | undefined },
+): Uint8Array {
+  if (
+    !Number.isSafeInteger(rep.certReqId) ||
+    rep.certReqId < -128 ||
+    rep.certReqId > 127 ||
+    !(rep.status >= 0 && rep.status <= 6)
+  ) {
+    return new Uint8Array(
+      AsnConvert.serialize(
+        new PkiBody({
+          [type]: new CertRepMessage({
+            caPubs: rep.caPubs?.map((c) => toArrayBuffer(c)),
+            response: [
+              new CertResponse({
+                certReqId: rep.certReqId,
+                status: statusInfo(rep.status),
+                certifiedKeyPair: new CertifiedKeyPair({
+                  certOrEncCert: new CertOrEncCert({ certificate: toArrayBuffer(rep.certificate) }),
+                }),
+              }),
+            ],
+          }),
+        }),
+      ),
+    );
+  }
+  // certReqId fits one octet (CMP uses 0, or -1 for a p10cr); the status is 0 to 6.
+  const response = sequence(
+    Uint8Array.of(0x02, 0x01, rep.certReqId & 0xff),
+    Uint8Array.of(0x30, 0x03, 0x02, 0x01, rep.status),
+    sequence(tlv(0xa0, rep.certificate)),
+  );
+  const parts = rep.caPubs?.length ? [tlv(0xa1, tlvOf(0x30, rep.caPubs))] : [];
+  parts.push(sequence(response));
+  return tlv(0xa0 | pkiBodyTags[type], tlvOf(0x30, parts));
+}
+
+/** The pkiconf body (RFC 4210 §5.3.17): [19] NULL. */
+export const pkiConfBody = Uint8Array.of(0xb3, 0x02, 0x05, 0x00);
 
 /** PKIFailureInfo with the named bits set (DER: trailing zero bits dropped). */
 export function failureInfo(...failures: PkiFailure[]): BitString {

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuingCa } from "../../src/ca/context.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
-import { directoryName, parsePkiMessage, readFailureInfo } from "../../src/pki/cmp.ts";
+import {
+  buildPkiMessage,
+  bytesOf,
+  directoryName,
+  parsePkiMessage,
+  pbmKey,
+  readFailureInfo,
+  readPbmParameter,
+} from "../../src/pki/cmp.ts";
 import { CmpRefusal, enrol, renew, revoke } from "../../src/pki/cmp-client.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
@@ -125,6 +133,47 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
       s.clock.at = at;
     }
     expect(await state()).toEqual({ status: "revoked", revocation_reason: "cessationOfOperation" });
+  });
+
+  it("refuses a certConf under the ir's PBM parameters but another code, though it keeps the ir's key", async () => {
+    const auth = await authorize(s.users[0]!.userId, "universal");
+    const keys = await generateKeyPair({ algorithm: "EC" });
+    let sent = 0;
+    let forgedAnswer: ReturnType<typeof parsePkiMessage> | undefined;
+    const forgeFirst = async (der: Uint8Array<ArrayBuffer>) => {
+      if (++sent === 2) {
+        // The member's certConf, MACed again under the same parameters with a code one digit off.
+        const real = parsePkiMessage(der);
+        const h = real.header;
+        const params = readPbmParameter(h.protectionAlg!);
+        const wrong = `${auth.authorizationCode.slice(0, -1)}${(Number(auth.authorizationCode.at(-1)) + 1) % 10}`;
+        const forged = await buildPkiMessage(
+          {
+            sender: h.sender,
+            recipient: h.recipient,
+            transactionID: bytesOf(h.transactionID)!,
+            senderNonce: bytesOf(h.senderNonce)!,
+            recipNonce: bytesOf(h.recipNonce),
+            senderKID: bytesOf(h.senderKID),
+            messageTime: h.messageTime,
+          },
+          real.body!,
+          { kind: "mac", key: await pbmKey(new TextEncoder().encode(wrong), params) },
+        );
+        forgedAnswer = parsePkiMessage(await send(forged));
+      }
+      return send(der);
+    };
+    const { certificate } = await enrol({ send: forgeFirst, ...auth, keys, iterations: 1000 });
+    expect(forgedAnswer?.bodyType).toBe("error");
+    expect(readFailureInfo(forgedAnswer?.body?.error?.pKIStatusInfo.failInfo)).toEqual(["badMessageCheck"]);
+    const { rows } = await s.app.db.query<{ status: string; der: Uint8Array }>(
+      "SELECT status, der FROM certificates WHERE authorization_ref = $1",
+      [auth.referenceNumber],
+    );
+    expect(rows.map((r) => r.status)).toEqual(["valid"]);
+    expect(new Uint8Array(rows[0]!.der)).toEqual(certificate);
+    await revoke({ send, certificate, key: keys.privateKey, reason: "cessationOfOperation", caCertificate });
   });
 
   it("issues at most one certificate when one code is used by many requests at once", async () => {

@@ -1,10 +1,23 @@
 // CMP messages and their protections (RFC 4210 §5.1.3), in Node and in the browser: written,
 // read back with the exact bytes protected, MACs and signatures checked, tampering caught.
+
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
+import { Certificate } from "@peculiar/asn1-x509";
 import { describe, expect, it } from "vitest";
-import { PkiBody } from "../../src/pki/asn1/cmp.ts";
+import {
+  CertifiedKeyPair,
+  CertOrEncCert,
+  CertRepMessage,
+  CertResponse,
+  PkiBody,
+  PkiFreeText,
+  PkiHeader,
+} from "../../src/pki/asn1/cmp.ts";
 import { CertReqMessages } from "../../src/pki/asn1/crmf.ts";
+import { toArrayBuffer, toHex } from "../../src/pki/bytes.ts";
 import {
   buildPkiMessage,
+  certRepBody,
   directoryName,
   failureInfo,
   newPbmParameter,
@@ -12,8 +25,10 @@ import {
   pbmAlgorithm,
   pbmIterationsMax,
   pbmKey,
+  pkiConfBody,
   readFailureInfo,
   readPbmParameter,
+  statusInfo,
   verifyMacProtection,
   verifySignatureProtection,
 } from "../../src/pki/cmp.ts";
@@ -75,6 +90,90 @@ describe("CMP messages", () => {
     expect(msg.extraCerts).toEqual([ca.issuing]);
     expect(await verifySignatureProtection(msg, ca.issuing)).toBe(true);
     expect(await verifySignatureProtection(msg, ca.root)).toBe(false);
+  });
+
+  // The header and the CA's answers are written as DER by hand; asn1-schema, from the declarations
+  // in asn1/cmp.ts, is the reference they must match byte for byte.
+  it("writes the header, ip/cp/kup and pkiconf as asn1-schema writes them from the declarations", async () => {
+    const ca = await testCa();
+    const key = await pbmKey(utf8("4821937510462281"), newPbmParameter(100));
+    const sender = directoryName(AsnConvert.parse(ca.issuing, Certificate).tbsCertificate.subject);
+    const fields = {
+      ...header(),
+      sender,
+      recipNonce: crypto.getRandomValues(new Uint8Array(16)),
+      messageTime: new Date(Date.UTC(2026, 11, 4, 9, 5, 7, 0)),
+      freeText: ["첫째", "second"],
+    };
+    const body = (certReqId: number, status: number, caPubs?: Uint8Array[]) =>
+      new PkiBody({
+        ip: new CertRepMessage({
+          caPubs: caPubs?.map(toArrayBuffer),
+          response: [
+            new CertResponse({
+              certReqId,
+              status: statusInfo(status),
+              certifiedKeyPair: new CertifiedKeyPair({
+                certOrEncCert: new CertOrEncCert({ certificate: toArrayBuffer(ca.issuing) }),
+              }),
+            }),
+          ],
+        }),
+      });
+    const written = parsePkiMessage(
+      await buildPkiMessage(fields, new PkiBody({ pkiconf: null }), { kind: "mac", key }),
+    );
+    const expected = new PkiHeader({
+      pvno: 2,
+      sender,
+      recipient: fields.recipient,
+      messageTime: fields.messageTime,
+      protectionAlg: pbmAlgorithm(key.params),
+      senderKID: new OctetString(fields.senderKID),
+      transactionID: new OctetString(fields.transactionID),
+      senderNonce: new OctetString(fields.senderNonce),
+      recipNonce: new OctetString(fields.recipNonce),
+      freeText: new PkiFreeText(fields.freeText),
+    });
+    const headerOf = (m: typeof written) => {
+      const outer = readTlv(m.der, 0)!;
+      const h = readTlv(m.der, outer.contentStart)!;
+      return toHex(m.der.subarray(h.start, h.end));
+    };
+    expect(headerOf(written)).toBe(toHex(new Uint8Array(AsnConvert.serialize(expected))));
+    expect(toHex(written.senderDer)).toBe(toHex(new Uint8Array(AsnConvert.serialize(sender))));
+    expect(toHex(pkiConfBody)).toBe(
+      toHex(new Uint8Array(AsnConvert.serialize(new PkiBody({ pkiconf: null })))),
+    );
+    for (const [id, status, caPubs] of [
+      [0, 0, [ca.root]],
+      [0, 1, undefined],
+      [-1, 0, []],
+      [300, 0, undefined], // outside one octet: written through asn1-schema
+    ] as const) {
+      const ours = certRepBody("ip", {
+        certReqId: id,
+        status,
+        certificate: ca.issuing,
+        caPubs: caPubs && [...caPubs],
+      });
+      const reference = body(id, status, caPubs?.length ? [...caPubs] : undefined);
+      expect(toHex(ours)).toBe(toHex(new Uint8Array(AsnConvert.serialize(reference))));
+    }
+    const kup = parsePkiMessage(
+      await buildPkiMessage(
+        fields,
+        certRepBody("kup", { certReqId: 0, status: 0, certificate: ca.issuing }),
+        {
+          kind: "mac",
+          key,
+        },
+      ),
+    );
+    expect(kup.bodyType).toBe("kup");
+    expect(new Uint8Array(kup.body!.kup!.response[0]!.certifiedKeyPair!.certOrEncCert.certificate!)).toEqual(
+      ca.issuing,
+    );
   });
 
   it("refuses PBM parameters out of bounds before hashing anything", () => {
