@@ -26,7 +26,7 @@ import {
 import { id_PasswordBasedMac, PbmParameter } from "./asn1/crmf.ts";
 import { equalBytes, toArrayBuffer, toBytes, toHex } from "./bytes.ts";
 import { signatureAlgorithmOf, signDer, verifyDer } from "./crmf.ts";
-import { readTlv, sequence, tlv, tlvOf } from "./der.ts";
+import { readTlv, sequence, type TlvSpan, tlv, tlvOf } from "./der.ts";
 import { PkiError } from "./errors.ts";
 
 /**
@@ -102,6 +102,76 @@ export function parsePkiHeader(der: Uint8Array): PkiHeader | undefined {
   }
 }
 
+/**
+ * The bodies every enrolment ends with, read off the DER when they have the plain shape a CA
+ * sends (the inverse of `certRepBody`, and pkiconf): a CertRepMessage whose responses carry a bare
+ * status and a certificate. The ASN.1 library would build a tree of every certificate in it just
+ * to hand back their bytes. Undefined for any other shape, which the library then reads.
+ */
+function readPlainBody(der: Uint8Array, b: TlvSpan, type: PkiBodyType): PkiBody | undefined {
+  if (type === "pkiconf") {
+    const n = readTlv(der, b.contentStart);
+    return n?.tag === 0x05 && n.end === b.end && n.contentStart === n.end
+      ? new PkiBody({ pkiconf: null })
+      : undefined;
+  }
+  if (type !== "ip" && type !== "cp" && type !== "kup") return undefined;
+  const rep = readTlv(der, b.contentStart);
+  if (rep?.tag !== 0x30 || rep.end !== b.end) return undefined;
+  let at = rep.contentStart;
+  let caPubs: ArrayBuffer[] | undefined;
+  const first = readTlv(der, at);
+  if (first?.tag === 0xa1) {
+    const seq = readTlv(der, first.contentStart);
+    if (seq?.tag !== 0x30 || seq.end !== first.end) return undefined;
+    caPubs = [];
+    for (let c = seq.contentStart; c < seq.end; ) {
+      const cert = readTlv(der, c);
+      if (cert?.tag !== 0x30 || cert.end > seq.end) return undefined;
+      caPubs.push(toArrayBuffer(der.subarray(cert.start, cert.end)));
+      c = cert.end;
+    }
+    at = first.end;
+  }
+  const list = readTlv(der, at);
+  if (list?.tag !== 0x30 || list.end !== rep.end) return undefined;
+  const response: CertResponse[] = [];
+  for (let r = list.contentStart; r < list.end; ) {
+    const one = readTlv(der, r);
+    const id = one?.tag === 0x30 ? readTlv(der, one.contentStart) : undefined;
+    const status = id?.tag === 0x02 && id.end - id.contentStart === 1 ? readTlv(der, id.end) : undefined;
+    const value = status?.tag === 0x30 ? readTlv(der, status.contentStart) : undefined;
+    const pair = value?.tag === 0x02 && value.end === status!.end ? readTlv(der, status!.end) : undefined;
+    const choice = pair?.tag === 0x30 ? readTlv(der, pair.contentStart) : undefined;
+    const cert =
+      choice?.tag === 0xa0 && choice.end === pair!.end ? readTlv(der, choice.contentStart) : undefined;
+    // Any element missing, or more than these in it (a statusString, a failInfo, rspInfo): not plain.
+    if (!one || !pair || !cert || one.end > list.end || pair.end !== one.end || cert.tag !== 0x30) {
+      return undefined;
+    }
+    if (
+      cert.end !== choice!.end ||
+      value!.end - value!.contentStart !== 1 ||
+      der[value!.contentStart]! >= 0x80
+    ) {
+      return undefined;
+    }
+    response.push(
+      new CertResponse({
+        certReqId: (der[id!.contentStart]! << 24) >> 24,
+        status: new PkiStatusInfo({ status: der[value!.contentStart]! }),
+        certifiedKeyPair: new CertifiedKeyPair({
+          certOrEncCert: new CertOrEncCert({
+            certificate: toArrayBuffer(der.subarray(cert.start, cert.end)),
+          }),
+        }),
+      }),
+    );
+    r = one.end;
+  }
+  return new PkiBody({ [type]: new CertRepMessage({ caPubs, response }) });
+}
+
 export function parsePkiMessage(input: Uint8Array): CmpMessage {
   const der = toBytes(input);
   const malformed = (why: string, cause?: unknown) =>
@@ -126,7 +196,7 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
   let body: PkiBody | undefined;
   if (bodyType && declaredBodies.has(bodyType)) {
     try {
-      body = AsnConvert.parse(der.subarray(b.start, b.end), PkiBody);
+      body = readPlainBody(der, b, bodyType) ?? AsnConvert.parse(der.subarray(b.start, b.end), PkiBody);
     } catch (e) {
       throw malformed(`unreadable ${bodyType} body`, e);
     }

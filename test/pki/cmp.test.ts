@@ -159,7 +159,24 @@ describe("CMP messages", () => {
       });
       const reference = body(id, status, caPubs?.length ? [...caPubs] : undefined);
       expect(toHex(ours)).toBe(toHex(new Uint8Array(AsnConvert.serialize(reference))));
+      // Read back (off the DER for these plain shapes): the same body again.
+      const read = parsePkiMessage(await buildPkiMessage(fields, ours, { kind: "mac", key }));
+      expect(read.body?.ip?.response[0]?.certReqId).toBe(id);
+      expect(toHex(new Uint8Array(AsnConvert.serialize(read.body!)))).toBe(toHex(ours));
     }
+    // A response with more in it (a refusal's text and failInfo, no certificate) is read whole.
+    const refused = new PkiBody({
+      ip: new CertRepMessage({
+        response: [new CertResponse({ certReqId: 0, status: statusInfo(2, ["badPOP"], "no") })],
+      }),
+    });
+    const read = parsePkiMessage(await buildPkiMessage(fields, refused, { kind: "mac", key }));
+    const st = read.body?.ip?.response[0]?.status;
+    expect([st?.status, readFailureInfo(st?.failInfo), st?.statusString?.[0]]).toEqual([2, ["badPOP"], "no"]);
+    expect(read.body?.ip?.response[0]?.certifiedKeyPair).toBeUndefined();
+    expect(parsePkiMessage(await buildPkiMessage(fields, pkiConfBody, { kind: "mac", key })).bodyType).toBe(
+      "pkiconf",
+    );
     const kup = parsePkiMessage(
       await buildPkiMessage(
         fields,
