@@ -26,7 +26,6 @@ import {
   parsePkiMessage,
   pbmKey,
   readFailureInfo,
-  readPbmParameter,
   verifyMacProtection,
   verifySignatureProtection,
 } from "./cmp.ts";
@@ -83,10 +82,7 @@ async function checkAnswer(s: Session, der: Uint8Array, nonce: Uint8Array, expec
   const alg = answer.header.protectionAlg;
   if (alg?.algorithm === id_PasswordBasedMac && s.protection.kind === "mac") {
     // The CA answers under the request's PBM parameters; the code is not kept to derive another key.
-    const same = equalBytes(
-      new Uint8Array(AsnConvert.serialize(readPbmParameter(alg))),
-      new Uint8Array(AsnConvert.serialize(s.protection.key.params)),
-    );
+    const same = equalBytes(new Uint8Array(AsnConvert.serialize(alg)), s.protection.key.algorithm);
     trusted = same && (await verifyMacProtection(answer, s.protection.key));
   } else if (
     alg &&

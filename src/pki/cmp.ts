@@ -39,12 +39,23 @@ export const pbmIterationsMax = 100_000;
 /** What our own client asks for: ten thousand SHA-256 rounds, HMAC-SHA256. */
 export const pbmIterationsDefault = 10_000;
 
-const owfs: Record<string, (data: Uint8Array) => Uint8Array> = {
-  "1.3.14.3.2.26": sha1,
-  "2.16.840.1.101.3.4.2.1": sha256,
-  "2.16.840.1.101.3.4.2.2": sha384,
-  "2.16.840.1.101.3.4.2.3": sha512,
+/** The PBM's one-way functions by OID, as WebCrypto names them. */
+const owfs: Record<string, PbmHash> = {
+  "1.3.14.3.2.26": "SHA-1",
+  "2.16.840.1.101.3.4.2.1": "SHA-256",
+  "2.16.840.1.101.3.4.2.2": "SHA-384",
+  "2.16.840.1.101.3.4.2.3": "SHA-512",
 };
+export type PbmHash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
+/** A synchronous hash: @noble/hashes here, anywhere; a platform's own where the caller has one. */
+export type SyncDigest = (hash: PbmHash, data: Uint8Array) => Uint8Array;
+const nobleHashes: Record<PbmHash, (data: Uint8Array) => Uint8Array> = {
+  "SHA-1": sha1,
+  "SHA-256": sha256,
+  "SHA-384": sha384,
+  "SHA-512": sha512,
+};
+const nobleDigest: SyncDigest = (hash, data) => nobleHashes[hash](data);
 const macs: Record<string, string> = {
   "1.3.6.1.5.5.8.1.2": "SHA-1", // hmac-sha1 (RFC 4210's own), OpenSSL's default
   "1.2.840.113549.2.7": "SHA-1", // hmacWithSHA1
@@ -100,6 +111,51 @@ export function parsePkiHeader(der: Uint8Array): PkiHeader | undefined {
   } catch {
     return undefined;
   }
+}
+
+const headerOctets = ["senderKID", "recipKID", "transactionID", "senderNonce", "recipNonce"] as const;
+
+/**
+ * PKIHeader off the DER when it holds what CMP exchanges carry (no freeText, no generalInfo): the
+ * names and protectionAlg through asn1-schema, the rest by hand. Undefined for anything else,
+ * which asn1-schema then reads whole.
+ */
+function readPlainHeader(der: Uint8Array, h: TlvSpan): PkiHeader | undefined {
+  const pvno = readTlv(der, h.contentStart);
+  if (pvno?.tag !== 0x02 || pvno.end - pvno.contentStart !== 1) return undefined;
+  const sender = readTlv(der, pvno.end);
+  const recipient = sender && readTlv(der, sender.end);
+  if (!recipient || recipient.end > h.end) return undefined;
+  const header = new PkiHeader({
+    pvno: der[pvno.contentStart]!,
+    sender: AsnConvert.parse(der.subarray(sender!.start, sender!.end), GeneralName),
+    recipient: AsnConvert.parse(der.subarray(recipient.start, recipient.end), GeneralName),
+  });
+  let last = -1;
+  for (let at = recipient.end; at < h.end; ) {
+    const field = readTlv(der, at);
+    const n = field ? field.tag - 0xa0 : -1;
+    const inner = field && readTlv(der, field.contentStart);
+    if (!field || field.end > h.end || n <= last || n > 6 || inner?.end !== field.end) return undefined;
+    if (n === 0) {
+      // GeneralizedTime, whole seconds: YYYYMMDDHHMMSSZ.
+      const t = new TextDecoder().decode(der.subarray(inner.contentStart, inner.end));
+      if (inner.tag !== 0x18 || !/^\d{14}Z$/.test(t)) return undefined;
+      const num = (from: number, to: number) => Number(t.slice(from, to));
+      header.messageTime = new Date(
+        Date.UTC(num(0, 4), num(4, 6) - 1, num(6, 8), num(8, 10), num(10, 12), num(12, 14)),
+      );
+    } else if (n === 1) {
+      if (inner.tag !== 0x30) return undefined;
+      header.protectionAlg = AsnConvert.parse(der.subarray(inner.start, inner.end), AlgorithmIdentifier);
+    } else {
+      if (inner.tag !== 0x04) return undefined;
+      header[headerOctets[n - 2]!] = new OctetString(der.slice(inner.contentStart, inner.end));
+    }
+    last = n;
+    at = field.end;
+  }
+  return header;
 }
 
 /**
@@ -184,7 +240,7 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
   if (!b || b.end > outer.end || (b.tag & 0xe0) !== 0xa0) throw malformed("no body");
   let header: PkiHeader;
   try {
-    header = AsnConvert.parse(der.subarray(h.start, h.end), PkiHeader);
+    header = readPlainHeader(der, h) ?? AsnConvert.parse(der.subarray(h.start, h.end), PkiHeader);
   } catch (e) {
     throw malformed("unreadable header", e);
   }
@@ -280,12 +336,14 @@ export function readPbmParameter(alg: AlgorithmIdentifier): PbmParameter {
 /**
  * RFC 4211 §4.4: BASEKEY = OWF(secret ‖ salt), hashed again iterationCount − 1 times (as OpenSSL
  * counts), then HMAC keyed by BASEKEY. Synchronous hashing: tens of thousands of awaited WebCrypto
- * digests would take a hundred times longer.
+ * digests would take a hundred times longer. A server passes its platform's hash as `digest`
+ * (Node's is faster than any in JavaScript).
  */
 export async function pbmKey(
   secret: Uint8Array,
   params: PbmParameter,
   crypto: Crypto = globalThis.crypto,
+  digest: SyncDigest = nobleDigest,
 ): Promise<PbmKey> {
   const owf = owfs[params.owf.algorithm];
   const hash = macs[params.mac.algorithm];
@@ -294,8 +352,8 @@ export async function pbmKey(
   const first = new Uint8Array(secret.length + salt.length);
   first.set(secret);
   first.set(salt, secret.length);
-  let key = owf(first);
-  for (let i = 1; i < params.iterationCount; i++) key = owf(key);
+  let key = digest(owf, first);
+  for (let i = 1; i < params.iterationCount; i++) key = digest(owf, key);
   const hmacKey = await crypto.subtle.importKey("raw", toBytes(key), { name: "HMAC", hash }, false, [
     "sign",
     "verify",

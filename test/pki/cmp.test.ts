@@ -17,6 +17,7 @@ import { CertReqMessages } from "../../src/pki/asn1/crmf.ts";
 import { toArrayBuffer, toHex } from "../../src/pki/bytes.ts";
 import {
   buildPkiMessage,
+  bytesOf,
   certRepBody,
   directoryName,
   failureInfo,
@@ -141,6 +142,16 @@ describe("CMP messages", () => {
       return toHex(m.der.subarray(h.start, h.end));
     };
     expect(headerOf(written)).toBe(toHex(new Uint8Array(AsnConvert.serialize(expected))));
+    // Read back, by hand without freeText and through asn1-schema with it: the same header again.
+    const plain = parsePkiMessage(
+      await buildPkiMessage({ ...fields, freeText: undefined }, pkiConfBody, { kind: "mac", key }),
+    );
+    for (const m of [written, plain]) {
+      expect(toHex(new Uint8Array(AsnConvert.serialize(m.header)))).toBe(headerOf(m));
+    }
+    expect(plain.header.messageTime).toEqual(fields.messageTime);
+    expect(bytesOf(plain.header.recipNonce)).toEqual(fields.recipNonce);
+    expect(readPbmParameter(plain.header.protectionAlg!).iterationCount).toBe(100);
     expect(toHex(written.senderDer)).toBe(toHex(new Uint8Array(AsnConvert.serialize(sender))));
     expect(toHex(pkiConfBody)).toBe(
       toHex(new Uint8Array(AsnConvert.serialize(new PkiBody({ pkiconf: null })))),
