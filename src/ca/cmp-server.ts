@@ -738,6 +738,9 @@ export async function handleCmp(
     let msg: CmpMessage;
     try {
       msg = parsePkiMessage(request);
+      // Read now, so that a malformed name is refused as such (the reader defers them).
+      void msg.header.sender;
+      void msg.header.recipient;
     } catch {
       throw refuse("malformed", "badDataFormat", "the request is not a DER PKIMessage");
     }

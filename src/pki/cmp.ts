@@ -113,6 +113,25 @@ export function parsePkiHeader(der: Uint8Array): PkiHeader | undefined {
   }
 }
 
+function lazyGeneralName(header: PkiHeader, field: "sender" | "recipient", der: Uint8Array): void {
+  let value: GeneralName | undefined;
+  Object.defineProperty(header, field, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      try {
+        value ??= AsnConvert.parse(der, GeneralName);
+      } catch (e) {
+        throw new PkiError("malformed", `not a PKIMessage: unreadable ${field}`, { cause: e });
+      }
+      return value;
+    },
+    set: (v: GeneralName) => {
+      value = v;
+    },
+  });
+}
+
 const headerOctets = ["senderKID", "recipKID", "transactionID", "senderNonce", "recipNonce"] as const;
 
 /**
@@ -126,11 +145,11 @@ function readPlainHeader(der: Uint8Array, h: TlvSpan): PkiHeader | undefined {
   const sender = readTlv(der, pvno.end);
   const recipient = sender && readTlv(der, sender.end);
   if (!recipient || recipient.end > h.end) return undefined;
-  const header = new PkiHeader({
-    pvno: der[pvno.contentStart]!,
-    sender: AsnConvert.parse(der.subarray(sender!.start, sender!.end), GeneralName),
-    recipient: AsnConvert.parse(der.subarray(recipient.start, recipient.end), GeneralName),
-  });
+  const header = new PkiHeader({ pvno: der[pvno.contentStart]! });
+  // The names are read when first asked for (a malformed one throws then): a client checking an
+  // answer never looks at them, and a directory name is the costliest part of a header to parse.
+  lazyGeneralName(header, "sender", der.subarray(sender!.start, sender!.end));
+  lazyGeneralName(header, "recipient", der.subarray(recipient.start, recipient.end));
   let last = -1;
   for (let at = recipient.end; at < h.end; ) {
     const field = readTlv(der, at);

@@ -9,8 +9,10 @@ import {
   buildPkiMessage,
   bytesOf,
   directoryName,
+  newPbmParameter,
   parsePkiMessage,
   pbmKey,
+  pkiConfBody,
   readFailureInfo,
   readPbmParameter,
 } from "../../src/pki/cmp.ts";
@@ -204,6 +206,22 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     expect(garbage.bodyType).toBe("error");
     expect(readFailureInfo(garbage.body?.error?.pKIStatusInfo.failInfo)).toEqual(["badDataFormat"]);
 
+    // A header whose sender is no GeneralName.
+    const key = await pbmKey(new TextEncoder().encode(auth.authorizationCode), newPbmParameter(100));
+    const badSender = await buildPkiMessage(
+      {
+        sender: Uint8Array.of(0xa4, 0x03, 0x02, 0x01, 0x00),
+        recipient: directoryName(),
+        transactionID: crypto.getRandomValues(new Uint8Array(16)),
+        senderNonce: crypto.getRandomValues(new Uint8Array(16)),
+        senderKID: new TextEncoder().encode(auth.referenceNumber),
+      },
+      pkiConfBody,
+      { kind: "mac", key },
+    );
+    const badSenderAnswer = parsePkiMessage(await send(badSender));
+    expect(readFailureInfo(badSenderAnswer.body?.error?.pKIStatusInfo.failInfo)).toEqual(["badDataFormat"]);
+
     // An absurd PBM iteration count is refused before any hashing.
     expect(await refusalOf(enrol({ send, ...auth, keys, iterations: 100_001, caCertificate }))).toEqual([
       "badAlg",
@@ -235,7 +253,7 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     ).toEqual(["notAuthorized"]);
 
     expect(await count("SELECT count(*) AS n FROM certificates")).toBe(certificates);
-    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'cmp.refused'")).toBe(audits + 5n);
+    expect(await count("SELECT count(*) AS n FROM audit_log WHERE action = 'cmp.refused'")).toBe(audits + 6n);
     const { rows } = await s.app.db.query<{ state: string }>(
       "SELECT state FROM ca_authorizations WHERE reference_number = $1",
       [auth.referenceNumber],

@@ -204,6 +204,18 @@ describe("CMP messages", () => {
     );
   });
 
+  it("reads the header's names when asked for, and a malformed one is malformed then", async () => {
+    const key = await pbmKey(utf8("4821937510462281"), newPbmParameter(100));
+    const notAName = Uint8Array.of(0xa4, 0x03, 0x02, 0x01, 0x00); // [4] around an INTEGER
+    const msg = parsePkiMessage(
+      await buildPkiMessage({ ...header(), sender: notAName }, pkiConfBody, { kind: "mac", key }),
+    );
+    expect(msg.bodyType).toBe("pkiconf");
+    expect(msg.senderDer).toEqual(notAName);
+    expect(() => msg.header.sender).toThrow(expect.objectContaining({ code: "malformed" }));
+    expect(msg.header.recipient.directoryName).toBeDefined();
+  });
+
   it("refuses PBM parameters out of bounds before hashing anything", () => {
     const tooMany = newPbmParameter(pbmIterationsMax + 1);
     expect(() => readPbmParameter(pbmAlgorithm(tooMany))).toThrowError(/iteration count/);
