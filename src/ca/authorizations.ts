@@ -157,6 +157,12 @@ interface AuthorizationRow {
 const columns = `reference_number, holder, purpose, subject_name, real_name, not_after, replaces, replace_reason,
   expires_at, failed_macs, state`;
 
+/** The columns again, of the row an UPDATE ... FROM returns (`a`, beside the locked `old`). */
+const updatedColumns = columns
+  .split(",")
+  .map((c) => `a.${c.trim()}`)
+  .join(", ");
+
 function fromRow(r: AuthorizationRow): Authorization {
   return {
     referenceNumber: r.reference_number,
@@ -216,10 +222,7 @@ export async function takeAuthorization(
      UPDATE ca_authorizations a SET state = 'used', used_at = $2, rrn_sealed = NULL
        FROM old
       WHERE a.reference_number = old.reference_number AND a.state = 'open' AND a.expires_at > $2
-     RETURNING ${columns
-       .split(",")
-       .map((c) => `a.${c.trim()}`)
-       .join(", ")}, old.rrn_sealed AS old_rrn`,
+     RETURNING ${updatedColumns}, old.rrn_sealed AS old_rrn`,
     [referenceNumber, now],
   );
   const row = rows[0];

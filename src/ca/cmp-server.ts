@@ -170,18 +170,18 @@ function templateModified(req: CertReqMsg, subjectName: Uint8Array): boolean {
   return !subjectKept || t.validity !== undefined || t.extensions !== undefined;
 }
 
-/**
- * PBM keys that verified a message, by reference number and PBMParameter, kept until the
- * confirmation wait is over: the certConf of a transaction comes under the ir's parameters (ours
- * and OpenSSL's client reuse them), and deriving the key again would be the costliest step of
- * answering it. Only a key that verified is kept, so a stranger cannot fill this; at most
- * `pbmKeysMax` per context, the oldest dropped first.
- */
-const pbmKeysMax = 10_000;
-
 /** The PBM's rounds through Node's hash, which takes 60% of the time @noble/hashes does here. */
 export const nodeDigest: SyncDigest = (name, data) =>
   new Uint8Array(hash(name.replace("-", "").toLowerCase(), data, "buffer") as Buffer);
+
+/**
+ * PBM keys that verified a message, by reference number and PBMParameter, kept until the
+ * confirmation wait is over: our client MACs a transaction's certConf under its ir's parameters,
+ * and deriving the key again would be the costliest step of answering it. Only a key that
+ * verified is kept, so a stranger cannot fill this; at most `pbmKeysMax` per context, the oldest
+ * dropped first. A client that draws new parameters for its certConf is answered as before.
+ */
+const pbmKeysMax = 10_000;
 const pbmKeys = new WeakMap<CaContext, Map<string, { key: PbmKey; until: number }>>();
 
 function pbmKeyId(referenceNumber: string, alg: AlgorithmIdentifier): string {
@@ -239,16 +239,6 @@ function answer(
 
 function reply(x: Exchange, body: PkiBody | Uint8Array, caPubs = false): Promise<Uint8Array> {
   return answer(x.ca, x.id, x.msg.header, x.msg.senderDer, x.protection, body, caPubs);
-}
-
-function certReply(
-  type: "ip" | "cp" | "kup",
-  certReqId: number,
-  status: number,
-  der: Uint8Array,
-  caPubs?: Uint8Array[],
-) {
-  return certRepBody(type, { certReqId, status, certificate: der, caPubs });
 }
 
 async function auditRefusal(
@@ -380,7 +370,12 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
   const type = msg.bodyType === "cr" ? "cp" : "ip";
   return reply(
     x,
-    certReply(type, req.certReq.certReqId, status, der, type === "ip" ? [x.id.root] : undefined),
+    certRepBody(type, {
+      certReqId: req.certReq.certReqId,
+      status,
+      certificate: der,
+      caPubs: type === "ip" ? [x.id.root] : undefined,
+    }),
   );
 }
 
@@ -480,7 +475,7 @@ async function keyUpdate(x: Exchange): Promise<Uint8Array> {
   const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issue));
   const der = await signReserved(ca, serial, issue);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
-  return reply(x, certReply("kup", req.certReq.certReqId, status, der));
+  return reply(x, certRepBody("kup", { certReqId: req.certReq.certReqId, status, certificate: der }));
 }
 
 async function revoke(x: Exchange): Promise<Uint8Array> {
