@@ -29,7 +29,7 @@ export const serverErrorCodes = [
   "medium_locked",
   "medium_not_registered",
   "notification_not_found",
-  // `geumgo demo …` (src/cli/demo.ts).
+  // `geumgo demo …` (src/server/demo-operations.ts).
   "demo_only",
 ] as const;
 

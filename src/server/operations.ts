@@ -5,16 +5,16 @@ import { userInfo } from "node:os";
 import { verifyAudit } from "../ca/audit.ts";
 import { activeCaKeys, CaError } from "../ca/ca-keys.ts";
 import { authorizeForUser } from "../certcenter/authorize.ts";
-import { demoOtpOperation } from "../cli/demo.ts";
+import { toPem } from "../pki/bytes.ts";
 import {
   crlOperation,
   holdOperation,
   releaseOperation,
   revokeOperation,
   rotateOcspSignerOperation,
-} from "../cli/revocation.ts";
-import { toPem } from "../pki/bytes.ts";
+} from "./ca-operations.ts";
 import type { App } from "./context.ts";
+import { demoOtpOperation } from "./demo-operations.ts";
 import { ServerError } from "./errors.ts";
 import { choiceArg, type OperationArgs, stringArg, textArgs } from "./operation-args.ts";
 import { addTellerOperation, listTellersOperation, unlockTellerOperation } from "./teller-operations.ts";
@@ -59,7 +59,7 @@ export const operations: readonly Operation[] = [
       };
     },
   },
-  // The revocation commands' own functions (one parse of serial and reason for both paths).
+  // The revocation operations (src/server/ca-operations.ts: one parse of serial and reason for both paths).
   {
     name: "ca.revoke",
     run: (app, args) => revokeOperation(app.ca, textArgs(args, ["serial", "reason"]), operatorActor()),

@@ -10,7 +10,7 @@ import {
 } from "../../../src/bank/accounts.ts";
 import { createMember } from "../../../src/bank/members.ts";
 import { base32Decode, totpCode, totpStepSeconds } from "../../../src/bank/totp.ts";
-import { demoOtpOperation } from "../../../src/cli/demo.ts";
+import { demoOtpOperation } from "../../../src/server/demo-operations.ts";
 import { deposit } from "../../support/bank.ts";
 import type { E2e } from "./harness.ts";
 import type { Person } from "./ui.ts";
