@@ -175,10 +175,11 @@ export const nodeDigest: SyncDigest = (name, data) =>
   new Uint8Array(hash(name.replace("-", "").toLowerCase(), data, "buffer") as Buffer);
 
 /**
- * PBM keys that verified a message, by reference number and PBMParameter, kept until the
- * confirmation wait is over: our client MACs a transaction's certConf under its ir's parameters,
- * and deriving the key again would be the costliest step of answering it. Only a key that
- * verified is kept, so a stranger cannot fill this; at most `pbmKeysMax` per context, the oldest
+ * PBM keys that verified an ir whose certificate was then signed, by reference number and
+ * PBMParameter, kept until the confirmation wait is over: our client MACs a transaction's certConf
+ * under its ir's parameters, and deriving the key again would be the costliest step of answering
+ * it. One authorisation issues once, so a holder of a code adds one entry, and the parameters
+ * readPbmParameter accepts are under 200 bytes: at most `pbmKeysMax` per context, the oldest
  * dropped first. A client that draws new parameters for its certConf is answered as before.
  */
 const pbmKeysMax = 10_000;
@@ -307,7 +308,6 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
     );
   }
   x.protection = { kind: "mac", key };
-  rememberPbmKey(ca, pbmKeyId(referenceNumber, alg), key);
 
   const { req, spki } = await checkedRequest(msg);
   let random: Uint8Array | undefined;
@@ -366,6 +366,8 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
     return reserveSerial(ca, tx, issue);
   });
   const der = await signReserved(ca, serial, issue!);
+  // Kept only now that the authorisation is taken: a code's key is never kept for a refusal.
+  rememberPbmKey(ca, pbmKeyId(referenceNumber, alg), key);
   const status = templateModified(req, auth!.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
   const type = msg.bodyType === "cr" ? "cp" : "ip";
   return reply(
@@ -644,16 +646,18 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   if (cert.authorization_ref) {
     const alg = msg.header.protectionAlg;
     if (!alg || !msg.protection) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
-    const id = pbmKeyId(cert.authorization_ref, alg);
-    let key = rememberedPbmKey(ca, id);
+    // Checked before the kept keys are looked up, so a kept key answers only a PBM we accept.
+    let params: ReturnType<typeof readPbmParameter>;
+    try {
+      params = readPbmParameter(alg);
+    } catch {
+      throw refuse("pbm_parameters", "badAlg", "PBM parameters not accepted");
+    }
+    let key = rememberedPbmKey(ca, pbmKeyId(cert.authorization_ref, alg));
     if (!key) {
       const code = await authorizationCode(ca, cert.authorization_ref);
       if (!code) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
-      try {
-        key = await pbmKey(new TextEncoder().encode(code), readPbmParameter(alg), crypto, nodeDigest);
-      } catch {
-        throw refuse("pbm_parameters", "badAlg", "PBM parameters not accepted");
-      }
+      key = await pbmKey(new TextEncoder().encode(code), params, crypto, nodeDigest);
     }
     if (!(await verifyMacProtection(msg, key))) throw refuse("wrong_mac", "badMessageCheck", "wrong MAC");
     x.protection = { kind: "mac", key };

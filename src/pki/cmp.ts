@@ -329,8 +329,11 @@ export function readPbmParameter(alg: AlgorithmIdentifier): PbmParameter {
     throw new PkiError("unsupported_algorithm", `protection algorithm ${alg.algorithm}`);
   }
   let params: PbmParameter;
+  const der = new Uint8Array(alg.parameters);
+  // The schema reader ignores bytes after the SEQUENCE; a PBMParameter is that SEQUENCE and no more.
+  if (readTlv(der, 0)?.end !== der.length) throw new PkiError("malformed", "unreadable PBMParameter");
   try {
-    params = AsnConvert.parse(alg.parameters, PbmParameter);
+    params = AsnConvert.parse(der, PbmParameter);
   } catch (e) {
     throw new PkiError("malformed", "unreadable PBMParameter", { cause: e });
   }
@@ -349,8 +352,19 @@ export function readPbmParameter(alg: AlgorithmIdentifier): PbmParameter {
   if (!owfs[params.owf.algorithm] || !macs[params.mac.algorithm]) {
     throw new PkiError("unsupported_algorithm", `PBM with ${params.owf.algorithm} / ${params.mac.algorithm}`);
   }
+  // A hash and an HMAC take no parameters (absent or NULL); anything else there is no PBM we know,
+  // and would let a request make the parameters (and what a server keeps of them) as large as itself.
+  if (!noParameters(params.owf) || !noParameters(params.mac)) {
+    throw new PkiError("bad_parameters", "PBM owf and mac take no parameters");
+  }
   return params;
 }
+
+function noParameters(alg: AlgorithmIdentifier): boolean {
+  const p = alg.parameters;
+  return p === undefined || p === null || (p.byteLength === 2 && equalBytes(new Uint8Array(p), nullDer));
+}
+const nullDer = new Uint8Array([0x05, 0x00]);
 
 /**
  * RFC 4211 §4.4: BASEKEY = OWF(secret ‖ salt), hashed again iterationCount − 1 times (as OpenSSL

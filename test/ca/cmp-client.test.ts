@@ -1,6 +1,8 @@
 // Our own CMP client (src/pki/cmp-client.ts) against the running server: enrolment that carries
 // the VID random sealed, renewal and revocation; and the bad input a CA must refuse with a CMP
 // error, an audit entry and no state change.
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuingCa } from "../../src/ca/context.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
@@ -10,6 +12,7 @@ import {
   bytesOf,
   directoryName,
   newPbmParameter,
+  type PbmKey,
   parsePkiMessage,
   pbmKey,
   pkiConfBody,
@@ -137,38 +140,55 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     expect(await state()).toEqual({ status: "revoked", revocation_reason: "cessationOfOperation" });
   });
 
-  it("refuses a certConf under the ir's PBM parameters but another code, though it keeps the ir's key", async () => {
+  it("refuses a certConf under the ir's PBM parameters but another code or algorithm, though it keeps the ir's key", async () => {
     const auth = await authorize(s.users[0]!.userId, "universal");
     const keys = await generateKeyPair({ algorithm: "EC" });
     let sent = 0;
-    let forgedAnswer: ReturnType<typeof parsePkiMessage> | undefined;
+    const forgedAnswers: ReturnType<typeof parsePkiMessage>[] = [];
     const forgeFirst = async (der: Uint8Array<ArrayBuffer>) => {
       if (++sent === 2) {
-        // The member's certConf, MACed again under the same parameters with a code one digit off.
         const real = parsePkiMessage(der);
         const h = real.header;
         const params = readPbmParameter(h.protectionAlg!);
+        const resend = async (key: PbmKey) =>
+          parsePkiMessage(
+            await send(
+              await buildPkiMessage(
+                {
+                  sender: h.sender,
+                  recipient: h.recipient,
+                  transactionID: bytesOf(h.transactionID)!,
+                  senderNonce: bytesOf(h.senderNonce)!,
+                  recipNonce: bytesOf(h.recipNonce),
+                  senderKID: bytesOf(h.senderKID),
+                  messageTime: h.messageTime,
+                },
+                real.body!,
+                { kind: "mac", key },
+              ),
+            ),
+          );
+        // The member's certConf, MACed again under the same parameters with a code one digit off.
         const wrong = `${auth.authorizationCode.slice(0, -1)}${(Number(auth.authorizationCode.at(-1)) + 1) % 10}`;
-        const forged = await buildPkiMessage(
-          {
-            sender: h.sender,
-            recipient: h.recipient,
-            transactionID: bytesOf(h.transactionID)!,
-            senderNonce: bytesOf(h.senderNonce)!,
-            recipNonce: bytesOf(h.recipNonce),
-            senderKID: bytesOf(h.senderKID),
-            messageTime: h.messageTime,
-          },
-          real.body!,
-          { kind: "mac", key: await pbmKey(new TextEncoder().encode(wrong), params) },
+        forgedAnswers.push(await resend(await pbmKey(new TextEncoder().encode(wrong), params)));
+        // The right key, but a protectionAlg that is no PBM (with the PBM's parameters).
+        const right = await pbmKey(new TextEncoder().encode(auth.authorizationCode), params);
+        const notPbm = new AlgorithmIdentifier({
+          algorithm: "1.2.3.4",
+          parameters: h.protectionAlg!.parameters,
+        });
+        forgedAnswers.push(
+          await resend({ ...right, algorithm: new Uint8Array(AsnConvert.serialize(notPbm)) }),
         );
-        forgedAnswer = parsePkiMessage(await send(forged));
       }
       return send(der);
     };
     const { certificate } = await enrol({ send: forgeFirst, ...auth, keys, iterations: 1000 });
-    expect(forgedAnswer?.bodyType).toBe("error");
-    expect(readFailureInfo(forgedAnswer?.body?.error?.pKIStatusInfo.failInfo)).toEqual(["badMessageCheck"]);
+    expect(forgedAnswers.map((a) => a.bodyType)).toEqual(["error", "error"]);
+    expect(forgedAnswers.map((a) => readFailureInfo(a.body?.error?.pKIStatusInfo.failInfo))).toEqual([
+      ["badMessageCheck"],
+      ["badAlg"],
+    ]);
     const { rows } = await s.app.db.query<{ status: string; der: Uint8Array }>(
       "SELECT status, der FROM certificates WHERE authorization_ref = $1",
       [auth.referenceNumber],

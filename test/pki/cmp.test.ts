@@ -2,7 +2,7 @@
 // read back with the exact bytes protected, MACs and signatures checked, tampering caught.
 
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import { Certificate } from "@peculiar/asn1-x509";
+import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
 import { describe, expect, it } from "vitest";
 import {
   CertifiedKeyPair,
@@ -13,7 +13,7 @@ import {
   PkiFreeText,
   PkiHeader,
 } from "../../src/pki/asn1/cmp.ts";
-import { CertReqMessages } from "../../src/pki/asn1/crmf.ts";
+import { CertReqMessages, id_PasswordBasedMac } from "../../src/pki/asn1/crmf.ts";
 import { toArrayBuffer, toHex } from "../../src/pki/bytes.ts";
 import {
   buildPkiMessage,
@@ -36,7 +36,6 @@ import {
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { readTlv } from "../../src/pki/der.ts";
-import { isPkiError } from "../../src/pki/errors.ts";
 import { openVidRandom, sealVidRandom } from "../../src/pki/vid-transport.ts";
 import { testCa } from "../support/test-ca.ts";
 
@@ -219,10 +218,39 @@ describe("CMP messages", () => {
   it("refuses PBM parameters out of bounds before hashing anything", () => {
     const tooMany = newPbmParameter(pbmIterationsMax + 1);
     expect(() => readPbmParameter(pbmAlgorithm(tooMany))).toThrowError(/iteration count/);
-    try {
-      readPbmParameter(pbmAlgorithm(newPbmParameter(99)));
-    } catch (e) {
-      expect(isPkiError(e, "bad_parameters")).toBe(true);
+    expect(() => readPbmParameter(pbmAlgorithm(newPbmParameter(99)))).toThrow(
+      expect.objectContaining({ code: "bad_parameters" }),
+    );
+  });
+
+  it("refuses PBM owf and mac parameters other than absent or NULL (they would size the parameters)", () => {
+    const nul = new Uint8Array([5, 0]).buffer;
+    for (const [owf, mac] of [
+      [undefined, null],
+      [nul, undefined],
+    ] as const) {
+      const p = newPbmParameter(100);
+      p.owf.parameters = owf;
+      p.mac.parameters = mac;
+      expect(readPbmParameter(pbmAlgorithm(p)).iterationCount).toBe(100);
+    }
+    // The schema reader alone would take a PBMParameter followed by anything.
+    const der = new Uint8Array(AsnConvert.serialize(newPbmParameter(100)));
+    const trailing = new Uint8Array(der.length + 1000);
+    trailing.set(der);
+    expect(() =>
+      readPbmParameter(
+        new AlgorithmIdentifier({ algorithm: id_PasswordBasedMac, parameters: trailing.buffer }),
+      ),
+    ).toThrow(expect.objectContaining({ code: "malformed" }));
+    const big = new Uint8Array(60_000 + 4);
+    big.set([0x04, 0x82, 0xea, 0x60]); // OCTET STRING of 60,000 bytes
+    for (const where of ["owf", "mac"] as const) {
+      const p = newPbmParameter(100);
+      p[where].parameters = big.buffer;
+      expect(() => readPbmParameter(pbmAlgorithm(p))).toThrow(
+        expect.objectContaining({ code: "bad_parameters" }),
+      );
     }
   });
 
