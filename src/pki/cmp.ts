@@ -263,9 +263,11 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
   } catch (e) {
     throw malformed("unreadable header", e);
   }
-  // PKIHeader ::= SEQUENCE { pvno INTEGER, sender GeneralName, ... }: it parsed, so both are there.
-  const pvno = readTlv(der, h.contentStart)!;
-  const sender = readTlv(der, pvno.end)!;
+  // PKIHeader ::= SEQUENCE { pvno INTEGER, sender GeneralName, ... }: it parsed, so both are
+  // there, but the schema reader takes BER lengths, which readTlv (DER only) does not.
+  const pvno = readTlv(der, h.contentStart);
+  const sender = pvno && readTlv(der, pvno.end);
+  if (!sender) throw malformed("header not in DER");
   const bodyTag = b.tag & 0x1f;
   const bodyType = bodyTypeByTag.get(bodyTag);
   let body: PkiBody | undefined;

@@ -35,7 +35,7 @@ import {
 } from "../../src/pki/cmp.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
-import { readTlv } from "../../src/pki/der.ts";
+import { readTlv, tlv } from "../../src/pki/der.ts";
 import { openVidRandom, sealVidRandom } from "../../src/pki/vid-transport.ts";
 import { testCa } from "../support/test-ca.ts";
 
@@ -213,6 +213,21 @@ describe("CMP messages", () => {
     expect(msg.senderDer).toEqual(notAName);
     expect(() => msg.header.sender).toThrow(expect.objectContaining({ code: "malformed" }));
     expect(msg.header.recipient.directoryName).toBeDefined();
+  });
+
+  it("refuses a header in BER (a long-form length where DER has a short one) as malformed", async () => {
+    const key = await pbmKey(utf8("4821937510462281"), newPbmParameter(100));
+    const der = await buildPkiMessage(header(), pkiConfBody, { kind: "mac", key });
+    const outer = readTlv(der, 0)!;
+    const h = readTlv(der, outer.contentStart)!;
+    const pvno = readTlv(der, h.contentStart)!;
+    expect([...der.subarray(pvno.start, pvno.end)]).toEqual([0x02, 0x01, 0x02]);
+    const ber = tlv(
+      0x30,
+      tlv(0x30, Uint8Array.of(0x02, 0x81, 0x01, 0x02), der.subarray(pvno.end, h.end)),
+      der.subarray(h.end, outer.end),
+    );
+    expect(() => parsePkiMessage(ber)).toThrow(expect.objectContaining({ code: "malformed" }));
   });
 
   it("refuses PBM parameters out of bounds before hashing anything", () => {
