@@ -177,8 +177,13 @@ export const confirmWaitMs = 15 * 60_000;
 export async function revokeUnconfirmed(ca: CaContext): Promise<Uint8Array[]> {
   const now = ca.clock.now();
   const serials = await ca.db.transaction(async (tx) => {
+    // The batch is locked before the first audit append takes the audit head: a certConf locks
+    // its certificate, then the head (confirmPlainly, one statement, not retried), so taking the
+    // head and then the next certificate could deadlock with it. SKIP LOCKED: a certificate being
+    // confirmed right now is left to that confirmation, or to the next run.
     const { rows } = await tx.query<{ serial: Uint8Array }>(
-      "SELECT serial FROM certificates WHERE status = 'pending' AND created_at < $1 ORDER BY serial LIMIT 1000",
+      `SELECT serial FROM certificates WHERE status = 'pending' AND created_at < $1
+        ORDER BY serial LIMIT 1000 FOR NO KEY UPDATE SKIP LOCKED`,
       [new Date(now.getTime() - confirmWaitMs)],
     );
     const done: Uint8Array[] = [];
