@@ -26,6 +26,7 @@ import {
   parsePkiMessage,
   pbmKey,
   readFailureInfo,
+  statusInfo,
   verifyMacProtection,
   verifySignatureProtection,
 } from "./cmp.ts";
@@ -169,11 +170,9 @@ export async function enrol(o: {
   );
   const rep = kind === "ir" ? answer.body?.ip : answer.body?.cp;
   const certificate = certificateOf(rep);
-  await confirmWithKid(s, certificate, kid);
-  return {
-    certificate,
-    caCertificates: [...(rep?.caPubs ?? []).map((c) => new Uint8Array(c)), ...answer.extraCerts],
-  };
+  const caCertificates = [...(rep?.caPubs ?? []).map((c) => new Uint8Array(c)), ...answer.extraCerts];
+  await confirmWithKid(s, { certificate, caCertificates, publicKey: o.keys.publicKey }, kid);
+  return { certificate, caCertificates };
 }
 
 async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, kid: Uint8Array | undefined) {
@@ -195,13 +194,51 @@ async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, k
   return checkAnswer(s, await s.send(request), senderNonce, expect);
 }
 
-async function confirmWithKid(s: Session, certificate: Uint8Array, kid: Uint8Array | undefined) {
+/**
+ * Accepts the certificate (certConf, RFC 4210 §5.3.18) if it is a certificate of the key we asked
+ * for and the CA certificates sent with it are certificates; else tells the CA it is rejected
+ * (incorrectData, as OpenSSL's client does for a key that does not match), so the CA revokes it,
+ * and throws. The answer's protection already proved it came from the CA: this guards against a CA
+ * that errs, before the member stores what it sent.
+ */
+async function confirmWithKid(
+  s: Session,
+  issued: { certificate: Uint8Array; caCertificates: readonly Uint8Array[]; publicKey: CryptoKey },
+  kid: Uint8Array | undefined,
+) {
+  const certHash = new OctetString(await certificateHash(issued.certificate));
+  const problem = await issuedProblem(issued);
   const body = new PkiBody({
     certConf: new CertConfirmContent([
-      new CertStatus({ certHash: new OctetString(await certificateHash(certificate)) }),
+      new CertStatus({
+        certHash,
+        statusInfo: problem ? statusInfo(PkiStatus.rejection, ["incorrectData"], problem) : undefined,
+      }),
     ]),
   });
-  await exchangeWithKid(s, body, "pkiconf", kid);
+  if (!problem) {
+    await exchangeWithKid(s, body, "pkiconf", kid);
+    return;
+  }
+  await exchangeWithKid(s, body, "pkiconf", kid).catch(() => undefined);
+  throw new PkiError("malformed", `the CA's certificate was refused: ${problem}`);
+}
+
+async function issuedProblem(issued: {
+  certificate: Uint8Array;
+  caCertificates: readonly Uint8Array[];
+  publicKey: CryptoKey;
+}): Promise<string | undefined> {
+  let cert: Certificate;
+  try {
+    cert = AsnConvert.parse(toBytes(issued.certificate), Certificate);
+    for (const c of issued.caCertificates) AsnConvert.parse(toBytes(c), Certificate);
+  } catch {
+    return "not a certificate";
+  }
+  const ours = new Uint8Array(await globalThis.crypto.subtle.exportKey("spki", issued.publicKey));
+  const certified = new Uint8Array(AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo));
+  return equalBytes(ours, certified) ? undefined : "it certifies another public key";
 }
 
 function signedSession(o: {
@@ -234,7 +271,8 @@ export async function renew(o: {
   const msg = await buildCertReqMsg({ keys: o.newKeys, subject });
   const answer = await exchangeWithKid(s, new PkiBody({ kur: new CertReqMessages([msg]) }), "kup", undefined);
   const certificate = certificateOf(answer.body?.kup);
-  await confirmWithKid(s, certificate, undefined);
+  const issued = { certificate, caCertificates: answer.extraCerts, publicKey: o.newKeys.publicKey };
+  await confirmWithKid(s, issued, undefined);
   return { certificate, caCertificates: answer.extraCerts };
 }
 
