@@ -179,14 +179,19 @@ export const nodeDigest: SyncDigest = (name, data) =>
  * PBMParameter, kept until the confirmation wait is over: our client MACs a transaction's certConf
  * under its ir's parameters, and deriving the key again would be the costliest step of answering
  * it. One authorisation issues once, so a holder of a code adds one entry, and the parameters
- * readPbmParameter accepts are under 200 bytes: at most `pbmKeysMax` per context, the oldest
- * dropped first. A client that draws new parameters for its certConf is answered as before.
+ * readPbmParameter accepts (DER, no owf or mac parameters, a salt of at most 64 bytes) are under
+ * 200 bytes: at most `pbmKeysMax` per context, the oldest dropped first. A client that draws new parameters for its certConf is answered as before.
  */
 const pbmKeysMax = 10_000;
 const pbmKeys = new WeakMap<CaContext, Map<string, { key: PbmKey; until: number }>>();
 
 function pbmKeyId(referenceNumber: string, alg: AlgorithmIdentifier): string {
   return `${referenceNumber}:${toHex(new Uint8Array(alg.parameters ?? new ArrayBuffer(0)))}`;
+}
+
+/** How many PBM keys this context keeps now (tests; a metric). */
+export function keptPbmKeys(ca: CaContext): number {
+  return pbmKeys.get(ca)?.size ?? 0;
 }
 
 function rememberedPbmKey(ca: CaContext, id: string): PbmKey | undefined {

@@ -332,12 +332,15 @@ export function readPbmParameter(alg: AlgorithmIdentifier): PbmParameter {
   }
   let params: PbmParameter;
   const der = new Uint8Array(alg.parameters);
-  // The schema reader ignores bytes after the SEQUENCE; a PBMParameter is that SEQUENCE and no more.
-  if (readTlv(der, 0)?.end !== der.length) throw new PkiError("malformed", "unreadable PBMParameter");
   try {
     params = AsnConvert.parse(der, PbmParameter);
   } catch (e) {
     throw new PkiError("malformed", "unreadable PBMParameter", { cause: e });
+  }
+  // The schema reader takes BER, and skips bytes after the SEQUENCE and elements after `mac`: only
+  // DER that it writes back byte for byte is a PBMParameter, so what a server keeps of one is its size.
+  if (!equalBytes(new Uint8Array(AsnConvert.serialize(params)), der)) {
+    throw new PkiError("malformed", "PBMParameter not in DER");
   }
   if (!Number.isSafeInteger(params.iterationCount)) {
     throw new PkiError("bad_parameters", "PBM iteration count out of range");

@@ -4,6 +4,7 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keptPbmKeys } from "../../src/ca/cmp-server.ts";
 import { issuingCa } from "../../src/ca/context.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
@@ -195,6 +196,24 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     );
     expect(rows.map((r) => r.status)).toEqual(["valid"]);
     expect(new Uint8Array(rows[0]!.der)).toEqual(certificate);
+    await revoke({ send, certificate, key: keys.privateKey, reason: "cessationOfOperation", caCertificate });
+  });
+
+  it("keeps an ir's PBM key once its certificate is signed, and never for a refused ir", async () => {
+    const auth = await authorize(s.users[0]!.userId, "universal");
+    const kept = keptPbmKeys(s.app.ca);
+    const keys = await generateKeyPair({ algorithm: "EC" });
+    const { certificate } = await enrol({ send, ...auth, keys, iterations: 1000 });
+    expect(keptPbmKeys(s.app.ca)).toBe(kept + 1);
+    // The same code again: its MAC verifies, but the authorisation is used.
+    const again = enrol({
+      send,
+      ...auth,
+      keys: await generateKeyPair({ algorithm: "EC" }),
+      iterations: 1000,
+    });
+    expect(await refusalOf(again)).toEqual(["notAuthorized"]);
+    expect(keptPbmKeys(s.app.ca)).toBe(kept + 1);
     await revoke({ send, certificate, key: keys.privateKey, reason: "cessationOfOperation", caCertificate });
   });
 

@@ -249,15 +249,23 @@ describe("CMP messages", () => {
       p.mac.parameters = mac;
       expect(readPbmParameter(pbmAlgorithm(p)).iterationCount).toBe(100);
     }
-    // The schema reader alone would take a PBMParameter followed by anything.
+    // The schema reader alone would take a PBMParameter followed by anything, one with an element
+    // after `mac`, and BER lengths.
     const der = new Uint8Array(AsnConvert.serialize(newPbmParameter(100)));
+    const seq = readTlv(der, 0)!;
+    const content = der.subarray(seq.contentStart);
+    const salt = readTlv(der, seq.contentStart)!;
+    expect(salt.tag).toBe(0x04);
     const trailing = new Uint8Array(der.length + 1000);
     trailing.set(der);
-    expect(() =>
-      readPbmParameter(
-        new AlgorithmIdentifier({ algorithm: id_PasswordBasedMac, parameters: trailing.buffer }),
-      ),
-    ).toThrow(expect.objectContaining({ code: "malformed" }));
+    for (const bad of [
+      trailing,
+      tlv(0x30, content, tlv(0x04, new Uint8Array(1000))),
+      tlv(0x30, Uint8Array.of(0x04, 0x81, salt.end - salt.contentStart), der.subarray(salt.contentStart)),
+    ]) {
+      const alg = new AlgorithmIdentifier({ algorithm: id_PasswordBasedMac, parameters: toArrayBuffer(bad) });
+      expect(() => readPbmParameter(alg)).toThrow(expect.objectContaining({ code: "malformed" }));
+    }
     const big = new Uint8Array(60_000 + 4);
     big.set([0x04, 0x82, 0xea, 0x60]); // OCTET STRING of 60,000 bytes
     for (const where of ["owf", "mac"] as const) {
