@@ -180,7 +180,8 @@ export const nodeDigest: SyncDigest = (name, data) =>
  * under its ir's parameters, and deriving the key again would be the costliest step of answering
  * it. One authorisation issues once, so a holder of a code adds one entry, and the parameters
  * readPbmParameter accepts (DER, no owf or mac parameters, a salt of at most 64 bytes) are under
- * 200 bytes: at most `pbmKeysMax` per context, the oldest dropped first. A client that draws new parameters for its certConf is answered as before.
+ * 200 bytes: at most `pbmKeysMax` per context, the oldest dropped first. A client that draws new
+ * parameters for its certConf is answered as before.
  */
 const pbmKeysMax = 10_000;
 const pbmKeys = new WeakMap<CaContext, Map<string, { key: PbmKey; until: number }>>();

@@ -194,6 +194,13 @@ async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, k
   return checkAnswer(s, await s.send(request), senderNonce, expect);
 }
 
+/** What the CA answered a request for a certificate with, and the key the request was for. */
+interface Issued {
+  certificate: Uint8Array;
+  caCertificates: readonly Uint8Array[];
+  publicKey: CryptoKey;
+}
+
 /**
  * Accepts the certificate (certConf, RFC 4210 §5.3.18) if it is a certificate of the key we asked
  * for and the CA certificates sent with it are certificates; else tells the CA it is rejected
@@ -201,11 +208,7 @@ async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, k
  * and throws. The answer's protection already proved it came from the CA: this guards against a CA
  * that errs, before the member stores what it sent.
  */
-async function confirmWithKid(
-  s: Session,
-  issued: { certificate: Uint8Array; caCertificates: readonly Uint8Array[]; publicKey: CryptoKey },
-  kid: Uint8Array | undefined,
-) {
+async function confirmWithKid(s: Session, issued: Issued, kid: Uint8Array | undefined) {
   const certHash = new OctetString(await certificateHash(issued.certificate));
   const problem = await issuedProblem(issued);
   const body = new PkiBody({
@@ -224,11 +227,7 @@ async function confirmWithKid(
   throw new PkiError("malformed", `the CA's certificate was refused: ${problem}`);
 }
 
-async function issuedProblem(issued: {
-  certificate: Uint8Array;
-  caCertificates: readonly Uint8Array[];
-  publicKey: CryptoKey;
-}): Promise<string | undefined> {
+async function issuedProblem(issued: Issued): Promise<string | undefined> {
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(toBytes(issued.certificate), Certificate);

@@ -367,7 +367,7 @@ export function readPbmParameter(alg: AlgorithmIdentifier): PbmParameter {
 
 function noParameters(alg: AlgorithmIdentifier): boolean {
   const p = alg.parameters;
-  return p === undefined || p === null || (p.byteLength === 2 && equalBytes(new Uint8Array(p), nullDer));
+  return p === undefined || p === null || equalBytes(new Uint8Array(p), nullDer);
 }
 const nullDer = new Uint8Array([0x05, 0x00]);
 
