@@ -4,10 +4,10 @@
 // password-based MAC needs the secret itself) and erases the resident registration number once the
 // authorisation is used or ends.
 import { randomInt } from "node:crypto";
+import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import { toBytes, toHex, utf8 } from "../pki/bytes.ts";
-import { appendAudit } from "./audit.ts";
 import type { CaContext } from "./context.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 

@@ -1,6 +1,8 @@
 // The CA's keys at rest and in use: the key ceremony that makes the root and the issuing CA, and
 // loading the issuing CA's key for signing. Private keys are stored only encrypted under the CA
 // passphrase, in the same PKCS#8 form as NPKI key files but with PBKDF2-SHA256 and AES-256.
+
+import { appendAudit } from "../audit/audit-log.ts";
 import type { Db, Queryable } from "../db/db.ts";
 import { toBytes } from "../pki/bytes.ts";
 import {
@@ -11,7 +13,6 @@ import {
   issueCaCertificate,
 } from "../pki/ca-profile.ts";
 import { decryptKeyFile, encryptKeyFile } from "../pki/key-file.ts";
-import { appendAudit } from "./audit.ts";
 
 export type CaRole = "root" | "issuing";
 

@@ -12,6 +12,7 @@ import {
   id_ce_cRLReasons,
   type Name,
 } from "@peculiar/asn1-x509";
+import { appendAudit, auditAppendCtes } from "../audit/audit-log.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import {
   ErrorMsgContent,
@@ -50,7 +51,6 @@ import { normalizeOid } from "../pki/policy.ts";
 import { computeVid, readIdentifyData } from "../pki/vid.ts";
 import { id_regInfo_encryptedVidRandom, openVidRandom } from "../pki/vid-transport.ts";
 import { PublicKey } from "../pki/x509.ts";
-import { appendAudit, auditAppendCtes } from "./audit.ts";
 import {
   type Authorization,
   authorizationCode,

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Name } from "@peculiar/asn1-x509";
+import { auditAppendCtes } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import { toBytes, toHex } from "../pki/bytes.ts";
 import { caSigningAlgorithm } from "../pki/ca-profile.ts";
@@ -16,7 +17,6 @@ import {
 } from "../pki/profile.ts";
 import type { IdentifyDataValue } from "../pki/vid.ts";
 import { Name as X509Name } from "../pki/x509.ts";
-import { auditAppendCtes } from "./audit.ts";
 import { type CaContext, issuingCa, perContext } from "./context.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 

@@ -2,12 +2,13 @@
 // the issuing CA for id-kp-OCSPSigning only, so the issuing key signs certificates and CRLs while
 // a short-lived key signs the many OCSP responses. Its private key is sealed at rest like the CA
 // keys; it is unsealed once per process (600,000 PBKDF2 iterations) and kept.
+
+import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import { toBytes } from "../pki/bytes.ts";
 import { type CaKeyAlgorithm, certificateFingerprint, generateCaKeyPair } from "../pki/ca-profile.ts";
 import { issueOcspSignerCertificate } from "../pki/ocsp-signer-profile.ts";
 import { X509Certificate } from "../pki/x509.ts";
-import { appendAudit } from "./audit.ts";
 import { sealKey, unsealKey } from "./ca-keys.ts";
 import { type CaContext, issuingCa } from "./context.ts";
 

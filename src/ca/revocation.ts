@@ -1,10 +1,11 @@
 // Revocation and suspension (효력정지) of member certificates: the state changes on the certificate
 // row, each with its audit entry in the same transaction, and the republication of the CRL and the
 // OCSP responses after commit. RFC 5280 §5.3.1 reasons; certificateHold marks a suspension.
+
+import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import { toHex } from "../pki/bytes.ts";
 import { type RevocationReason, revocationReasons } from "../pki/crl.ts";
-import { appendAudit } from "./audit.ts";
 import type { CaContext } from "./context.ts";
 import { publishCrl } from "./crl-publisher.ts";
 import { CaLifecycleError } from "./errors.ts";

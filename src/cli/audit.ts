@@ -1,6 +1,6 @@
 // `geumgo audit verify`: walks the audit log's hash chain; exit 0 when it is whole, 1 where it breaks.
 import type { Command } from "commander";
-import type { AuditVerification } from "../ca/audit.ts";
+import type { AuditVerification } from "../audit/audit-log.ts";
 import { CliError } from "./errors.ts";
 import { runOperation } from "./operation-client.ts";
 import type { Output } from "./output.ts";

@@ -2,7 +2,7 @@
 // the CLI runs it directly on the database, or (PGlite with a server running) the server runs it
 // for the CLI at POST /admin/operations/:name. To add one, add an entry to `operations`.
 import { userInfo } from "node:os";
-import { verifyAudit } from "../ca/audit.ts";
+import { verifyAudit } from "../audit/audit-log.ts";
 import { activeCaKeys, CaError } from "../ca/ca-keys.ts";
 import { authorizeForUser } from "../certcenter/authorize.ts";
 import { toPem } from "../pki/bytes.ts";

@@ -2,14 +2,14 @@
 // branch, open a locked teller login, list the tellers. Each change is audited with the operator as
 // actor, in the transaction that makes it; passwords never reach the audit log or any log.
 
+import { appendAudit } from "../audit/audit-log.ts";
 import { TellerError } from "../auth/teller-errors.ts";
 import { branchIdByCode, createTeller, listTellers, unlockTeller } from "../auth/tellers.ts";
 import { findCooperativeByCode } from "../bank/federation.ts";
-import { appendAudit } from "../ca/audit.ts";
+import { tellerActor } from "../branch/desk.ts";
 import type { App } from "./context.ts";
 import { ServerError } from "./errors.ts";
 import { type OperationArgs, stringArg } from "./operation-args.ts";
-import { tellerActor } from "./teller/desk.ts";
 
 const cooperativeCode = /^[0-9]{4}$/;
 const branchCode = /^[0-9]{3}$/;

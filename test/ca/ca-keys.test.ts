@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { verifyAudit } from "../../src/ca/audit.ts";
+import { verifyAudit } from "../../src/audit/audit-log.ts";
 import { activeCaKeys, createCaHierarchy, loadCaKey } from "../../src/ca/ca-keys.ts";
 import { toBytes, toPem } from "../../src/pki/bytes.ts";
 import { parseKeyFile } from "../../src/pki/key-file.ts";

@@ -2,7 +2,7 @@
 // each writes, the CRL each republishes, the refusals (with no change), two revocations at once,
 // and the automatic revocation after six months on hold.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAudit } from "../../src/ca/audit.ts";
+import { verifyAudit } from "../../src/audit/audit-log.ts";
 import { issuingCa } from "../../src/ca/context.ts";
 import { currentCrl } from "../../src/ca/crl-publisher.ts";
 import { CaLifecycleError, caLifecycleErrorCodes } from "../../src/ca/errors.ts";

@@ -4,19 +4,9 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { type TSchema, Type } from "typebox";
+import { appendAudit } from "../../audit/audit-log.ts";
 import { sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
 import { authenticateTeller, getTeller, type Teller } from "../../auth/tellers.ts";
-import { appendAudit } from "../../ca/audit.ts";
-import { defaultRateRules, rateLimit } from "../api/rate-limits.ts";
-import {
-  endSession,
-  requireTeller,
-  startSession,
-  type TellerAuth,
-  useSessions,
-} from "../api/session-hooks.ts";
-import type { App } from "../context.ts";
-import { ServerError } from "../errors.ts";
 import {
   authorizeCertificate,
   type DeskContext,
@@ -30,7 +20,17 @@ import {
   tellerActor,
   unlockMember,
   viewMember,
-} from "./desk.ts";
+} from "../../branch/desk.ts";
+import { defaultRateRules, rateLimit } from "../api/rate-limits.ts";
+import {
+  endSession,
+  requireTeller,
+  startSession,
+  type TellerAuth,
+  useSessions,
+} from "../api/session-hooks.ts";
+import type { App } from "../context.ts";
+import { ServerError } from "../errors.ts";
 import {
   certificateAuthorizationAnswer,
   certificateAuthorizationBody,

@@ -3,11 +3,11 @@
 // authorisation → security card, unlock, password reset → logout; every step audited with the
 // teller's ID and nothing secret (no resident registration number, password or code) in the log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyAudit } from "../../../src/audit/audit-log.ts";
 import { checkLoginPassword } from "../../../src/auth/password-rules.ts";
 import { passwordMatches } from "../../../src/auth/users.ts";
 import { verifyMedium } from "../../../src/bank/security-media.ts";
 import { base32Decode, totpCode } from "../../../src/bank/totp.ts";
-import { verifyAudit } from "../../../src/ca/audit.ts";
 import { dbKinds } from "../../support/db.ts";
 import {
   auditHead,

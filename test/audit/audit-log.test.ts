@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendAudit, verifyAudit } from "../../src/ca/audit.ts";
+import { appendAudit, verifyAudit } from "../../src/audit/audit-log.ts";
 import type { Db } from "../../src/db/db.ts";
 import { dbKinds, freshDb } from "../support/db.ts";
 

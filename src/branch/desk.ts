@@ -1,8 +1,10 @@
 // The branch desk: what a teller does for a member who stands at the counter with an ID card and a
-// passbook (issue 5). Each use case checks that the member belongs to the teller's cooperative
+// passbook. Each use case checks that the member belongs to the teller's cooperative
 // (anyone else's is "not found"), runs in one transaction, and appends its audit entry in that
 // transaction (actor `teller:<tellerId>`; never a resident registration number, password or code).
-import { enrolmentDeadline } from "../../auth/business-days.ts";
+
+import { type AuditDetails, appendAudit } from "../audit/audit-log.ts";
+import { enrolmentDeadline } from "../auth/business-days.ts";
 import {
   assertNewUserId,
   enrolledUserId,
@@ -10,21 +12,20 @@ import {
   newTemporaryPassword,
   resetMemberPassword,
   unlockMemberLogin,
-} from "../../auth/enrolment.ts";
-import { loginFailuresMax } from "../../auth/login.ts";
-import { endMemberSessions } from "../../auth/sessions.ts";
-import { TellerError } from "../../auth/teller-errors.ts";
-import { formatAccountNumber } from "../../bank/account-number.ts";
-import { type Account, listMemberAccounts, openAccount } from "../../bank/accounts.ts";
-import type { BankContext } from "../../bank/context.ts";
-import { isBankError } from "../../bank/errors.ts";
-import { createMember, findMemberByRrn, getMember, type Member } from "../../bank/members.ts";
-import { issueSecurityCard, mediaFailuresMax, registerOtp, unlockMedia } from "../../bank/security-media.ts";
-import { base32Encode } from "../../bank/totp.ts";
-import { type AuditDetails, appendAudit } from "../../ca/audit.ts";
-import type { CaContext } from "../../ca/context.ts";
-import { authorizeForUser, holderOf, type ReissueReason } from "../../certcenter/authorize.ts";
-import type { Db, Queryable } from "../../db/db.ts";
+} from "../auth/enrolment.ts";
+import { loginFailuresMax } from "../auth/login.ts";
+import { endMemberSessions } from "../auth/sessions.ts";
+import { TellerError } from "../auth/teller-errors.ts";
+import { formatAccountNumber } from "../bank/account-number.ts";
+import { type Account, listMemberAccounts, openAccount } from "../bank/accounts.ts";
+import type { BankContext } from "../bank/context.ts";
+import { isBankError } from "../bank/errors.ts";
+import { createMember, findMemberByRrn, getMember, type Member } from "../bank/members.ts";
+import { issueSecurityCard, mediaFailuresMax, registerOtp, unlockMedia } from "../bank/security-media.ts";
+import { base32Encode } from "../bank/totp.ts";
+import type { CaContext } from "../ca/context.ts";
+import { authorizeForUser, holderOf, type ReissueReason } from "../certcenter/authorize.ts";
+import type { Db, Queryable } from "../db/db.ts";
 
 /** The teller acting, as the session names them. */
 export interface TellerActor {
