@@ -1,4 +1,4 @@
-// The teller API under /api/teller (issue 5): the teller's own login (cookie geumgo_teller, kind
+// The teller API under /api/teller: the teller's own login (cookie geumgo_teller, kind
 // 'teller' sessions shared with the member side), and the branch desk's routes, each thin: parse,
 // check the session (and the CSRF header on every POST but login), one desk call, the answer.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -7,20 +7,16 @@ import { type TSchema, Type } from "typebox";
 import { appendAudit } from "../../audit/audit-log.ts";
 import { sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
 import { authenticateTeller, getTeller, type Teller } from "../../auth/tellers.ts";
-import {
-  authorizeCertificate,
-  type DeskContext,
-  enrolForInternetBanking,
-  handOutSecurityCard,
-  lookupMember,
-  openMemberAccount,
-  registerMember,
-  registerOtpDevice,
-  resetPassword,
-  tellerActor,
-  unlockMember,
-  viewMember,
-} from "../../branch/desk.ts";
+import { authorizeCertificate } from "../../branch/authorize-certificate.ts";
+import { type DeskContext, tellerActor } from "../../branch/desk.ts";
+import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
+import { lookupMember, viewMember } from "../../branch/find-member.ts";
+import { handOutSecurityCard } from "../../branch/issue-security-card.ts";
+import { openMemberAccount } from "../../branch/open-account.ts";
+import { registerMember } from "../../branch/register-member.ts";
+import { registerOtpDevice } from "../../branch/register-otp.ts";
+import { resetPassword } from "../../branch/reset-password.ts";
+import { unlockMember } from "../../branch/unlock-member.ts";
 import { defaultRateRules, rateLimit } from "../api/rate-limits.ts";
 import {
   endSession,

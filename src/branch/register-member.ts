@@ -1,0 +1,34 @@
+// A new member registered at the counter, at the teller's branch.
+import { createMember } from "../bank/members.ts";
+import { holderOf } from "../certcenter/authorize.ts";
+import { audited, type DeskContext } from "./desk.ts";
+import { type MemberView, memberView } from "./member-view.ts";
+
+/** A new member of the teller's cooperative, at the teller's branch. */
+export async function registerMember(
+  ctx: DeskContext,
+  input: {
+    name: string;
+    rrn: string;
+    phone?: string | undefined;
+    email?: string | undefined;
+    address?: string | undefined;
+  },
+): Promise<MemberView> {
+  return audited(ctx, "teller.member_create", async (bank, tx) => {
+    const m = await createMember(
+      bank,
+      {
+        cooperativeId: ctx.teller.cooperativeId,
+        branchId: ctx.teller.branchId,
+        realName: input.name.trim(),
+        rrn: input.rrn,
+        ...(input.phone ? { phone: input.phone } : {}),
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.address ? { address: input.address } : {}),
+      },
+      tx,
+    );
+    return { result: await memberView(bank, m), subject: holderOf(m.cooperativeId, m.id) };
+  });
+}
