@@ -92,7 +92,7 @@ export async function findMember(
 }
 
 /** One of the teller's actions for the member on screen; returns its panel. */
-async function action(page: Page, name: string): Promise<Locator> {
+export async function action(page: Page, name: string): Promise<Locator> {
   const actions = page.getByRole("region", { name: ko.teller.actionsTitle });
   await actions.getByRole("button", { name, exact: true, pressed: false }).click();
   return page.locator("#action-panel");

@@ -1,14 +1,15 @@
 // What a teller does for the member in front of them, one panel at a time, each with its result
 // (and the printable slip the member takes home).
-import { type FormEvent, type ReactNode, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
 import { formatDateTime, lastDayBefore } from "../lib/dates.ts";
 import { isValidUserId } from "../lib/user-id.ts";
-import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../ui/Alerts.tsx";
+import { type FieldProblem, Notice } from "../ui/Alerts.tsx";
 import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
 import { QrCode } from "../ui/QrCode.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
+import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { branchLine, tellerApi } from "./TellerApp.tsx";
 import type {
   CertificateAuthorization,
@@ -18,6 +19,7 @@ import type {
   TellerAccount,
   TellerMember,
   TellerSession,
+  Unlocked,
 } from "./types.ts";
 
 const actions = ["account", "enrol", "otp", "card", "unlock", "reset", "certificate"] as const;
@@ -73,36 +75,12 @@ interface PanelProps {
   refresh(): Promise<void>;
 }
 
-/** A panel's request: sending flag, the server's refusal, one request at a time. */
-function useAction() {
-  const [sending, setSending] = useState(false);
-  const [failure, setFailure] = useState<unknown>(null);
-  async function run<T>(request: () => Promise<T>, after?: () => Promise<void>): Promise<T | null> {
-    if (sending) return null;
-    setSending(true);
-    setFailure(null);
-    try {
-      const result = await request();
-      await after?.().catch(() => undefined);
-      return result;
-    } catch (error) {
-      setFailure(error);
-      return null;
-    } finally {
-      setSending(false);
-    }
-  }
-  return { sending, failure, run };
-}
-
-function Failure({ failure }: { failure: unknown }) {
-  const { errorText } = useI18n();
-  if (!failure) return null;
-  return (
-    <ErrorMessage>
-      <p>{errorText(failure)}</p>
-    </ErrorMessage>
-  );
+/**
+ * After an action the console fetches the member again, so the summary shows what changed; the
+ * action has happened whether or not that fetch succeeds.
+ */
+async function refreshed(refresh: () => Promise<void>): Promise<void> {
+  await refresh().catch(() => undefined);
 }
 
 function Panel({ title, children }: { title: string; children: ReactNode }) {
@@ -119,35 +97,29 @@ function OpenAccount({ base, refresh }: PanelProps) {
   const [kind, setKind] = useState<"demand" | "savings">("demand");
   const [pin, setPin] = useState("");
   const [pinAgain, setPinAgain] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [opened, setOpened] = useState<TellerAccount | null>(null);
-  const { sending, failure, run } = useAction();
-
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    const found: FieldProblem[] = [];
-    if (!/^\d{4}$/.test(pin)) found.push({ field: "a-pin", text: t.teller.pinProblem });
-    else if (/^(\d)\1{3}$/.test(pin)) found.push({ field: "a-pin", text: t.teller.pinWeak });
-    if (pinAgain !== pin) found.push({ field: "a-pin2", text: t.teller.pinMismatch });
-    setProblems(found);
-    if (found.length > 0) return;
-    const account = await run(
-      () => tellerApi.post<TellerAccount>(`${base}/accounts`, { kind, pin }),
-      refresh,
-    );
-    if (account) {
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => {
+      const found: FieldProblem[] = [];
+      if (!/^\d{4}$/.test(pin)) found.push({ field: "a-pin", text: t.teller.pinProblem });
+      else if (/^(\d)\1{3}$/.test(pin)) found.push({ field: "a-pin", text: t.teller.pinWeak });
+      if (pinAgain !== pin) found.push({ field: "a-pin2", text: t.teller.pinMismatch });
+      return found;
+    },
+    async () => {
+      const account = await tellerApi.post<TellerAccount>(`${base}/accounts`, { kind, pin });
+      await refreshed(refresh);
       setOpened(account);
       setPin("");
       setPinAgain("");
-    }
-  }
+    },
+  );
 
-  const errorOf = (field: string) => problems.find((p) => p.field === field)?.text;
   return (
     <Panel title={t.teller.actions.account}>
       {opened ? <Notice>{t.teller.accountOpened(formatAccountNumber(opened.number))}</Notice> : null}
-      <ErrorSummary title={t.common.checkFields} problems={problems} />
-      <Failure failure={failure} />
+      <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         <SelectField
           id="a-kind"
@@ -165,7 +137,7 @@ function OpenAccount({ base, refresh }: PanelProps) {
           hint={t.teller.pinHint}
           value={pin}
           onDigits={setPin}
-          error={errorOf("a-pin")}
+          error={form.errorOf("a-pin")}
         />
         <SecretDigitsField
           digits={4}
@@ -173,10 +145,10 @@ function OpenAccount({ base, refresh }: PanelProps) {
           label={t.teller.pinAgain}
           value={pinAgain}
           onDigits={setPinAgain}
-          error={errorOf("a-pin2")}
+          error={form.errorOf("a-pin2")}
         />
-        <button type="submit" className="button" disabled={sending}>
-          {sending ? t.common.sending : t.teller.openSubmit}
+        <button type="submit" className="button" disabled={form.sending}>
+          {form.sending ? t.common.sending : t.teller.openSubmit}
         </button>
       </form>
     </Panel>
@@ -230,25 +202,21 @@ function EnrolmentSlip({
 function Enrol({ member, teller, base, refresh }: PanelProps) {
   const { t } = useI18n();
   const [userId, setUserId] = useState("");
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
-  const { sending, failure, run } = useAction();
-
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    const found: FieldProblem[] = [];
-    if (!isValidUserId(userId)) found.push({ field: "e-user", text: t.teller.userIdProblem });
-    setProblems(found);
-    if (found.length > 0) return;
-    const answer = await run(() => tellerApi.post<Enrolment>(`${base}/enrolment`, { userId }), refresh);
-    if (answer) setEnrolment(answer);
-  }
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => (isValidUserId(userId) ? [] : [{ field: "e-user", text: t.teller.userIdProblem }]),
+    async () => {
+      const answer = await tellerApi.post<Enrolment>(`${base}/enrolment`, { userId });
+      await refreshed(refresh);
+      setEnrolment(answer);
+    },
+  );
 
   if (enrolment) return <EnrolmentSlip member={member} teller={teller} enrolment={enrolment} reset={false} />;
   return (
     <Panel title={t.teller.actions.enrol}>
-      <ErrorSummary title={t.common.checkFields} problems={problems} />
-      <Failure failure={failure} />
+      <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         <Field
           id="e-user"
@@ -260,10 +228,10 @@ function Enrol({ member, teller, base, refresh }: PanelProps) {
           maxLength={12}
           value={userId}
           onChange={(e) => setUserId(e.target.value.replace(/[^A-Za-z0-9]/g, ""))}
-          error={problems[0]?.text}
+          error={form.errorOf("e-user")}
         />
-        <button type="submit" className="button" disabled={sending}>
-          {sending ? t.common.sending : t.teller.enrolSubmit}
+        <button type="submit" className="button" disabled={form.sending}>
+          {form.sending ? t.common.sending : t.teller.enrolSubmit}
         </button>
       </form>
     </Panel>
@@ -273,11 +241,15 @@ function Enrol({ member, teller, base, refresh }: PanelProps) {
 function RegisterOtp({ member, base, refresh }: PanelProps) {
   const { t } = useI18n();
   const [device, setDevice] = useState<OtpDevice | null>(null);
-  const { sending, failure, run } = useAction();
-  async function submit(): Promise<void> {
-    const answer = await run(() => tellerApi.post<OtpDevice>(`${base}/otp`), refresh);
-    if (answer) setDevice(answer);
-  }
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => [],
+    async () => {
+      const answer = await tellerApi.post<OtpDevice>(`${base}/otp`);
+      await refreshed(refresh);
+      setDevice(answer);
+    },
+  );
   if (device) {
     return (
       <Slip title={t.teller.otpSlipTitle} printLabel={t.common.print}>
@@ -306,9 +278,9 @@ function RegisterOtp({ member, base, refresh }: PanelProps) {
   return (
     <Panel title={t.teller.actions.otp}>
       <p>{t.teller.otpLead}</p>
-      <Failure failure={failure} />
-      <button type="button" className="button" disabled={sending} onClick={() => void submit()}>
-        {sending ? t.common.sending : t.teller.otpSubmit}
+      <FormAlerts form={form} />
+      <button type="button" className="button" disabled={form.sending} onClick={(e) => void submit(e)}>
+        {form.sending ? t.common.sending : t.teller.otpSubmit}
       </button>
     </Panel>
   );
@@ -317,11 +289,15 @@ function RegisterOtp({ member, base, refresh }: PanelProps) {
 function IssueCard({ member, base, refresh }: PanelProps) {
   const { t } = useI18n();
   const [card, setCard] = useState<SecurityCard | null>(null);
-  const { sending, failure, run } = useAction();
-  async function submit(): Promise<void> {
-    const answer = await run(() => tellerApi.post<SecurityCard>(`${base}/security-card`), refresh);
-    if (answer) setCard(answer);
-  }
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => [],
+    async () => {
+      const answer = await tellerApi.post<SecurityCard>(`${base}/security-card`);
+      await refreshed(refresh);
+      setCard(answer);
+    },
+  );
   if (card) {
     return (
       <Slip title={t.teller.cardSlipTitle} printLabel={t.common.print}>
@@ -347,9 +323,9 @@ function IssueCard({ member, base, refresh }: PanelProps) {
   return (
     <Panel title={t.teller.actions.card}>
       <p>{t.teller.cardLead}</p>
-      <Failure failure={failure} />
-      <button type="button" className="button" disabled={sending} onClick={() => void submit()}>
-        {sending ? t.common.sending : t.teller.cardSubmit}
+      <FormAlerts form={form} />
+      <button type="button" className="button" disabled={form.sending} onClick={(e) => void submit(e)}>
+        {form.sending ? t.common.sending : t.teller.cardSubmit}
       </button>
     </Panel>
   );
@@ -357,15 +333,16 @@ function IssueCard({ member, base, refresh }: PanelProps) {
 
 function Unlock({ base, refresh }: PanelProps) {
   const { t } = useI18n();
-  const [done, setDone] = useState<{ login: string; medium: string } | null>(null);
-  const { sending, failure, run } = useAction();
-  async function submit(): Promise<void> {
-    const answer = await run(
-      () => tellerApi.post<{ login: string; medium: string }>(`${base}/unlock`),
-      refresh,
-    );
-    if (answer) setDone(answer);
-  }
+  const [done, setDone] = useState<Unlocked | null>(null);
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => [],
+    async () => {
+      const answer = await tellerApi.post<Unlocked>(`${base}/unlock`);
+      await refreshed(refresh);
+      setDone(answer);
+    },
+  );
   const results = t.teller.unlockResults;
   return (
     <Panel title={t.teller.actions.unlock}>
@@ -376,9 +353,9 @@ function Unlock({ base, refresh }: PanelProps) {
           <p>{results.medium[done.medium] ?? ""}</p>
         </Notice>
       ) : null}
-      <Failure failure={failure} />
-      <button type="button" className="button" disabled={sending} onClick={() => void submit()}>
-        {sending ? t.common.sending : t.teller.unlockSubmit}
+      <FormAlerts form={form} />
+      <button type="button" className="button" disabled={form.sending} onClick={(e) => void submit(e)}>
+        {form.sending ? t.common.sending : t.teller.unlockSubmit}
       </button>
     </Panel>
   );
@@ -388,23 +365,20 @@ function ResetPassword({ member, teller, base, refresh }: PanelProps) {
   const { t } = useI18n();
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [sure, setSure] = useState(false);
-  const { sending, failure, run } = useAction();
-  async function submit(): Promise<void> {
-    const answer = await run(() => tellerApi.post<Partial<Enrolment>>(`${base}/password-reset`), refresh);
-    if (answer?.temporaryPassword) {
-      setEnrolment({
-        userId: answer.userId ?? member.internetBanking?.userId ?? "",
-        temporaryPassword: answer.temporaryPassword,
-        ...(answer.enrolledAt ? { enrolledAt: answer.enrolledAt } : {}),
-        ...(answer.deadline ? { deadline: answer.deadline } : {}),
-      });
-    }
-  }
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => (sure ? [] : undefined),
+    async () => {
+      const answer = await tellerApi.post<Enrolment>(`${base}/password-reset`);
+      await refreshed(refresh);
+      setEnrolment(answer);
+    },
+  );
   if (enrolment) return <EnrolmentSlip member={member} teller={teller} enrolment={enrolment} reset />;
   return (
     <Panel title={t.teller.actions.reset}>
       <p>{t.teller.resetLead}</p>
-      <Failure failure={failure} />
+      <FormAlerts form={form} />
       <label className="check">
         <input
           type="checkbox"
@@ -414,8 +388,13 @@ function ResetPassword({ member, teller, base, refresh }: PanelProps) {
         />
         {t.teller.resetConfirm}
       </label>
-      <button type="button" className="button" disabled={sending || !sure} onClick={() => void submit()}>
-        {sending ? t.common.sending : t.teller.resetSubmit}
+      <button
+        type="button"
+        className="button"
+        disabled={form.sending || !sure}
+        onClick={(e) => void submit(e)}
+      >
+        {form.sending ? t.common.sending : t.teller.resetSubmit}
       </button>
     </Panel>
   );
@@ -425,14 +404,15 @@ function AuthorizeCertificate({ member, teller, base }: PanelProps) {
   const { t, lang } = useI18n();
   const [purpose, setPurpose] = useState<"bank" | "universal">("bank");
   const [answer, setAnswer] = useState<CertificateAuthorization | null>(null);
-  const { sending, failure, run } = useAction();
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault();
-    const result = await run(() =>
-      tellerApi.post<CertificateAuthorization>(`${base}/certificate-authorization`, { purpose }),
-    );
-    if (result) setAnswer(result);
-  }
+  const form = useForm();
+  const submit = form.onSubmit(
+    () => [],
+    async () => {
+      setAnswer(
+        await tellerApi.post<CertificateAuthorization>(`${base}/certificate-authorization`, { purpose }),
+      );
+    },
+  );
   if (answer) {
     return (
       <Slip title={t.teller.certSlipTitle} printLabel={t.common.print}>
@@ -462,7 +442,7 @@ function AuthorizeCertificate({ member, teller, base }: PanelProps) {
   }
   return (
     <Panel title={t.teller.actions.certificate}>
-      <Failure failure={failure} />
+      <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         <SelectField
           id="cert-purpose"
@@ -473,8 +453,8 @@ function AuthorizeCertificate({ member, teller, base }: PanelProps) {
           <option value="bank">{t.teller.purposes.bank}</option>
           <option value="universal">{t.teller.purposes.universal}</option>
         </SelectField>
-        <button type="submit" className="button" disabled={sending}>
-          {sending ? t.common.sending : t.teller.certSubmit}
+        <button type="submit" className="button" disabled={form.sending}>
+          {form.sending ? t.common.sending : t.teller.certSubmit}
         </button>
       </form>
     </Panel>
