@@ -7,12 +7,12 @@ import { AsnConvert, BitString } from "@peculiar/asn1-schema";
 import { Attribute } from "@peculiar/asn1-x509";
 import { toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
-import { curveOfParameters, importParams } from "./signature-algorithms.ts";
+import { curveOfParameters, importParams, type KeyKind } from "./signature-algorithms.ts";
 
 /** randomNum (KCAC.TS.SIVID): the R that, with the resident registration number, makes the VID. */
 export const id_randomNum = "1.2.410.200004.10.1.1.3";
 
-export type KeyAlgorithm = "RSA" | "EC";
+export type KeyAlgorithm = KeyKind;
 
 export function parsePrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
   let info: PrivateKeyInfo;

@@ -7,7 +7,7 @@ import { id_rsaEncryption, RSAPublicKey } from "@peculiar/asn1-rsa";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
-import { concatBytes, equalBytes, toBytes } from "./bytes.ts";
+import { concatBytes, equalBytes, toBytes, toHex } from "./bytes.ts";
 import { ecdsaToDer } from "./der.ts";
 import { PkiError } from "./errors.ts";
 
@@ -71,18 +71,14 @@ const byOid = new Map(signatureAlgorithms.map((a) => [a.oid, a]));
 const byOidContentHex = new Map(
   signatureAlgorithms.map((a) => {
     const oid = new Uint8Array(new asn1js.ObjectIdentifier({ value: a.oid }).toBER());
-    return [hex(oid.subarray(2)), a];
+    return [toHex(oid.subarray(2)), a];
   }),
 );
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
- * The keys a personal certificate may carry: RSA of 2048 to 4096 bits (NPKI's norm is 2048) and
- * ECDSA on P-256 or P-384. Each of them signs CMS, CMP protection, CRMF POPs and CSRs through this
- * table; the CA certifies no other key.
+ * The keys a personal certificate may carry, which the CA's key policy certifies: RSA of 2048 to
+ * 4096 bits (NPKI's norm is 2048) and ECDSA on P-256 or P-384. Each of them signs CMS, CMP
+ * protection, CRMF POPs and CSRs through this table (test/pki/signature-algorithms*.test.ts).
  */
 export const personalKeyTypes = {
   rsaModulusBitsMin: 2048,
@@ -109,14 +105,9 @@ export function signatureAlgorithmOf(key: KeyKind, hash: HashName | string): Sig
   return found;
 }
 
-/** The table's entry for an OID, or undefined. */
-export function signatureAlgorithmByOid(oid: string): SignatureAlgorithm | undefined {
-  return byOid.get(oid);
-}
-
 /** The table's entry for the content octets of an OBJECT IDENTIFIER read off DER, or undefined. */
 export function signatureAlgorithmByOidContent(content: Uint8Array): SignatureAlgorithm | undefined {
-  return byOidContentHex.get(hex(content));
+  return byOidContentHex.get(toHex(content));
 }
 
 /** The hash named by a digest AlgorithmIdentifier's OID, or undefined (SHA-1 among them). */
@@ -293,15 +284,12 @@ export function publicKeyType(spki: Uint8Array): KeyType | undefined {
 export async function signData(options: {
   key: CryptoKey;
   data: Uint8Array | ArrayBuffer;
-  /** For an ECDSA key only: another hash than its curve's. */
-  hash?: HashName;
-  /** The algorithm when the caller has worked it out already (it must be the key's). */
+  /** The algorithm when the caller has worked it out already (it must fit the key); the key's own otherwise. */
   algorithm?: SignatureAlgorithm;
   crypto?: Crypto;
 }): Promise<{ algorithm: SignatureAlgorithm; signature: Uint8Array<ArrayBuffer> }> {
   const crypto = options.crypto ?? globalThis.crypto;
-  const algorithm =
-    options.algorithm ?? signatureAlgorithmFor(options.key, options.hash ? { hash: options.hash } : {});
+  const algorithm = options.algorithm ?? signatureAlgorithmFor(options.key);
   const data = options.data instanceof ArrayBuffer ? options.data : toBytes(options.data);
   const raw = new Uint8Array(await crypto.subtle.sign(signParams(algorithm), options.key, data));
   const signature = algorithm.key === "EC" ? new Uint8Array(ecdsaToDer(raw)) : raw;
@@ -358,7 +346,7 @@ export async function verifySignature(options: {
 }
 
 /** A DER ECDSA-Sig-Value as r||s of `size` bytes each; undefined when it is not one. */
-export function ecdsaFromDer(der: Uint8Array, size: number): Uint8Array | undefined {
+function ecdsaFromDer(der: Uint8Array, size: number): Uint8Array | undefined {
   let value: ECDSASigValue;
   try {
     value = AsnConvert.parse(toBytes(der), ECDSASigValue);
