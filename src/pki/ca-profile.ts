@@ -3,10 +3,19 @@
 // cRLSign, and digitalSignature because the issuing CA also signs its CMP responses (RFC 4210
 // §5.1.3.3; OpenSSL's CMP client checks that key usage); the issuing CA may not certify further
 // CAs (pathLen 0).
-import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
+import type { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { toBytes, toHex } from "./bytes.ts";
-import { ecdsaToDer } from "./der.ts";
 import { newSerialNumber } from "./profile.ts";
+import {
+  curves,
+  generateKeyParams,
+  type KeyType,
+  type SignatureAlgorithm,
+  signatureAlgorithmIdentifier,
+  signatureAlgorithmOf,
+  signData,
+  signParams,
+} from "./signature-algorithms.ts";
 import {
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
@@ -20,29 +29,30 @@ import {
 
 export type CaKeyAlgorithm = "RSA-3072" | "P-384";
 
+/** The key type of each CA key algorithm; an RSA CA key is made and imported for SHA-256. */
+export const caKeyTypes: Readonly<Record<CaKeyAlgorithm, KeyType>> = {
+  "RSA-3072": { kind: "RSA", modulusBits: 3072 },
+  "P-384": { kind: "EC", curve: "P-384" },
+};
+
 export function caKeyParams(alg: CaKeyAlgorithm): RsaHashedKeyGenParams | EcKeyGenParams {
-  return alg === "RSA-3072"
-    ? {
-        name: "RSASSA-PKCS1-v1_5",
-        modulusLength: 3072,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: "SHA-256",
-      }
-    : { name: "ECDSA", namedCurve: "P-384" };
+  return generateKeyParams(caKeyTypes[alg], "SHA-256");
 }
 
-/** The signature algorithm a CA key signs with: SHA-256 with RSA, or ECDSA with SHA-384 on P-384. */
+/** What a CA key signs with: sha256WithRSAEncryption for RSA-3072, ecdsa-with-SHA384 for P-384. */
+export function caSignature(alg: CaKeyAlgorithm): SignatureAlgorithm {
+  const type = caKeyTypes[alg];
+  return signatureAlgorithmOf(type.kind, type.kind === "RSA" ? "SHA-256" : curves[type.curve].hash);
+}
+
+/** The WebCrypto parameters of a CA key's signatures (an RSA key carries its hash). */
 export function caSigningAlgorithm(alg: CaKeyAlgorithm): Algorithm | EcdsaParams {
-  return alg === "RSA-3072"
-    ? { name: "RSASSA-PKCS1-v1_5" }
-    : ({ name: "ECDSA", hash: "SHA-384" } as EcdsaParams);
+  return signParams(caSignature(alg));
 }
 
-/** The AlgorithmIdentifier a CA signature carries; ecdsa-with-SHA384 takes no parameters (RFC 5758 §3.2). */
+/** The AlgorithmIdentifier a CA signature carries (RFC 4055 §5 NULL for RSA, none for ECDSA, RFC 5758 §3.2). */
 export function caSignatureAlgorithm(alg: CaKeyAlgorithm): AlgorithmIdentifier {
-  return alg === "RSA-3072"
-    ? new AlgorithmIdentifier({ algorithm: "1.2.840.113549.1.1.11", parameters: null })
-    : new AlgorithmIdentifier({ algorithm: "1.2.840.10045.4.3.3" });
+  return signatureAlgorithmIdentifier(caSignature(alg));
 }
 
 /** Signs as the CA does in CRLs and OCSP responses: the signature in its DER form (ECDSA-Sig-Value for EC). */
@@ -52,14 +62,7 @@ export async function caSign(
   data: Uint8Array | ArrayBuffer,
   crypto: Crypto = globalThis.crypto,
 ): Promise<Uint8Array> {
-  const raw = new Uint8Array(
-    await crypto.subtle.sign(
-      alg === "RSA-3072" ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: "SHA-384" },
-      key,
-      data instanceof ArrayBuffer ? data : toBytes(data),
-    ),
-  );
-  return alg === "RSA-3072" ? raw : new Uint8Array(ecdsaToDer(raw));
+  return (await signData({ key, algorithm: caSignature(alg), data, crypto })).signature;
 }
 
 export async function generateCaKeyPair(

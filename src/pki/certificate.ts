@@ -4,6 +4,7 @@
 import { toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
 import { type CertificatePurpose, certificatePurpose, normalizeOid } from "./policy.ts";
+import { publicKeyType } from "./signature-algorithms.ts";
 import { readIdentifyData } from "./vid.ts";
 import { CertificatePolicyExtension, X509Certificate } from "./x509.ts";
 
@@ -31,10 +32,11 @@ export function parseCertificate(der: Uint8Array): X509Certificate {
   }
 }
 
-function describeKey(alg: Algorithm & { modulusLength?: number; namedCurve?: string }): string {
-  if (alg.modulusLength) return `RSA-${alg.modulusLength}`;
-  if (alg.namedCurve) return `EC ${alg.namedCurve}`;
-  return alg.name;
+/** "RSA-2048", "EC P-256" for the keys of the signature table; the algorithm's name for any other. */
+function describeKey(cert: X509Certificate): string {
+  const type = publicKeyType(new Uint8Array(cert.publicKey.rawData));
+  if (!type) return cert.publicKey.algorithm.name;
+  return type.kind === "RSA" ? `RSA-${type.modulusBits}` : `EC ${type.curve}`;
 }
 
 export function readCertificateSummary(der: Uint8Array): CertificateSummary {
@@ -51,7 +53,7 @@ export function readCertificateSummary(der: Uint8Array): CertificateSummary {
     notAfter: cert.notAfter,
     policyOids: policies.map(normalizeOid),
     purpose: certificatePurpose(policies),
-    keyType: describeKey(cert.publicKey.algorithm),
+    keyType: describeKey(cert),
     hasVid: identify !== undefined,
     realName: identify?.realName,
   };

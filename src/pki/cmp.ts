@@ -24,10 +24,15 @@ import {
   pkiFailureBits,
 } from "./asn1/cmp.ts";
 import { id_PasswordBasedMac, PbmParameter } from "./asn1/crmf.ts";
-import { equalBytes, toArrayBuffer, toBytes, toHex } from "./bytes.ts";
-import { signatureAlgorithmOf, signDer, verifyDer } from "./crmf.ts";
+import { equalBytes, toArrayBuffer, toBytes } from "./bytes.ts";
 import { readTlv, sequence, type TlvSpan, tlv, tlvOf } from "./der.ts";
 import { PkiError } from "./errors.ts";
+import {
+  signatureAlgorithmByOidContent,
+  signatureAlgorithmFor,
+  signData,
+  verifySignature,
+} from "./signature-algorithms.ts";
 
 /**
  * The PBM iteration count a CA accepts: at least 100 (RFC 4211 §4.4 and OpenSSL's floor) and at
@@ -444,7 +449,13 @@ export async function verifySignatureProtection(
   } catch (e) {
     throw new PkiError("malformed", "the signer certificate is not an X.509 certificate", { cause: e });
   }
-  return verifyDer(spki, alg, msg.protection, msg.protectedPart, crypto);
+  return verifySignature({
+    publicKey: spki,
+    algorithm: alg,
+    signature: msg.protection,
+    data: msg.protectedPart,
+    crypto,
+  });
 }
 
 export type CmpProtection =
@@ -462,18 +473,6 @@ export interface CmpHeaderFields {
   messageTime?: Date;
   freeText?: string[];
   generalInfo?: InfoTypeAndValue[];
-}
-
-const signatureAlgorithms = new WeakMap<CryptoKey, Uint8Array>();
-
-/** The DER AlgorithmIdentifier of a key's signatures, worked out once per key. */
-function signatureAlgorithmDer(key: CryptoKey): Uint8Array {
-  let der = signatureAlgorithms.get(key);
-  if (!der) {
-    der = new Uint8Array(AsnConvert.serialize(signatureAlgorithmOf(key)));
-    signatureAlgorithms.set(key, der);
-  }
-  return der;
 }
 
 const derOf = (n: GeneralName | Uint8Array) =>
@@ -523,25 +522,29 @@ export async function buildPkiMessage(
   extraCerts: Uint8Array[] = [],
   crypto: Crypto = globalThis.crypto,
 ): Promise<Uint8Array<ArrayBuffer>> {
+  const signatureAlgorithm =
+    protection?.kind === "signature" ? signatureAlgorithmFor(protection.key) : undefined;
   const protectionAlg =
-    protection?.kind === "mac"
-      ? protection.key.algorithm
-      : protection?.kind === "signature"
-        ? signatureAlgorithmDer(protection.key)
-        : undefined;
+    protection?.kind === "mac" ? protection.key.algorithm : signatureAlgorithm?.identifierDer;
   const headerDer = writePkiHeader(fields, protectionAlg);
   const bodyDer = body instanceof Uint8Array ? body : new Uint8Array(AsnConvert.serialize(body));
   const protectedPart = sequence(headerDer, bodyDer);
-  let bits: ArrayBuffer | undefined;
+  let bits: Uint8Array | undefined;
   if (protection?.kind === "mac") {
-    bits = await crypto.subtle.sign("HMAC", protection.key.hmacKey, toBytes(protectedPart));
+    bits = new Uint8Array(await crypto.subtle.sign("HMAC", protection.key.hmacKey, toBytes(protectedPart)));
   } else if (protection?.kind === "signature") {
-    bits = (await signDer(protection.key, protectedPart, crypto)).signature;
+    const signed = await signData({
+      key: protection.key,
+      algorithm: signatureAlgorithm,
+      data: protectedPart,
+      crypto,
+    });
+    bits = signed.signature;
   }
   const certs = [...(protection?.kind === "signature" ? (protection.certificates ?? []) : []), ...extraCerts];
   // The outer SEQUENCE is written around the DER already made, not serialized a second time.
   const parts: Uint8Array[] = [headerDer, bodyDer];
-  if (bits) parts.push(tlv(0xa0, tlv(0x03, Uint8Array.of(0), new Uint8Array(bits))));
+  if (bits) parts.push(tlv(0xa0, tlv(0x03, Uint8Array.of(0), bits)));
   if (certs.length) parts.push(tlv(0xa1, tlvOf(0x30, certs)));
   return toBytes(tlvOf(0x30, parts));
 }
@@ -621,16 +624,6 @@ export function statusInfo(status: number, failures: PkiFailure[] = [], text?: s
   });
 }
 
-/** The hash of each signature algorithm, keyed by the DER content of its OID. */
-const certHashByOidDer = new Map<string, string>([
-  ["2a864886f70d01010b", "SHA-256"], // sha256WithRSAEncryption
-  ["2a864886f70d01010c", "SHA-384"], // sha384WithRSAEncryption
-  ["2a864886f70d01010d", "SHA-512"], // sha512WithRSAEncryption
-  ["2a8648ce3d040302", "SHA-256"], // ecdsa-with-SHA256
-  ["2a8648ce3d040303", "SHA-384"], // ecdsa-with-SHA384
-  ["2a8648ce3d040304", "SHA-512"], // ecdsa-with-SHA512
-]);
-
 /**
  * certHash of a certConf (RFC 4210 §5.3.18): the certificate hashed with the hash of the algorithm
  * that signed it, as OpenSSL computes it.
@@ -645,7 +638,7 @@ export async function certificateHash(certificate: Uint8Array, crypto: Crypto = 
   if (cert?.tag !== 0x30 || tbs?.tag !== 0x30 || alg?.tag !== 0x30 || oid?.tag !== 0x06) {
     throw new PkiError("malformed", "not an X.509 certificate");
   }
-  const hash = certHashByOidDer.get(toHex(certificate.subarray(oid.contentStart, oid.end)));
+  const hash = signatureAlgorithmByOidContent(certificate.subarray(oid.contentStart, oid.end))?.hash;
   if (!hash) throw new PkiError("unsupported_algorithm", "the certificate's signature algorithm");
   return new Uint8Array(await crypto.subtle.digest(hash, toBytes(certificate)));
 }

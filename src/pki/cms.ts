@@ -6,7 +6,6 @@ import {
   CertificateSet,
   CMSVersion,
   ContentInfo,
-  DigestAlgorithmIdentifier,
   DigestAlgorithmIdentifiers,
   EncapsulatedContent,
   EncapsulatedContentInfo,
@@ -16,39 +15,34 @@ import {
   id_messageDigest,
   id_signedData,
   id_signingTime,
-  SignatureAlgorithmIdentifier,
   SignedData,
   SignerIdentifier,
   SignerInfo,
   SignerInfos,
   SigningTime,
 } from "@peculiar/asn1-cms";
-import {
-  ECDSASigValue,
-  id_ecdsaWithSHA256,
-  id_ecdsaWithSHA384,
-  id_ecdsaWithSHA512,
-  id_ecPublicKey,
-  id_secp256r1,
-  id_secp384r1,
-  id_secp521r1,
-} from "@peculiar/asn1-ecc";
-import {
-  id_rsaEncryption,
-  id_sha256,
-  id_sha256WithRSAEncryption,
-  id_sha384,
-  id_sha384WithRSAEncryption,
-  id_sha512,
-  id_sha512WithRSAEncryption,
-} from "@peculiar/asn1-rsa";
+import { id_ecPublicKey } from "@peculiar/asn1-ecc";
+import { id_rsaEncryption } from "@peculiar/asn1-rsa";
 import { AsnArray, AsnConvert, AsnType, AsnTypeTypes, OctetString } from "@peculiar/asn1-schema";
 import { Certificate, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
-import { concatBytes, equalBytes, toBytes } from "./bytes.ts";
-import { ecdsaToDer } from "./der.ts";
+import { equalBytes, toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
-import type { KeyAlgorithm } from "./private-key.ts";
+import {
+  digestAlgorithmIdentifier,
+  hashByOid,
+  type KeyType,
+  keyTypeOf,
+  type PublicKeyInfo,
+  readPublicKey,
+  readSignatureAlgorithm,
+  type SignatureAlgorithm,
+  signatureAlgorithmFor,
+  signatureAlgorithmIdentifier,
+  signatureAlgorithmOf,
+  signData,
+  verifySignature,
+} from "./signature-algorithms.ts";
 
 /** A SignedData larger than this is refused before parsing; a transfer's canonical form is far smaller. */
 export const signatureBytesMax = 16 * 1024 * 1024;
@@ -68,38 +62,14 @@ class SignedAttributes extends AsnArray<Attribute> {
   }
 }
 
-type HashName = "SHA-256" | "SHA-384" | "SHA-512";
-
-const digestHashes: Record<string, HashName> = {
-  [id_sha256]: "SHA-256",
-  [id_sha384]: "SHA-384",
-  [id_sha512]: "SHA-512",
-};
-
-/** SignerInfo signatureAlgorithm OIDs we verify; a bare key OID takes its hash from digestAlgorithm. */
-const signatureSchemes: Record<string, { key: KeyAlgorithm; hash?: HashName }> = {
-  [id_rsaEncryption]: { key: "RSA" },
-  [id_sha256WithRSAEncryption]: { key: "RSA", hash: "SHA-256" },
-  [id_sha384WithRSAEncryption]: { key: "RSA", hash: "SHA-384" },
-  [id_sha512WithRSAEncryption]: { key: "RSA", hash: "SHA-512" },
-  [id_ecPublicKey]: { key: "EC" },
-  [id_ecdsaWithSHA256]: { key: "EC", hash: "SHA-256" },
-  [id_ecdsaWithSHA384]: { key: "EC", hash: "SHA-384" },
-  [id_ecdsaWithSHA512]: { key: "EC", hash: "SHA-512" },
-};
-
-/** Named curves with the byte length of r and s in WebCrypto's r||s signature form. */
-const namedCurves: Record<string, { name: string; size: number }> = {
-  [id_secp256r1]: { name: "P-256", size: 32 },
-  [id_secp384r1]: { name: "P-384", size: 48 },
-  [id_secp521r1]: { name: "P-521", size: 66 },
-};
-
 export interface CmsSignOptions {
   content: Uint8Array;
   /** The signer's certificate, DER. */
   certificate: Uint8Array;
-  /** RSASSA-PKCS1-v1_5 with SHA-256 or ECDSA P-256, as importSigningKey gives it. */
+  /**
+   * An RSA key (signing with the hash it was imported for, SHA-256 as importSigningKey gives it) or
+   * an ECDSA key on P-256, P-384 or P-521 (signing with its curve's hash).
+   */
   privateKey: CryptoKey;
   /** Leave the content out of the SignedData (the default); the verifier must be given it. */
   detached?: boolean;
@@ -123,19 +93,22 @@ export interface CmsVerifyOptions {
   crypto?: Crypto;
 }
 
-/** Signs `content` with SHA-256 and returns the DER ContentInfo holding the SignedData. */
+/**
+ * Signs `content` with the key's signature algorithm (signature-algorithms.ts), the message digest
+ * taken with that algorithm's hash, and returns the DER ContentInfo holding the SignedData.
+ */
 export async function signCms(options: CmsSignOptions): Promise<Uint8Array> {
   const crypto = options.crypto ?? globalThis.crypto;
-  const scheme = signingScheme(options.privateKey);
+  const algorithm = signatureAlgorithmFor(options.privateKey);
   const cert = parseDerCertificate(options.certificate);
-  if (publicKeyOf(cert).key !== scheme.key) {
+  if (!sameKeyType(publicKeyOf(cert).type, keyTypeOf(options.privateKey))) {
     throw new PkiError(
       "key_mismatch",
-      `the certificate's key is not an ${scheme.key} key like the private key`,
+      `the certificate's key is not an ${algorithm.key} key like the private key`,
     );
   }
   const content = toBytes(options.content);
-  const digest = await crypto.subtle.digest("SHA-256", content);
+  const digest = await crypto.subtle.digest(algorithm.hash, content);
 
   const attributes = sortedByDer([
     new Attribute({ attrType: id_contentType, attrValues: [objectIdentifierDer(id_data)] }),
@@ -148,12 +121,12 @@ export async function signCms(options: CmsSignOptions): Promise<Uint8Array> {
       attrValues: [AsnConvert.serialize(signingTimeValue(options.signingTime ?? new Date()))],
     }),
   ]);
-  const signed = await crypto.subtle.sign(
-    scheme.signParams,
-    options.privateKey,
-    AsnConvert.serialize(new SignedAttributes(attributes)),
-  );
-  const signature = scheme.key === "EC" ? ecdsaToDer(new Uint8Array(signed)) : signed;
+  const { signature } = await signData({
+    key: options.privateKey,
+    algorithm,
+    data: AsnConvert.serialize(new SignedAttributes(attributes)),
+    crypto,
+  });
 
   const signerInfo = new SignerInfo({
     version: CMSVersion.v1,
@@ -163,9 +136,9 @@ export async function signCms(options: CmsSignOptions): Promise<Uint8Array> {
         serialNumber: cert.tbsCertificate.serialNumber,
       }),
     }),
-    digestAlgorithm: new DigestAlgorithmIdentifier({ algorithm: id_sha256 }),
+    digestAlgorithm: digestAlgorithmIdentifier(algorithm.hash),
     signedAttrs: attributes,
-    signatureAlgorithm: scheme.signatureAlgorithm,
+    signatureAlgorithm: signatureAlgorithmIdentifier(algorithm),
     signature: new OctetString(signature),
   });
 
@@ -175,9 +148,7 @@ export async function signCms(options: CmsSignOptions): Promise<Uint8Array> {
   ).filter((c, i, all) => i === 0 || !equalDer(c, all[i - 1]!));
   const signedData = new SignedData({
     version: CMSVersion.v1,
-    digestAlgorithms: new DigestAlgorithmIdentifiers([
-      new DigestAlgorithmIdentifier({ algorithm: id_sha256 }),
-    ]),
+    digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithmIdentifier(algorithm.hash)]),
     encapContentInfo: new EncapsulatedContentInfo({
       eContentType: id_data,
       eContent:
@@ -227,21 +198,18 @@ export async function verifyCms(options: CmsVerifyOptions): Promise<CmsVerifyRes
     content = options.content;
   }
 
-  const digestHash = digestHashes[info.digestAlgorithm.algorithm];
+  const digestHash = hashByOid(info.digestAlgorithm.algorithm);
   if (!digestHash) {
     throw new PkiError("unsupported_algorithm", `digest algorithm ${info.digestAlgorithm.algorithm}`);
   }
-  const scheme = signatureSchemes[info.signatureAlgorithm.algorithm];
-  if (!scheme) {
-    throw new PkiError("unsupported_algorithm", `signature algorithm ${info.signatureAlgorithm.algorithm}`);
-  }
-  if (scheme.hash && scheme.hash !== digestHash) {
+  const scheme = signerInfoAlgorithm(info, digestHash);
+  if (scheme.hash !== digestHash) {
     throw new PkiError("malformed", "the signature algorithm's hash is not the digest algorithm");
   }
 
   const signer = findSigner(parsed.certificates, info.sid);
   const publicKey = publicKeyOf(signer.cert);
-  if (publicKey.key !== scheme.key) {
+  if (publicKey.type.kind !== scheme.key) {
     throw new PkiError("bad_signature", "the signature algorithm does not fit the signer's key");
   }
 
@@ -266,13 +234,14 @@ export async function verifyCms(options: CmsVerifyOptions): Promise<CmsVerifyRes
     signedBytes = content;
   }
 
-  let signature: Uint8Array = new Uint8Array(info.signature.buffer);
-  if (publicKey.key === "EC") {
-    const raw = ecdsaFromDer(signature, publicKey.curve.size);
-    if (!raw) throw new PkiError("bad_signature", "the ECDSA signature is not a valid ECDSA-Sig-Value");
-    signature = raw;
-  }
-  if (!(await verifyWith(publicKey, digestHash, signature, signedBytes, crypto))) {
+  const verified = await verifySignature({
+    publicKey,
+    algorithm: scheme,
+    signature: new Uint8Array(info.signature.buffer),
+    data: signedBytes,
+    crypto,
+  });
+  if (!verified) {
     throw new PkiError("bad_signature", "the signature does not verify with the signer's certificate");
   }
   return signingTime ? { content, signer: signer.der, signingTime } : { content, signer: signer.der };
@@ -287,93 +256,32 @@ export async function certificateMatchesKey(
   privateKey: CryptoKey,
   crypto: Crypto = globalThis.crypto,
 ): Promise<boolean> {
-  const scheme = signingScheme(privateKey);
+  const algorithm = signatureAlgorithmFor(privateKey);
   const publicKey = publicKeyOf(parseDerCertificate(certificate));
-  if (publicKey.key !== scheme.key) return false;
-  if (
-    publicKey.key === "EC" &&
-    publicKey.curve.name !== (privateKey.algorithm as EcKeyAlgorithm).namedCurve
-  ) {
-    return false;
-  }
+  if (!sameKeyType(publicKey.type, keyTypeOf(privateKey))) return false;
   const challenge = crypto.getRandomValues(new Uint8Array(32));
-  const signature = new Uint8Array(await crypto.subtle.sign(scheme.signParams, privateKey, challenge));
-  return verifyWith(publicKey, "SHA-256", signature, challenge, crypto);
+  const { signature } = await signData({ key: privateKey, algorithm, data: challenge, crypto });
+  return verifySignature({ publicKey, algorithm, signature, data: challenge, crypto });
 }
 
-interface SigningScheme {
-  key: KeyAlgorithm;
-  signParams: AlgorithmIdentifier | EcdsaParams;
-  signatureAlgorithm: SignatureAlgorithmIdentifier;
+function sameKeyType(a: KeyType, b: KeyType): boolean {
+  return a.kind === "RSA" ? b.kind === "RSA" : b.kind === "EC" && a.curve === b.curve;
 }
 
-/** The keys this module signs with: SHA256withRSA, the NPKI norm, and ECDSA P-256 with SHA-256. */
-function signingScheme(key: CryptoKey): SigningScheme {
-  const alg = key.algorithm;
-  if (alg.name === "RSASSA-PKCS1-v1_5" && (alg as RsaHashedKeyAlgorithm).hash.name === "SHA-256") {
-    return {
-      key: "RSA",
-      signParams: { name: "RSASSA-PKCS1-v1_5" },
-      // RFC 4055 §5: the parameters of sha256WithRSAEncryption are NULL.
-      signatureAlgorithm: new SignatureAlgorithmIdentifier({
-        algorithm: id_sha256WithRSAEncryption,
-        parameters: null,
-      }),
-    };
-  }
-  if (alg.name === "ECDSA" && (alg as EcKeyAlgorithm).namedCurve === "P-256") {
-    return {
-      key: "EC",
-      signParams: { name: "ECDSA", hash: "SHA-256" },
-      // RFC 5758 §3.2: ecdsa-with-SHA256 has no parameters.
-      signatureAlgorithm: new SignatureAlgorithmIdentifier({ algorithm: id_ecdsaWithSHA256 }),
-    };
-  }
-  const hash = (alg as Partial<RsaHashedKeyAlgorithm>).hash?.name;
-  const curve = (alg as Partial<EcKeyAlgorithm>).namedCurve;
-  throw new PkiError("unsupported_algorithm", `signing key ${alg.name} ${hash ?? curve ?? ""}`.trim());
+/**
+ * The SignerInfo's signatureAlgorithm from the table; a bare key OID (rsaEncryption, which RFC 3370
+ * §3.2 allows and OpenSSL writes, or id-ecPublicKey) takes its hash from digestAlgorithm.
+ */
+function signerInfoAlgorithm(info: SignerInfo, digestHash: SignatureAlgorithm["hash"]): SignatureAlgorithm {
+  const oid = info.signatureAlgorithm.algorithm;
+  if (oid === id_rsaEncryption) return signatureAlgorithmOf("RSA", digestHash);
+  if (oid === id_ecPublicKey) return signatureAlgorithmOf("EC", digestHash);
+  return readSignatureAlgorithm(info.signatureAlgorithm);
 }
 
-type PublicKey =
-  | { key: "RSA"; spki: Uint8Array }
-  | { key: "EC"; spki: Uint8Array; curve: { name: string; size: number } };
-
-function publicKeyOf(cert: Certificate): PublicKey {
-  const info = cert.tbsCertificate.subjectPublicKeyInfo;
-  const spki = new Uint8Array(AsnConvert.serialize(info));
-  const oid = info.algorithm.algorithm;
-  if (oid === id_rsaEncryption) return { key: "RSA", spki };
-  if (oid === id_ecPublicKey) {
-    const params = info.algorithm.parameters;
-    const curveOid = params ? readObjectIdentifier(new Uint8Array(params)) : undefined;
-    const curve = curveOid ? namedCurves[curveOid] : undefined;
-    if (!curve) throw new PkiError("unsupported_algorithm", `EC public key on curve ${curveOid ?? "(none)"}`);
-    return { key: "EC", spki, curve };
-  }
-  throw new PkiError("unsupported_algorithm", `public key algorithm ${oid}`);
-}
-
-/** `signature` in WebCrypto's form (for ECDSA, r||s). */
-async function verifyWith(
-  publicKey: PublicKey,
-  hash: HashName,
-  signature: Uint8Array,
-  data: Uint8Array,
-  crypto: Crypto,
-): Promise<boolean> {
-  const importParams: RsaHashedImportParams | EcKeyImportParams =
-    publicKey.key === "RSA"
-      ? { name: "RSASSA-PKCS1-v1_5", hash }
-      : { name: "ECDSA", namedCurve: publicKey.curve.name };
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("spki", toBytes(publicKey.spki), importParams, false, ["verify"]);
-  } catch (e) {
-    throw new PkiError("malformed", "the certificate's public key could not be imported", { cause: e });
-  }
-  const params: AlgorithmIdentifier | EcdsaParams =
-    publicKey.key === "RSA" ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash };
-  return crypto.subtle.verify(params, key, toBytes(signature), toBytes(data));
+/** The certificate's public key: RSA, or EC on a curve of the table; unsupported_algorithm otherwise. */
+function publicKeyOf(cert: Certificate): PublicKeyInfo {
+  return readPublicKey(new Uint8Array(AsnConvert.serialize(cert.tbsCertificate.subjectPublicKeyInfo)));
 }
 
 /**
@@ -601,31 +509,6 @@ function readObjectIdentifier(der: Uint8Array): string | undefined {
   const parsed = asn1js.fromBER(toBytes(der));
   if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.ObjectIdentifier)) return undefined;
   return parsed.result.getValue();
-}
-
-/** A DER ECDSA-Sig-Value as r||s of `size` bytes each; undefined when it is not one. */
-function ecdsaFromDer(der: Uint8Array, size: number): Uint8Array | undefined {
-  let value: ECDSASigValue;
-  try {
-    value = AsnConvert.parse(toBytes(der), ECDSASigValue);
-  } catch {
-    return undefined;
-  }
-  if (AsnConvert.serialize(value).byteLength !== der.length) return undefined;
-  const r = fixedWidth(new Uint8Array(value.r), size);
-  const s = fixedWidth(new Uint8Array(value.s), size);
-  return r && s ? concatBytes(r, s) : undefined;
-}
-
-function fixedWidth(n: Uint8Array, size: number): Uint8Array | undefined {
-  if (n.length === 0 || n[0]! & 0x80) return undefined; // empty or negative
-  let start = 0;
-  while (start < n.length && n[start] === 0) start++;
-  const body = n.subarray(start);
-  if (body.length > size) return undefined;
-  const out = new Uint8Array(size);
-  out.set(body, size - body.length);
-  return out;
 }
 
 /** X.690 §11.6: a DER SET OF is ordered by its elements' encodings. */

@@ -16,7 +16,7 @@ import {
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { toBytes } from "./bytes.ts";
-import { type CaKeyAlgorithm, caSign, caSignatureAlgorithm } from "./ca-profile.ts";
+import { type CaKeyAlgorithm, caSign, caSignature } from "./ca-profile.ts";
 import { sequence, time, tlv, tlvOf, unsignedInteger } from "./der.ts";
 import { PkiError } from "./errors.ts";
 import { X509Certificate, X509Crl, X509CrlReason } from "./x509.ts";
@@ -91,7 +91,7 @@ export async function buildCrl(o: CrlOptions, crypto: Crypto = globalThis.crypto
   const ski = issuer.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
   if (!ski) throw new PkiError("malformed", "the issuer certificate has no subject key identifier");
   const keyId = AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier);
-  const sigAlg = new Uint8Array(AsnConvert.serialize(caSignatureAlgorithm(o.issuer.algorithm)));
+  const sigAlg = caSignature(o.issuer.algorithm).identifierDer;
 
   const entries: Uint8Array[] = new Array(o.entries.length);
   for (let i = 0; i < o.entries.length; i++) {

@@ -4,7 +4,6 @@
 // this module only builds, reads and checks the request itself.
 import { AsnConvert, AsnUtf8StringConverter, BitString } from "@peculiar/asn1-schema";
 import {
-  type AlgorithmIdentifier,
   Extension,
   Extensions,
   GeneralName,
@@ -32,12 +31,8 @@ import {
 } from "./asn1/crmf.ts";
 import { equalBytes, toArrayBuffer, toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
-import {
-  AlgorithmProvider,
-  AsnEcSignatureFormatter,
-  PublicKey,
-  type Extension as X509Extension,
-} from "./x509.ts";
+import { signatureAlgorithmIdentifier, signData, verifySignature } from "./signature-algorithms.ts";
+import type { Extension as X509Extension } from "./x509.ts";
 
 export interface CertRequestOptions {
   /** The key pair to be certified: the public key goes into the template, the private key signs the POP. */
@@ -60,103 +55,6 @@ export interface CertRequestOptions {
   regInfo?: AttributeTypeAndValue[];
   /** Matches the request to the CA's reply; 0 by default, as CMP uses for a single request. */
   certReqId?: number;
-}
-
-/** The signature parameters WebCrypto takes, with the curve kept for ECDSA's DER form. */
-type SignatureParams =
-  | { name: "RSASSA-PKCS1-v1_5"; hash: string }
-  | { name: "ECDSA"; hash: string; namedCurve: string };
-
-/** The hash of an ECDSA signature follows the curve's strength (RFC 5480 §4). */
-const ecdsaHashByCurve: Record<string, string> = {
-  "P-256": "SHA-256",
-  "P-384": "SHA-384",
-  "P-521": "SHA-512",
-};
-/** Hashes accepted in a POP signature; SHA-1 is refused. */
-const popHashes = new Set(["SHA-256", "SHA-384", "SHA-512"]);
-
-/** How a private key signs: PKCS#1 v1.5 with the hash the key was imported for, or ECDSA by curve. */
-export function signatureParamsOf(key: CryptoKey): SignatureParams {
-  const alg = key.algorithm as Partial<RsaHashedKeyAlgorithm & EcKeyAlgorithm>;
-  if (alg.name === "RSASSA-PKCS1-v1_5" && alg.hash) return { name: alg.name, hash: alg.hash.name };
-  if (alg.name === "ECDSA" && alg.namedCurve) {
-    const hash = ecdsaHashByCurve[alg.namedCurve];
-    if (hash) return { name: "ECDSA", hash, namedCurve: alg.namedCurve };
-  }
-  throw new PkiError("unsupported_algorithm", `signing with a ${alg.name ?? "unknown"} key`);
-}
-
-const algorithms = new AlgorithmProvider();
-const ecSignatures = new AsnEcSignatureFormatter();
-
-/** The AlgorithmIdentifier of the signatures this private key makes (sha256WithRSA, ecdsa-with-SHA384, …). */
-export function signatureAlgorithmOf(key: CryptoKey): AlgorithmIdentifier {
-  const params = signatureParamsOf(key);
-  return algorithms.toAsnAlgorithm({ name: params.name, hash: { name: params.hash } } as Algorithm);
-}
-
-/** Signs as X.509 structures carry signatures: the AlgorithmIdentifier, and ECDSA in its DER form. */
-export async function signDer(
-  key: CryptoKey,
-  data: Uint8Array | ArrayBuffer,
-  crypto: Crypto = globalThis.crypto,
-): Promise<{ algorithm: AlgorithmIdentifier; signature: ArrayBuffer }> {
-  const params = signatureParamsOf(key);
-  let signature = await crypto.subtle.sign(params, key, data instanceof ArrayBuffer ? data : toBytes(data));
-  if (params.name === "ECDSA") signature = ecSignatures.toAsnSignature(params, signature) ?? signature;
-  return { algorithm: signatureAlgorithmOf(key), signature };
-}
-
-/**
- * Whether `signature` (as X.509 structures carry it) over `data` verifies under the
- * SubjectPublicKeyInfo with the algorithm named. Throws unsupported_algorithm for an algorithm we do
- * not accept (SHA-1 among them) and malformed for a key that cannot be read; false otherwise.
- */
-export async function verifyDer(
-  spkiDer: Uint8Array,
-  algorithm: AlgorithmIdentifier,
-  signature: ArrayBuffer,
-  data: Uint8Array | ArrayBuffer,
-  crypto: Crypto = globalThis.crypto,
-): Promise<boolean> {
-  let web: Partial<RsaHashedImportParams>;
-  try {
-    web = algorithms.toWebAlgorithm(algorithm) as Partial<RsaHashedImportParams>;
-  } catch {
-    throw new PkiError("unsupported_algorithm", `signature algorithm ${algorithm.algorithm}`);
-  }
-  const hash = typeof web.hash === "string" ? web.hash : web.hash?.name;
-  if ((web.name !== "RSASSA-PKCS1-v1_5" && web.name !== "ECDSA") || !hash || !popHashes.has(hash)) {
-    throw new PkiError("unsupported_algorithm", `signature algorithm ${algorithm.algorithm}`);
-  }
-  let keyAlg: Algorithm & { namedCurve?: string };
-  try {
-    keyAlg = new PublicKey(toArrayBuffer(spkiDer)).algorithm;
-  } catch (e) {
-    throw new PkiError("malformed", "the public key cannot be read", { cause: e });
-  }
-  // A signature algorithm of another key type cannot have been made by this key.
-  if (keyAlg.name !== web.name) return false;
-  const params =
-    web.name === "ECDSA"
-      ? { name: "ECDSA", hash, namedCurve: keyAlg.namedCurve ?? "" }
-      : { name: "RSASSA-PKCS1-v1_5", hash };
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("spki", toBytes(spkiDer), params, false, ["verify"]);
-  } catch (e) {
-    throw new PkiError("malformed", "the public key cannot be imported", { cause: e });
-  }
-  let sig = signature;
-  if (params.name === "ECDSA") {
-    try {
-      sig = ecSignatures.toWebSignature(params, sig) ?? sig;
-    } catch {
-      return false; // not an ECDSA-Sig-Value
-    }
-  }
-  return crypto.subtle.verify(params, key, sig, data instanceof ArrayBuffer ? data : toBytes(data));
 }
 
 /**
@@ -195,18 +93,18 @@ export async function buildCertReqMsg(
   const poposkInput = subject
     ? undefined
     : new PoposkInput({ authInfo: new PoposkAuthInfo({ sender: options.popoSender }), publicKey: spki });
-  const { algorithm, signature } = await signDer(
-    keys.privateKey,
-    AsnConvert.serialize(poposkInput ?? certReq),
+  const { algorithm, signature } = await signData({
+    key: keys.privateKey,
+    data: AsnConvert.serialize(poposkInput ?? certReq),
     crypto,
-  );
+  });
 
   return new CertReqMsg({
     certReq,
     popo: new ProofOfPossession({
       signature: new PopoSigningKey({
         poposkInput,
-        algorithmIdentifier: algorithm,
+        algorithmIdentifier: signatureAlgorithmIdentifier(algorithm),
         signature: new BitString(signature),
       }),
     }),
@@ -262,7 +160,13 @@ export async function verifyPop(msg: CertReqMsg, crypto: Crypto = globalThis.cry
   }
 
   if (pop.signature.unusedBits !== 0) return false;
-  return verifyDer(spkiDer, pop.algorithmIdentifier, pop.signature.value, signed, crypto);
+  return verifySignature({
+    publicKey: spkiDer,
+    algorithm: pop.algorithmIdentifier,
+    signature: pop.signature.value,
+    data: signed,
+    crypto,
+  });
 }
 
 /** A control or regInfo entry whose value is a UTF8String (regToken, authenticator, utf8Pairs). */

@@ -1,12 +1,20 @@
 // PKCS#10 certification requests (RFC 2986) for the member's key pair, and the key pair itself:
 // RSA-2048 with SHA256withRSA by default (the NPKI norm), ECDSA P-256 as an option (DESIGN.md §4).
-// Building and checking are @peculiar/x509's; this module fixes the algorithms and the errors.
+// Writing is @peculiar/x509's; the algorithms, the check of the signature and the errors are ours.
+import { CertificationRequest } from "@peculiar/asn1-csr";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import type { Name } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
 import { toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
 import type { KeyAlgorithm } from "./private-key.ts";
+import {
+  generateKeyParams,
+  type KeyType,
+  signatureAlgorithmFor,
+  signParams,
+  verifySignature,
+} from "./signature-algorithms.ts";
 import {
   type Extension,
   Pkcs10CertificateRequest,
@@ -17,14 +25,9 @@ import {
 /** The RSA modulus NPKI uses; WebCrypto generates it with the public exponent 65537. */
 export const rsaModulusBits = 2048;
 
-const keyGenParams: Record<KeyAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams> = {
-  RSA: {
-    name: "RSASSA-PKCS1-v1_5",
-    modulusLength: rsaModulusBits,
-    publicExponent: new Uint8Array([1, 0, 1]),
-    hash: "SHA-256",
-  },
-  EC: { name: "ECDSA", namedCurve: "P-256" },
+const keyTypes: Record<KeyAlgorithm, KeyType> = {
+  RSA: { kind: "RSA", modulusBits: rsaModulusBits },
+  EC: { kind: "EC", curve: "P-256" },
 };
 
 /**
@@ -35,23 +38,24 @@ export async function generateKeyPair(
   options: { algorithm?: KeyAlgorithm } = {},
   crypto: Crypto = globalThis.crypto,
 ): Promise<CryptoKeyPair> {
-  return crypto.subtle.generateKey(keyGenParams[options.algorithm ?? "RSA"], true, ["sign", "verify"]);
+  const params = generateKeyParams(keyTypes[options.algorithm ?? "RSA"], "SHA-256");
+  return crypto.subtle.generateKey(params, true, ["sign", "verify"]);
 }
 
 /**
- * A DER PKCS#10 request signed by the key pair: SHA256withRSA for an RSA key (the hash the key was
- * made for), ecdsa-with-SHA256 for a P-256 key.
+ * A DER PKCS#10 request signed by the key pair with its signature algorithm (signature-algorithms.ts):
+ * SHA256withRSA for an RSA key made for SHA-256, ecdsa-with-SHA256 on P-256, ecdsa-with-SHA384 on P-384.
  */
 export async function buildCsr(
   options: { keys: CryptoKeyPair; subject: Name; extensions?: Extension[] },
   crypto: Crypto = globalThis.crypto,
 ): Promise<Uint8Array<ArrayBuffer>> {
+  const algorithm = signatureAlgorithmFor(options.keys.privateKey);
   const csr = await Pkcs10CertificateRequestGenerator.create(
     {
       name: new X509Name(AsnConvert.serialize(options.subject)),
       keys: options.keys,
-      // An RSA key's own hash overrides this; ECDSA keys carry none, so this is theirs.
-      signingAlgorithm: { name: options.keys.privateKey.algorithm.name, hash: "SHA-256" } as EcdsaParams,
+      signingAlgorithm: { ...signParams(algorithm), hash: algorithm.hash } as EcdsaParams,
       extensions: options.extensions,
     },
     crypto,
@@ -74,13 +78,23 @@ export function parseCsr(der: Uint8Array): Pkcs10CertificateRequest {
 }
 
 /**
- * Whether the request is signed by the key it carries (proof of possession). A signature that
- * does not parse counts as a wrong one; a request that does not parse is malformed.
+ * Whether the request is signed by the key it carries (proof of possession), with a signature
+ * algorithm of the table. A signature that does not parse, or an algorithm we do not accept (SHA-1
+ * among them), counts as a wrong one; a request that does not parse is malformed.
  */
 export async function verifyCsr(der: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<boolean> {
-  const csr = parseCsr(der);
+  parseCsr(der);
   try {
-    return await csr.verify(crypto);
+    // The signed bytes are the certificationRequestInfo as received, not as re-encoded.
+    const request = AsnConvert.parse(toBytes(der), CertificationRequest);
+    const info = request.certificationRequestInfo;
+    return await verifySignature({
+      publicKey: new Uint8Array(AsnConvert.serialize(info.subjectPKInfo)),
+      algorithm: request.signatureAlgorithm,
+      signature: request.signature,
+      data: request.certificationRequestInfoRaw ?? AsnConvert.serialize(info),
+      crypto,
+    });
   } catch {
     return false;
   }

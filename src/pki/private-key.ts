@@ -7,11 +7,12 @@ import { AsnConvert, BitString } from "@peculiar/asn1-schema";
 import { Attribute } from "@peculiar/asn1-x509";
 import { toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
+import { curveOfParameters, importParams, type KeyKind } from "./signature-algorithms.ts";
 
 /** randomNum (KCAC.TS.SIVID): the R that, with the resident registration number, makes the VID. */
 export const id_randomNum = "1.2.410.200004.10.1.1.3";
 
-export type KeyAlgorithm = "RSA" | "EC";
+export type KeyAlgorithm = KeyKind;
 
 export function parsePrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
   let info: PrivateKeyInfo;
@@ -71,26 +72,24 @@ export function withoutAttributes(pkcs8: Uint8Array): Uint8Array {
   return new Uint8Array(AsnConvert.serialize(info));
 }
 
-/** Signature algorithms that NPKI certificates use: SHA256withRSA (the norm) or ECDSA P-256 (ours). */
-export function signingAlgorithm(alg: KeyAlgorithm): RsaHashedImportParams | EcKeyImportParams {
-  return alg === "RSA"
-    ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-    : { name: "ECDSA", namedCurve: "P-256" };
+/**
+ * How WebCrypto imports the key to sign: an RSA key for SHA256withRSA (the NPKI norm), an EC key
+ * for ECDSA on the curve its AlgorithmIdentifier names (P-256, P-384 or P-521).
+ */
+export function signingAlgorithm(info: PrivateKeyInfo): RsaHashedImportParams | EcKeyImportParams {
+  if (keyAlgorithm(info) === "RSA") return importParams({ kind: "RSA" }, "SHA-256");
+  const curve = curveOfParameters(info.privateKeyAlgorithm.parameters);
+  if (!curve) throw new PkiError("unsupported_algorithm", "an EC private key on a curve we do not sign with");
+  return importParams({ kind: "EC", curve });
 }
 
 export async function importSigningKey(
   pkcs8: Uint8Array,
   crypto: Crypto = globalThis.crypto,
 ): Promise<CryptoKey> {
-  const alg = keyAlgorithm(parsePrivateKeyInfo(pkcs8));
+  const params = signingAlgorithm(parsePrivateKeyInfo(pkcs8));
   try {
-    return await crypto.subtle.importKey(
-      "pkcs8",
-      toBytes(withoutAttributes(pkcs8)),
-      signingAlgorithm(alg),
-      true,
-      ["sign"],
-    );
+    return await crypto.subtle.importKey("pkcs8", toBytes(withoutAttributes(pkcs8)), params, true, ["sign"]);
   } catch (e) {
     throw new PkiError("malformed", "the private key could not be imported", { cause: e });
   }

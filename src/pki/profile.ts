@@ -6,7 +6,6 @@
 // @peculiar/x509 encodes once per CA: the generic writer cost milliseconds per certificate.
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
-  AlgorithmIdentifier,
   AttributeTypeAndValue,
   AttributeValue,
   Certificate,
@@ -23,13 +22,19 @@ import {
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { concatBytes, toArrayBuffer, toBytes, toHex } from "./bytes.ts";
-import { verifyDer } from "./crmf.ts";
-import { ecdsaToDer, readTlv, sequence, time, tlv, tlvOf, unsignedInteger } from "./der.ts";
+import { readTlv, sequence, time, tlv, tlvOf, unsignedInteger } from "./der.ts";
 import { PkiError } from "./errors.ts";
 import { type CertificatePurpose, defaultPolicyOids, type PolicyOids } from "./policy.ts";
+import {
+  keyTypeOf,
+  type SignatureAlgorithm,
+  signatureAlgorithmFor,
+  signatureAlgorithmOf,
+  signData,
+  verifySignature,
+} from "./signature-algorithms.ts";
 import { type IdentifyDataValue, identifyDataGeneralName } from "./vid.ts";
 import {
-  AlgorithmProvider,
   AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
   CRLDistributionPointsExtension,
@@ -203,10 +208,10 @@ export type PersonalProfileOptions = Pick<
 export interface PersonalProfile {
   readonly issuerName: Uint8Array;
   readonly issuerSpki: Uint8Array;
+  /** DER of the AlgorithmIdentifier, as it appears twice in every certificate. */
   readonly signatureAlgorithm: Uint8Array;
   readonly signingKey: CryptoKey;
-  readonly sign: Algorithm | EcdsaParams;
-  readonly ecdsa: boolean;
+  readonly algorithm: SignatureAlgorithm;
   /** Per purpose: authorityKeyIdentifier first; keyUsage and the policy after the SKI. */
   readonly aki: Uint8Array;
   readonly usageAndPolicy: Record<CertificatePurpose, Uint8Array>;
@@ -214,25 +219,20 @@ export interface PersonalProfile {
   readonly tail: Uint8Array;
 }
 
-const algorithmProvider = new AlgorithmProvider();
-
-/** The WebCrypto parameters and DER AlgorithmIdentifier of the CA key's signatures. */
-function caSignatureOf(
-  key: CryptoKey,
-  requested: Algorithm | EcdsaParams | undefined,
-): { sign: Algorithm | EcdsaParams; hash: string; ecdsa: boolean } {
-  const alg = key.algorithm as Partial<RsaHashedKeyAlgorithm & EcKeyAlgorithm>;
-  if (alg.name === "RSASSA-PKCS1-v1_5" && alg.hash) {
-    return { sign: { name: alg.name }, hash: alg.hash.name, ecdsa: false };
+/**
+ * The CA key's signature algorithm from the table: an RSA key signs with the hash it was imported
+ * for; an ECDSA key with the hash asked for, else its curve's.
+ */
+function caSignatureOf(key: CryptoKey, requested: Algorithm | EcdsaParams | undefined): SignatureAlgorithm {
+  const asked = (requested as EcdsaParams | undefined)?.hash;
+  const hash = typeof asked === "string" ? asked : asked?.name;
+  try {
+    return keyTypeOf(key).kind === "EC" && hash
+      ? signatureAlgorithmOf("EC", hash)
+      : signatureAlgorithmFor(key);
+  } catch (e) {
+    throw new PkiError("unsupported_algorithm", `a CA key of ${key.algorithm.name} type`, { cause: e });
   }
-  if (alg.name === "ECDSA") {
-    const asked = (requested as EcdsaParams | undefined)?.hash;
-    const hash =
-      (typeof asked === "string" ? asked : asked?.name) ??
-      { "P-256": "SHA-256", "P-384": "SHA-384", "P-521": "SHA-512" }[alg.namedCurve ?? ""];
-    if (hash) return { sign: { name: "ECDSA", hash } as EcdsaParams, hash, ecdsa: true };
-  }
-  throw new PkiError("unsupported_algorithm", `a CA key of ${alg.name ?? "unknown"} type`);
 }
 
 export async function preparePersonalProfile(
@@ -240,21 +240,16 @@ export async function preparePersonalProfile(
   crypto: Crypto = globalThis.crypto,
 ): Promise<PersonalProfile> {
   const issuer = await resolveIssuer(options.issuer, crypto);
-  const { sign, hash, ecdsa } = caSignatureOf(options.signingKey, options.signingAlgorithm);
+  const algorithm = caSignatureOf(options.signingKey, options.signingAlgorithm);
   const raw = (e: Extension) => new Uint8Array(e.rawData);
   const oids = options.policyOids ?? defaultPolicyOids;
   const usage = raw(new KeyUsagesExtension(personalKeyUsage, true));
   return {
     issuerName: issuer.name,
     issuerSpki: issuer.spki,
-    signatureAlgorithm: new Uint8Array(
-      AsnConvert.serialize(
-        algorithmProvider.toAsnAlgorithm({ name: sign.name, hash: { name: hash } } as Algorithm),
-      ),
-    ),
+    signatureAlgorithm: algorithm.identifierDer,
     signingKey: options.signingKey,
-    sign,
-    ecdsa,
+    algorithm,
     aki: raw(new AuthorityKeyIdentifierExtension(toHex(issuer.keyIdentifier))),
     usageAndPolicy: {
       bank: concatBytes(usage, raw(policiesExtension(oids.bank, options.cpsUri))),
@@ -279,19 +274,19 @@ export async function preparePersonalProfile(
 export async function checkProfileKey(profile: PersonalProfile, crypto: Crypto = globalThis.crypto) {
   const probe = crypto.getRandomValues(new Uint8Array(32));
   const signature = await signWith(profile, probe, crypto);
-  const ok = await verifyDer(
-    profile.issuerSpki,
-    AsnConvert.parse(toArrayBuffer(profile.signatureAlgorithm), AlgorithmIdentifier),
-    toArrayBuffer(signature),
-    probe,
+  const ok = await verifySignature({
+    publicKey: profile.issuerSpki,
+    algorithm: profile.algorithm,
+    signature,
+    data: probe,
     crypto,
-  ).catch(() => false);
+  }).catch(() => false);
   if (!ok) throw new PkiError("key_mismatch", "the CA signing key does not belong to the issuer");
 }
 
 async function signWith(profile: PersonalProfile, data: Uint8Array, crypto: Crypto): Promise<Uint8Array> {
-  const raw = new Uint8Array(await crypto.subtle.sign(profile.sign, profile.signingKey, toBytes(data)));
-  return profile.ecdsa ? new Uint8Array(ecdsaToDer(raw)) : raw;
+  const signed = await signData({ key: profile.signingKey, algorithm: profile.algorithm, data, crypto });
+  return signed.signature;
 }
 
 /** The holder's part of a personal certificate. */

@@ -340,13 +340,32 @@ describe("CMS SignedData with ECDSA P-256", () => {
   });
 
   it("keys it does not sign with are refused", async () => {
+    // An RSA key made for SHA-1: no signature algorithm of ours hashes with SHA-1.
+    const sha1 = (await crypto.subtle.generateKey(
+      {
+        name: "RSASSA-PKCS1-v1_5",
+        modulusLength: 1024,
+        publicExponent: Uint8Array.of(1, 0, 1),
+        hash: "SHA-1",
+      },
+      false,
+      ["sign", "verify"],
+    )) as CryptoKeyPair;
+    await expectCode(
+      signCms({ content, certificate: signer.cert, privateKey: sha1.privateKey }),
+      "unsupported_algorithm",
+    );
+  });
+
+  it("a key on another curve than the certificate's is a key mismatch", async () => {
     const p384 = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, [
       "sign",
       "verify",
     ])) as CryptoKeyPair;
+    expect(await certificateMatchesKey(signer.cert, p384.privateKey)).toBe(false);
     await expectCode(
       signCms({ content, certificate: signer.cert, privateKey: p384.privateKey }),
-      "unsupported_algorithm",
+      "key_mismatch",
     );
   });
 });
