@@ -1,5 +1,6 @@
 // Transfer limits per member and security medium (DESIGN.md §3): defaults, a member's own lower
 // choice, and the calendar day in Asia/Seoul over which the daily limit sums.
+import { seoulDay, seoulDayBounds } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import { BankError } from "./errors.ts";
 
@@ -14,15 +15,6 @@ export const defaultLimits: Record<SecurityMedium, Limits> = {
   otp: { perTransfer: 100_000_000n, perDay: 500_000_000n },
   card: { perTransfer: 10_000_000n, perDay: 50_000_000n },
 };
-
-/** Korea keeps UTC+9 all year (no daylight saving), so the day's bounds are plain arithmetic. */
-const seoulOffsetMs = 9 * 3_600_000;
-const dayMs = 86_400_000;
-
-export function seoulDayBounds(at: Date): { start: Date; end: Date } {
-  const start = Math.floor((at.getTime() + seoulOffsetMs) / dayMs) * dayMs - seoulOffsetMs;
-  return { start: new Date(start), end: new Date(start + dayMs) };
-}
 
 interface LimitRow {
   otp_per_transfer: bigint | null;
@@ -48,11 +40,6 @@ export async function getLimits(
     [cooperativeId, memberId],
   );
   return { otp: effective(rows[0], "otp"), card: effective(rows[0], "card") };
-}
-
-/** The Seoul calendar day of an instant, as YYYY-MM-DD. */
-export function seoulDay(at: Date): string {
-  return new Date(at.getTime() + seoulOffsetMs).toISOString().slice(0, 10);
 }
 
 /**

@@ -4,11 +4,12 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { formatAccountNumber } from "../../bank/account-number.ts";
 import { BankError, isBankError } from "../../bank/errors.ts";
-import { accountHistory } from "../../bank/history.ts";
-import { getLimits, type SecurityMedium, seoulDay, setLimits } from "../../bank/limits.ts";
+import { accountHistory, openSeoulDateRange } from "../../bank/history.ts";
+import { getLimits, type SecurityMedium, setLimits } from "../../bank/limits.ts";
 import { getMember } from "../../bank/members.ts";
 import { statementCsv } from "../../bank/statement.ts";
 import { statementPdf } from "../../bank/statement-pdf.ts";
+import { dayMs, seoulDay } from "../../calendar/seoul-day.ts";
 import type { Queryable } from "../../db/db.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
@@ -28,23 +29,8 @@ import {
 } from "./schemas.ts";
 import { requireMember } from "./session-hooks.ts";
 
-const dayMs = 86_400_000;
 /** A statement covers at most a year (and lists at most 10,000 postings, src/bank/statement.ts). */
 const statementDaysMax = 366;
-
-/** [start of `from`, end of `to`] in Seoul days; either end may be open. */
-function dayRange(from: string | undefined, to: string | undefined): { from?: Date; to?: Date } {
-  const start = from === undefined ? undefined : new Date(`${from}T00:00:00+09:00`);
-  const end = to === undefined ? undefined : new Date(new Date(`${to}T00:00:00+09:00`).getTime() + dayMs);
-  if (
-    (start && Number.isNaN(start.getTime())) ||
-    (end && Number.isNaN(end.getTime())) ||
-    (start && end && start >= end)
-  ) {
-    throw new BankError("bad_date_range");
-  }
-  return { ...(start ? { from: start } : {}), ...(end ? { to: end } : {}) };
-}
 
 const Account = Type.Object({
   number: AccountNumberOut,
@@ -230,7 +216,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
       const page = await accountHistory(app.db, {
         cooperativeId: account.cooperativeId,
         accountId: account.id,
-        ...dayRange(from, to),
+        ...openSeoulDateRange(from, to),
         ...(cursor ? { before: BigInt(cursor) } : {}),
         limit: limit ?? 20,
       });
@@ -286,7 +272,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
       const auth = await requireMember(request);
       const account = await ownAccount(app.db, auth, request.params.number);
       const { from, to, format } = request.query;
-      const range = dayRange(from, to);
+      const range = openSeoulDateRange(from, to);
       if (range.to!.getTime() - range.from!.getTime() > statementDaysMax * dayMs) {
         throw new BankError("bad_date_range");
       }
