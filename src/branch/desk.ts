@@ -21,7 +21,7 @@ import { type Account, listMemberAccounts, openAccount } from "../bank/accounts.
 import type { BankContext } from "../bank/context.ts";
 import { isBankError } from "../bank/errors.ts";
 import { createMember, findMemberByRrn, getMember, type Member } from "../bank/members.ts";
-import { issueSecurityCard, mediaFailuresMax, registerOtp, unlockMedia } from "../bank/security-media.ts";
+import { issueSecurityCard, mediumFailuresMax, registerOtp, unlockMedium } from "../bank/security-medium.ts";
 import { base32Encode } from "../bank/totp.ts";
 import type { CaContext } from "../ca/context.ts";
 import { authorizeForUser, holderOf, type ReissueReason } from "../certcenter/authorize.ts";
@@ -212,7 +212,7 @@ async function memberView(bank: BankContext, m: Member): Promise<MemberView> {
       ? {
           kind: medium.kind,
           cardSerial: medium.card_serial,
-          locked: medium.failures >= mediaFailuresMax,
+          locked: medium.failures >= mediumFailuresMax,
           registeredAt: medium.registered_at.toISOString(),
         }
       : null,
@@ -414,10 +414,10 @@ export async function unlockMember(ctx: DeskContext, memberId: bigint): Promise<
       "SELECT failures FROM security_media WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE",
       [m.cooperativeId, m.id],
     );
-    if (rows[0]) await unlockMedia(bank, who);
+    if (rows[0]) await unlockMedium(bank, who);
     const result: UnlockResult = {
       login: !login ? "not_enrolled" : login.wasLocked ? "unlocked" : "not_locked",
-      medium: !rows[0] ? "not_registered" : rows[0].failures >= mediaFailuresMax ? "unlocked" : "not_locked",
+      medium: !rows[0] ? "not_registered" : rows[0].failures >= mediumFailuresMax ? "unlocked" : "not_locked",
     };
     return { result, subject: holderOf(m.cooperativeId, m.id), details: { ...result } };
   });

@@ -8,7 +8,7 @@ import { type Account, verifyPin } from "../../bank/accounts.ts";
 import { BankError, isBankError } from "../../bank/errors.ts";
 import { findCooperativeByCode } from "../../bank/federation.ts";
 import { notifyTransfer } from "../../bank/notifications.ts";
-import { mediaChallenge, verifyMedium } from "../../bank/security-media.ts";
+import { mediumChallenge, verifyMedium } from "../../bank/security-medium.ts";
 import { postTransfer, type TransferRequest } from "../../bank/transfer.ts";
 import type { Queryable } from "../../db/db.ts";
 import type { App } from "../context.ts";
@@ -242,7 +242,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
     async (request) => {
       const auth = await requireMember(request);
       try {
-        const c = await mediaChallenge(app.bank, auth);
+        const c = await mediumChallenge(app.bank, auth);
         return c.kind === "otp"
           ? { medium: "otp" as const }
           : { medium: "card" as const, first: c.challenge.first, second: c.challenge.second };
