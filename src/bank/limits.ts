@@ -72,6 +72,20 @@ export async function chargeDailyTotal(
   return { limits: effective(row, options.medium), dayTotal };
 }
 
+/** What the member's transfers used of the daily limit on the Seoul day of `at`, as the limit row keeps it. */
+export async function usedOnDay(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+  at: Date,
+): Promise<bigint> {
+  const { rows } = await db.query<{ day: string | null; day_total: bigint }>(
+    "SELECT to_char(day, 'YYYY-MM-DD') AS day, day_total FROM member_limits WHERE cooperative_id = $1 AND member_id = $2",
+    [who.cooperativeId, who.memberId],
+  );
+  const row = rows[0];
+  return row && row.day === seoulDay(at) ? row.day_total : 0n;
+}
+
 /** The sum of the member's successful transfers on the Seoul calendar day of `at`. */
 export async function transferredOnDay(
   tx: Queryable,
@@ -104,6 +118,12 @@ export async function setLimits(
 ): Promise<void> {
   const d = defaultLimits[options.medium];
   const { perTransfer, perDay } = options.limits;
+  // Online, a raise is refused as such before the amounts are judged: the member is told to
+  // visit a branch, not that the amounts are wrong.
+  const current = (await getLimits(tx, options.cooperativeId, options.memberId))[options.medium];
+  if (!options.atBranch && (perTransfer > current.perTransfer || perDay > current.perDay)) {
+    throw new BankError("limit_raise_needs_branch");
+  }
   if (
     perTransfer <= 0n ||
     perDay <= 0n ||
@@ -112,10 +132,6 @@ export async function setLimits(
     perDay > d.perDay
   ) {
     throw new BankError("amount_too_large");
-  }
-  const current = (await getLimits(tx, options.cooperativeId, options.memberId))[options.medium];
-  if (!options.atBranch && (perTransfer > current.perTransfer || perDay > current.perDay)) {
-    throw new BankError("limit_raise_needs_branch");
   }
   const [a, b] =
     options.medium === "otp" ? ["otp_per_transfer", "otp_per_day"] : ["card_per_transfer", "card_per_day"];

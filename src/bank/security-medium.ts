@@ -69,6 +69,18 @@ export async function issueSecurityCard(
   return card;
 }
 
+/** The kind of medium the member has registered, or null with none. */
+export async function registeredMedium(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<SecurityMedium | null> {
+  const { rows } = await db.query<{ kind: SecurityMedium }>(
+    "SELECT kind FROM security_media WHERE cooperative_id = $1 AND member_id = $2",
+    [who.cooperativeId, who.memberId],
+  );
+  return rows[0]?.kind ?? null;
+}
+
 async function lockRow(tx: Queryable, cooperativeId: number, memberId: bigint): Promise<MediumRow> {
   const { rows } = await tx.query<MediumRow>(
     `SELECT kind, secret_sealed, last_used_step, challenge_first, challenge_second, failures
