@@ -5,6 +5,7 @@
 import type { Queryable } from "../db/db.ts";
 import { type Account, getAccountByNumber } from "./accounts.ts";
 import { BankError } from "./errors.ts";
+import { memberName } from "./members.ts";
 
 /** The member a request speaks for. */
 export interface MemberRef {
@@ -30,9 +31,9 @@ export async function recipientAccount(db: Queryable, number: string): Promise<A
 
 /** The holder's real name, or the account's own name for an account no member holds. */
 export async function holderName(db: Queryable, account: Account): Promise<string> {
-  const { rows } = await db.query<{ real_name: string }>(
-    "SELECT real_name FROM members WHERE cooperative_id = $1 AND id = $2",
-    [account.cooperativeId, account.memberId],
+  if (account.memberId === null) return account.name;
+  return (
+    (await memberName(db, { cooperativeId: account.cooperativeId, memberId: account.memberId })) ??
+    account.name
   );
-  return rows[0]?.real_name ?? account.name;
 }
