@@ -12,7 +12,7 @@ import { openAccount, verifyPin } from "../src/bank/accounts.ts";
 import type { BankContext } from "../src/bank/context.ts";
 import { createBranch, createCooperative } from "../src/bank/federation.ts";
 import { createMember } from "../src/bank/members.ts";
-import { issueSecurityCard } from "../src/bank/security-media.ts";
+import { issueSecurityCard } from "../src/bank/security-medium.ts";
 import { transfer } from "../src/bank/transfer.ts";
 import type { Queryable } from "../src/db/db.ts";
 import { defaultRateRules, type RateRules } from "../src/server/api/rate-limits.ts";

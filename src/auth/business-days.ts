@@ -3,6 +3,7 @@
 // and the days are Asia/Seoul calendar days. The enrolment deadline builds on them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { dayMs, nextDay, seoulDay, seoulMidnight } from "../calendar/seoul-day.ts";
 
 interface HolidayFile {
   years: number[];
@@ -18,24 +19,6 @@ const holidays = new Map(holidayFile.days.map((d) => [d.date, { ko: d.ko, en: d.
 /** The years the holiday list covers; outside them only weekends are known to be closed. */
 export const holidayYears: readonly number[] = holidayFile.years;
 
-/** Korea keeps UTC+9 all year, so a Seoul day is plain arithmetic. */
-const seoulOffsetMs = 9 * 3_600_000;
-const dayMs = 86_400_000;
-
-/** The Seoul calendar day of an instant, YYYY-MM-DD. */
-export function seoulDate(at: Date): string {
-  return new Date(at.getTime() + seoulOffsetMs).toISOString().slice(0, 10);
-}
-
-/** The instant a Seoul calendar day (YYYY-MM-DD) starts. */
-export function seoulMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+09:00`);
-}
-
-function nextDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + dayMs).toISOString().slice(0, 10);
-}
-
 /** The holiday's names, when the day is one. */
 export function holidayOn(date: string): { ko: string; en: string } | undefined {
   return holidays.get(date);
@@ -49,9 +32,9 @@ export function isBusinessDay(date: string): boolean {
 /** The `n`th business day after the Seoul day of `at` (that day itself is not counted). */
 export function addBusinessDays(at: Date, n: number): string {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`business days must be a whole number, got ${n}`);
-  let date = seoulDate(at);
+  let date = seoulDay(at);
   for (let left = n; left > 0; ) {
-    date = nextDate(date);
+    date = nextDay(date);
     if (isBusinessDay(date)) left--;
   }
   return date;

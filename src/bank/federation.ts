@@ -70,6 +70,16 @@ export async function findCooperativeByCode(db: Queryable, code: string): Promis
   return row;
 }
 
+export async function getCooperative(db: Queryable, id: number): Promise<Cooperative> {
+  const { rows } = await db.query<{ id: number; code: string; name: string }>(
+    "SELECT id, code, name FROM cooperatives WHERE id = $1",
+    [id],
+  );
+  const row = rows[0];
+  if (!row) throw new BankError("cooperative_not_found");
+  return row;
+}
+
 /** The id of one of a cooperative's own accounts. */
 export async function internalAccountId(
   db: Queryable,

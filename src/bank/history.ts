@@ -1,6 +1,7 @@
 // An account's history: its postings newest first, with the running balance after each, paged by
 // a cursor (the last entry id seen) so that new postings never shift a page, and filtered by a
 // date range in Asia/Seoul days.
+import { seoulDayRange } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import { getAccount } from "./accounts.ts";
 import { BankError } from "./errors.ts";
@@ -37,13 +38,19 @@ export interface HistoryQuery {
 
 /** [start of `first`, end of `last`] as instants, for YYYY-MM-DD days in Asia/Seoul. */
 export function seoulDateRange(first: string, last: string): { from: Date; to: Date } {
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  if (!day.test(first) || !day.test(last)) throw new BankError("bad_date_range");
-  const from = new Date(`${first}T00:00:00+09:00`);
-  const to = new Date(new Date(`${last}T00:00:00+09:00`).getTime() + 86_400_000);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
-    throw new BankError("bad_date_range");
-  return { from, to };
+  const range = seoulDayRange(first, last);
+  if (!range?.from || !range.to) throw new BankError("bad_date_range");
+  return { from: range.from, to: range.to };
+}
+
+/** Like seoulDateRange, with either end left open. */
+export function openSeoulDateRange(
+  first: string | undefined,
+  last: string | undefined,
+): { from?: Date; to?: Date } {
+  const range = seoulDayRange(first, last);
+  if (!range) throw new BankError("bad_date_range");
+  return range;
 }
 
 export async function accountHistory(db: Queryable, q: HistoryQuery): Promise<HistoryPage> {

@@ -1,5 +1,6 @@
 // Transfer limits per member and security medium (DESIGN.md §3): defaults, a member's own lower
 // choice, and the calendar day in Asia/Seoul over which the daily limit sums.
+import { seoulDay, seoulDayBounds } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import { BankError } from "./errors.ts";
 
@@ -14,15 +15,6 @@ export const defaultLimits: Record<SecurityMedium, Limits> = {
   otp: { perTransfer: 100_000_000n, perDay: 500_000_000n },
   card: { perTransfer: 10_000_000n, perDay: 50_000_000n },
 };
-
-/** Korea keeps UTC+9 all year (no daylight saving), so the day's bounds are plain arithmetic. */
-const seoulOffsetMs = 9 * 3_600_000;
-const dayMs = 86_400_000;
-
-export function seoulDayBounds(at: Date): { start: Date; end: Date } {
-  const start = Math.floor((at.getTime() + seoulOffsetMs) / dayMs) * dayMs - seoulOffsetMs;
-  return { start: new Date(start), end: new Date(start + dayMs) };
-}
 
 interface LimitRow {
   otp_per_transfer: bigint | null;
@@ -48,11 +40,6 @@ export async function getLimits(
     [cooperativeId, memberId],
   );
   return { otp: effective(rows[0], "otp"), card: effective(rows[0], "card") };
-}
-
-/** The Seoul calendar day of an instant, as YYYY-MM-DD. */
-export function seoulDay(at: Date): string {
-  return new Date(at.getTime() + seoulOffsetMs).toISOString().slice(0, 10);
 }
 
 /**
@@ -83,6 +70,20 @@ export async function chargeDailyTotal(
       ? row.day_total
       : (await transferredOnDay(tx, options.cooperativeId, options.memberId, options.at)) + options.amount;
   return { limits: effective(row, options.medium), dayTotal };
+}
+
+/** What the member's transfers used of the daily limit on the Seoul day of `at`, as the limit row keeps it. */
+export async function usedOnDay(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+  at: Date,
+): Promise<bigint> {
+  const { rows } = await db.query<{ day: string | null; day_total: bigint }>(
+    "SELECT to_char(day, 'YYYY-MM-DD') AS day, day_total FROM member_limits WHERE cooperative_id = $1 AND member_id = $2",
+    [who.cooperativeId, who.memberId],
+  );
+  const row = rows[0];
+  return row && row.day === seoulDay(at) ? row.day_total : 0n;
 }
 
 /** The sum of the member's successful transfers on the Seoul calendar day of `at`. */
@@ -117,6 +118,12 @@ export async function setLimits(
 ): Promise<void> {
   const d = defaultLimits[options.medium];
   const { perTransfer, perDay } = options.limits;
+  // Online, a raise is refused as such before the amounts are judged: the member is told to
+  // visit a branch, not that the amounts are wrong.
+  const current = (await getLimits(tx, options.cooperativeId, options.memberId))[options.medium];
+  if (!options.atBranch && (perTransfer > current.perTransfer || perDay > current.perDay)) {
+    throw new BankError("limit_raise_needs_branch");
+  }
   if (
     perTransfer <= 0n ||
     perDay <= 0n ||
@@ -125,10 +132,6 @@ export async function setLimits(
     perDay > d.perDay
   ) {
     throw new BankError("amount_too_large");
-  }
-  const current = (await getLimits(tx, options.cooperativeId, options.memberId))[options.medium];
-  if (!options.atBranch && (perTransfer > current.perTransfer || perDay > current.perDay)) {
-    throw new BankError("limit_raise_needs_branch");
   }
   const [a, b] =
     options.medium === "otp" ? ["otp_per_transfer", "otp_per_day"] : ["card_per_transfer", "card_per_day"];

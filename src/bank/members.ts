@@ -4,6 +4,7 @@ import type { Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
+import { type Cooperative, getCooperative } from "./federation.ts";
 import { decryptRrn, encryptRrn, maskRrn, normalizeRrn, rrnIndex } from "./rrn-vault.ts";
 
 export interface Member {
@@ -91,6 +92,27 @@ export async function getMember(ctx: BankContext, cooperativeId: number, id: big
   );
   if (!rows[0]) throw new BankError("member_not_found");
   return toMember(ctx, rows[0]);
+}
+
+/** The member's own record with the cooperative, as "my information" shows it. */
+export async function memberProfile(
+  ctx: BankContext,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<{ member: Member; cooperative: Cooperative }> {
+  const member = await getMember(ctx, who.cooperativeId, who.memberId);
+  return { member, cooperative: await getCooperative(ctx.db, who.cooperativeId) };
+}
+
+/** The member's real name, or undefined for no such member (cheaper than getMember: nothing to decrypt). */
+export async function memberName(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<string | undefined> {
+  const { rows } = await db.query<{ real_name: string }>(
+    "SELECT real_name FROM members WHERE cooperative_id = $1 AND id = $2",
+    [who.cooperativeId, who.memberId],
+  );
+  return rows[0]?.real_name;
 }
 
 /** The member with this number in this cooperative, or undefined. */

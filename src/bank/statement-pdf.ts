@@ -5,10 +5,10 @@ import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { type Font as FontkitFont, create as openFont } from "fontkit";
 import { PageSizes, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import { formatSeoulDateTime } from "../calendar/seoul-day.ts";
 import type { BankContext } from "./context.ts";
 import {
   formatPeriod,
-  formatSeoulDateTime,
   kindLabel,
   loadStatement,
   type Statement,

@@ -1,5 +1,6 @@
 // Account statements (거래내역서): every posting in a period, oldest first, with the period's
 // opening and closing balances and totals; and the statement as CSV. statement-pdf.ts prints it.
+import { dayMs, formatSeoulDateTime, isSeoulMidnight } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import { cooperativeCodeOf, formatAccountNumber } from "./account-number.ts";
 import { type Account, type AccountKind, getAccount } from "./accounts.ts";
@@ -59,22 +60,12 @@ const accountKindNames: Record<AccountKind, string> = {
   funding: "출자금",
 };
 
-/** Korea keeps UTC+9 all year (no daylight saving since 1988), so a fixed offset is exact. */
-const seoulOffsetMs = 9 * 3_600_000;
-const dayMs = 86_400_000;
-
-/** YYYY-MM-DD HH:mm:ss in Asia/Seoul. */
-export function formatSeoulDateTime(at: Date): string {
-  return new Date(at.getTime() + seoulOffsetMs).toISOString().slice(0, 19).replace("T", " ");
-}
-
 /**
  * The period as a person reads it: whole Seoul days as "first ~ last" (the exclusive end shown as
  * the day before it), anything else as exact times with the end marked exclusive.
  */
 export function formatPeriod(from: Date, to: Date): string {
-  const midnight = (d: Date) => (d.getTime() + seoulOffsetMs) % dayMs === 0;
-  if (midnight(from) && midnight(to)) {
+  if (isSeoulMidnight(from) && isSeoulMidnight(to)) {
     const lastDay = new Date(to.getTime() - dayMs);
     return `${formatSeoulDateTime(from).slice(0, 10)} ~ ${formatSeoulDateTime(lastDay).slice(0, 10)}`;
   }

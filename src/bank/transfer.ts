@@ -71,7 +71,12 @@ export const transferAmountMax = 1_000_000_000_000_000n;
 export const memoLengthMax = 20;
 export const idempotencyKeyLengthMax = 100;
 
-function scopeOf(actor: TransferActor): string {
+/** Whose idempotency keys a request's key is one of: a member's own, or the system's. */
+export type IdempotencyScope =
+  | { kind: "member"; cooperativeId: number; memberId: bigint }
+  | { kind: "system" };
+
+function scopeOf(actor: IdempotencyScope): string {
   return actor.kind === "member" ? `member:${actor.cooperativeId}:${actor.memberId}` : "system";
 }
 
@@ -145,10 +150,14 @@ function validate(r: TransferRequest): void {
   );
 }
 
-async function findExisting(
+/**
+ * The transfer made earlier under this idempotency key in this scope, with its request hash and
+ * the recipient's memo (a caller that compares requests before the medium is known needs it).
+ */
+export async function findExisting(
   db: Queryable,
-  r: TransferRequest,
-): Promise<{ transfer: Transfer; hash: Uint8Array } | undefined> {
+  r: { from: { cooperativeId: number }; actor: IdempotencyScope; idempotencyKey: string },
+): Promise<{ transfer: Transfer; hash: Uint8Array; memoTo: string | null } | undefined> {
   const { rows } = await db.query<{
     cooperative_id: number;
     id: bigint;
@@ -160,6 +169,7 @@ async function findExisting(
     member_id: bigint | null;
     created_at: Date;
     request_hash: Uint8Array;
+    memo_to: string | null;
     balance_after: bigint;
   }>(
     `SELECT t.*, e.balance_after FROM transfers t
@@ -172,6 +182,7 @@ async function findExisting(
   if (!t) return undefined;
   return {
     hash: t.request_hash,
+    memoTo: t.memo_to,
     transfer: {
       cooperativeId: t.cooperative_id,
       id: t.id,

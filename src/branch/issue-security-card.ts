@@ -1,5 +1,5 @@
 // A security card handed out at the counter as the member's security medium.
-import { issueSecurityCard } from "../bank/security-media.ts";
+import { issueSecurityCard } from "../bank/security-medium.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import { audited, type DeskContext, memberOfCooperative } from "./desk.ts";
 

@@ -6,7 +6,7 @@ import { formatAccountNumber } from "../bank/account-number.ts";
 import { type Account, listMemberAccounts } from "../bank/accounts.ts";
 import type { BankContext } from "../bank/context.ts";
 import type { Member } from "../bank/members.ts";
-import { mediaFailuresMax } from "../bank/security-media.ts";
+import { mediumFailuresMax } from "../bank/security-medium.ts";
 
 export interface AccountView {
   number: string;
@@ -117,7 +117,7 @@ export async function memberView(bank: BankContext, m: Member): Promise<MemberVi
       ? {
           kind: medium.kind,
           cardSerial: medium.card_serial,
-          locked: medium.failures >= mediaFailuresMax,
+          locked: medium.failures >= mediumFailuresMax,
           registeredAt: medium.registered_at.toISOString(),
         }
       : null,

@@ -1,6 +1,6 @@
 // An OTP device registered at the counter as the member's security medium.
 import { enrolledUserId } from "../auth/enrolment.ts";
-import { registerOtp } from "../bank/security-media.ts";
+import { registerOtp } from "../bank/security-medium.ts";
 import { base32Encode } from "../bank/totp.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import { audited, type DeskContext, memberOfCooperative } from "./desk.ts";

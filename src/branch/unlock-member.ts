@@ -1,7 +1,7 @@
 // After the member is re-verified in person: their locked login and security medium opened again.
 import { unlockMemberLogin } from "../auth/enrolment.ts";
 import { loginFailuresMax } from "../auth/login.ts";
-import { mediaFailuresMax, unlockMedia } from "../bank/security-media.ts";
+import { mediumFailuresMax, unlockMedium } from "../bank/security-medium.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import { audited, type DeskContext, memberOfCooperative } from "./desk.ts";
 
@@ -20,10 +20,10 @@ export async function unlockMember(ctx: DeskContext, memberId: bigint): Promise<
       "SELECT failures FROM security_media WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE",
       [m.cooperativeId, m.id],
     );
-    if (rows[0]) await unlockMedia(bank, who);
+    if (rows[0]) await unlockMedium(bank, who);
     const result: UnlockResult = {
       login: !login ? "not_enrolled" : login.wasLocked ? "unlocked" : "not_locked",
-      medium: !rows[0] ? "not_registered" : rows[0].failures >= mediaFailuresMax ? "unlocked" : "not_locked",
+      medium: !rows[0] ? "not_registered" : rows[0].failures >= mediumFailuresMax ? "unlocked" : "not_locked",
     };
     return { result, subject: holderOf(m.cooperativeId, m.id), details: { ...result } };
   });

@@ -8,7 +8,7 @@ import { type Account, openAccount } from "../bank/accounts.ts";
 import type { BankContext } from "../bank/context.ts";
 import { createBranch, createCooperative, internalAccountId } from "../bank/federation.ts";
 import { createMember } from "../bank/members.ts";
-import { registerOtp } from "../bank/security-media.ts";
+import { registerOtp } from "../bank/security-medium.ts";
 import { transfer } from "../bank/transfer.ts";
 
 export const demoLogins = {

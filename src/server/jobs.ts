@@ -6,8 +6,8 @@ import type { FastifyBaseLogger } from "fastify";
 import { purgeSessions } from "../auth/sessions.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
-import { purgeRateLimits } from "./api/rate-limits.ts";
 import type { App } from "./context.ts";
+import { purgeRateLimits } from "./rate-limit-counter.ts";
 
 export const caMaintenanceIntervalMs = 60_000;
 

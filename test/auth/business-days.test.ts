@@ -5,8 +5,8 @@ import {
   holidayOn,
   holidayYears,
   isBusinessDay,
-  seoulDate,
 } from "../../src/auth/business-days.ts";
+import { seoulDay } from "../../src/calendar/seoul-day.ts";
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 
@@ -47,7 +47,7 @@ describe("Korean business days", () => {
   });
 
   it("counts Seoul days: 23:30 UTC is the next morning in Seoul", () => {
-    expect(seoulDate(new Date("2026-09-22T23:30:00Z"))).toBe("2026-09-23");
+    expect(seoulDay(new Date("2026-09-22T23:30:00Z"))).toBe("2026-09-23");
   });
 
   it("adds business days over weekends and holidays", () => {

@@ -11,7 +11,7 @@ import { formatAccountNumber } from "../../src/bank/account-number.ts";
 import { type Account, openAccount } from "../../src/bank/accounts.ts";
 import { createBranch, createCooperative } from "../../src/bank/federation.ts";
 import { createMember, type Member } from "../../src/bank/members.ts";
-import { registerOtp } from "../../src/bank/security-media.ts";
+import { registerOtp } from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildServer } from "../../src/server/app.ts";

@@ -2,35 +2,16 @@
 // online user registration. Login is the one unsafe route without a CSRF header: there is no
 // session yet, and its JSON body cannot be sent by a cross-site form.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
 import { changePassword, login } from "../../auth/login.ts";
 import { endMemberSessions, sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
+import { memberName } from "../../bank/members.ts";
 import { notifyLoginLocked, notifyPasswordChanged } from "../../bank/notifications.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
+import { ExtendAnswer, LoginAnswer, LoginBody, PasswordBody, SessionAnswer } from "./auth-schemas.ts";
 import { type RateRules, rateLimit } from "./rate-limits.ts";
-import { errors, Instant, memberSecurity, memberUnsafeSecurity, Strict } from "./schemas.ts";
+import { errors, memberSecurity, memberUnsafeSecurity, NoContent } from "./schemas.ts";
 import { endSession, requireMember, startSession } from "./session-hooks.ts";
-
-const LoginAnswer = Type.Object({
-  userId: Type.String(),
-  name: Type.String(),
-  mustChangePassword: Type.Boolean(),
-  csrfToken: Type.String(),
-  idleTimeoutSeconds: Type.Integer(),
-  previousLoginAt: Type.Union([Instant, Type.Null()]),
-  expiresAt: Instant,
-});
-
-const SessionAnswer = Type.Object({
-  kind: Type.Literal("member"),
-  userId: Type.String(),
-  name: Type.String(),
-  csrfToken: Type.String(),
-  mustChangePassword: Type.Boolean(),
-  expiresAt: Instant,
-  idleTimeoutSeconds: Type.Integer(),
-});
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
   fastify,
@@ -44,10 +25,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
       schema: {
         tags: ["session"],
         summary: "Log in with user ID and password; sets the geumgo_session cookie",
-        body: Strict({
-          userId: Type.String({ minLength: 1, maxLength: 30 }),
-          password: Type.String({ minLength: 1, maxLength: 64 }),
-        }),
+        body: LoginBody,
         response: { 200: LoginAnswer, ...errors },
       },
     },
@@ -90,7 +68,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
         tags: ["session"],
         summary: "Log out (ends the session; a dead session logs out too)",
         security: memberUnsafeSecurity,
-        response: { 204: Type.Null(), ...errors },
+        response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {
@@ -117,14 +95,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
     },
     async (request) => {
       const auth = await requireMember(request, { allowPasswordChange: true, touch: false });
-      const { rows } = await app.db.query<{ real_name: string }>(
-        "SELECT real_name FROM members WHERE cooperative_id = $1 AND id = $2",
-        [auth.cooperativeId, auth.memberId],
-      );
+      const name = await memberName(app.db, auth);
       return {
         kind: "member" as const,
         userId: auth.userId,
-        name: rows[0]?.real_name ?? "",
+        name: name ?? "",
         csrfToken: auth.session.csrfToken,
         mustChangePassword: auth.mustChangePassword,
         expiresAt: sessionExpiresAt(auth.session).toISOString(),
@@ -140,7 +115,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
         tags: ["session"],
         summary: "Keep the session alive for another 10 minutes",
         security: memberUnsafeSecurity,
-        response: { 200: Type.Object({ expiresAt: Instant }), ...errors },
+        response: { 200: ExtendAnswer, ...errors },
       },
     },
     async (request) => {
@@ -156,11 +131,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
         tags: ["session"],
         summary: "Change the password (replaces the temporary one: online user registration)",
         security: memberUnsafeSecurity,
-        body: Strict({
-          currentPassword: Type.String({ minLength: 1, maxLength: 64 }),
-          newPassword: Type.String({ minLength: 1, maxLength: 64 }),
-        }),
-        response: { 204: Type.Null(), ...errors },
+        body: PasswordBody,
+        response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-// The member API under /api (issue 5): sessions and CSRF (session-hooks.ts), rate limits kept in
+// The member API under /api: sessions and CSRF (session-hooks.ts), rate limits kept in
 // the database, and the routes by area (their OpenAPI, at /api/docs, is registered by app.ts at the
 // root, so that it sees the teller's routes too). Every answer is private and fresh.
 import type { FastifyInstance } from "fastify";

@@ -1,10 +1,10 @@
 // The notification centre: the member's notifications, newest first, and marking one read.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
 import { listNotifications, markNotificationRead } from "../../bank/notifications.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
-import { Bilingual, errors, Id, Instant, memberSecurity, memberUnsafeSecurity, Strict } from "./schemas.ts";
+import { NotificationParams, NotificationsAnswer, NotificationsQuery } from "./notification-schemas.ts";
+import { errors, memberSecurity, memberUnsafeSecurity, NoContent } from "./schemas.ts";
 import { requireMember } from "./session-hooks.ts";
 
 export const notificationRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fastify, { app }) => {
@@ -15,29 +15,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async
         tags: ["notifications"],
         summary: "My notifications, newest first",
         security: memberSecurity,
-        querystring: Strict({
-          cursor: Type.Optional(Id),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-        }),
-        response: {
-          200: Type.Object({
-            notifications: Type.Array(
-              Type.Object({
-                id: Id,
-                at: Instant,
-                kind: Type.String({
-                  description: "transfer_out, transfer_in, password_changed, login_locked, …",
-                }),
-                title: Bilingual,
-                body: Bilingual,
-                read: Type.Boolean(),
-              }),
-            ),
-            unread: Type.Integer(),
-            nextCursor: Type.Union([Id, Type.Null()]),
-          }),
-          ...errors,
-        },
+        querystring: NotificationsQuery,
+        response: { 200: NotificationsAnswer, ...errors },
       },
     },
     async (request) => {
@@ -63,8 +42,8 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async
         tags: ["notifications"],
         summary: "Mark a notification read",
         security: memberUnsafeSecurity,
-        params: Strict({ id: Id }),
-        response: { 204: Type.Null(), ...errors },
+        params: NotificationParams,
+        response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {

@@ -1,10 +1,9 @@
-// Rate limits kept in the database (fixed windows), so every server process counts the same
-// hits: login per client address and per user ID, code entry (PIN, OTP, card) per session, and
-// recipient look-ups per session (each shows a real name). Only hashes of the subjects are stored.
-import { createHash, randomInt } from "node:crypto";
+// The API's rate limits: login per client address and per user ID, code entry (PIN, OTP, card)
+// per session, and recipient look-ups per session (each shows a real name); over a limit, 429.
 import type { FastifyReply } from "fastify";
 import type { Queryable } from "../../db/db.ts";
 import { ServerError } from "../errors.ts";
+import { countHit } from "../rate-limit-counter.ts";
 
 export interface RateRule {
   max: number;
@@ -23,13 +22,9 @@ export const defaultRateRules = {
 export type RateRuleName = keyof typeof defaultRateRules;
 export type RateRules = Record<RateRuleName, RateRule>;
 
-function bucket(rule: RateRuleName, subject: string): Buffer {
-  return createHash("sha256").update(`${rule}\u0000${subject}`, "utf8").digest();
-}
-
 /**
- * Counts one hit; over the rule's maximum, answers 429 `rate_limited` with Retry-After. Expired
- * counters are swept now and then by whichever request comes by.
+ * Counts one hit; over the rule's maximum, answers 429 `rate_limited` with Retry-After. The
+ * counters are src/server/rate-limit-counter.ts.
  */
 export async function rateLimit(
   db: Queryable,
@@ -40,25 +35,10 @@ export async function rateLimit(
   now: Date,
 ): Promise<void> {
   const { max, windowMs } = rules[rule];
-  const start = Math.floor(now.getTime() / windowMs) * windowMs;
-  const end = start + windowMs;
-  const { rows } = await db.query<{ hits: number }>(
-    `INSERT INTO rate_limits AS r (bucket, window_start, hits, expires_at) VALUES ($1, $2, 1, $3)
-     ON CONFLICT (bucket) DO UPDATE SET
-       hits = CASE WHEN r.window_start >= EXCLUDED.window_start THEN r.hits + 1 ELSE 1 END,
-       window_start = GREATEST(r.window_start, EXCLUDED.window_start),
-       expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)
-     RETURNING hits`,
-    [bucket(rule, subject), new Date(start), new Date(end)],
-  );
-  if (randomInt(100) === 0) await purgeRateLimits(db, now);
-  if (rows[0]!.hits > max) {
-    const retryAfter = Math.max(1, Math.ceil((end - now.getTime()) / 1000));
+  const { hits, windowEnd } = await countHit(db, { rule, subject, windowMs, now });
+  if (hits > max) {
+    const retryAfter = Math.max(1, Math.ceil((windowEnd.getTime() - now.getTime()) / 1000));
     reply.header("retry-after", String(retryAfter));
     throw new ServerError("rate_limited", undefined, { retryAfterSeconds: retryAfter });
   }
-}
-
-export async function purgeRateLimits(db: Queryable, now: Date): Promise<number> {
-  return (await db.query("DELETE FROM rate_limits WHERE expires_at <= $1", [now])).rowCount;
 }

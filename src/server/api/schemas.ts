@@ -67,3 +67,6 @@ export const memberUnsafeSecurity = [{ memberSession: [], csrfToken: [] }];
 
 export const Strict = <T extends Record<string, TSchema>>(properties: T) =>
   Type.Object(properties, { additionalProperties: false });
+
+/** The body of a 204 answer. */
+export const NoContent = Type.Null();

@@ -11,6 +11,7 @@ import {
   type SessionSubject,
   sessionExpiresAt,
 } from "../../auth/sessions.ts";
+import { findMemberUser } from "../../auth/users.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
 
@@ -22,6 +23,9 @@ export interface MemberAuth {
   userId: string;
   sessionId: string;
   mustChangePassword: boolean;
+  enrolledAt: Date;
+  /** The login before this session's, or null on the first. */
+  previousLoginAt: Date | null;
   session: Session;
 }
 
@@ -108,21 +112,19 @@ export async function requireMember(
 ): Promise<MemberAuth> {
   const session = await requireSession(request, "member", options);
   if (session.kind !== "member") throw new ServerError("unauthenticated");
-  const { rows } = await appOf(request).db.query<{ user_id: string; must_change_password: boolean }>(
-    "SELECT user_id, must_change_password FROM users WHERE cooperative_id = $1 AND member_id = $2",
-    [session.cooperativeId, session.memberId],
-  );
-  const user = rows[0];
+  const user = await findMemberUser(appOf(request).db, session);
   if (!user) throw new ServerError("unauthenticated");
-  if (user.must_change_password && !options.allowPasswordChange) {
+  if (user.mustChangePassword && !options.allowPasswordChange) {
     throw new ServerError("password_change_required");
   }
   return {
     cooperativeId: session.cooperativeId,
     memberId: session.memberId,
-    userId: user.user_id,
+    userId: user.userId,
     sessionId: session.sessionId,
-    mustChangePassword: user.must_change_password,
+    mustChangePassword: user.mustChangePassword,
+    enrolledAt: user.enrolledAt,
+    previousLoginAt: user.previousLoginAt,
     session,
   };
 }

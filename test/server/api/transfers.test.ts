@@ -1,7 +1,7 @@
 // Transfers through the API: recipient preview, OTP, idempotent repeats, the medium lock, limits,
 // notifications; balances checked in the ledger, not only in the answers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueSecurityCard } from "../../../src/bank/security-media.ts";
+import { issueSecurityCard } from "../../../src/bank/security-medium.ts";
 import { deposit, expectLedgerInvariants } from "../../support/bank.ts";
 import { dbKinds } from "../../support/db.ts";
 import { pins, type Session, startWebServer, type WebServer } from "../../support/web-server.ts";

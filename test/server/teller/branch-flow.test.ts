@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAudit } from "../../../src/audit/audit-log.ts";
 import { checkLoginPassword } from "../../../src/auth/password-rules.ts";
 import { passwordMatches } from "../../../src/auth/users.ts";
-import { verifyMedium } from "../../../src/bank/security-media.ts";
+import { verifyMedium } from "../../../src/bank/security-medium.ts";
 import { base32Decode, totpCode } from "../../../src/bank/totp.ts";
 import { dbKinds } from "../../support/db.ts";
 import {

@@ -1,94 +1,33 @@
-// The member API's answers (issue 5 plan); money is always a decimal string of integer won.
+// The member API's answers, as the server's own schemas declare them: types only (`import type`),
+// so the browser bundle takes nothing from the server. Money is always a decimal string of won.
+import type { Static } from "typebox";
+import type {
+  Account as AccountSchema,
+  HistoryAnswer as HistoryAnswerSchema,
+  HistoryEntry as HistoryEntrySchema,
+  LimitsAnswer,
+  Me as MeSchema,
+} from "../../../src/server/api/account-schemas.ts";
+import type {
+  LoginAnswer as LoginAnswerSchema,
+  SessionAnswer as SessionAnswerSchema,
+} from "../../../src/server/api/auth-schemas.ts";
+import type { Notification as NotificationSchema } from "../../../src/server/api/notification-schemas.ts";
+import type {
+  Challenge as ChallengeSchema,
+  Receipt as ReceiptSchema,
+  Recipient as RecipientSchema,
+} from "../../../src/server/api/transfer-schemas.ts";
 
-export interface LoginAnswer {
-  userId: string;
-  name: string;
-  mustChangePassword: boolean;
-  csrfToken: string;
-  idleTimeoutSeconds: number;
-  previousLoginAt: string | null;
-}
-
-export interface SessionAnswer {
-  kind: "member" | "teller";
-  userId: string;
-  name: string;
-  csrfToken: string;
-  mustChangePassword: boolean;
-  expiresAt: string;
-  idleTimeoutSeconds: number;
-}
-
-export interface Me {
-  userId: string;
-  name: string;
-  cooperative: { code: string; name: string };
-  rrnMasked: string;
-  phone: string | null;
-  email: string | null;
-  enrolledAt: string;
-  previousLoginAt: string | null;
-}
-
-export interface Account {
-  number: string;
-  kind: "demand" | "savings";
-  name: string;
-  balance: string;
-  available: string;
-  status: string;
-  openedAt: string;
-}
-
-export interface HistoryEntry {
-  id: string;
-  at: string;
-  /** 입금 (in) or 출금 (out); the amount is always positive. */
-  kind: "in" | "out";
-  amount: string;
-  balanceAfter: string;
-  counterpartyName: string | null;
-  memo: string;
-}
-
-export interface HistoryAnswer {
-  entries: HistoryEntry[];
-  nextCursor: string | null;
-}
-
-export interface Limits {
-  medium: "otp" | "card" | null;
-  perTransfer: string;
-  perDay: string;
-  usedToday: string;
-}
-
-export interface Recipient {
-  toAccount: string;
-  recipientName: string;
-  cooperativeName: string;
-  amount: string;
-  fee: string;
-}
-
-export type Challenge = { medium: "otp" } | { medium: "card"; first: number; second: number };
-
-export interface Receipt {
-  id: string;
-  at: string;
-  fromAccount: string;
-  toAccount: string;
-  recipientName: string;
-  amount: string;
-  balanceAfter: string;
-  memo: string | null;
-}
-
-export interface Notification {
-  id: string;
-  at: string;
-  kind: string;
-  title: { ko: string; en: string };
-  body: { ko: string; en: string };
-  read: boolean;
-}
+export type LoginAnswer = Static<typeof LoginAnswerSchema>;
+export type SessionAnswer = Static<typeof SessionAnswerSchema>;
+export type Me = Static<typeof MeSchema>;
+export type Account = Static<typeof AccountSchema>;
+/** 입금 (in) or 출금 (out) in `kind`; the amount is always positive. */
+export type HistoryEntry = Static<typeof HistoryEntrySchema>;
+export type HistoryAnswer = Static<typeof HistoryAnswerSchema>;
+export type Limits = Static<typeof LimitsAnswer>;
+export type Recipient = Static<typeof RecipientSchema>;
+export type Challenge = Static<typeof ChallengeSchema>;
+export type Receipt = Static<typeof ReceiptSchema>;
+export type Notification = Static<typeof NotificationSchema>;

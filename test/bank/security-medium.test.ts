@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   issueSecurityCard,
-  mediaChallenge,
+  mediumChallenge,
   registerOtp,
-  unlockMedia,
+  unlockMedium,
   verifyMedium,
-} from "../../src/bank/security-media.ts";
+} from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
 import { bankFixture, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
@@ -26,7 +26,7 @@ describe.each(dbKinds)("security media on %s", (kind) => {
       "SELECT secret_sealed FROM security_media",
     );
     expect(Buffer.from(rows[0]!.secret_sealed).includes(Buffer.from(secret))).toBe(false);
-    expect(await mediaChallenge(f.ctx, who())).toEqual({ kind: "otp" });
+    expect(await mediumChallenge(f.ctx, who())).toEqual({ kind: "otp" });
     const code = totpCode(secret, f.clock.now());
     expect(await verifyMedium(f.ctx, { ...who(), answer: code })).toBe("otp");
     await expect(verifyMedium(f.ctx, { ...who(), answer: code })).rejects.toMatchObject({
@@ -45,15 +45,15 @@ describe.each(dbKinds)("security media on %s", (kind) => {
     await expect(
       verifyMedium(f.ctx, { ...who(), answer: totpCode(secret, f.clock.now()) }),
     ).rejects.toMatchObject({ code: "media_locked" });
-    await unlockMedia(f.ctx, who());
+    await unlockMedium(f.ctx, who());
     expect(await verifyMedium(f.ctx, { ...who(), answer: totpCode(secret, f.clock.now()) })).toBe("otp");
   });
 
   it("a security card challenge stays until answered, and the answer mixes two codes", async () => {
     f = await bankFixture(kind);
     const card = await issueSecurityCard(f.ctx, who());
-    const c1 = await mediaChallenge(f.ctx, who());
-    const c2 = await mediaChallenge(f.ctx, who());
+    const c1 = await mediumChallenge(f.ctx, who());
+    const c2 = await mediumChallenge(f.ctx, who());
     expect(c2).toEqual(c1);
     if (c1.kind !== "card") throw new Error("expected a card challenge");
     const { first, second } = c1.challenge;
@@ -66,7 +66,7 @@ describe.each(dbKinds)("security media on %s", (kind) => {
     }
     expect(await verifyMedium(f.ctx, { ...who(), answer: right })).toBe("card");
     // Answered: the next transfer is asked for other numbers (or the same by chance), never re-accepts blindly.
-    const c3 = await mediaChallenge(f.ctx, who());
+    const c3 = await mediumChallenge(f.ctx, who());
     expect(c3.kind).toBe("card");
   });
 });

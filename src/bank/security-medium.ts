@@ -15,9 +15,9 @@ import {
 } from "./security-card.ts";
 import { newTotpSecret, totpUri, verifyTotp } from "./totp.ts";
 
-export const mediaFailuresMax = 5;
+export const mediumFailuresMax = 5;
 
-interface MediaRow {
+interface MediumRow {
   kind: SecurityMedium;
   secret_sealed: Uint8Array;
   last_used_step: bigint | null;
@@ -69,8 +69,20 @@ export async function issueSecurityCard(
   return card;
 }
 
-async function lockRow(tx: Queryable, cooperativeId: number, memberId: bigint): Promise<MediaRow> {
-  const { rows } = await tx.query<MediaRow>(
+/** The kind of medium the member has registered, or null with none. */
+export async function registeredMedium(
+  db: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<SecurityMedium | null> {
+  const { rows } = await db.query<{ kind: SecurityMedium }>(
+    "SELECT kind FROM security_media WHERE cooperative_id = $1 AND member_id = $2",
+    [who.cooperativeId, who.memberId],
+  );
+  return rows[0]?.kind ?? null;
+}
+
+async function lockRow(tx: Queryable, cooperativeId: number, memberId: bigint): Promise<MediumRow> {
+  const { rows } = await tx.query<MediumRow>(
     `SELECT kind, secret_sealed, last_used_step, challenge_first, challenge_second, failures
      FROM security_media WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE`,
     [cooperativeId, memberId],
@@ -83,13 +95,13 @@ async function lockRow(tx: Queryable, cooperativeId: number, memberId: bigint): 
  * What the transfer form asks for: nothing more for OTP (the member reads the device), or the two
  * code numbers of the security card, remembered until answered.
  */
-export async function mediaChallenge(
+export async function mediumChallenge(
   ctx: BankContext,
   who: { cooperativeId: number; memberId: bigint },
 ): Promise<{ kind: "otp" } | { kind: "card"; challenge: SecurityCardChallenge }> {
   return ctx.db.transaction(async (tx) => {
     const row = await lockRow(tx, who.cooperativeId, who.memberId);
-    if (row.failures >= mediaFailuresMax) throw new BankError("media_locked");
+    if (row.failures >= mediumFailuresMax) throw new BankError("media_locked");
     if (row.kind === "otp") return { kind: "otp" as const };
     const challenge =
       row.challenge_first && row.challenge_second
@@ -113,7 +125,7 @@ export async function verifyMedium(
 ): Promise<SecurityMedium> {
   const outcome = await ctx.db.transaction(async (tx) => {
     const row = await lockRow(tx, who.cooperativeId, who.memberId);
-    if (row.failures >= mediaFailuresMax) return { error: "media_locked" as const, kind: undefined };
+    if (row.failures >= mediumFailuresMax) return { error: "media_locked" as const, kind: undefined };
     let ok = false;
     let step: number | undefined;
     const secret = unseal(ctx.rrnKeys.encryption, `medium:${row.kind}`, row.secret_sealed);
@@ -144,9 +156,9 @@ export async function verifyMedium(
       [who.cooperativeId, who.memberId],
     );
     const failures = rows[0]!.failures;
-    return failures >= mediaFailuresMax
+    return failures >= mediumFailuresMax
       ? { error: "media_locked" as const, kind: undefined }
-      : { error: "media_wrong" as const, kind: undefined, remaining: mediaFailuresMax - failures };
+      : { error: "media_wrong" as const, kind: undefined, remaining: mediumFailuresMax - failures };
   });
   if (outcome.error === "media_wrong") throw new BankError("media_wrong", { remaining: outcome.remaining });
   if (outcome.error === "media_locked") throw new BankError("media_locked");
@@ -154,7 +166,7 @@ export async function verifyMedium(
 }
 
 /** A teller lifts the lock after re-verifying the member in person. */
-export async function unlockMedia(
+export async function unlockMedium(
   ctx: BankContext,
   who: { cooperativeId: number; memberId: bigint },
 ): Promise<void> {

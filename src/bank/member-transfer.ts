@@ -1,0 +1,124 @@
+// A member's transfer, start to end: a repeat of an earlier idempotency key answers with the first
+// receipt and spends no code; otherwise the precheck, the passbook PIN, the security medium's
+// answer, the caller's signature check, and the posting with its notifications in one transaction.
+// The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook.
+import { verifyPin } from "./accounts.ts";
+import type { BankContext } from "./context.ts";
+import { BankError } from "./errors.ts";
+import type { SecurityMedium } from "./limits.ts";
+import { holderName, type MemberRef, ownAccount, recipientAccount } from "./member-accounts.ts";
+import { notifyTransfer } from "./notifications.ts";
+import { verifyMedium } from "./security-medium.ts";
+import { findExisting, postTransfer, type TransferRequest } from "./transfer.ts";
+import { precheckTransfer, type TransferIntent } from "./transfer-precheck.ts";
+import { type TransferReceipt, transferReceipt } from "./transfer-receipt.ts";
+
+export interface MemberTransferInput extends TransferIntent {
+  who: MemberRef;
+  idempotencyKey: string;
+  /** What the recipient's statement shows (받는 분 통장 표시), or null for the sender's name. */
+  memo: string | null;
+  /** The withdrawal account's passbook PIN. */
+  pin: string;
+  /**
+   * The member's answer for the registered medium (an OTP code, or the card's four digits); the
+   * caller throws its own refusal when the form lacks it.
+   */
+  mediumAnswer(medium: SecurityMedium): string;
+}
+
+export interface MemberTransferHooks {
+  /** Runs once the request is known to be new, before any code is checked (a rate limit, say). */
+  beforeCodeCheck?(): Promise<void>;
+  /** Checks the transfer's signature before the money moves; throws to refuse it. */
+  checkSignature?(transfer: TransferRequest): Promise<void>;
+}
+
+export interface MemberTransferResult {
+  receipt: TransferReceipt;
+  /** True when this request repeated an earlier one and got its receipt. */
+  replayed: boolean;
+}
+
+/** A transfer already made under this key by this member: its id, when the request matches it. */
+async function earlierTransfer(
+  ctx: BankContext,
+  input: MemberTransferInput,
+  want: { from: { cooperativeId: number; id: bigint }; to: { cooperativeId: number; id: bigint } },
+): Promise<bigint | undefined> {
+  const existing = await findExisting(ctx.db, {
+    from: { cooperativeId: input.who.cooperativeId },
+    actor: { kind: "member", cooperativeId: input.who.cooperativeId, memberId: input.who.memberId },
+    idempotencyKey: input.idempotencyKey,
+  });
+  if (!existing) return undefined;
+  const t = existing.transfer;
+  const same =
+    t.from.accountId === want.from.id &&
+    t.to.cooperativeId === want.to.cooperativeId &&
+    t.to.accountId === want.to.id &&
+    t.amount === input.amount &&
+    existing.memoTo === input.memo;
+  if (!same) throw new BankError("idempotency_key_reused");
+  return t.id;
+}
+
+export async function memberTransfer(
+  ctx: BankContext,
+  input: MemberTransferInput,
+  hooks: MemberTransferHooks = {},
+): Promise<MemberTransferResult> {
+  const { who } = input;
+  const from = await ownAccount(ctx.db, who, input.fromAccount);
+  const to = await recipientAccount(ctx.db, input.toAccount);
+
+  // A repeat (a retry after a lost answer) gets the first receipt without spending a code.
+  const earlier = await earlierTransfer(ctx, input, { from, to });
+  if (earlier !== undefined) {
+    const receipt = await transferReceipt(ctx.db, { cooperativeId: who.cooperativeId, id: earlier });
+    return { receipt, replayed: true };
+  }
+
+  await hooks.beforeCodeCheck?.();
+  const { medium } = await precheckTransfer(ctx, who, input);
+  await verifyPin(ctx, from.cooperativeId, from.id, input.pin);
+  const answer = input.mediumAnswer(medium);
+  const proven = await verifyMedium(ctx, {
+    cooperativeId: who.cooperativeId,
+    memberId: who.memberId,
+    answer,
+  });
+
+  const transfer: TransferRequest = {
+    idempotencyKey: input.idempotencyKey,
+    actor: { kind: "member", cooperativeId: who.cooperativeId, memberId: who.memberId, medium: proven },
+    from: { cooperativeId: from.cooperativeId, accountId: from.id },
+    to: { cooperativeId: to.cooperativeId, accountId: to.id },
+    amount: input.amount,
+    ...(input.memo !== null ? { memoTo: input.memo } : {}),
+  };
+  await hooks.checkSignature?.(transfer);
+  const senderName = await holderName(ctx.db, from);
+  const recipientName = await holderName(ctx.db, to);
+  const result = await ctx.db.transaction(async (tx) => {
+    const r = await postTransfer(ctx, tx, transfer);
+    if (!r.replayed) {
+      await notifyTransfer(tx, {
+        transferId: r.transfer.id,
+        cooperativeId: r.transfer.cooperativeId,
+        at: r.transfer.createdAt,
+        amount: input.amount,
+        from: {
+          ...from,
+          memberId: who.memberId,
+          name: senderName,
+          balanceAfter: r.transfer.fromBalanceAfter,
+        },
+        to: { ...to, name: recipientName },
+      });
+    }
+    return r;
+  });
+  const receipt = await transferReceipt(ctx.db, result.transfer);
+  return { receipt, replayed: result.replayed };
+}

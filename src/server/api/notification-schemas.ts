@@ -1,0 +1,28 @@
+// The shapes of the notification centre's routes. Imports only typebox, so the web app may take
+// its types from here.
+import { Type } from "typebox";
+import { Bilingual, Id, Instant, Strict } from "./schemas.ts";
+
+export const NotificationsQuery = Strict({
+  cursor: Type.Optional(Id),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+
+export const Notification = Type.Object({
+  id: Id,
+  at: Instant,
+  kind: Type.String({
+    description: "transfer_out, transfer_in, password_changed, login_locked, …",
+  }),
+  title: Bilingual,
+  body: Bilingual,
+  read: Type.Boolean(),
+});
+
+export const NotificationsAnswer = Type.Object({
+  notifications: Type.Array(Notification),
+  unread: Type.Integer(),
+  nextCursor: Type.Union([Id, Type.Null()]),
+});
+
+export const NotificationParams = Strict({ id: Id });

@@ -1,0 +1,67 @@
+// The shapes of the member's transfer routes: the recipient check, the medium's challenge, the
+// transfer and its receipt. Imports only typebox, so the web app may take its types from here.
+import { Type } from "typebox";
+import { AccountNumberIn, AccountNumberOut, AmountIn, Id, Instant, Strict, Won } from "./schemas.ts";
+
+const TransferFields = { fromAccount: AccountNumberIn, toAccount: AccountNumberIn, amount: AmountIn };
+
+export const RecipientBody = Strict(TransferFields);
+
+export const Recipient = Type.Object({
+  toAccount: AccountNumberOut,
+  recipientName: Type.String(),
+  cooperativeName: Type.String(),
+  amount: Won,
+  fee: Won,
+});
+
+export const Challenge = Type.Union([
+  Type.Object({ medium: Type.Literal("otp") }),
+  Type.Object({
+    medium: Type.Literal("card"),
+    first: Type.Integer({
+      minimum: 1,
+      maximum: 35,
+      description: "type the first two digits of this code",
+    }),
+    second: Type.Integer({
+      minimum: 1,
+      maximum: 35,
+      description: "type the last two digits of this code",
+    }),
+  }),
+]);
+
+export const TransferBody = Strict({
+  idempotencyKey: Type.String({
+    pattern: "^[A-Za-z0-9_-]{8,100}$",
+    description: "one per transfer form, e.g. a random UUID",
+  }),
+  ...TransferFields,
+  memo: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: "받는 분 통장 표시" })),
+  pin: Type.String({ pattern: "^[0-9]{4}$", description: "the withdrawal account's passbook PIN" }),
+  otp: Type.Optional(Type.String({ pattern: "^[0-9]{6}$" })),
+  card: Type.Optional(
+    Strict({
+      first: Type.String({
+        pattern: "^[0-9]{2}$",
+        description: "first two digits of code no. `first`",
+      }),
+      second: Type.String({
+        pattern: "^[0-9]{2}$",
+        description: "last two digits of code no. `second`",
+      }),
+    }),
+  ),
+});
+
+export const Receipt = Type.Object({
+  id: Id,
+  at: Instant,
+  fromAccount: AccountNumberOut,
+  toAccount: AccountNumberOut,
+  recipientName: Type.String(),
+  amount: Won,
+  balanceAfter: Won,
+  memo: Type.Union([Type.String(), Type.Null()], { description: "what the recipient's statement shows" }),
+});
