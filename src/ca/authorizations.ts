@@ -9,6 +9,7 @@ import type { Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import { toBytes, toHex, utf8 } from "../pki/bytes.ts";
 import type { CaContext } from "./context.ts";
+import { CaInternalError } from "./errors.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
 export type Purpose = "bank" | "universal";
@@ -22,6 +23,13 @@ export const authorizationLifetimeMs: Record<Channel, number> = {
 
 /** Wrong MACs against one reference number before the authorisation ends. */
 export const macTriesMax = 5;
+
+/**
+ * Reference numbers drawn for one authorisation before giving up. Ten random digits meet a number
+ * in use only when the table is nearly full: this many in a row means the random source or the
+ * table is broken, and drawing on would spin for ever.
+ */
+export const referenceNumberDrawsMax = 5;
 
 export interface AuthorizationRequest {
   holder: string;
@@ -64,7 +72,7 @@ export async function createAuthorization(
 ): Promise<IssuedAuthorization> {
   const now = ca.clock.now();
   const expiresAt = new Date(now.getTime() + authorizationLifetimeMs[req.channel]);
-  for (;;) {
+  for (let draw = 1; ; draw++) {
     const referenceNumber = newReferenceNumber();
     const authorizationCode = newAuthorizationCode();
     try {
@@ -117,8 +125,12 @@ export async function createAuthorization(
         );
       });
     } catch (e) {
-      if (isUniqueViolation(e)) continue; // a reference number drawn twice: draw again
-      throw e;
+      if (!isUniqueViolation(e)) throw e;
+      // A reference number drawn twice: draw again, a bounded number of times.
+      if (draw >= referenceNumberDrawsMax) {
+        throw new CaInternalError("reference_number_draws_exhausted", { cause: e });
+      }
+      continue;
     }
     if (req.replaces?.reason === "keyCompromise") await publishRevocationStatus(ca, [req.replaces.serial]);
     return { referenceNumber, authorizationCode, expiresAt };

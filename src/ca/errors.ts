@@ -37,3 +37,24 @@ export class CaLifecycleError extends Error {
     this.subject = subject;
   }
 }
+
+/**
+ * Failures of the CA that no request causes and no retry by the requester mends: broken
+ * invariants, logged and answered as a server error. No words: the edges say "try again later".
+ */
+export const caInternalErrorCodes = [
+  /** Every reference number drawn for an authorisation was taken already: the random source or the table is broken. */
+  "reference_number_draws_exhausted",
+] as const;
+
+export type CaInternalErrorCode = (typeof caInternalErrorCodes)[number];
+
+export class CaInternalError extends Error {
+  override readonly name = "CaInternalError";
+  readonly code: CaInternalErrorCode;
+
+  constructor(code: CaInternalErrorCode, options?: { cause?: unknown }) {
+    super(code, options);
+    this.code = code;
+  }
+}
