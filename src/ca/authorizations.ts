@@ -15,12 +15,6 @@ import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 export type Purpose = "bank" | "universal";
 export type Channel = "web" | "branch";
 
-/** How long an authorisation lives: minutes for the web flow, days for a slip handed out at a branch. */
-export const authorizationLifetimeMs: Record<Channel, number> = {
-  web: 10 * 60_000,
-  branch: 14 * 86_400_000,
-};
-
 /** Wrong MACs against one reference number before the authorisation ends. */
 export const macTriesMax = 5;
 
@@ -35,6 +29,8 @@ export interface AuthorizationRequest {
   holder: string;
   purpose: Purpose;
   channel: Channel;
+  /** How long the authorisation lives from now (the RA's rule for the channel). */
+  lifetimeMs: number;
   /** The subject Name (DER) the certificate will carry. */
   subjectName: Uint8Array;
   realName: string;
@@ -71,7 +67,7 @@ export async function createAuthorization(
   req: AuthorizationRequest,
 ): Promise<IssuedAuthorization> {
   const now = ca.clock.now();
-  const expiresAt = new Date(now.getTime() + authorizationLifetimeMs[req.channel]);
+  const expiresAt = new Date(now.getTime() + req.lifetimeMs);
   for (let draw = 1; ; draw++) {
     const referenceNumber = newReferenceNumber();
     const authorizationCode = newAuthorizationCode();

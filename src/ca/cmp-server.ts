@@ -68,9 +68,6 @@ import {
   revokeInTransaction,
 } from "./revocation.ts";
 
-/** Renewal opens this long before expiry (DESIGN §4). */
-export const renewalWindowMs = 30 * 86_400_000;
-
 /** A refusal: the failInfo bits, a sentence for the requester, and a stable code for the audit log. */
 class CmpRefusal extends Error {
   constructor(
@@ -83,16 +80,6 @@ class CmpRefusal extends Error {
 }
 
 const refuse = (code: string, failure: PkiFailure, text: string) => new CmpRefusal(code, [failure], text);
-
-/** Reasons a holder may give when revoking their own certificate (certificateHold is a suspension). */
-const holderReasons = new Set<RevocationReason>([
-  "unspecified",
-  "keyCompromise",
-  "affiliationChanged",
-  "superseded",
-  "cessationOfOperation",
-  "certificateHold",
-]);
 
 interface CaIdentity {
   name: Name;
@@ -458,8 +445,10 @@ async function keyUpdate(x: Exchange): Promise<Uint8Array> {
       "an expired certificate cannot be renewed; apply for a new one",
     );
   }
+  const { renewalWindowMs } = ca.raRules;
   if (old.not_after.getTime() - now.getTime() > renewalWindowMs) {
-    throw refuse("renewal_window", "notAuthorized", "renewal opens 30 days before expiry");
+    const days = Math.round(renewalWindowMs / 86_400_000);
+    throw refuse("renewal_window", "notAuthorized", `renewal opens ${days} days before expiry`);
   }
   const { req, spki } = await checkedRequest(msg);
   if (equalBytes(spkiHash(spki), old.spki_sha256)) {
@@ -516,7 +505,7 @@ async function revoke(x: Exchange): Promise<Uint8Array> {
     const name = (Object.entries(reasonCodes) as [RevocationReason, number][]).find(
       ([, c]) => c === code,
     )?.[0];
-    if (!name || !holderReasons.has(name))
+    if (!name || !ca.raRules.holderRevocationReasons.has(name))
       throw refuse("bad_reason", "badRequest", "revocation reason not accepted");
     reason = name;
   }

@@ -5,6 +5,7 @@ import { createAuthorization, referenceNumberDrawsMax } from "../../src/ca/autho
 import type { CaContext } from "../../src/ca/context.ts";
 import { caUrls } from "../../src/ca/context.ts";
 import { CaInternalError } from "../../src/ca/errors.ts";
+import { authorizationLifetimeMs, raRules } from "../../src/certcenter/rules.ts";
 import { dbKinds, freshDb } from "../support/db.ts";
 
 /** The reference number every draw gives while `stuck` is set (10 digits, as the CA draws them). */
@@ -41,11 +42,13 @@ describe.each(dbKinds)("reference numbers on %s", (kind) => {
         urls: caUrls("http://127.0.0.1:8080"),
         organization: "Geumgo Test",
         requireVidRandom: false,
+        raRules,
       };
       const request = {
         holder: "1:1",
         purpose: "bank" as const,
         channel: "branch" as const,
+        lifetimeMs: authorizationLifetimeMs.branch,
         subjectName: new Uint8Array([0x30, 0x00]),
         realName: "홍길동",
         rrn: "9001011234567",
