@@ -133,7 +133,7 @@ export async function createAuthorization(
   }
 }
 
-/** An authorisation as the CMP server reads it. */
+/** An authorisation as enrolment (enrolment.ts) reads it. */
 export interface Authorization {
   referenceNumber: string;
   holder: string;
