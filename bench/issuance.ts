@@ -6,9 +6,10 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { createAuthorization } from "../src/ca/authorizations.ts";
-import { nodeDigest } from "../src/ca/cmp-server.ts";
 import { type CaContext, issuingCa } from "../src/ca/context.ts";
 import { type IssueRequest, issueCertificate } from "../src/ca/issuance.ts";
+import { nodeDigest } from "../src/ca/pbm-keys.ts";
+import { authorizationLifetimeMs } from "../src/certcenter/rules.ts";
 import { type CaKeyAlgorithm, caSign, caSigningAlgorithm } from "../src/pki/ca-profile.ts";
 import { newPbmParameter, pbmKey } from "../src/pki/cmp.ts";
 import { type CmpTransport, enrol } from "../src/pki/cmp-client.ts";
@@ -108,6 +109,7 @@ async function measure(kind: DbKind, algorithm: CaKeyAlgorithm, expectedRate: nu
             holder: `1:${100_000 + i}`,
             purpose: "bank",
             channel: "branch",
+            lifetimeMs: authorizationLifetimeMs.branch,
             subjectName: subjectFor(ca, i),
             realName: "홍길동",
             rrn: rrnFor(i),

@@ -9,24 +9,28 @@ import type { Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import { toBytes, toHex, utf8 } from "../pki/bytes.ts";
 import type { CaContext } from "./context.ts";
+import { CaInternalError } from "./errors.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
 export type Purpose = "bank" | "universal";
 export type Channel = "web" | "branch";
 
-/** How long an authorisation lives: minutes for the web flow, days for a slip handed out at a branch. */
-export const authorizationLifetimeMs: Record<Channel, number> = {
-  web: 10 * 60_000,
-  branch: 14 * 86_400_000,
-};
-
 /** Wrong MACs against one reference number before the authorisation ends. */
 export const macTriesMax = 5;
+
+/**
+ * Reference numbers drawn for one authorisation before giving up. Ten random digits meet a number
+ * in use only when the table is nearly full: this many in a row means the random source or the
+ * table is broken, and drawing on would spin for ever.
+ */
+export const referenceNumberDrawsMax = 5;
 
 export interface AuthorizationRequest {
   holder: string;
   purpose: Purpose;
   channel: Channel;
+  /** How long the authorisation lives from now (the RA's rule for the channel). */
+  lifetimeMs: number;
   /** The subject Name (DER) the certificate will carry. */
   subjectName: Uint8Array;
   realName: string;
@@ -63,8 +67,8 @@ export async function createAuthorization(
   req: AuthorizationRequest,
 ): Promise<IssuedAuthorization> {
   const now = ca.clock.now();
-  const expiresAt = new Date(now.getTime() + authorizationLifetimeMs[req.channel]);
-  for (;;) {
+  const expiresAt = new Date(now.getTime() + req.lifetimeMs);
+  for (let draw = 1; ; draw++) {
     const referenceNumber = newReferenceNumber();
     const authorizationCode = newAuthorizationCode();
     try {
@@ -117,15 +121,19 @@ export async function createAuthorization(
         );
       });
     } catch (e) {
-      if (isUniqueViolation(e)) continue; // a reference number drawn twice: draw again
-      throw e;
+      if (!isUniqueViolation(e)) throw e;
+      // A reference number drawn twice: draw again, a bounded number of times.
+      if (draw >= referenceNumberDrawsMax) {
+        throw new CaInternalError("reference_number_draws_exhausted", { cause: e });
+      }
+      continue;
     }
     if (req.replaces?.reason === "keyCompromise") await publishRevocationStatus(ca, [req.replaces.serial]);
     return { referenceNumber, authorizationCode, expiresAt };
   }
 }
 
-/** An authorisation as the CMP server reads it. */
+/** An authorisation as enrolment (enrolment.ts) reads it. */
 export interface Authorization {
   referenceNumber: string;
   holder: string;

@@ -3,43 +3,22 @@
 // are signed by the member's current certificate (§5.1.3.3); certConf confirms under the same
 // protection as its request. Every refusal is a PKIMessage error with a failInfo, audited, and
 // changes nothing but the count of wrong MACs.
-import { hash, randomBytes } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
-import {
-  type AlgorithmIdentifier,
-  Certificate,
-  GeneralName,
-  id_ce_cRLReasons,
-  type Name,
-} from "@peculiar/asn1-x509";
-import { appendAudit, auditAppendCtes } from "../audit/audit-log.ts";
-import { isUniqueViolation } from "../db/db.ts";
-import {
-  ErrorMsgContent,
-  PkiBody,
-  type PkiFailure,
-  PkiFreeText,
-  PkiHeader,
-  PkiStatus,
-  RevRepContent,
-} from "../pki/asn1/cmp.ts";
+import { Certificate, id_ce_cRLReasons } from "@peculiar/asn1-x509";
+import { PkiBody, PkiHeader, PkiStatus, RevRepContent } from "../pki/asn1/cmp.ts";
 import type { CertReqMsg } from "../pki/asn1/crmf.ts";
-import { equalBytes, toArrayBuffer, toBytes, toHex } from "../pki/bytes.ts";
+import { equalBytes, toHex } from "../pki/bytes.ts";
 import {
-  buildPkiMessage,
   bytesOf,
   type CmpMessage,
   type CmpProtection,
   certificateHash,
   certRepBody,
   directoryName,
-  type PbmKey,
   parsePkiHeader,
   parsePkiMessage,
-  pbmKey,
   pkiConfBody,
   readPbmParameter,
-  type SyncDigest,
   statusInfo,
   verifyMacProtection,
   verifySignatureProtection,
@@ -48,94 +27,20 @@ import { type RevocationReason, reasonCodes } from "../pki/crl.ts";
 import { verifyPop } from "../pki/crmf.ts";
 import { isPkiError } from "../pki/errors.ts";
 import { normalizeOid } from "../pki/policy.ts";
-import { computeVid, readIdentifyData } from "../pki/vid.ts";
 import { id_regInfo_encryptedVidRandom, openVidRandom } from "../pki/vid-transport.ts";
-import { PublicKey } from "../pki/x509.ts";
-import {
-  type Authorization,
-  authorizationCode,
-  findAuthorization,
-  recordWrongMac,
-  takeAuthorization,
-} from "./authorizations.ts";
-import { activeCaKeys } from "./ca-keys.ts";
-import { type CaContext, issuingCa, perContext } from "./context.ts";
-import { confirmWaitMs, type IssueRequest, reserveSerial, signReserved, spkiHash } from "./issuance.ts";
-import {
-  holdCertificate,
-  publishRevocationStatus,
-  revokeCertificate,
-  revokeInTransaction,
-} from "./revocation.ts";
-
-/** Renewal opens this long before expiry (DESIGN §4). */
-export const renewalWindowMs = 30 * 86_400_000;
-
-/** A refusal: the failInfo bits, a sentence for the requester, and a stable code for the audit log. */
-class CmpRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly failures: PkiFailure[],
-    readonly text: string,
-  ) {
-    super(code);
-  }
-}
-
-const refuse = (code: string, failure: PkiFailure, text: string) => new CmpRefusal(code, [failure], text);
-
-/** Reasons a holder may give when revoking their own certificate (certificateHold is a suspension). */
-const holderReasons = new Set<RevocationReason>([
-  "unspecified",
-  "keyCompromise",
-  "affiliationChanged",
-  "superseded",
-  "cessationOfOperation",
-  "certificateHold",
-]);
-
-interface CaIdentity {
-  name: Name;
-  /** The sender of every answer: directoryName of the issuing CA, DER. */
-  senderDer: Uint8Array;
-  signer: CmpProtection;
-  chain: Uint8Array[];
-  root: Uint8Array;
-}
-
-/** The issuing CA as CMP answers in its name; read once per context (CA keys do not change under it). */
-const caIdentity = perContext(async (ca): Promise<CaIdentity> => {
-  const issuer = await issuingCa(ca);
-  const root = (await activeCaKeys(ca.db)).find((k) => k.role === "root")!.certificate;
-  const name = AsnConvert.parse(issuer.certificate, Certificate).tbsCertificate.subject;
-  return {
-    name,
-    senderDer: new Uint8Array(AsnConvert.serialize(new GeneralName({ directoryName: name }))),
-    signer: { kind: "signature", key: issuer.privateKey },
-    chain: [issuer.certificate, root],
-    root,
-  };
-});
-
-function oneYearAfter(d: Date): Date {
-  const x = new Date(d);
-  x.setUTCFullYear(x.getUTCFullYear() + 1);
-  return x;
-}
-
-/** Keys a member may certify: RSA 2048–4096 bits (the NPKI norm) and ECDSA on P-256 or P-384 (ours). */
-function acceptableKey(spki: Uint8Array): boolean {
-  let alg: Algorithm & { modulusLength?: number; namedCurve?: string };
-  try {
-    alg = new PublicKey(toArrayBuffer(spki)).algorithm as typeof alg;
-  } catch {
-    return false;
-  }
-  if (alg.name === "RSASSA-PKCS1-v1_5" || alg.name === "RSA-PSS" || alg.name === "RSA-OAEP") {
-    return (alg.modulusLength ?? 0) >= 2048 && (alg.modulusLength ?? 0) <= 4096;
-  }
-  return alg.name === "ECDSA" && (alg.namedCurve === "P-256" || alg.namedCurve === "P-384");
-}
+import { authorizationCode, recordWrongMac } from "./authorizations.ts";
+import { type CertificateRecord, certificateByCmpTransaction, certificateBySerial } from "./certificates.ts";
+import { answer, type CaIdentity, caIdentity } from "./cmp-answer.ts";
+import { auditRefusal, CmpRefusal, errorBody, refuse, requestRefusal } from "./cmp-refusal.ts";
+import { confirmCertificate } from "./confirmation.ts";
+import type { CaContext } from "./context.ts";
+import { reserveEnrolment } from "./enrolment.ts";
+import { CaRequestError } from "./errors.ts";
+import { reserveSerial, signReserved } from "./issuance.ts";
+import { acceptableKey, acceptableKeysText } from "./key-policy.ts";
+import { pbmKeyFromCode, pbmKeyId, rememberedPbmKey, rememberPbmKey } from "./pbm-keys.ts";
+import { assertRenewable, renewalRequest } from "./renewal.ts";
+import { holdCertificate, revokeCertificate } from "./revocation.ts";
 
 /** The one CertReqMsg of a request, its POP checked and its key acceptable. */
 async function checkedRequest(msg: CmpMessage): Promise<{ req: CertReqMsg; spki: Uint8Array }> {
@@ -148,7 +53,7 @@ async function checkedRequest(msg: CmpMessage): Promise<{ req: CertReqMsg; spki:
   if (!pub) throw refuse("no_public_key", "badCertTemplate", "the template names no public key");
   const spki = new Uint8Array(AsnConvert.serialize(pub));
   if (!acceptableKey(spki)) {
-    throw refuse("key_not_accepted", "badCertTemplate", "keys must be RSA 2048-4096 or ECDSA P-256/P-384");
+    throw refuse("key_not_accepted", "badCertTemplate", acceptableKeysText);
   }
   let popOk: boolean;
   try {
@@ -170,47 +75,6 @@ function templateModified(req: CertReqMsg, subjectName: Uint8Array): boolean {
   return !subjectKept || t.validity !== undefined || t.extensions !== undefined;
 }
 
-/** The PBM's rounds through Node's hash, which takes 60% of the time @noble/hashes does here. */
-export const nodeDigest: SyncDigest = (name, data) =>
-  new Uint8Array(hash(name.replace("-", "").toLowerCase(), data, "buffer") as Buffer);
-
-/**
- * PBM keys that verified an ir whose certificate was then signed, by reference number and
- * PBMParameter, kept until the confirmation wait is over: our client MACs a transaction's certConf
- * under its ir's parameters, and deriving the key again would be the costliest step of answering
- * it. One authorisation issues once, so a holder of a code adds one entry, and the parameters
- * readPbmParameter accepts (DER, no owf or mac parameters, a salt of at most 64 bytes) are under
- * 200 bytes: at most `pbmKeysMax` per context, the oldest dropped first. A client that draws new
- * parameters for its certConf is answered as before.
- */
-const pbmKeysMax = 10_000;
-const pbmKeys = new WeakMap<CaContext, Map<string, { key: PbmKey; until: number }>>();
-
-function pbmKeyId(referenceNumber: string, alg: AlgorithmIdentifier): string {
-  return `${referenceNumber}:${toHex(new Uint8Array(alg.parameters ?? new ArrayBuffer(0)))}`;
-}
-
-/** How many PBM keys this context keeps now (tests; a metric). */
-export function keptPbmKeys(ca: CaContext): number {
-  return pbmKeys.get(ca)?.size ?? 0;
-}
-
-function rememberedPbmKey(ca: CaContext, id: string): PbmKey | undefined {
-  const hit = pbmKeys.get(ca)?.get(id);
-  return hit && hit.until > Date.now() ? hit.key : undefined;
-}
-
-function rememberPbmKey(ca: CaContext, id: string, key: PbmKey): void {
-  let keys = pbmKeys.get(ca);
-  if (!keys) {
-    keys = new Map();
-    pbmKeys.set(ca, keys);
-  }
-  keys.delete(id);
-  keys.set(id, { key, until: Date.now() + confirmWaitMs });
-  if (keys.size > pbmKeysMax) keys.delete(keys.keys().next().value!);
-}
-
 interface Exchange {
   ca: CaContext;
   id: CaIdentity;
@@ -219,62 +83,8 @@ interface Exchange {
   protection: CmpProtection;
 }
 
-/** An answer to the message with this header: same transaction, its nonce echoed, ours fresh. */
-function answer(
-  ca: CaContext,
-  id: CaIdentity,
-  h: PkiHeader,
-  recipient: GeneralName | Uint8Array,
-  protection: CmpProtection,
-  body: PkiBody | Uint8Array,
-  caPubs: boolean,
-): Promise<Uint8Array> {
-  return buildPkiMessage(
-    {
-      sender: id.senderDer,
-      recipient,
-      transactionID: bytesOf(h.transactionID) ?? randomBytes(16),
-      senderNonce: randomBytes(16),
-      recipNonce: bytesOf(h.senderNonce),
-      messageTime: ca.clock.now(),
-    },
-    body,
-    protection,
-    protection.kind === "signature" || caPubs ? id.chain : [],
-  );
-}
-
 function reply(x: Exchange, body: PkiBody | Uint8Array, caPubs = false): Promise<Uint8Array> {
   return answer(x.ca, x.id, x.msg.header, x.msg.senderDer, x.protection, body, caPubs);
-}
-
-async function auditRefusal(
-  ca: CaContext,
-  msg: CmpMessage | undefined,
-  refusal: CmpRefusal,
-  subject?: string,
-) {
-  const senderKid = msg && bytesOf(msg.header.senderKID);
-  await ca.db.transaction((tx) =>
-    appendAudit(
-      tx,
-      {
-        actor: "cmp",
-        action: "cmp.refused",
-        subject,
-        details: {
-          body: msg?.bodyType ?? null,
-          code: refusal.code,
-          failInfo: refusal.failures,
-          transactionId:
-            msg && bytesOf(msg.header.transactionID) ? toHex(bytesOf(msg.header.transactionID)!) : null,
-          // A reference number is not secret (the code is); a signer's serial names the certificate.
-          senderKid: senderKid && senderKid.length <= 64 ? new TextDecoder().decode(senderKid) : null,
-        },
-      },
-      ca.clock.now(),
-    ),
-  );
 }
 
 // ---- ir / cr -------------------------------------------------------------------------------------
@@ -304,7 +114,7 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
   const referenceNumber = new TextDecoder().decode(ref);
   const code = /^\d{1,20}$/.test(referenceNumber) ? await authorizationCode(ca, referenceNumber) : undefined;
   if (code === undefined) throw refuse("unknown_reference", "notAuthorized", "unknown reference number");
-  const key: PbmKey = await pbmKey(new TextEncoder().encode(code), params, crypto, nodeDigest);
+  const key = await pbmKeyFromCode(code, params);
   if (!(await verifyMacProtection(msg, key))) {
     const locked = await recordWrongMac(ca, referenceNumber);
     throw refuse(
@@ -333,48 +143,16 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
     throw refuse("no_vid_random", "badRequest", "this CA issues only certificates with a VID");
   }
 
-  const now = ca.clock.now();
-  let auth: Authorization | undefined;
-  let issue: IssueRequest | undefined;
-  const serial = await ca.db.transaction(async (tx) => {
-    const taken = await takeAuthorization(ca, tx, referenceNumber, now);
-    if (!taken) {
-      const found = await findAuthorization(tx, referenceNumber);
-      const why = !found
-        ? "unknown"
-        : found.state === "open"
-          ? "expired"
-          : found.state === "used"
-            ? "already used"
-            : "ended";
-      throw refuse(`authorization_${why.replace(" ", "_")}`, "notAuthorized", `the authorisation is ${why}`);
-    }
-    auth = taken.authorization;
-    const rrn = taken.rrn;
-    const identifyData =
-      random && rrn
-        ? { realName: auth.realName, hash: "sha256" as const, vid: await computeVid({ rrn, random }) }
-        : undefined;
-    issue = {
-      holder: auth.holder,
-      purpose: auth.purpose,
-      subjectName: auth.subjectName,
-      publicKey: spki,
-      notBefore: now,
-      notAfter: auth.notAfter ?? oneYearAfter(now),
-      identifyData,
-      authorizationRef: referenceNumber,
-      replaces: auth.replaces ?? undefined,
-      replaceReason: auth.replaceReason ?? undefined,
-      cmpTransaction: bytesOf(msg.header.transactionID),
-      actor: `cmp:${referenceNumber}`,
-    };
-    return reserveSerial(ca, tx, issue);
+  const { serial, issue } = await reserveEnrolment(ca, {
+    referenceNumber,
+    publicKey: spki,
+    vidRandom: random,
+    cmpTransaction: bytesOf(msg.header.transactionID),
   });
-  const der = await signReserved(ca, serial, issue!);
+  const der = await signReserved(ca, serial, issue);
   // Kept only now that the authorisation is taken: a code's key is never kept for a refusal.
   rememberPbmKey(ca, pbmKeyId(referenceNumber, alg), key);
-  const status = templateModified(req, auth!.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
+  const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
   const type = msg.bodyType === "cr" ? "cp" : "ip";
   return reply(
     x,
@@ -389,18 +167,8 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
 
 // ---- signed requests: kur, rr, and certConf after a kur -------------------------------------------
 
-interface CertRow {
-  serial: Uint8Array;
-  holder: string;
-  purpose: "bank" | "universal";
-  status: string;
-  der: Uint8Array | null;
-  not_after: Date;
-  spki_sha256: Uint8Array;
-}
-
 /** The member's certificate that signed the message: ours byte for byte, and the signature good. */
-async function signerCertificate(x: Exchange): Promise<CertRow> {
+async function signerCertificate(x: Exchange): Promise<CertificateRecord & { der: Uint8Array }> {
   const { msg } = x;
   const signer = msg.extraCerts[0];
   if (!msg.protection || !msg.header.protectionAlg || !signer) {
@@ -416,12 +184,12 @@ async function signerCertificate(x: Exchange): Promise<CertRow> {
   } catch {
     throw refuse("signer_malformed", "badDataFormat", "the signer certificate cannot be read");
   }
-  const { rows } = await x.ca.db.query<CertRow>(
-    "SELECT serial, holder, purpose, status, der, not_after, spki_sha256 FROM certificates WHERE serial = $1",
-    [serial.length > 16 && serial[0] === 0 ? serial.subarray(1) : serial],
+  const row = await certificateBySerial(
+    x.ca.db,
+    serial.length > 16 && serial[0] === 0 ? serial.subarray(1) : serial,
   );
-  const row = rows[0];
-  if (!row?.der || !equalBytes(toBytes(row.der), signer)) {
+  const der = row?.der;
+  if (!row || !der || !equalBytes(der, signer)) {
     throw refuse("signer_unknown", "signerNotTrusted", "the signer certificate was not issued by this CA");
   }
   let ok: boolean;
@@ -431,55 +199,21 @@ async function signerCertificate(x: Exchange): Promise<CertRow> {
     throw refuse("signature_algorithm", "badAlg", "the protection algorithm is not accepted");
   }
   if (!ok) throw refuse("bad_signature", "badMessageCheck", "the signature does not verify");
-  return {
-    ...row,
-    serial: toBytes(row.serial),
-    der: toBytes(row.der),
-    spki_sha256: toBytes(row.spki_sha256),
-  };
+  return { ...row, der };
 }
 
 async function keyUpdate(x: Exchange): Promise<Uint8Array> {
   const { ca, msg } = x;
   const old = await signerCertificate(x);
   const now = ca.clock.now();
-  if (old.status === "revoked" || old.status === "hold") {
-    throw refuse(
-      "old_revoked",
-      "certRevoked",
-      "a revoked or suspended certificate cannot be renewed; reissue it",
-    );
-  }
-  if (old.status !== "valid") throw refuse("old_not_valid", "notAuthorized", "the certificate is not in use");
-  if (old.not_after.getTime() <= now.getTime()) {
-    throw refuse(
-      "old_expired",
-      "notAuthorized",
-      "an expired certificate cannot be renewed; apply for a new one",
-    );
-  }
-  if (old.not_after.getTime() - now.getTime() > renewalWindowMs) {
-    throw refuse("renewal_window", "notAuthorized", "renewal opens 30 days before expiry");
-  }
+  assertRenewable(old, now, ca.raRules);
   const { req, spki } = await checkedRequest(msg);
-  if (equalBytes(spkiHash(spki), old.spki_sha256)) {
-    throw refuse("same_key", "badCertTemplate", "a renewal needs a new key");
-  }
-  const oldCert = AsnConvert.parse(old.der!, Certificate);
-  const identify = readIdentifyData(old.der!);
-  const issue: IssueRequest = {
-    holder: old.holder,
-    purpose: old.purpose,
-    subjectName: new Uint8Array(AsnConvert.serialize(oldCert.tbsCertificate.subject)),
+  const issue = renewalRequest(old, {
     publicKey: spki,
-    notBefore: now,
-    notAfter: oneYearAfter(old.not_after),
-    identifyData: identify,
-    replaces: old.serial,
-    replaceReason: "superseded",
+    now,
     cmpTransaction: bytesOf(msg.header.transactionID),
     actor: `holder:${toHex(old.serial)}`,
-  };
+  });
   const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issue));
   const der = await signReserved(ca, serial, issue);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
@@ -516,7 +250,7 @@ async function revoke(x: Exchange): Promise<Uint8Array> {
     const name = (Object.entries(reasonCodes) as [RevocationReason, number][]).find(
       ([, c]) => c === code,
     )?.[0];
-    if (!name || !holderReasons.has(name))
+    if (!name || !ca.raRules.holderRevocationReasons.has(name))
       throw refuse("bad_reason", "badRequest", "revocation reason not accepted");
     reason = name;
   }
@@ -538,118 +272,20 @@ async function revoke(x: Exchange): Promise<Uint8Array> {
 
 // ---- certConf ------------------------------------------------------------------------------------
 
-/**
- * The certConf's effect, in one transaction: the certificate becomes valid and the one it replaces
- * (renewal, or a reissue after damage) is revoked as superseded; or, rejected by its holder, it is
- * revoked. Returns the serials whose revocation status must be published.
- */
-async function settleConfirmation(
-  ca: CaContext,
-  serial: Uint8Array,
-  holder: string,
-  rejected: boolean,
-): Promise<Uint8Array[]> {
-  const superseded: Uint8Array[] = [];
-  await ca.db.transaction(async (tx) => {
-    superseded.length = 0; // the transaction may run again after a serialization failure
-    const { rows: locked } = await tx.query<{
-      status: string;
-      replaces: Uint8Array | null;
-      replace_reason: string | null;
-    }>("SELECT status, replaces, replace_reason FROM certificates WHERE serial = $1 FOR NO KEY UPDATE", [
-      serial,
-    ]);
-    const row = locked[0]!;
-    if (row.status !== "pending") {
-      if (row.status === "valid" && !rejected) return; // a repeated confirmation: answer it again
-      throw refuse("not_pending", "certConfirmed", "the certificate is no longer awaiting confirmation");
-    }
-    const now = ca.clock.now();
-    if (rejected) {
-      // The holder refused it, but holds it: revoke it, so that a relying party that reads only
-      // the CRL never takes it for valid (RFC 4210 §5.3.18 leaves the CA to revoke).
-      await revokeInTransaction(tx, {
-        serial,
-        reason: "cessationOfOperation",
-        actor: "cmp:certConf",
-        at: now,
-      });
-      return;
-    }
-    if (row.replaces && row.replace_reason === "superseded") {
-      const { rows: oldRows } = await tx.query<{ status: string }>(
-        "SELECT status FROM certificates WHERE serial = $1 FOR NO KEY UPDATE",
-        [row.replaces],
-      );
-      if (oldRows[0]?.status === "valid" || oldRows[0]?.status === "hold") {
-        await revokeInTransaction(tx, {
-          serial: toBytes(row.replaces),
-          reason: "superseded",
-          actor: "cmp",
-          at: now,
-        });
-        superseded.push(toBytes(row.replaces));
-      }
-    }
-    await tx.query("UPDATE certificates SET status = 'valid' WHERE serial = $1", [serial]);
-    await appendAudit(
-      tx,
-      { actor: "cmp", action: "ca.confirmed", subject: holder, details: { serial: toHex(serial) } },
-      now,
-    );
-  });
-  return superseded;
-}
-
-/**
- * The common confirmation in one statement: a pending certificate that supersedes nothing becomes
- * valid, audited. False when it is not that case (a repeat, a renewal, a reissue after damage):
- * then `settleConfirmation` decides, in a transaction of its own.
- */
-async function confirmPlainly(ca: CaContext, serial: Uint8Array, holder: string): Promise<boolean> {
-  const audit = auditAppendCtes(
-    { actor: "cmp", action: "ca.confirmed", subject: holder, details: { serial: toHex(serial) } },
-    ca.clock.now(),
-    2,
-    "EXISTS (SELECT 1 FROM confirmed)",
-  );
-  const { rows } = await ca.db.query(
-    `WITH confirmed AS (
-       UPDATE certificates SET status = 'valid'
-        WHERE serial = $1 AND status = 'pending' AND (replaces IS NULL OR replace_reason IS DISTINCT FROM 'superseded')
-       RETURNING serial),
-     ${audit.sql}
-     SELECT seq FROM audit_entry`,
-    [serial, ...audit.params],
-  );
-  return rows.length === 1;
-}
-
 async function confirm(x: Exchange): Promise<Uint8Array> {
   const { ca, msg } = x;
   const tid = bytesOf(msg.header.transactionID)!;
-  const { rows } = await ca.db.query<{
-    serial: Uint8Array;
-    status: string;
-    der: Uint8Array | null;
-    holder: string;
-    authorization_ref: string | null;
-    replaces: Uint8Array | null;
-  }>(
-    "SELECT serial, status, der, holder, authorization_ref, replaces FROM certificates WHERE cmp_transaction = $1 ORDER BY created_at DESC LIMIT 1",
-    [tid],
-  );
-  const cert = rows[0];
+  const cert = await certificateByCmpTransaction(ca.db, tid);
   if (!cert?.der)
     throw refuse(
       "unknown_transaction",
       "badRequest",
       "no certificate awaits confirmation in this transaction",
     );
-  const der = toBytes(cert.der);
+  const der = cert.der;
   // The confirmation is protected as its request was: the same code's MAC, or a signature by the
   // key that asked (the old certificate's) or the new one's.
-  if (cert.authorization_ref) {
+  if (cert.authorizationRef) {
     const alg = msg.header.protectionAlg;
     if (!alg || !msg.protection) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
     // Checked before the kept keys are looked up, so a kept key answers only a PBM we accept.
@@ -659,25 +295,18 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
     } catch {
       throw refuse("pbm_parameters", "badAlg", "PBM parameters not accepted");
     }
-    let key = rememberedPbmKey(ca, pbmKeyId(cert.authorization_ref, alg));
+    let key = rememberedPbmKey(ca, pbmKeyId(cert.authorizationRef, alg));
     if (!key) {
-      const code = await authorizationCode(ca, cert.authorization_ref);
+      const code = await authorizationCode(ca, cert.authorizationRef);
       if (!code) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
-      key = await pbmKey(new TextEncoder().encode(code), params, crypto, nodeDigest);
+      key = await pbmKeyFromCode(code, params);
     }
     if (!(await verifyMacProtection(msg, key))) throw refuse("wrong_mac", "badMessageCheck", "wrong MAC");
     x.protection = { kind: "mac", key };
   } else {
     const signer = msg.extraCerts[0];
-    const old = cert.replaces
-      ? (
-          await ca.db.query<{ der: Uint8Array }>("SELECT der FROM certificates WHERE serial = $1", [
-            cert.replaces,
-          ])
-        ).rows[0]?.der
-      : undefined;
-    const allowed =
-      signer && (equalBytes(signer, der) || (old !== undefined && equalBytes(signer, toBytes(old))));
+    const old = cert.replaces ? (await certificateBySerial(ca.db, cert.replaces))?.der : undefined;
+    const allowed = signer && (equalBytes(signer, der) || (old != null && equalBytes(signer, old)));
     if (!allowed || !(await verifySignatureProtection(msg, signer).catch(() => false))) {
       throw refuse("bad_signature", "badMessageCheck", "certConf must be signed by the requesting key");
     }
@@ -689,43 +318,11 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
     throw refuse("cert_hash", "badCertId", "certHash does not match the certificate issued");
   }
   const rejected = st.statusInfo !== undefined && st.statusInfo.status === PkiStatus.rejection;
-  const serial = toBytes(cert.serial);
-  let superseded: Uint8Array[];
-  try {
-    superseded =
-      !rejected && (await confirmPlainly(ca, serial, cert.holder))
-        ? []
-        : await settleConfirmation(ca, serial, cert.holder, rejected);
-  } catch (e) {
-    // Two new-issuance authorisations made at once for one member and purpose: the first confirmed
-    // wins the one live place; this one is left unconfirmed, and the scheduler revokes it.
-    if (isUniqueViolation(e)) {
-      throw refuse(
-        "cert_exists",
-        "notAuthorized",
-        "the member already holds a live certificate of this purpose",
-      );
-    }
-    throw e;
-  }
-  if (rejected) superseded.push(serial);
-  if (superseded.length) await publishRevocationStatus(ca, superseded);
-  // The new certificate's OCSP response is signed on its first query (ocsp-responder.ts) or by
-  // the next scheduler run, whichever comes first: not here, where it would double the CA's
-  // signatures per issuance.
+  await confirmCertificate(ca, { serial: cert.serial, holder: cert.holder, rejected });
   return reply(x, pkiConfBody);
 }
 
 // ---- the entry point -----------------------------------------------------------------------------
-
-function errorBody(refusal: CmpRefusal): PkiBody {
-  return new PkiBody({
-    error: new ErrorMsgContent({
-      pKIStatusInfo: statusInfo(PkiStatus.rejection, refusal.failures, refusal.text),
-      errorDetails: new PkiFreeText([refusal.code]),
-    }),
-  });
-}
 
 /**
  * Answers one DER PKIMessage with one DER PKIMessage. Refusals are PKIMessage error bodies; so is
@@ -772,7 +369,7 @@ export async function handleCmp(
         throw refuse("body_type", "badRequest", `this CA does not take ${msg.bodyType ?? "that"} messages`);
     }
   } catch (caught) {
-    let e = caught;
+    let e = caught instanceof CaRequestError ? requestRefusal(caught, ca.raRules) : caught;
     if (!(e instanceof CmpRefusal)) {
       onInternalError(e);
       e = refuse("internal", "systemFailure", "the CA could not complete the request; try again later");

@@ -1,7 +1,9 @@
 // What every CA operation needs: the database, a clock, the passphrase that unseals the CA keys, a
-// sealer for the secrets an authorisation carries, and the URLs written into certificates. The
+// sealer for the secrets an authorisation carries, the URLs written into certificates, and the
+// RA's rules that the CA enforces on requests it takes directly. The
 // issuing key is unsealed once per context (600,000 PBKDF2 iterations) and kept for signing.
 import type { Db } from "../db/db.ts";
+import type { RevocationReason } from "../pki/crl.ts";
 import { type LoadedCa, loadCaKey } from "./ca-keys.ts";
 
 export interface Clock {
@@ -21,6 +23,18 @@ export interface CaUrls {
   caIssuers: string;
 }
 
+/**
+ * The RA's rules that the CA applies itself where a holder's signed request reaches it with no RA
+ * in between (CMP kur and rr). The RA (src/certcenter/rules.ts) owns them and the server wires
+ * them in here: the CA may not import the RA.
+ */
+export interface RaRules {
+  /** A certificate may be renewed from this long before its expiry. */
+  renewalWindowMs: number;
+  /** The revocation reasons a holder may give for their own certificate (certificateHold suspends). */
+  holderRevocationReasons: ReadonlySet<RevocationReason>;
+}
+
 export interface CaContext {
   db: Db;
   clock: Clock;
@@ -31,6 +45,7 @@ export interface CaContext {
   organization: string;
   /** Refuse CMP requests that carry no VID random (R); otherwise they get a certificate without identifyData. */
   requireVidRandom: boolean;
+  raRules: RaRules;
 }
 
 /** The status URLs under one public base, e.g. http://127.0.0.1:8080. */

@@ -42,6 +42,13 @@ export interface IssuedCertificate {
   der: Uint8Array;
 }
 
+/** A member certificate's validity: one year (DESIGN §4), the same calendar day a year on. */
+export function oneYearAfter(d: Date): Date {
+  const x = new Date(d);
+  x.setUTCFullYear(x.getUTCFullYear() + 1);
+  return x;
+}
+
 export function spkiHash(spki: Uint8Array): Uint8Array {
   return new Uint8Array(createHash("sha256").update(spki).digest());
 }

@@ -6,6 +6,7 @@ import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import { toHex } from "../pki/bytes.ts";
 import { type RevocationReason, revocationReasons } from "../pki/crl.ts";
+import type { CertificateStatus } from "./certificates.ts";
 import type { CaContext } from "./context.ts";
 import { publishCrl } from "./crl-publisher.ts";
 import { CaLifecycleError } from "./errors.ts";
@@ -15,8 +16,6 @@ import { refreshOcspResponses } from "./ocsp-responder.ts";
 export const holdMonthsMax = 6;
 /** Certificates the scheduler revokes for an expired hold in one transaction. */
 const expiredHoldsBatch = 500;
-
-export type CertificateStatus = "signing" | "pending" | "valid" | "hold" | "revoked" | "rejected";
 
 export interface StatusChange {
   /** The serial, lower-case hex. */

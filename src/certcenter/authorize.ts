@@ -11,20 +11,18 @@ import { liveCertificate } from "../ca/certificates.ts";
 import type { CaContext } from "../ca/context.ts";
 import { personalSubjectName } from "../pki/profile.ts";
 import { CertcenterError } from "./errors.ts";
+import { authorizationLifetimeMs, type ReissueReason, reissueReplacement } from "./rules.ts";
 
 export type CertificatePurposeName = "bank" | "universal";
-export type { IssuedAuthorization as IssuanceAuthorization };
-
-/** Why a member asks for a reissue: a lost certificate is compromised; the others are superseded. */
-export type ReissueReason = "lost" | "damaged" | "forgotten";
+export type { IssuedAuthorization as IssuanceAuthorization, ReissueReason };
 
 export function holderOf(cooperativeId: number, memberId: bigint): string {
   return `${cooperativeId}:${memberId}`;
 }
 
 /**
- * Authorises an issuance for the member with this internet banking user ID (branch: 14 days, web:
- * 10 minutes). Without `reissue`, refused when the member holds a live certificate of the purpose
+ * Authorises an issuance for the member with this internet banking user ID, for as long as the
+ * channel's `authorizationLifetimeMs` (branch: days, web: minutes). Without `reissue`, refused when the member holds a live certificate of the purpose
  * (renew or reissue that one); with it, the new certificate replaces the live one and keeps its expiry.
  */
 export async function authorizeForUser(
@@ -63,17 +61,11 @@ export async function authorizeForUser(
     holder,
     purpose: input.purpose,
     channel: input.channel,
+    lifetimeMs: authorizationLifetimeMs[input.channel],
     subjectName: new Uint8Array(AsnConvert.serialize(subject)),
     realName: member.real_name,
     rrn: await revealRrnForVid(bank, user.cooperativeId, user.memberId),
-    replaces:
-      live && input.reissue
-        ? {
-            serial: live.serial,
-            reason: input.reissue === "lost" ? "keyCompromise" : "superseded",
-            notAfter: live.notAfter,
-          }
-        : undefined,
+    replaces: live && input.reissue ? reissueReplacement(input.reissue, live) : undefined,
     actor: input.actor,
   });
 }

@@ -41,11 +41,24 @@ export function isRetryable(e: unknown): boolean {
   return typeof e === "object" && e !== null && retryableStates.has(String((e as { code?: unknown }).code));
 }
 
-/** Unique-constraint violation (SQLSTATE 23505), for callers that turn it into a domain answer. */
-export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+/** A driver error with this SQLSTATE, and on this constraint when one is named. */
+function isViolation(e: unknown, sqlState: string, constraint: string | undefined): boolean {
   if (typeof e !== "object" || e === null) return false;
   const err = e as { code?: unknown; constraint?: unknown };
-  return err.code === "23505" && (constraint === undefined || err.constraint === constraint);
+  return err.code === sqlState && (constraint === undefined || err.constraint === constraint);
+}
+
+/** Unique-constraint violation (SQLSTATE 23505), for callers that turn it into a domain answer. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  return isViolation(e, "23505", constraint);
+}
+
+/**
+ * Foreign-key violation (SQLSTATE 23503): the row names a row that does not exist (an insert) or
+ * is still named by another (a delete). For callers that turn it into a domain answer.
+ */
+export function isForeignKeyViolation(e: unknown, constraint?: string): boolean {
+  return isViolation(e, "23503", constraint);
 }
 
 export function beginStatement(isolation: Isolation | undefined): string {

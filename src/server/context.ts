@@ -6,6 +6,7 @@ import type { BankContext } from "../bank/context.ts";
 import { seal, unseal } from "../bank/seal.ts";
 import { activeCaKeys, type CaKey, createCaHierarchy } from "../ca/ca-keys.ts";
 import { type CaContext, caUrls } from "../ca/context.ts";
+import { raRules } from "../certcenter/rules.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { openDatabase } from "../db/open.ts";
@@ -50,6 +51,7 @@ export function contextsFor(config: Config, db: Db): { bank: BankContext; ca: Ca
       urls: caUrls(config.publicUrl ?? defaultPublicUrl(config.port)),
       organization: config.caOrganization,
       requireVidRandom: config.requireVidRandom,
+      raRules,
     },
   };
 }

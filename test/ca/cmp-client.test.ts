@@ -4,9 +4,9 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keptPbmKeys } from "../../src/ca/cmp-server.ts";
 import { issuingCa } from "../../src/ca/context.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
+import { keptPbmKeys } from "../../src/ca/pbm-keys.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import {
   buildPkiMessage,

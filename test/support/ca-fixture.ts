@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCaHierarchy } from "../../src/ca/ca-keys.ts";
 import { type CaContext, caUrls, issuingCa } from "../../src/ca/context.ts";
+import { raRules } from "../../src/certcenter/rules.ts";
 import type { Db } from "../../src/db/db.ts";
 import { toHex, toPem } from "../../src/pki/bytes.ts";
 import { issuePersonalCertificate, newSerialNumber, personalSubjectName } from "../../src/pki/profile.ts";
@@ -79,6 +80,7 @@ export async function caFixture(kind: DbKind | Db, options: { poolSize?: number 
     urls: caUrls("http://127.0.0.1:8080"),
     organization: "Geumgo Test",
     requireVidRandom: false,
+    raRules,
   };
   const dir = mkdtempSync(join(tmpdir(), "geumgo-ca-fixture-"));
   const issuingKey = keys.find((k) => k.role === "issuing");

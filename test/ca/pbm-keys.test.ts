@@ -1,8 +1,8 @@
-// The CMP server's own parts, apart from the exchanges that cmp-client.test.ts and
+// The CMP server's PBM keys, apart from the exchanges that cmp-client.test.ts and
 // cmp-openssl.test.ts drive: the PBM's rounds through Node's hash.
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { describe, expect, it } from "vitest";
-import { nodeDigest } from "../../src/ca/cmp-server.ts";
+import { nodeDigest } from "../../src/ca/pbm-keys.ts";
 import { newPbmParameter, type PbmKey, pbmKey } from "../../src/pki/cmp.ts";
 
 describe("the CMP server's PBM", () => {
