@@ -2,7 +2,7 @@
 // the 4-digit passbook PIN, stored as a scrypt hash and locked after 5 misses in a row.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
-import type { Queryable } from "../db/db.ts";
+import { isForeignKeyViolation, type Queryable } from "../db/db.ts";
 import { cooperativeCodeOf, makeAccountNumber, parseAccountNumber } from "./account-number.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
@@ -136,7 +136,7 @@ export async function openAccount(
       );
       return toAccount(rows[0]!);
     } catch (e) {
-      if ((e as { code?: string }).code === "23503") throw new BankError("member_not_found");
+      if (isForeignKeyViolation(e)) throw new BankError("member_not_found");
       throw e;
     }
   };

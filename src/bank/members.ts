@@ -1,7 +1,7 @@
 // Members of a cooperative: real name, resident registration number (encrypted, indexed, masked),
 // contact details. A member's number never leaves this module whole.
 import type { Queryable } from "../db/db.ts";
-import { isUniqueViolation } from "../db/db.ts";
+import { isForeignKeyViolation, isUniqueViolation } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
 import { type Cooperative, getCooperative } from "./federation.ts";
@@ -80,7 +80,7 @@ export async function createMember(ctx: BankContext, m: NewMember, tx: Queryable
     return toMember(ctx, rows[0]!);
   } catch (e) {
     if (isUniqueViolation(e)) throw new BankError("member_exists");
-    if ((e as { code?: string }).code === "23503") throw new BankError("branch_not_found");
+    if (isForeignKeyViolation(e)) throw new BankError("branch_not_found");
     throw e;
   }
 }

@@ -18,7 +18,7 @@
 // Between cooperatives, money goes through each one's clearing account with the federation, as
 // settlement does, so each leg stays within one cooperative's data (DESIGN.md §2).
 import { createHash } from "node:crypto";
-import type { Queryable } from "../db/db.ts";
+import { isForeignKeyViolation, type Queryable } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { assert, BankError } from "./errors.ts";
 import { chargeDailyTotal, type SecurityMedium } from "./limits.ts";
@@ -245,7 +245,7 @@ export async function postTransfer(
     )
     .catch((e: unknown) => {
       // Foreign keys name the accounts: a missing one is the caller's mistake, not ours.
-      if ((e as { code?: string }).code === "23503") throw new BankError("account_not_found");
+      if (isForeignKeyViolation(e)) throw new BankError("account_not_found");
       throw e;
     });
   if (!created.rows[0]) {
