@@ -13,13 +13,13 @@ export const certcenterErrorCodes = [
 export type CertcenterErrorCode = (typeof certcenterErrorCodes)[number];
 
 export const certcenterWords: Record<CertcenterErrorCode, Words> = {
-  user_unknown: { ko: "그런 인터넷뱅킹 사용자 ID가 없습니다", en: "no internet banking user has that ID" },
+  user_unknown: { ko: "그런 인터넷뱅킹 아이디가 없어요.", en: "No internet banking user has that ID." },
   cert_exists: {
-    ko: "이미 같은 용도의 유효한 인증서가 있습니다. 갱신하거나 재발급하세요",
-    en: "the member already holds a live certificate of that purpose: renew or reissue it",
+    ko: "이미 같은 용도의 유효한 인증서가 있어요. 갱신하거나 재발급해 주세요.",
+    en: "The member already holds a live certificate of that purpose: renew or reissue it.",
   },
   no_certificate: {
-    ko: "재발급할 유효한 인증서가 없습니다. 새로 발급하세요",
-    en: "there is no live certificate of that purpose to reissue: issue a new one",
+    ko: "재발급할 유효한 인증서가 없어요. 새로 발급해 주세요.",
+    en: "There is no live certificate of that purpose to reissue: issue a new one.",
   },
 };

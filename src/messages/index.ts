@@ -90,23 +90,26 @@ export function knownError(e: unknown): KnownError | undefined {
   };
 }
 
-/** The tries left before a login locks, as the login refusals report them. */
+/** The tries left before a login locks, as the login refusals report them (five wrong tries lock it). */
 function triesLeft(known: KnownError, text: string, lang: Lang): string {
   const remaining = known.details?.remaining;
   if (typeof remaining !== "number") return text;
   if (lang === "en")
-    return `${text} (${remaining} ${remaining === 1 ? "try" : "tries"} left before the login locks)`;
+    return `${text} ${remaining} ${remaining === 1 ? "try" : "tries"} left before the login locks.`;
   return known.area === "auth"
-    ? `${text} (${5 - remaining}회 오류, 남은 횟수 ${remaining}회: 5회 오류 시 로그인이 제한됩니다)`
-    : `${text} (남은 횟수 ${remaining}회: 5회 오류 시 로그인이 제한됩니다)`;
+    ? `${text} ${5 - remaining}번 틀렸어요(남은 횟수 ${remaining}회). 5번 틀리면 로그인이 잠겨요.`
+    : `${text} 남은 횟수 ${remaining}회예요. 5번 틀리면 로그인이 잠겨요.`;
 }
 
-/** The sentence for a known error in one language; undefined for anything else (a bug, reported as such). */
+/**
+ * The sentence for a known error in one language. Every entry is a full sentence; what the error
+ * names (a path, a serial) takes the place of the final full stop: "There is no such file: a.pem".
+ */
 export function describeKnown(known: KnownError, lang: Lang): string {
   const text = wordsFor(known.area, known.code as never)[lang];
   if (known.code === "bad_credentials" || known.code === "teller_bad_credentials")
     return triesLeft(known, text, lang);
-  return known.subject ? `${text}: ${known.subject}` : text;
+  return known.subject ? `${text.replace(/\.$/, "")}: ${known.subject}` : text;
 }
 
 /** One sentence for a known error; undefined for anything else (a bug, reported as such). */

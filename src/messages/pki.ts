@@ -4,37 +4,37 @@ import type { Words } from "./words.ts";
 
 export const pkiWords: Record<PkiErrorCode, Words> = {
   malformed: {
-    ko: "파일이 손상되었거나 올바른 형식이 아닙니다",
-    en: "the file is damaged or not in the expected format",
+    ko: "파일이 손상되었거나 올바른 형식이 아니에요.",
+    en: "The file is damaged or not in the expected format.",
   },
-  unsupported_algorithm: { ko: "지원하지 않는 알고리즘입니다", en: "the algorithm is not supported" },
-  bad_password: { ko: "인증서 암호가 맞지 않습니다", en: "the certificate password is wrong" },
+  unsupported_algorithm: { ko: "지원하지 않는 알고리즘이에요.", en: "The algorithm is not supported." },
+  bad_password: { ko: "인증서 암호가 맞지 않아요.", en: "The certificate password is wrong." },
   bad_parameters: {
-    ko: "암호화 매개변수가 허용 범위를 벗어났습니다",
-    en: "an encryption parameter is out of bounds",
+    ko: "암호화 매개변수가 허용 범위를 벗어났어요.",
+    en: "An encryption parameter is out of bounds.",
   },
   missing_random: {
-    ko: "개인키에 본인확인용 난수(R)가 없어 VID를 확인할 수 없습니다",
-    en: "the private key carries no randomNum (R), so the VID cannot be checked",
+    ko: "개인키에 본인확인용 난수(R)가 없어 VID를 확인할 수 없어요.",
+    en: "The private key carries no randomNum (R), so the VID cannot be checked.",
   },
-  missing_vid: { ko: "인증서에 VID(식별번호 확인정보)가 없습니다", en: "the certificate carries no VID" },
+  missing_vid: { ko: "인증서에 VID(식별번호 확인정보)가 없어요.", en: "The certificate carries no VID." },
   vid_mismatch: {
-    ko: "주민등록번호가 인증서의 VID와 일치하지 않습니다",
-    en: "the resident registration number does not match the certificate's VID",
+    ko: "주민등록번호가 인증서의 VID와 일치하지 않아요.",
+    en: "The resident registration number does not match the certificate's VID.",
   },
-  bad_rrn: { ko: "주민등록번호는 13자리 숫자입니다", en: "a resident registration number has 13 digits" },
+  bad_rrn: { ko: "주민등록번호는 숫자 13자리예요.", en: "A resident registration number has 13 digits." },
   weak_password: {
-    ko: "인증서 암호는 영문·숫자·특수문자를 포함해 10자 이상이어야 하며 ' \" \\ | 와 3자 이상 반복·연속 문자는 쓸 수 없습니다",
-    en: "a certificate password needs 10+ characters with letters, digits and symbols, no ' \" \\ |, and no 3 repeated or sequential characters",
+    ko: "인증서 암호는 영문·숫자·특수문자를 넣어 10자 이상으로 정해 주세요. ' \" \\ | 문자, 같은 문자 3번 반복, 연속된 문자 3개는 쓸 수 없어요.",
+    en: "A certificate password needs 10+ characters with letters, digits and symbols, no ' \" \\ |, and no 3 repeated or sequential characters.",
   },
   key_mismatch: {
-    ko: "개인키가 인증서와 짝이 맞지 않습니다",
-    en: "the private key does not belong to the certificate",
+    ko: "개인키가 인증서와 짝이 맞지 않아요.",
+    en: "The private key does not belong to the certificate.",
   },
-  bad_signature: { ko: "서명이 올바르지 않습니다", en: "the signature does not verify" },
+  bad_signature: { ko: "서명이 올바르지 않아요.", en: "The signature does not verify." },
   untrusted: {
-    ko: "서명자의 인증서가 신뢰하는 인증기관에서 발급되지 않았습니다",
-    en: "the signer's certificate is not issued by a trusted CA",
+    ko: "서명한 인증서가 신뢰하는 인증기관에서 발급되지 않았어요.",
+    en: "The signer's certificate is not issued by a trusted CA.",
   },
-  cmp_refused: { ko: "인증기관이 요청을 거절했습니다", en: "the CA refused the request" },
+  cmp_refused: { ko: "인증기관이 요청을 거절했어요.", en: "The CA refused the request." },
 };

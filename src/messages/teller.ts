@@ -32,45 +32,48 @@ export type TellerErrorCode = (typeof tellerErrorCodes)[number];
 
 export const tellerWords: Record<TellerErrorCode, Words> = {
   teller_bad_credentials: {
-    ko: "직원 ID 또는 비밀번호가 맞지 않습니다",
-    en: "the teller ID or password is wrong",
+    ko: "직원 아이디 또는 비밀번호가 맞지 않아요.",
+    en: "The teller ID or password is wrong.",
   },
   teller_locked: {
-    ko: "비밀번호 오류가 5회 누적되어 직원 로그인이 제한되었습니다. 관리자에게 해제를 요청하세요",
-    en: "five wrong passwords have locked this teller login: ask an administrator to open it",
+    ko: "비밀번호를 5번 잘못 입력해 직원 로그인이 제한되었어요. 관리자에게 해제를 요청해 주세요.",
+    en: "Five wrong passwords have locked this teller login: ask an administrator to open it.",
   },
   bad_user_id: {
-    ko: "이용자 ID는 영문과 숫자 6~12자입니다",
-    en: "a user ID has 6-12 letters and digits",
+    ko: "이용자 아이디는 영문과 숫자 6~12자예요.",
+    en: "A user ID has 6-12 letters and digits.",
   },
   user_id_taken: {
-    ko: "이미 쓰이는 이용자 ID입니다. 다른 ID를 고르세요",
-    en: "that user ID is taken: choose another",
+    ko: "이미 쓰이는 이용자 아이디예요. 다른 아이디를 골라 주세요.",
+    en: "That user ID is taken: choose another.",
   },
   already_enrolled: {
-    ko: "이미 인터넷뱅킹에 가입한 회원입니다 (비밀번호를 잊었다면 비밀번호 재설정)",
-    en: "the member is enrolled for internet banking already (a forgotten password is reset instead)",
+    ko: "이미 인터넷뱅킹에 가입한 회원이에요(비밀번호를 잊었다면 비밀번호를 재발급해 주세요).",
+    en: "The member is enrolled for internet banking already (a forgotten password is reset instead).",
   },
   not_enrolled: {
-    ko: "인터넷뱅킹에 가입하지 않은 회원입니다. 먼저 가입을 진행하세요",
-    en: "the member is not enrolled for internet banking: enrol first",
+    ko: "인터넷뱅킹에 가입하지 않은 회원이에요. 먼저 가입을 진행해 주세요.",
+    en: "The member is not enrolled for internet banking: enrol first.",
   },
   name_mismatch: {
-    ko: "이 주민등록번호의 회원 이름이 다릅니다. 신분증을 다시 확인하세요",
-    en: "the member with this resident registration number has another name: check the ID card",
+    ko: "이 주민등록번호로 등록된 회원의 이름이 달라요. 신분증을 다시 확인해 주세요.",
+    en: "The member with this resident registration number has another name: check the ID card.",
   },
-  member_not_found: { ko: "회원을 찾을 수 없습니다", en: "no such member" },
-  bad_teller_id: { ko: "직원 ID는 영문과 숫자 4~20자입니다", en: "a teller ID has 4-20 letters and digits" },
+  member_not_found: { ko: "회원을 찾을 수 없어요.", en: "There is no such member." },
+  bad_teller_id: {
+    ko: "직원 아이디는 영문과 숫자 4~20자예요.",
+    en: "A teller ID has 4-20 letters and digits.",
+  },
   teller_id_taken: {
-    ko: "이미 쓰이는 직원 ID입니다. 다른 ID를 고르세요",
-    en: "that teller ID is taken: choose another",
+    ko: "이미 쓰이는 직원 아이디예요. 다른 아이디를 골라 주세요.",
+    en: "That teller ID is taken: choose another.",
   },
   teller_not_found: {
-    ko: "그 금고에 이 ID의 직원이 없습니다",
-    en: "no teller with this ID in that cooperative",
+    ko: "그 금고에 이 아이디의 직원이 없어요.",
+    en: "There is no teller with this ID in that cooperative.",
   },
   branch_not_found: {
-    ko: "그 금고에 이 코드의 지점이 없습니다",
-    en: "the cooperative has no branch with this code",
+    ko: "그 금고에 이 코드의 지점이 없어요.",
+    en: "The cooperative has no branch with this code.",
   },
 };

@@ -22,6 +22,18 @@ describe("the words", () => {
     }
   });
 
+  it.each(areas)(
+    "the %s words are full sentences in one voice (polite 해요체; English with a capital and a full stop)",
+    (area) => {
+      const table = areaWords[area] as Record<string, { ko: string; en: string }>;
+      for (const [code, words] of Object.entries(table)) {
+        expect(words.ko, `${area}.${code}`).toMatch(/\.$/);
+        expect(words.ko, `${area}.${code}`).not.toMatch(/니다|십시오/);
+        expect(words.en, `${area}.${code}`).toMatch(/^[A-Z].*\.$/);
+      }
+    },
+  );
+
   it("an error finds its area's words by its class", () => {
     const errors = [
       ...pkiErrorCodes.map((c) => new PkiError(c, "x")),
@@ -35,8 +47,11 @@ describe("the words", () => {
     }
   });
 
-  it("names the file a CLI error is about", () => {
-    expect(describeError(new CliError("file_exists", "/tmp/key.pem"), "en")).toContain("/tmp/key.pem");
+  it("names the file a CLI error is about in place of the full stop", () => {
+    expect(describeError(new CliError("file_exists", "/tmp/key.pem"), "en")).toBe(
+      "The file exists already (add --force to overwrite it): /tmp/key.pem",
+    );
+    expect(describeError(new CliError("file_not_found"), "ko")).toBe("파일이나 폴더를 찾을 수 없어요.");
   });
 
   it("knows nothing of other errors, so they are reported as bugs", () => {

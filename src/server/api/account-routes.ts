@@ -122,7 +122,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
           200: Type.Object({
             userId: Type.String(),
             name: Type.String(),
-            cooperative: Type.Object({ code: Type.String(), name: Type.String() }),
+            cooperative: Type.Object({
+              code: Type.String(),
+              name: Type.String(),
+              customerCentrePhone: Type.Union([Type.String(), Type.Null()], {
+                description: "the cooperative's customer-centre number (02-1234-5678); null when not set",
+              }),
+            }),
             rrnMasked: Type.String({ description: "900101-1******" }),
             phone: Type.Union([Type.String(), Type.Null()]),
             email: Type.Union([Type.String(), Type.Null()]),
@@ -139,10 +145,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
       const { rows } = await app.db.query<{
         code: string;
         name: string;
+        customer_centre_phone: string | null;
         enrolled_at: Date;
         previous_login_at: Date | null;
       }>(
-        `SELECT c.code, c.name, u.enrolled_at, u.previous_login_at FROM users u
+        `SELECT c.code, c.name, c.customer_centre_phone, u.enrolled_at, u.previous_login_at FROM users u
          JOIN cooperatives c ON c.id = u.cooperative_id WHERE u.cooperative_id = $1 AND u.member_id = $2`,
         [auth.cooperativeId, auth.memberId],
       );
@@ -150,7 +157,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
       return {
         userId: auth.userId,
         name: member.realName,
-        cooperative: { code: r.code, name: r.name },
+        cooperative: { code: r.code, name: r.name, customerCentrePhone: r.customer_centre_phone },
         rrnMasked: member.rrnMasked,
         phone: member.phone,
         email: member.email,

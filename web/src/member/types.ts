@@ -22,7 +22,7 @@ export interface SessionAnswer {
 export interface Me {
   userId: string;
   name: string;
-  cooperative: { code: string; name: string };
+  cooperative: { code: string; name: string; customerCentrePhone: string | null };
   rrnMasked: string;
   phone: string | null;
   email: string | null;
