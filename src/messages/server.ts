@@ -28,6 +28,8 @@ export const serverErrorCodes = [
   "notification_not_found",
   // `geumgo demo …` (src/server/demo-operations.ts).
   "demo_only",
+  // The web app's files are missing (src/server/web.ts).
+  "web_not_built",
 ] as const;
 
 export type ServerErrorCode = (typeof serverErrorCodes)[number];
@@ -96,6 +98,10 @@ export const serverWords: Record<ServerErrorCode, Words> = {
   medium_not_registered: {
     ko: "등록된 보안매체(OTP·보안카드)가 없어요. 영업점에서 등록해 주세요.",
     en: "No OTP device or security card is registered. Get one at a branch.",
+  },
+  web_not_built: {
+    ko: "웹 화면이 아직 빌드되지 않았어요. `npm run build:web`을 실행한 뒤 다시 시도해 주세요.",
+    en: "The web app has not been built. Run `npm run build:web` and try again.",
   },
   notification_not_found: { ko: "알림을 찾을 수 없어요.", en: "There is no such notification." },
 };

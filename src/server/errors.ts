@@ -65,6 +65,7 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     medium_locked: 423,
     medium_not_registered: 409,
     notification_not_found: 404,
+    web_not_built: 503,
   },
   pki: {
     malformed: 400,
