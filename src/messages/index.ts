@@ -58,6 +58,11 @@ const areaByErrorName: Readonly<Record<string, Area>> = {
 
 /** The words of one code of one area. */
 export function wordsFor<A extends Area>(area: A, code: CodeOf<A>): Words {
+  return lookUp(area, code);
+}
+
+/** A code already checked to be in its area's table (knownError does the check). */
+function lookUp(area: Area, code: string): Words {
   return (areaWords[area] as Readonly<Record<string, Words>>)[code] as Words;
 }
 
@@ -70,6 +75,7 @@ export interface KnownError {
   details: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** An error of one of our areas, found by its class name and a code in that area's table. */
 export function knownError(e: unknown): KnownError | undefined {
   if (typeof e !== "object" || e === null) return undefined;
   const { name, code, subject, details } = e as {
@@ -106,7 +112,7 @@ function triesLeft(known: KnownError, text: string, lang: Lang): string {
  * names (a path, a serial) takes the place of the final full stop: "There is no such file: a.pem".
  */
 export function describeKnown(known: KnownError, lang: Lang): string {
-  const text = wordsFor(known.area, known.code as never)[lang];
+  const text = lookUp(known.area, known.code)[lang];
   if (known.code === "bad_credentials" || known.code === "teller_bad_credentials")
     return triesLeft(known, text, lang);
   return known.subject ? `${text.replace(/\.$/, "")}: ${known.subject}` : text;

@@ -1,4 +1,5 @@
-// Words for the PKI library's refusals (src/pki/errors.ts keeps the codes: src/pki imports nothing of ours).
+// Words for the PKI library's refusals. The codes stay in src/pki/errors.ts, because src/pki imports
+// nothing of ours; this table takes their type only.
 import type { PkiErrorCode } from "../pki/errors.ts";
 import type { Words } from "./words.ts";
 

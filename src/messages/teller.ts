@@ -1,4 +1,5 @@
-// Refusals of the teller side (the teller's login and the branch desk; src/auth/teller-errors.ts), with their words.
+// Refusals of the teller side (the teller's login and the branch desk; src/auth/teller-errors.ts),
+// with their words.
 import type { Words } from "./words.ts";
 
 export const tellerErrorCodes = [
