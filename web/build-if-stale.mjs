@@ -7,7 +7,11 @@ import { join } from "node:path";
 
 const web = import.meta.dirname;
 const stamp = join(web, "dist", "index.html");
-const sources = ["src", "public", "index.html", "teller.html", "vite.config.ts"].map((p) => join(web, p));
+// The browser also loads the shared words and the PKI library from the package's own src/.
+const sources = [
+  ...["src", "public", "index.html", "teller.html", "vite.config.ts"].map((p) => join(web, p)),
+  ...["messages", "pki"].map((p) => join(web, "..", "src", p)),
+];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

@@ -1,15 +1,8 @@
 // Refusals of internet banking login and password changes, each named for the rule that failed;
-// the edges (HTTP, CLI) give them Korean and English words (src/cli/messages.ts).
+// the codes and their Korean and English words live in src/messages/auth.ts.
+import type { AuthErrorCode } from "../messages/auth.ts";
 
-export const authErrorCodes = [
-  "bad_credentials",
-  "login_locked",
-  "enrolment_lapsed",
-  "weak_password",
-  "current_password_wrong",
-] as const;
-
-export type AuthErrorCode = (typeof authErrorCodes)[number];
+export { type AuthErrorCode, authErrorCodes } from "../messages/auth.ts";
 
 export class AuthError extends Error {
   override readonly name = "AuthError";

@@ -1,37 +1,8 @@
-// Business rejections of the bank domain, each named for the rule that failed. The edges (HTTP,
-// CLI) translate codes to Korean and English; a broken invariant is an assertion, not one of these.
+// Business rejections of the bank domain, each named for the rule that failed (the codes and their
+// words: src/messages/bank.ts); a broken invariant is an assertion, not one of these.
+import type { BankErrorCode } from "../messages/bank.ts";
 
-export const bankErrorCodes = [
-  "amount_must_be_positive",
-  "amount_too_large",
-  "account_not_found",
-  "account_not_active",
-  "account_closed",
-  "same_account",
-  "not_account_owner",
-  "insufficient_funds",
-  "exceeds_transfer_limit",
-  "exceeds_daily_limit",
-  "idempotency_key_reused",
-  "memo_too_long",
-  "bad_date_range",
-  "pin_wrong",
-  "pin_locked",
-  "hold_not_found",
-  "hold_not_active",
-  "member_not_found",
-  "member_exists",
-  "cooperative_not_found",
-  "branch_not_found",
-  "bad_account_number",
-  "bad_rrn",
-  "limit_raise_needs_branch",
-  "media_locked",
-  "media_wrong",
-  "media_not_registered",
-] as const;
-
-export type BankErrorCode = (typeof bankErrorCodes)[number];
+export { type BankErrorCode, bankErrorCodes } from "../messages/bank.ts";
 
 export class BankError extends Error {
   override readonly name = "BankError";

@@ -11,7 +11,18 @@ export interface Cooperative {
   id: number;
   code: string;
   name: string;
+  /** The customer-centre number members are sent to (02-1234-5678); null until the cooperative sets it. */
+  customerCentrePhone: string | null;
 }
+
+const cooperativeColumns = "id, code, name, customer_centre_phone";
+type CooperativeRow = { id: number; code: string; name: string; customer_centre_phone: string | null };
+const toCooperative = (r: CooperativeRow): Cooperative => ({
+  id: r.id,
+  code: r.code,
+  name: r.name,
+  customerCentrePhone: r.customer_centre_phone,
+});
 
 const internalAccounts: { kind: InternalAccountKind; serial: number; name: string }[] = [
   { kind: "funding", serial: 1, name: "출자금" },
@@ -44,7 +55,7 @@ export async function createCooperative(
         a.name,
       ]);
     }
-    return { id: options.id, code: options.code, name: options.name };
+    return { id: options.id, code: options.code, name: options.name, customerCentrePhone: null };
   });
 }
 
@@ -61,23 +72,23 @@ export async function createBranch(
 }
 
 export async function findCooperativeByCode(db: Queryable, code: string): Promise<Cooperative> {
-  const { rows } = await db.query<{ id: number; code: string; name: string }>(
-    "SELECT id, code, name FROM cooperatives WHERE code = $1",
+  const { rows } = await db.query<CooperativeRow>(
+    `SELECT ${cooperativeColumns} FROM cooperatives WHERE code = $1`,
     [code],
   );
   const row = rows[0];
   if (!row) throw new BankError("cooperative_not_found");
-  return row;
+  return toCooperative(row);
 }
 
 export async function getCooperative(db: Queryable, id: number): Promise<Cooperative> {
-  const { rows } = await db.query<{ id: number; code: string; name: string }>(
-    "SELECT id, code, name FROM cooperatives WHERE id = $1",
+  const { rows } = await db.query<CooperativeRow>(
+    `SELECT ${cooperativeColumns} FROM cooperatives WHERE id = $1`,
     [id],
   );
   const row = rows[0];
   if (!row) throw new BankError("cooperative_not_found");
-  return row;
+  return toCooperative(row);
 }
 
 /** The id of one of a cooperative's own accounts. */

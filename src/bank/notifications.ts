@@ -117,8 +117,8 @@ export async function notifyTransfer(
     kind: "transfer_out",
     title: { ko: `출금 ${won(t.amount)}`, en: `Sent ${wonEn(t.amount)}` },
     body: {
-      ko: `${t.to.name}님(${formatAccountNumber(t.to.number)})께 ${won(t.amount)}을 보냈습니다. 잔액 ${won(t.from.balanceAfter)}`,
-      en: `${wonEn(t.amount)} to ${t.to.name} (${formatAccountNumber(t.to.number)}). Balance ${wonEn(t.from.balanceAfter)}`,
+      ko: `${t.to.name}님(${formatAccountNumber(t.to.number)})께 ${won(t.amount)}을 보냈어요. 잔액은 ${won(t.from.balanceAfter)}이에요.`,
+      en: `You sent ${wonEn(t.amount)} to ${t.to.name} (${formatAccountNumber(t.to.number)}). Your balance is ${wonEn(t.from.balanceAfter)}.`,
     },
     eventKey: `${key}:out`,
     at: t.at,
@@ -130,8 +130,8 @@ export async function notifyTransfer(
     kind: "transfer_in",
     title: { ko: `입금 ${won(t.amount)}`, en: `Received ${wonEn(t.amount)}` },
     body: {
-      ko: `${t.from.name}님이 ${formatAccountNumber(t.to.number)} 계좌로 ${won(t.amount)}을 보냈습니다`,
-      en: `${t.from.name} sent ${wonEn(t.amount)} to ${formatAccountNumber(t.to.number)}`,
+      ko: `${t.from.name}님이 ${formatAccountNumber(t.to.number)} 계좌로 ${won(t.amount)}을 보냈어요.`,
+      en: `${t.from.name} sent ${wonEn(t.amount)} to ${formatAccountNumber(t.to.number)}.`,
     },
     eventKey: `${key}:in`,
     at: t.at,
@@ -142,14 +142,25 @@ export async function notifyPasswordChanged(
   tx: Queryable,
   who: { cooperativeId: number; memberId: bigint; at: Date },
 ): Promise<void> {
+  // The customer centre is named only with its number; a cooperative without one sends to a branch.
+  const { rows } = await tx.query<{ customer_centre_phone: string | null }>(
+    "SELECT customer_centre_phone FROM cooperatives WHERE id = $1",
+    [who.cooperativeId],
+  );
+  const phone = rows[0]?.customer_centre_phone ?? null;
   await notify(tx, {
     ...who,
     kind: "password_changed",
     title: { ko: "비밀번호 변경", en: "Password changed" },
-    body: {
-      ko: "인터넷뱅킹 비밀번호가 변경되었습니다. 본인이 바꾸지 않았다면 즉시 영업점이나 고객센터로 연락하세요.",
-      en: "Your internet banking password was changed. If this was not you, call us or visit a branch now.",
-    },
+    body: phone
+      ? {
+          ko: `인터넷뱅킹 비밀번호가 바뀌었어요. 직접 바꾸지 않았다면 바로 고객센터(${phone})나 영업점에 연락해 주세요.`,
+          en: `Your internet banking password was changed. If this was not you, call the customer centre on ${phone} or visit a branch now.`,
+        }
+      : {
+          ko: "인터넷뱅킹 비밀번호가 바뀌었어요. 직접 바꾸지 않았다면 바로 가까운 영업점에 연락해 주세요.",
+          en: "Your internet banking password was changed. If this was not you, visit a branch now.",
+        },
     eventKey: `password:${who.at.toISOString()}`,
   });
 }
@@ -163,7 +174,7 @@ export async function notifyLoginLocked(
     kind: "login_locked",
     title: { ko: "로그인 제한", en: "Login locked" },
     body: {
-      ko: "비밀번호 오류가 5회 누적되어 로그인이 제한되었습니다. 신분증을 지참하고 영업점을 방문하면 해제됩니다.",
+      ko: "비밀번호를 5번 잘못 입력해 로그인이 제한되었어요. 신분증을 가지고 영업점에 오시면 잠금을 풀어 드려요.",
       en: "Five wrong passwords in a row locked your login. A branch unlocks it when you bring your ID card.",
     },
     eventKey: `locked:${who.at.toISOString()}`,

@@ -13,6 +13,7 @@ import {
   issueCaCertificate,
 } from "../pki/ca-profile.ts";
 import { decryptKeyFile, encryptKeyFile } from "../pki/key-file.ts";
+import type { CaKeyErrorCode } from "./errors.ts";
 
 export type CaRole = "root" | "issuing";
 
@@ -34,7 +35,7 @@ const issuingValidityYears = 10;
 
 export class CaError extends Error {
   override readonly name = "CaError";
-  constructor(readonly code: "ca_exists" | "ca_missing" | "bad_passphrase") {
+  constructor(readonly code: CaKeyErrorCode) {
     super(code);
   }
 }

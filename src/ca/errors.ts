@@ -1,29 +1,14 @@
 // Business rejections of a certificate's lifecycle (revoke, suspend, release, and what CMP asks of
-// the same rows), each named for the rule that failed. The edges (CLI, HTTP, the CMP error body)
-// translate the code to words, HTTP status or PKIFailureInfo; src/cli/messages.ts has the words.
+// the same rows). The codes and their words live in src/messages/ca.ts; the edges (CLI, HTTP, the
+// CMP error body) translate a code to words, HTTP status or PKIFailureInfo.
+import type { CaLifecycleErrorCode } from "../messages/ca.ts";
 
-export const caLifecycleErrorCodes = [
-  /** The CA has no certificate with this serial. */
-  "cert_unknown",
-  /** The serial is reserved but not signed yet (signing), or the holder refused it (rejected). */
-  "cert_not_live",
-  /** The certificate is revoked already; revocation is final. */
-  "already_revoked",
-  /** The certificate is suspended already. */
-  "already_on_hold",
-  /** Only a suspended certificate can be released. */
-  "not_on_hold",
-  /** The suspension has lasted six months: the certificate is to be revoked, not released. */
-  "hold_expired",
-  /** Not an RFC 5280 reason this operation takes (certificateHold is a suspension, not a revocation). */
-  "bad_reason",
-  /** A serial number is 16 bytes, written as 32 hex digits. */
-  "bad_serial",
-  /** The change is recorded, but the CRL or OCSP responses could not be republished yet. */
-  "status_publish_failed",
-] as const;
-
-export type CaLifecycleErrorCode = (typeof caLifecycleErrorCodes)[number];
+export {
+  type CaKeyErrorCode,
+  type CaLifecycleErrorCode,
+  caKeyErrorCodes,
+  caLifecycleErrorCodes,
+} from "../messages/ca.ts";
 
 export class CaLifecycleError extends Error {
   override readonly name = "CaLifecycleError";

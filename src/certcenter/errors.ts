@@ -1,14 +1,7 @@
-// Typed errors of the registration authority; the edges (CLI, server) translate the codes.
-export const certcenterErrorCodes = [
-  /** No internet banking user has that ID. */
-  "user_unknown",
-  /** The member already holds a live certificate of that purpose: renew it or reissue it. */
-  "cert_exists",
-  /** A reissue was asked for, but the member holds no live certificate of that purpose. */
-  "no_certificate",
-] as const;
+// Typed errors of the registration authority; the codes and their words live in src/messages/certcenter.ts.
+import type { CertcenterErrorCode } from "../messages/certcenter.ts";
 
-export type CertcenterErrorCode = (typeof certcenterErrorCodes)[number];
+export { type CertcenterErrorCode, certcenterErrorCodes } from "../messages/certcenter.ts";
 
 export class CertcenterError extends Error {
   override readonly name = "CertcenterError";

@@ -1,17 +1,8 @@
-// Errors the command line itself raises (files, usage), beside the PKI library's own codes.
+// Errors the command line itself raises (files, usage), beside the PKI library's own codes; the
+// codes and their words live in src/messages/cli.ts.
+import type { CliErrorCode } from "../messages/cli.ts";
 
-export const cliErrorCodes = [
-  "file_not_found",
-  "file_exists",
-  "not_npki_folder",
-  "password_required",
-  "passwords_differ",
-  "pkcs12_without_key",
-  "usage",
-  "audit_broken",
-] as const;
-
-export type CliErrorCode = (typeof cliErrorCodes)[number];
+export { type CliErrorCode, cliErrorCodes } from "../messages/cli.ts";
 
 export class CliError extends Error {
   override readonly name = "CliError";

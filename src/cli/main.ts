@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { CaError } from "../ca/ca-keys.ts";
 import { ConfigError } from "../config.ts";
+import { describeError } from "../messages/index.ts";
 import { PkiError } from "../pki/errors.ts";
 import { ServerError } from "../server/errors.ts";
 import { registerAuditCommands } from "./audit.ts";
@@ -10,7 +11,7 @@ import { registerCaCommands } from "./ca.ts";
 import { registerDemoCommands } from "./demo.ts";
 import { CliError } from "./errors.ts";
 import { registerInitCommand } from "./init.ts";
-import { chooseLang, describeError } from "./messages.ts";
+import { chooseLang } from "./messages.ts";
 import { registerNpkiCommands } from "./npki/commands.ts";
 import { asOperationFailed, OperationFailed } from "./operation-client.ts";
 import { consoleOutput } from "./output.ts";

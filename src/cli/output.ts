@@ -1,6 +1,6 @@
 // What the command line prints: results on stdout (one JSON document with --json), warnings and
 // errors on stderr, in the user's language.
-import type { Lang } from "./messages.ts";
+import type { Lang } from "../messages/index.ts";
 
 export interface Output {
   lang: Lang;

@@ -19,6 +19,16 @@ export const demoLogins = {
 
 const dayMs = 86_400_000;
 
+/** The demo cooperatives' customer-centre numbers: made up (no exchange 0000 exists), shown in the footer. */
+export const demoCustomerCentrePhones = { 1: "02-0000-9002", 2: "02-0000-9003" } as const;
+
+async function setCustomerCentrePhone(ctx: BankContext, cooperativeId: number, phone: string): Promise<void> {
+  await ctx.db.query("UPDATE cooperatives SET customer_centre_phone = $1 WHERE id = $2", [
+    phone,
+    cooperativeId,
+  ]);
+}
+
 export async function demoExists(ctx: BankContext): Promise<boolean> {
   const { rowCount } = await ctx.db.query("SELECT 1 FROM cooperatives LIMIT 1");
   return rowCount > 0;
@@ -28,9 +38,11 @@ export async function seedDemo(ctx: BankContext): Promise<{ created: boolean }> 
   if (await demoExists(ctx)) return { created: false };
   const today = ctx.clock.now();
   await createCooperative(ctx, { id: 1, code: "9002", name: "한빛새마을금고" });
+  await setCustomerCentrePhone(ctx, 1, demoCustomerCentrePhones[1]);
   await createBranch(ctx, { cooperativeId: 1, id: 1, code: "001", name: "본점" });
   await createBranch(ctx, { cooperativeId: 1, id: 2, code: "002", name: "역삼지점" });
   await createCooperative(ctx, { id: 2, code: "9003", name: "해오름새마을금고" });
+  await setCustomerCentrePhone(ctx, 2, demoCustomerCentrePhones[2]);
   await createBranch(ctx, { cooperativeId: 2, id: 1, code: "001", name: "본점" });
 
   await createTeller(ctx.db, {

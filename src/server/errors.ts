@@ -1,39 +1,19 @@
-// Errors at the HTTP edge: the server's own codes (not found, body too large, …) and the one place
-// where any error becomes a status and a body `{ error: { code, message: { ko, en } } }`.
-// Domain codes take their words from the command line's table, so both edges say the same thing.
-import { describeError } from "../cli/messages.ts";
+// Errors at the HTTP edge: the server's own refusals (not found, body too large, …) and the one place
+// where any error becomes a status and a body `{ error: { code, message: { ko, en } } }`. The words
+// of every area come from src/messages (shared with the CLI and the web app); the statuses are here.
+import {
+  type Area,
+  type CodeOf,
+  describeKnown,
+  knownError,
+  type ServerErrorCode,
+  type Words,
+  wordsFor,
+} from "../messages/index.ts";
 
-type Message = { ko: string; en: string };
+export { type ServerErrorCode, serverErrorCodes } from "../messages/index.ts";
 
-export const serverErrorCodes = [
-  "not_found",
-  "validation",
-  "body_too_large",
-  "unsupported_media_type",
-  "unauthorized",
-  "forbidden",
-  "bad_argument",
-  "unknown_operation",
-  "data_dir_busy",
-  "server_unreachable",
-  "database_unavailable",
-  "internal",
-  // The internet banking API (src/server/api).
-  "unauthenticated",
-  "csrf",
-  "rate_limited",
-  "password_change_required",
-  "raise_at_branch",
-  "bad_limits",
-  "medium_wrong",
-  "medium_locked",
-  "medium_not_registered",
-  "notification_not_found",
-  // `geumgo demo …` (src/server/demo-operations.ts).
-  "demo_only",
-] as const;
-
-export type ServerErrorCode = (typeof serverErrorCodes)[number];
+type Message = Words;
 
 export class ServerError extends Error {
   override readonly name = "ServerError";
@@ -51,132 +31,126 @@ export class ServerError extends Error {
   }
 }
 
-export const serverErrors: Record<ServerErrorCode, Message & { status: number }> = {
-  not_found: { status: 404, ko: "요청한 주소를 찾을 수 없습니다", en: "there is nothing at this address" },
-  validation: { status: 400, ko: "요청 내용이 올바르지 않습니다", en: "the request is not valid" },
-  body_too_large: { status: 413, ko: "요청 본문이 너무 큽니다", en: "the request body is too large" },
-  unsupported_media_type: {
-    status: 415,
-    ko: "지원하지 않는 콘텐츠 형식입니다",
-    en: "the content type is not supported here",
+/** The areas whose errors the server can send (the command line's own codes never reach it). */
+type ServedArea = Exclude<Area, "cli">;
+
+/**
+ * The HTTP status of every code the server can send, typed against each area's code list: a missing
+ * or misspelt code fails the type check. 400 is the caller's mistake; 401 a login needed or refused;
+ * 403 a rule of where or when; 404 nothing of that name; 409 the state forbids it; 423 locked;
+ * 503 the server cannot do it yet (its CA keys, its database).
+ */
+export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>, number>> } = {
+  server: {
+    not_found: 404,
+    validation: 400,
+    body_too_large: 413,
+    unsupported_media_type: 415,
+    unauthorized: 401,
+    forbidden: 403,
+    bad_argument: 400,
+    unknown_operation: 404,
+    data_dir_busy: 503,
+    server_unreachable: 503,
+    database_unavailable: 503,
+    internal: 500,
+    demo_only: 403,
+    unauthenticated: 401,
+    csrf: 403,
+    rate_limited: 429,
+    password_change_required: 403,
+    raise_at_branch: 403,
+    bad_limits: 400,
+    medium_wrong: 400,
+    medium_locked: 423,
+    medium_not_registered: 409,
+    notification_not_found: 404,
+    web_not_built: 503,
   },
-  unauthorized: { status: 401, ko: "인증이 필요합니다", en: "authentication is needed" },
-  forbidden: {
-    status: 403,
-    ko: "이 주소는 서버가 실행 중인 컴퓨터에서만 쓸 수 있습니다",
-    en: "this address answers only on the machine the server runs on",
+  pki: {
+    malformed: 400,
+    unsupported_algorithm: 400,
+    bad_password: 400,
+    bad_parameters: 400,
+    missing_random: 400,
+    missing_vid: 400,
+    vid_mismatch: 400,
+    bad_rrn: 400,
+    weak_password: 400,
+    key_mismatch: 400,
+    bad_signature: 400,
+    untrusted: 400,
+    cmp_refused: 400,
   },
-  bad_argument: {
-    status: 400,
-    ko: "명령의 인자가 올바르지 않습니다",
-    en: "an argument of the command is not valid",
+  caKeys: { ca_exists: 400, ca_missing: 503, bad_passphrase: 503 },
+  caLifecycle: {
+    cert_unknown: 404,
+    cert_not_live: 409,
+    already_revoked: 409,
+    already_on_hold: 409,
+    not_on_hold: 409,
+    hold_expired: 409,
+    bad_reason: 400,
+    bad_serial: 400,
+    status_publish_failed: 503,
   },
-  unknown_operation: { status: 404, ko: "알 수 없는 운영 명령입니다", en: "no such operator command" },
-  data_dir_busy: {
-    status: 503,
-    ko: "다른 프로세스가 이 데이터 디렉터리(PGlite)를 쓰고 있습니다",
-    en: "another process is using this data directory (PGlite)",
+  certcenter: { user_unknown: 404, cert_exists: 409, no_certificate: 409 },
+  bank: {
+    amount_must_be_positive: 400,
+    amount_too_large: 400,
+    account_not_found: 404,
+    account_not_active: 400,
+    account_closed: 400,
+    same_account: 400,
+    not_account_owner: 400,
+    insufficient_funds: 400,
+    exceeds_transfer_limit: 400,
+    exceeds_daily_limit: 400,
+    idempotency_key_reused: 400,
+    memo_too_long: 400,
+    bad_date_range: 400,
+    pin_wrong: 400,
+    pin_locked: 423,
+    hold_not_found: 400,
+    hold_not_active: 400,
+    member_not_found: 404,
+    member_exists: 409,
+    cooperative_not_found: 400,
+    branch_not_found: 404,
+    bad_account_number: 400,
+    bad_rrn: 400,
+    limit_raise_needs_branch: 400,
+    media_locked: 400,
+    media_wrong: 400,
+    media_not_registered: 400,
   },
-  server_unreachable: {
-    status: 503,
-    ko: "실행 중인 서버에 연결할 수 없습니다",
-    en: "the running server does not answer",
+  auth: {
+    bad_credentials: 401,
+    login_locked: 423,
+    enrolment_lapsed: 403,
+    weak_password: 400,
+    current_password_wrong: 400,
   },
-  database_unavailable: {
-    status: 503,
-    ko: "데이터베이스가 응답하지 않습니다",
-    en: "the database does not answer",
+  teller: {
+    teller_bad_credentials: 401,
+    teller_locked: 423,
+    bad_user_id: 400,
+    user_id_taken: 409,
+    already_enrolled: 409,
+    not_enrolled: 409,
+    name_mismatch: 409,
+    member_not_found: 404,
+    bad_teller_id: 400,
+    teller_id_taken: 409,
+    teller_not_found: 404,
+    branch_not_found: 404,
   },
-  internal: {
-    status: 500,
-    ko: "서버 내부 오류입니다. 잠시 후 다시 시도하세요",
-    en: "something went wrong on the server; try again later",
-  },
-  demo_only: {
-    status: 403,
-    ko: "데모 설치에서만 쓸 수 있는 명령입니다 (NODE_ENV=production에서는 쓸 수 없습니다)",
-    en: "this command works on a demo install only (not with NODE_ENV=production)",
-  },
-  unauthenticated: {
-    status: 401,
-    ko: "로그인이 필요합니다 (10분 동안 사용하지 않으면 자동으로 로그아웃됩니다)",
-    en: "please log in (a session ends after 10 minutes without use)",
-  },
-  csrf: {
-    status: 403,
-    ko: "요청을 확인할 수 없습니다. 페이지를 새로 고친 뒤 다시 시도하세요",
-    en: "the request could not be verified; reload the page and try again",
-  },
-  rate_limited: {
-    status: 429,
-    ko: "요청이 너무 많습니다. 잠시 후 다시 시도하세요",
-    en: "too many requests; wait a moment and try again",
-  },
-  password_change_required: {
-    status: 403,
-    ko: "임시 비밀번호를 새 비밀번호로 바꾼 뒤 이용할 수 있습니다",
-    en: "replace your temporary password first",
-  },
-  raise_at_branch: {
-    status: 403,
-    ko: "이체한도 증액은 신분증을 지참하고 영업점에서 신청하세요",
-    en: "to raise a transfer limit, visit a branch with your ID card",
-  },
-  bad_limits: {
-    status: 400,
-    ko: "1회 한도는 0보다 크고 1일 한도 이하여야 합니다",
-    en: "the per-transfer limit must be above zero and at most the daily limit",
-  },
-  medium_wrong: {
-    status: 400,
-    ko: "보안매체(OTP·보안카드) 번호가 맞지 않습니다",
-    en: "the OTP or security card code is wrong",
-  },
-  medium_locked: {
-    status: 423,
-    ko: "보안매체 오류가 5회 누적되어 이체가 제한되었습니다. 신분증을 지참하고 영업점을 방문하세요",
-    en: "five wrong OTP or security card codes: transfers are locked; visit a branch with your ID card",
-  },
-  medium_not_registered: {
-    status: 409,
-    ko: "등록된 보안매체(OTP·보안카드)가 없습니다. 영업점에서 등록하세요",
-    en: "no OTP device or security card is registered; get one at a branch",
-  },
-  notification_not_found: { status: 404, ko: "알림을 찾을 수 없습니다", en: "no such notification" },
 };
 
-/** Statuses of domain codes other than 400 (the caller's mistake). */
-const domainStatus: Record<string, number> = {
-  ca_missing: 503,
-  bad_passphrase: 503,
-  status_publish_failed: 503,
-  cert_unknown: 404,
-  user_unknown: 404,
-  cert_not_live: 409,
-  already_revoked: 409,
-  already_on_hold: 409,
-  not_on_hold: 409,
-  hold_expired: 409,
-  cert_exists: 409,
-  no_certificate: 409,
-  account_not_found: 404,
-  bad_credentials: 401,
-  login_locked: 423,
-  enrolment_lapsed: 403,
-  pin_locked: 423,
-  // The teller side (src/auth/teller-errors.ts) and the bank codes its desk meets.
-  teller_bad_credentials: 401,
-  teller_locked: 423,
-  teller_id_taken: 409,
-  teller_not_found: 404,
-  branch_not_found: 404,
-  member_not_found: 404,
-  member_exists: 409,
-  user_id_taken: 409,
-  already_enrolled: 409,
-  not_enrolled: 409,
-  name_mismatch: 409,
-};
+/** The status of one served code. */
+export function statusOf<A extends ServedArea>(area: A, code: CodeOf<A>): number {
+  return (httpStatus[area] as Readonly<Record<string, number>>)[code] as number;
+}
 
 export interface ErrorReply {
   status: number;
@@ -206,10 +180,7 @@ function fastifyReply(e: {
   statusCode?: unknown;
   validation?: unknown;
 }): ErrorReply | undefined {
-  const ours = (code: ServerErrorCode) => {
-    const m = serverErrors[code];
-    return reply(m.status, code, { ko: m.ko, en: m.en });
-  };
+  const ours = (code: ServerErrorCode) => reply(statusOf("server", code), code, wordsFor("server", code));
   if (e.validation !== undefined) return ours("validation");
   switch (e.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
@@ -230,21 +201,15 @@ function fastifyReply(e: {
 
 /** The status and body for any error; unknown ones become 500 `internal` with nothing of their insides. */
 export function errorReply(e: unknown): ErrorReply {
-  if (e instanceof ServerError) {
-    const m = serverErrors[e.code];
-    const subject = e.subject ? `: ${e.subject}` : "";
-    return reply(m.status, e.code, { ko: `${m.ko}${subject}`, en: `${m.en}${subject}` }, e.details);
-  }
-  const ko = describeError(e, "ko");
-  const en = describeError(e, "en");
-  if (ko !== undefined && en !== undefined) {
-    const code = String((e as { code: unknown }).code);
-    return reply(domainStatus[code] ?? 400, code, { ko, en }, (e as { details?: unknown }).details);
+  const known = knownError(e);
+  if (known && known.area !== "cli") {
+    const area = known.area;
+    const message = { ko: describeKnown(known, "ko"), en: describeKnown(known, "en") };
+    return reply(statusOf(area, known.code as CodeOf<typeof area>), known.code, message, known.details);
   }
   if (typeof e === "object" && e !== null) {
     const known = fastifyReply(e as { code?: unknown; statusCode?: unknown; validation?: unknown });
     if (known) return known;
   }
-  const m = serverErrors.internal;
-  return reply(500, "internal", { ko: m.ko, en: m.en });
+  return reply(500, "internal", wordsFor("server", "internal"));
 }

@@ -7,6 +7,7 @@ import { resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { App } from "./context.ts";
+import { errorReply, ServerError } from "./errors.ts";
 
 export const defaultWebDist = resolve(import.meta.dirname, "../../web/dist");
 
@@ -36,16 +37,10 @@ function isFile(path: string): boolean {
   }
 }
 
-const notBuilt = {
-  code: "web_not_built",
-  message: {
-    ko: "웹 화면이 아직 빌드되지 않았습니다. `npm run build:web`을 실행한 뒤 다시 시도하세요",
-    en: "the web app has not been built; run `npm run build:web` and try again",
-  },
-};
-
 function answerNotBuilt(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.status(503).header("cache-control", "no-store").header("retry-after", "30");
+  const { status, body } = errorReply(new ServerError("web_not_built"));
+  const notBuilt = body.error;
+  reply.status(status).header("cache-control", "no-store").header("retry-after", "30");
   if (!wantsHtml(request)) return reply.type("application/json; charset=utf-8").send({ error: notBuilt });
   // The app-wide CSP (default-src 'none') stays: this page needs nothing but its own text.
   const html =

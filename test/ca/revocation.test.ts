@@ -13,7 +13,7 @@ import {
   revokeExpiredHolds,
   revokeInTransaction,
 } from "../../src/ca/revocation.ts";
-import { describeError } from "../../src/cli/messages.ts";
+import { describeError } from "../../src/messages/index.ts";
 import { readCrl } from "../../src/pki/crl.ts";
 import { type CaFixture, caFixture } from "../support/ca-fixture.ts";
 import { dbKinds } from "../support/db.ts";

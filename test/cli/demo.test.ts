@@ -90,7 +90,7 @@ describe("geumgo demo otp", () => {
     expect(viaServer.stdout).toMatch(/hong's OTP code, good for \d+ more seconds/);
     const unknown = await runCli(["demo", "otp", "nobody1"], env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("no internet banking user has that ID");
+    expect(unknown.stderr).toContain("No internet banking user has that ID");
     await server.stop();
 
     const direct = await runCli(["demo", "otp", "HONG", "--json"], env);

@@ -196,11 +196,11 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     for (const args of [["init"], ["ca", "init"]]) {
       const r = await runCli(args, env);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toContain("error: another process is using this data directory (PGlite)");
+      expect(r.stderr).toContain("error: Another process is using this data directory (PGlite)");
     }
     const ko = await runCli(["init", "--demo"], { ...env, GEUMGO_LANG: "ko" });
     expect(ko.code, ko.stderr).toBe(2);
-    expect(ko.stderr).toContain("오류: 다른 프로세스가 이 데이터 디렉터리(PGlite)를 쓰고 있습니다");
+    expect(ko.stderr).toContain("오류: 다른 프로세스가 이 데이터 디렉터리(PGlite)를 쓰고 있어요");
     // The server still owns it and answers.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   }, 30_000);
@@ -318,7 +318,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     await expectRevoked("cert3.pem", "keyCompromise");
     const again = await runCli(["ca", "revoke", "--serial", serial, "--reason", "superseded"], env);
     expect(again.code, again.stderr).toBe(2);
-    expect(again.stderr).toContain("error: the certificate is revoked already");
+    expect(again.stderr).toContain("error: The certificate is revoked already");
     for (const op of ["ca.hold", "ca.release", "ca.revoke"]) {
       expect(server.stdout()).toContain(`"operation":"${op}"`);
     }
@@ -355,20 +355,20 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
   it("ra authorize: unknown user, a live certificate, and a reissue after loss", async () => {
     const nobody = await runCli(["ra", "authorize", "--user", "nobody", "--purpose", "bank"], env);
     expect(nobody.code, nobody.stderr).toBe(2);
-    expect(nobody.stderr).toContain("error: no internet banking user has that ID");
+    expect(nobody.stderr).toContain("error: No internet banking user has that ID");
     const nobodyKo = await runCli(["ra", "authorize", "--user", "nobody", "--purpose", "bank"], {
       ...env,
       GEUMGO_LANG: "ko",
     });
     expect(nobodyKo.code, nobodyKo.stderr).toBe(2);
-    expect(nobodyKo.stderr).toContain("오류: 그런 인터넷뱅킹 사용자 ID가 없습니다");
+    expect(nobodyKo.stderr).toContain("오류: 그런 인터넷뱅킹 아이디가 없어요");
 
     // hong's bank certificate was revoked above: a new one, then a second is refused.
     await ir("bank", "key4.pem", "cert4.pem");
     const twice = await runCli(["ra", "authorize", "--user", "hong", "--purpose", "bank"], env);
     expect(twice.code, twice.stderr).toBe(2);
     expect(twice.stderr).toContain(
-      "error: the member already holds a live certificate of that purpose: renew or reissue it",
+      "error: The member already holds a live certificate of that purpose: renew or reissue it",
     );
     await expectGood("cert4.pem");
 

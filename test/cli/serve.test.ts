@@ -128,13 +128,13 @@ describe("geumgo serve on PGlite", () => {
     const bad = await runCli(["ra", "authorize", "--user", "hong", "--purpose", "gold"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
-      "error: an argument of the command is not valid: --purpose bank | universal",
+      "error: An argument of the command is not valid: --purpose bank | universal",
     );
 
     // A second server on the same data dir is refused while the first runs.
     const second = await runCli(["serve"], { ...env, PORT: "0" });
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain("another process is using this data directory");
+    expect(second.stderr).toContain("Another process is using this data directory");
 
     expect(await stop(server)).toBe(0);
     expect(server.stdout()).toContain("server stopped");

@@ -4,7 +4,7 @@ import { findUser, passwordMatches } from "../../src/auth/users.ts";
 import { listMemberAccounts } from "../../src/bank/accounts.ts";
 import { accountHistory } from "../../src/bank/history.ts";
 import { getMember } from "../../src/bank/members.ts";
-import { demoLogins, seedDemo } from "../../src/demo/seed.ts";
+import { demoCustomerCentrePhones, demoLogins, seedDemo } from "../../src/demo/seed.ts";
 import { expectLedgerInvariants } from "../support/bank.ts";
 import { dbKinds, freshDb } from "../support/db.ts";
 
@@ -30,6 +30,30 @@ describe.each(dbKinds)("the demo federation on %s", (kind) => {
       expect(history.entries.length).toBeGreaterThan(10);
       expect(history.entries[0]!.balanceAfter).toBe(accounts[0]!.balance);
       await expectLedgerInvariants(db);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("gives each demo cooperative a customer-centre number for the member site's footer", async () => {
+    const db = await freshDb(kind);
+    try {
+      const ctx = {
+        db,
+        clock: { now: () => new Date("2026-11-25T03:00:00Z") },
+        rrnKeys: { encryption: randomBytes(32), index: randomBytes(32) },
+      };
+      await seedDemo(ctx);
+      const { rows } = await db.query<{ id: number; customer_centre_phone: string | null }>(
+        "SELECT id, customer_centre_phone FROM cooperatives ORDER BY id",
+      );
+      expect(rows).toEqual([
+        { id: 1, customer_centre_phone: demoCustomerCentrePhones[1] },
+        { id: 2, customer_centre_phone: demoCustomerCentrePhones[2] },
+      ]);
+      await expect(
+        db.query("UPDATE cooperatives SET customer_centre_phone = 'call us' WHERE id = 1"),
+      ).rejects.toThrow();
     } finally {
       await db.close();
     }

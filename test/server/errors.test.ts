@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CaError } from "../../src/ca/ca-keys.ts";
-import { errorReply, ServerError, serverErrorCodes, serverErrors } from "../../src/server/errors.ts";
+import { type Area, areaWords } from "../../src/messages/index.ts";
+import { errorReply, httpStatus, ServerError, serverErrorCodes } from "../../src/server/errors.ts";
 
 describe("errors at the HTTP edge", () => {
   it("every server code has a client or server status and Korean and English words", () => {
     for (const code of serverErrorCodes) {
       const { status, body } = errorReply(new ServerError(code));
-      expect(status, code).toBe(serverErrors[code].status);
+      expect(status, code).toBe(httpStatus.server[code]);
       expect(status, code).toBeGreaterThanOrEqual(400);
       expect(body.error.code).toBe(code);
       expect(body.error.message.ko, code).toMatch(/[가-힣]/);
@@ -14,7 +15,20 @@ describe("errors at the HTTP edge", () => {
     }
   });
 
-  it("domain codes keep their code and take the command line's words", () => {
+  it("every code the server can send has a status, and only those", () => {
+    const served = Object.keys(httpStatus).sort();
+    expect(served).toEqual((Object.keys(areaWords) as Area[]).filter((a) => a !== "cli").sort());
+    for (const [area, statuses] of Object.entries(httpStatus)) {
+      const codes = Object.keys(areaWords[area as Area]);
+      expect(Object.keys(statuses).sort(), area).toEqual(codes.sort());
+      for (const [code, status] of Object.entries(statuses as Record<string, number>)) {
+        expect(status, `${area}.${code}`).toBeGreaterThanOrEqual(400);
+        expect(status, `${area}.${code}`).toBeLessThan(600);
+      }
+    }
+  });
+
+  it("domain codes keep their code and take the shared words", () => {
     const { status, body } = errorReply(new CaError("ca_missing"));
     expect(status).toBe(503);
     expect(body.error).toMatchObject({

@@ -59,7 +59,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
       return {
         userId: auth.userId,
         name: member.realName,
-        cooperative: { code: cooperative.code, name: cooperative.name },
+        cooperative: {
+          code: cooperative.code,
+          name: cooperative.name,
+          customerCentrePhone: cooperative.customerCentrePhone,
+        },
         rrnMasked: member.rrnMasked,
         phone: member.phone,
         email: member.email,

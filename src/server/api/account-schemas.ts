@@ -6,7 +6,13 @@ import { AccountNumberIn, AccountNumberOut, AmountIn, Day, Id, Instant, Strict, 
 export const Me = Type.Object({
   userId: Type.String(),
   name: Type.String(),
-  cooperative: Type.Object({ code: Type.String(), name: Type.String() }),
+  cooperative: Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    customerCentrePhone: Type.Union([Type.String(), Type.Null()], {
+      description: "the cooperative's customer-centre number (02-1234-5678); null when not set",
+    }),
+  }),
   rrnMasked: Type.String({ description: "900101-1******" }),
   phone: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()]),

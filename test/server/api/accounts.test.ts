@@ -34,6 +34,16 @@ describe.each(dbKinds)("accounts through the API on %s", (kind) => {
     expect(me.rrnMasked).toMatch(/^\d{6}-\d\*{6}$/);
   });
 
+  it("names my cooperative's customer-centre number, for the footer", async () => {
+    const before = (await s.request("GET", "/api/me", { session: hong })).json();
+    expect(before.cooperative.customerCentrePhone).toBeNull();
+    await s.app.db.query(
+      "UPDATE cooperatives SET customer_centre_phone = '02-0000-9002' WHERE code = '9002'",
+    );
+    const me = (await s.request("GET", "/api/me", { session: hong })).json();
+    expect(me.cooperative.customerCentrePhone).toBe("02-0000-9002");
+  });
+
   it("lists my accounts only, with balances as strings", async () => {
     const { accounts } = (await s.request("GET", "/api/accounts", { session: hong })).json();
     expect(accounts.map((a: { number: string }) => a.number)).toEqual(s.hong.accounts);

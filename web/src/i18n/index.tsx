@@ -1,6 +1,7 @@
 // The language of the page: Korean by default, English on request, remembered in localStorage;
 // `<html lang>` and every string follow it.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { serverErrorCodes, serverWords } from "../../../src/messages/server.ts";
 import { ApiError } from "../lib/api.ts";
 import { en } from "./en.ts";
 import { ko, type Messages } from "./ko.ts";
@@ -22,7 +23,7 @@ interface I18n {
   lang: Lang;
   t: Messages;
   setLang(lang: Lang): void;
-  /** Words for any error: the server's own message in this language, else ours for its code. */
+  /** Words for any error: the server's own message in this language, else the shared words for its code. */
   errorText(error: unknown): string;
 }
 
@@ -51,7 +52,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         if (error instanceof ApiError) {
           if (error.text) return error.text[lang];
           const known = t.errors as Record<string, string>;
-          return known[error.code] ?? t.errors.generic;
+          if (Object.hasOwn(known, error.code)) return known[error.code] as string;
+          const served = serverErrorCodes.find((c) => c === error.code);
+          return served ? serverWords[served][lang] : t.errors.generic;
         }
         return t.errors.generic;
       },

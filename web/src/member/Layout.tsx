@@ -1,17 +1,46 @@
 // The frame of every member page: the top bar (brand, menu, time left, language, logout), the
-// page, and on phones a tab bar at the bottom with the same menu.
-import { type ReactNode, useEffect } from "react";
+// page, on phones a tab bar at the bottom with the same menu, and a footer with the member's
+// cooperative's customer-centre number.
+import { type ReactNode, useEffect, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { Link } from "../lib/router.tsx";
 import { IdleWatch } from "../ui/IdleWatch.tsx";
 import { LangSwitch } from "../ui/LangSwitch.tsx";
 import { api, idleClock, useSession } from "./session.tsx";
+import type { Me } from "./types.ts";
+
+/** The customer-centre number of the signed-in member's cooperative, fetched once per user ID. */
+let knownPhone: { userId: string; phone: string | null } | null = null;
+
+function useCustomerCentrePhone(userId: string | null): string | null {
+  const cached = knownPhone !== null && knownPhone.userId === userId ? knownPhone.phone : null;
+  const [phone, setPhone] = useState<string | null>(cached);
+  useEffect(() => {
+    if (userId === null || knownPhone?.userId === userId) {
+      setPhone(userId === null ? null : (knownPhone?.phone ?? null));
+      return;
+    }
+    let live = true;
+    api
+      .get<Me>("/api/me", { passive: true })
+      .then((me) => {
+        knownPhone = { userId, phone: me.cooperative.customerCentrePhone };
+        if (live) setPhone(knownPhone.phone);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [userId]);
+  return phone;
+}
 
 export function Layout({ children, loading }: { children?: ReactNode; loading?: boolean }) {
   const { t } = useI18n();
   const session = useSession();
   const member = session.state.status === "in" ? session.state.member : null;
   const full = member !== null && !member.mustChangePassword;
+  const phone = useCustomerCentrePhone(full ? member.userId : null);
   const { setUnread } = session;
   useEffect(() => {
     if (!full) return;
@@ -77,6 +106,11 @@ export function Layout({ children, loading }: { children?: ReactNode; loading?: 
       ) : null}
       <footer className="footer">
         <p>{t.app.footer}</p>
+        {phone ? (
+          <p>
+            <a href={`tel:${phone.replaceAll("-", "")}`}>{t.app.customerCentre(phone)}</a>
+          </p>
+        ) : null}
       </footer>
     </>
   );
