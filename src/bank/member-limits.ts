@@ -33,7 +33,7 @@ export async function lowerMemberLimits(
   limits: { perTransfer: bigint; perDay: bigint },
 ): Promise<MemberLimits> {
   const medium = await registeredMedium(ctx.db, who);
-  if (!medium) throw new BankError("media_not_registered");
+  if (!medium) throw new BankError("medium_not_registered");
   await ctx.db.transaction((tx) => setLimits(tx, { ...who, medium, limits, atBranch: false }));
   return memberLimits(ctx, who);
 }

@@ -87,7 +87,7 @@ async function lockRow(tx: Queryable, cooperativeId: number, memberId: bigint): 
      FROM security_media WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE`,
     [cooperativeId, memberId],
   );
-  if (!rows[0]) throw new BankError("media_not_registered");
+  if (!rows[0]) throw new BankError("medium_not_registered");
   return rows[0];
 }
 
@@ -101,7 +101,7 @@ export async function mediumChallenge(
 ): Promise<{ kind: "otp" } | { kind: "card"; challenge: SecurityCardChallenge }> {
   return ctx.db.transaction(async (tx) => {
     const row = await lockRow(tx, who.cooperativeId, who.memberId);
-    if (row.failures >= mediumFailuresMax) throw new BankError("media_locked");
+    if (row.failures >= mediumFailuresMax) throw new BankError("medium_locked");
     if (row.kind === "otp") return { kind: "otp" as const };
     const challenge =
       row.challenge_first && row.challenge_second
@@ -125,7 +125,7 @@ export async function verifyMedium(
 ): Promise<SecurityMedium> {
   const outcome = await ctx.db.transaction(async (tx) => {
     const row = await lockRow(tx, who.cooperativeId, who.memberId);
-    if (row.failures >= mediumFailuresMax) return { error: "media_locked" as const, kind: undefined };
+    if (row.failures >= mediumFailuresMax) return { error: "medium_locked" as const, kind: undefined };
     let ok = false;
     let step: number | undefined;
     const secret = unseal(ctx.rrnKeys.encryption, `medium:${row.kind}`, row.secret_sealed);
@@ -157,11 +157,11 @@ export async function verifyMedium(
     );
     const failures = rows[0]!.failures;
     return failures >= mediumFailuresMax
-      ? { error: "media_locked" as const, kind: undefined }
-      : { error: "media_wrong" as const, kind: undefined, remaining: mediumFailuresMax - failures };
+      ? { error: "medium_locked" as const, kind: undefined }
+      : { error: "medium_wrong" as const, kind: undefined, remaining: mediumFailuresMax - failures };
   });
-  if (outcome.error === "media_wrong") throw new BankError("media_wrong", { remaining: outcome.remaining });
-  if (outcome.error === "media_locked") throw new BankError("media_locked");
+  if (outcome.error === "medium_wrong") throw new BankError("medium_wrong", { remaining: outcome.remaining });
+  if (outcome.error === "medium_locked") throw new BankError("medium_locked");
   return outcome.kind;
 }
 
@@ -174,5 +174,5 @@ export async function unlockMedium(
     "UPDATE security_media SET failures = 0 WHERE cooperative_id = $1 AND member_id = $2",
     [who.cooperativeId, who.memberId],
   );
-  if (r.rowCount === 0) throw new BankError("media_not_registered");
+  if (r.rowCount === 0) throw new BankError("medium_not_registered");
 }

@@ -34,7 +34,7 @@ export async function precheckTransfer(
   if (from.cooperativeId === to.cooperativeId && from.id === to.id) throw new BankError("same_account");
   if (from.status !== "active") throw new BankError("account_not_active", { account: "from" });
   const limits = await memberLimits(ctx, who);
-  if (!limits.medium) throw new BankError("media_not_registered");
+  if (!limits.medium) throw new BankError("medium_not_registered");
   if (amount > limits.perTransfer)
     throw new BankError("exceeds_transfer_limit", { limit: limits.perTransfer });
   if (limits.usedToday + amount > limits.perDay) {

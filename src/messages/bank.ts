@@ -26,9 +26,9 @@ export const bankErrorCodes = [
   "bad_account_number",
   "bad_rrn",
   "limit_raise_needs_branch",
-  "media_locked",
-  "media_wrong",
-  "media_not_registered",
+  "medium_locked",
+  "medium_wrong",
+  "medium_not_registered",
 ] as const;
 
 export type BankErrorCode = (typeof bankErrorCodes)[number];
@@ -79,10 +79,10 @@ export const bankWords: Record<BankErrorCode, Words> = {
     ko: "이체한도 증액은 영업점에서 신청해 주세요.",
     en: "A transfer limit is raised at a branch.",
   },
-  media_locked: {
+  medium_locked: {
     ko: "보안매체 번호를 5번 잘못 입력해 이체가 제한되었어요.",
     en: "Five wrong security codes: transfers are locked.",
   },
-  media_wrong: { ko: "보안매체 번호가 맞지 않아요.", en: "The security code is wrong." },
-  media_not_registered: { ko: "등록된 보안매체가 없어요.", en: "No security medium is registered." },
+  medium_wrong: { ko: "보안매체 번호가 맞지 않아요.", en: "The security code is wrong." },
+  medium_not_registered: { ko: "등록된 보안매체가 없어요.", en: "No security medium is registered." },
 };

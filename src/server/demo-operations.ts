@@ -27,7 +27,7 @@ export async function demoOtpOperation(app: App, args: OperationArgs): Promise<D
     [user.cooperativeId, user.memberId],
   );
   const medium = rows[0];
-  if (medium?.kind !== "otp") throw new BankError("media_not_registered");
+  if (medium?.kind !== "otp") throw new BankError("medium_not_registered");
   const secret = unseal(app.bank.rrnKeys.encryption, "medium:otp", medium.secret_sealed);
   const now = app.bank.clock.now();
   const stepMs = totpStepSeconds * 1000;

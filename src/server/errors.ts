@@ -120,9 +120,9 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     bad_account_number: 400,
     bad_rrn: 400,
     limit_raise_needs_branch: 400,
-    media_locked: 400,
-    media_wrong: 400,
-    media_not_registered: 400,
+    medium_locked: 400,
+    medium_wrong: 400,
+    medium_not_registered: 400,
   },
   auth: {
     bad_credentials: 401,

@@ -18,7 +18,7 @@ describe.each(dbKinds)("security media on %s", (kind) => {
   it("an OTP code proves the medium once; five wrong answers lock until a teller unlocks", async () => {
     f = await bankFixture(kind);
     await expect(verifyMedium(f.ctx, { ...who(), answer: "123456" })).rejects.toMatchObject({
-      code: "media_not_registered",
+      code: "medium_not_registered",
     });
     const { secret, uri } = await registerOtp(f.ctx, { ...who(), account: "hong", issuer: "한빛새마을금고" });
     expect(uri).toMatch(/^otpauth:\/\/totp\//);
@@ -30,7 +30,7 @@ describe.each(dbKinds)("security media on %s", (kind) => {
     const code = totpCode(secret, f.clock.now());
     expect(await verifyMedium(f.ctx, { ...who(), answer: code })).toBe("otp");
     await expect(verifyMedium(f.ctx, { ...who(), answer: code })).rejects.toMatchObject({
-      code: "media_wrong",
+      code: "medium_wrong",
       details: { remaining: 4 },
     });
     for (let i = 3; i >= 1; i--) {
@@ -39,12 +39,12 @@ describe.each(dbKinds)("security media on %s", (kind) => {
       });
     }
     await expect(verifyMedium(f.ctx, { ...who(), answer: "000000" })).rejects.toMatchObject({
-      code: "media_locked",
+      code: "medium_locked",
     });
     f.clock.advance(60_000);
     await expect(
       verifyMedium(f.ctx, { ...who(), answer: totpCode(secret, f.clock.now()) }),
-    ).rejects.toMatchObject({ code: "media_locked" });
+    ).rejects.toMatchObject({ code: "medium_locked" });
     await unlockMedium(f.ctx, who());
     expect(await verifyMedium(f.ctx, { ...who(), answer: totpCode(secret, f.clock.now()) })).toBe("otp");
   });
@@ -61,7 +61,7 @@ describe.each(dbKinds)("security media on %s", (kind) => {
     const wrong = card.codes[first - 1]!.slice(2) + card.codes[second - 1]!.slice(0, 2);
     if (wrong !== right) {
       await expect(verifyMedium(f.ctx, { ...who(), answer: wrong })).rejects.toMatchObject({
-        code: "media_wrong",
+        code: "medium_wrong",
       });
     }
     expect(await verifyMedium(f.ctx, { ...who(), answer: right })).toBe("card");

@@ -36,7 +36,7 @@ function limitsJson(l: MemberLimits) {
 
 /** The bank's limit codes as this API names them. */
 function limitsError(e: unknown): unknown {
-  if (isBankError(e, "media_not_registered")) return new ServerError("medium_not_registered");
+  if (isBankError(e, "medium_not_registered")) return new ServerError("medium_not_registered");
   if (isBankError(e, "limit_raise_needs_branch")) return new ServerError("raise_at_branch");
   if (isBankError(e, "amount_too_large")) return new ServerError("bad_limits");
   return e;

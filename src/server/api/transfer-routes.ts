@@ -19,9 +19,9 @@ import { Challenge, Receipt, Recipient, RecipientBody, TransferBody } from "./tr
 
 /** The bank's medium codes as this API names them (the plan's and the front end's words). */
 function mediumError(e: unknown): unknown {
-  if (isBankError(e, "media_locked")) return new ServerError("medium_locked");
-  if (isBankError(e, "media_not_registered")) return new ServerError("medium_not_registered");
-  if (isBankError(e, "media_wrong")) {
+  if (isBankError(e, "medium_locked")) return new ServerError("medium_locked");
+  if (isBankError(e, "medium_not_registered")) return new ServerError("medium_not_registered");
+  if (isBankError(e, "medium_wrong")) {
     const remaining = e.details?.remaining;
     return new ServerError(
       "medium_wrong",
