@@ -11,8 +11,8 @@ import { type IssueRequest, issueCertificate } from "../src/ca/issuance.ts";
 import { nodeDigest } from "../src/ca/pbm-keys.ts";
 import { authorizationLifetimeMs } from "../src/certcenter/rules.ts";
 import { type CaKeyAlgorithm, caSign, caSigningAlgorithm } from "../src/pki/ca-profile.ts";
-import { newPbmParameter, pbmKey } from "../src/pki/cmp.ts";
 import { type CmpTransport, enrol } from "../src/pki/cmp-client.ts";
+import { newPbmParameter, pbmKey } from "../src/pki/cmp-pbm.ts";
 import {
   newSerialNumber,
   personalSubjectName,

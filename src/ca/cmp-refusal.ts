@@ -4,7 +4,8 @@
 import { appendAudit } from "../audit/audit-log.ts";
 import { ErrorMsgContent, PkiBody, type PkiFailure, PkiFreeText, PkiStatus } from "../pki/asn1/cmp.ts";
 import { toHex } from "../pki/bytes.ts";
-import { bytesOf, type CmpMessage, statusInfo } from "../pki/cmp.ts";
+import { bytesOf, type CmpMessage } from "../pki/cmp.ts";
+import { statusInfo } from "../pki/cmp-status.ts";
 import type { CaContext, RaRules } from "./context.ts";
 import type { CaRequestError, CaRequestErrorCode } from "./errors.ts";
 

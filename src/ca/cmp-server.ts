@@ -18,11 +18,10 @@ import {
   parsePkiHeader,
   parsePkiMessage,
   pkiConfBody,
-  readPbmParameter,
-  statusInfo,
-  verifyMacProtection,
   verifySignatureProtection,
 } from "../pki/cmp.ts";
+import { readPbmParameter, verifyMacProtection } from "../pki/cmp-pbm.ts";
+import { statusInfo } from "../pki/cmp-status.ts";
 import { type RevocationReason, reasonCodes } from "../pki/crl.ts";
 import { verifyPop } from "../pki/crmf.ts";
 import { isPkiError } from "../pki/errors.ts";

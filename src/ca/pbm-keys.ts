@@ -5,7 +5,7 @@ import { hash } from "node:crypto";
 import type { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import type { PbmParameter } from "../pki/asn1/crmf.ts";
 import { toHex } from "../pki/bytes.ts";
-import { type PbmKey, pbmKey, type SyncDigest } from "../pki/cmp.ts";
+import { type PbmKey, pbmKey, type SyncDigest } from "../pki/cmp-pbm.ts";
 import type { CaContext } from "./context.ts";
 import { confirmWaitMs } from "./issuance.ts";
 

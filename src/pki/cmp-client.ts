@@ -22,14 +22,11 @@ import {
   type CmpProtection,
   certificateHash,
   directoryName,
-  newPbmParameter,
   parsePkiMessage,
-  pbmKey,
-  readFailureInfo,
-  statusInfo,
-  verifyMacProtection,
   verifySignatureProtection,
 } from "./cmp.ts";
+import { newPbmParameter, pbmKey, verifyMacProtection } from "./cmp-pbm.ts";
+import { readFailureInfo, statusInfo } from "./cmp-status.ts";
 import { type RevocationReason, reasonCodes } from "./crl.ts";
 import { buildCertReqMsg } from "./crmf.ts";
 import { PkiError } from "./errors.ts";

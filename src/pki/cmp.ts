@@ -1,12 +1,10 @@
 // CMP messages (RFC 4210): reading a PKIMessage while keeping the exact bytes its protection
-// covers, writing one, and the two protections a CA meets: the password-based MAC keyed by an
-// authorisation code (RFC 4210 §5.1.3.1 with RFC 4211 §4.4's PBMParameter) and a signature by a
-// certificate's key (§5.1.3.3). Hand-written on the declarations in asn1/cmp.ts; the header and
-// the answers a CA sends for every issuance (ip/cp/kup, pkiconf) are written as DER directly,
-// which the tests hold byte for byte to what asn1-schema writes from those declarations.
-import { sha1 } from "@noble/hashes/legacy.js";
-import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
-import { AsnConvert, BitString, OctetString } from "@peculiar/asn1-schema";
+// covers, writing one, and checking a signature by a certificate's key (§5.1.3.3); the
+// password-based MAC is in cmp-pbm.ts, PKIStatusInfo in cmp-status.ts. Hand-written on the
+// declarations in asn1/cmp.ts; the header and the answers a CA sends for every issuance
+// (ip/cp/kup, pkiconf) are written as DER directly, which the tests hold byte for byte to what
+// asn1-schema writes from those declarations.
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Certificate, GeneralName, Name } from "@peculiar/asn1-x509";
 import {
   CertifiedKeyPair,
@@ -16,15 +14,14 @@ import {
   type InfoTypeAndValue,
   PkiBody,
   type PkiBodyType,
-  type PkiFailure,
   PkiFreeText,
   PkiHeader,
   PkiStatusInfo,
   pkiBodyTags,
-  pkiFailureBits,
 } from "./asn1/cmp.ts";
-import { id_PasswordBasedMac, PbmParameter } from "./asn1/crmf.ts";
 import { equalBytes, toArrayBuffer, toBytes } from "./bytes.ts";
+import type { PbmKey } from "./cmp-pbm.ts";
+import { statusInfo } from "./cmp-status.ts";
 import { readTlv, sequence, type TlvSpan, tlv, tlvOf } from "./der.ts";
 import { PkiError } from "./errors.ts";
 import {
@@ -33,43 +30,6 @@ import {
   signData,
   verifySignature,
 } from "./signature-algorithms.ts";
-
-/**
- * The PBM iteration count a CA accepts: at least 100 (RFC 4211 §4.4 and OpenSSL's floor) and at
- * most 100,000 (OpenSSL's ceiling), so one request cannot tie up a core for long.
- */
-export const pbmIterationsMin = 100;
-export const pbmIterationsMax = 100_000;
-
-/** What our own client asks for: ten thousand SHA-256 rounds, HMAC-SHA256. */
-export const pbmIterationsDefault = 10_000;
-
-/** The PBM's one-way functions by OID, as WebCrypto names them. */
-const owfs: Record<string, PbmHash> = {
-  "1.3.14.3.2.26": "SHA-1",
-  "2.16.840.1.101.3.4.2.1": "SHA-256",
-  "2.16.840.1.101.3.4.2.2": "SHA-384",
-  "2.16.840.1.101.3.4.2.3": "SHA-512",
-};
-export type PbmHash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
-/** A synchronous hash: @noble/hashes here, anywhere; a platform's own where the caller has one. */
-export type SyncDigest = (hash: PbmHash, data: Uint8Array) => Uint8Array;
-const nobleHashes: Record<PbmHash, (data: Uint8Array) => Uint8Array> = {
-  "SHA-1": sha1,
-  "SHA-256": sha256,
-  "SHA-384": sha384,
-  "SHA-512": sha512,
-};
-const nobleDigest: SyncDigest = (hash, data) => nobleHashes[hash](data);
-const macs: Record<string, string> = {
-  "1.3.6.1.5.5.8.1.2": "SHA-1", // hmac-sha1 (RFC 4210's own), OpenSSL's default
-  "1.2.840.113549.2.7": "SHA-1", // hmacWithSHA1
-  "1.2.840.113549.2.9": "SHA-256",
-  "1.2.840.113549.2.10": "SHA-384",
-  "1.2.840.113549.2.11": "SHA-512",
-};
-const id_sha256 = "2.16.840.1.101.3.4.2.1";
-const id_hmacWithSHA256 = "1.2.840.113549.2.9";
 
 /** A parsed PKIMessage with the bytes its protection was computed over. */
 export interface CmpMessage {
@@ -322,118 +282,6 @@ export function parsePkiMessage(input: Uint8Array): CmpMessage {
   };
 }
 
-/** The base key and HMAC key of a password-based MAC, computed once per secret and parameters. */
-export interface PbmKey {
-  params: PbmParameter;
-  hmacKey: CryptoKey;
-  /** The protectionAlg of messages MACed with it (DER AlgorithmIdentifier). */
-  algorithm: Uint8Array;
-}
-
-/** The PBMParameter of a MAC-protected message; bad_parameters for an iteration count out of bounds. */
-export function readPbmParameter(alg: AlgorithmIdentifier): PbmParameter {
-  if (alg.algorithm !== id_PasswordBasedMac || !alg.parameters) {
-    throw new PkiError("unsupported_algorithm", `protection algorithm ${alg.algorithm}`);
-  }
-  let params: PbmParameter;
-  const der = new Uint8Array(alg.parameters);
-  try {
-    params = AsnConvert.parse(der, PbmParameter);
-  } catch (e) {
-    throw new PkiError("malformed", "unreadable PBMParameter", { cause: e });
-  }
-  // The schema reader takes BER, and skips bytes after the SEQUENCE and elements after `mac`: only
-  // DER that it writes back byte for byte is a PBMParameter, so what a server keeps of one is its size.
-  if (!equalBytes(new Uint8Array(AsnConvert.serialize(params)), der)) {
-    throw new PkiError("malformed", "PBMParameter not in DER");
-  }
-  if (!Number.isSafeInteger(params.iterationCount)) {
-    throw new PkiError("bad_parameters", "PBM iteration count out of range");
-  }
-  if (params.iterationCount < pbmIterationsMin || params.iterationCount > pbmIterationsMax) {
-    throw new PkiError(
-      "bad_parameters",
-      `PBM iteration count ${params.iterationCount} outside ${pbmIterationsMin}–${pbmIterationsMax}`,
-    );
-  }
-  if (params.salt.byteLength < 8 || params.salt.byteLength > 64) {
-    throw new PkiError("bad_parameters", "PBM salt must be 8–64 bytes");
-  }
-  if (!owfs[params.owf.algorithm] || !macs[params.mac.algorithm]) {
-    throw new PkiError("unsupported_algorithm", `PBM with ${params.owf.algorithm} / ${params.mac.algorithm}`);
-  }
-  // A hash and an HMAC take no parameters (absent or NULL); anything else there is no PBM we know,
-  // and would let a request make the parameters (and what a server keeps of them) as large as itself.
-  if (!noParameters(params.owf) || !noParameters(params.mac)) {
-    throw new PkiError("bad_parameters", "PBM owf and mac take no parameters");
-  }
-  return params;
-}
-
-function noParameters(alg: AlgorithmIdentifier): boolean {
-  const p = alg.parameters;
-  return p === undefined || p === null || equalBytes(new Uint8Array(p), nullDer);
-}
-const nullDer = new Uint8Array([0x05, 0x00]);
-
-/**
- * RFC 4211 §4.4: BASEKEY = OWF(secret ‖ salt), hashed again iterationCount − 1 times (as OpenSSL
- * counts), then HMAC keyed by BASEKEY. Synchronous hashing: tens of thousands of awaited WebCrypto
- * digests would take a hundred times longer. A server passes its platform's hash as `digest`
- * (Node's is faster than any in JavaScript).
- */
-export async function pbmKey(
-  secret: Uint8Array,
-  params: PbmParameter,
-  crypto: Crypto = globalThis.crypto,
-  digest: SyncDigest = nobleDigest,
-): Promise<PbmKey> {
-  const owf = owfs[params.owf.algorithm];
-  const hash = macs[params.mac.algorithm];
-  if (!owf || !hash) throw new PkiError("unsupported_algorithm", "PBM algorithms");
-  const salt = new Uint8Array(params.salt.buffer);
-  const first = new Uint8Array(secret.length + salt.length);
-  first.set(secret);
-  first.set(salt, secret.length);
-  let key = digest(owf, first);
-  for (let i = 1; i < params.iterationCount; i++) key = digest(owf, key);
-  const hmacKey = await crypto.subtle.importKey("raw", toBytes(key), { name: "HMAC", hash }, false, [
-    "sign",
-    "verify",
-  ]);
-  return { params, hmacKey, algorithm: new Uint8Array(AsnConvert.serialize(pbmAlgorithm(params))) };
-}
-
-/** Fresh PBM parameters for our own client (SHA-256, HMAC-SHA256, 16-byte salt). */
-export function newPbmParameter(
-  iterations = pbmIterationsDefault,
-  crypto: Crypto = globalThis.crypto,
-): PbmParameter {
-  return new PbmParameter({
-    salt: new OctetString(crypto.getRandomValues(new Uint8Array(16))),
-    owf: new AlgorithmIdentifier({ algorithm: id_sha256 }),
-    iterationCount: iterations,
-    mac: new AlgorithmIdentifier({ algorithm: id_hmacWithSHA256, parameters: null }),
-  });
-}
-
-export function pbmAlgorithm(params: PbmParameter): AlgorithmIdentifier {
-  return new AlgorithmIdentifier({
-    algorithm: id_PasswordBasedMac,
-    parameters: AsnConvert.serialize(params),
-  });
-}
-
-/** Whether a MAC-protected message verifies under this key (constant-time, by WebCrypto). */
-export async function verifyMacProtection(
-  msg: CmpMessage,
-  key: PbmKey,
-  crypto: Crypto = globalThis.crypto,
-): Promise<boolean> {
-  if (!msg.protection) return false;
-  return crypto.subtle.verify("HMAC", key.hmacKey, msg.protection, toBytes(msg.protectedPart));
-}
-
 /** Whether a signature-protected message verifies under the certificate's key. */
 export async function verifySignatureProtection(
   msg: CmpMessage,
@@ -597,32 +445,6 @@ export function certRepBody(
 
 /** The pkiconf body (RFC 4210 §5.3.17): [19] NULL. */
 export const pkiConfBody = Uint8Array.of(0xb3, 0x02, 0x05, 0x00);
-
-/** PKIFailureInfo with the named bits set (DER: trailing zero bits dropped). */
-export function failureInfo(...failures: PkiFailure[]): BitString {
-  const bits = failures.map((f) => pkiFailureBits[f]);
-  const top = Math.max(...bits);
-  const bytes = new Uint8Array((top >> 3) + 1);
-  for (const n of bits) bytes[n >> 3]! |= 0x80 >> (n & 7);
-  return new BitString(bytes, 7 - (top & 7));
-}
-
-/** The failure names set in a PKIFailureInfo. */
-export function readFailureInfo(info: BitString | undefined): PkiFailure[] {
-  if (!info) return [];
-  const bytes = new Uint8Array(info.value);
-  return (Object.entries(pkiFailureBits) as [PkiFailure, number][])
-    .filter(([, n]) => (bytes[n >> 3] ?? 0) & (0x80 >> (n & 7)))
-    .map(([name]) => name);
-}
-
-export function statusInfo(status: number, failures: PkiFailure[] = [], text?: string): PkiStatusInfo {
-  return new PkiStatusInfo({
-    status,
-    statusString: text ? new PkiFreeText([text]) : undefined,
-    failInfo: failures.length ? failureInfo(...failures) : undefined,
-  });
-}
 
 /**
  * certHash of a certConf (RFC 4210 §5.3.18): the certificate hashed with the hash of the algorithm

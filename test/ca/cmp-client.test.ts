@@ -8,19 +8,10 @@ import { issuingCa } from "../../src/ca/context.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { keptPbmKeys } from "../../src/ca/pbm-keys.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
-import {
-  buildPkiMessage,
-  bytesOf,
-  directoryName,
-  newPbmParameter,
-  type PbmKey,
-  parsePkiMessage,
-  pbmKey,
-  pkiConfBody,
-  readFailureInfo,
-  readPbmParameter,
-} from "../../src/pki/cmp.ts";
+import { buildPkiMessage, bytesOf, directoryName, parsePkiMessage, pkiConfBody } from "../../src/pki/cmp.ts";
 import { CmpRefusal, enrol, renew, revoke } from "../../src/pki/cmp-client.ts";
+import { newPbmParameter, type PbmKey, pbmKey, readPbmParameter } from "../../src/pki/cmp-pbm.ts";
+import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { readIdentifyData, verifyVid } from "../../src/pki/vid.ts";

@@ -3,7 +3,7 @@
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { describe, expect, it } from "vitest";
 import { nodeDigest } from "../../src/ca/pbm-keys.ts";
-import { newPbmParameter, type PbmKey, pbmKey } from "../../src/pki/cmp.ts";
+import { newPbmParameter, type PbmKey, pbmKey } from "../../src/pki/cmp-pbm.ts";
 
 describe("the CMP server's PBM", () => {
   it("derives the same PBM key through Node's hash (the server's) as through @noble/hashes", async () => {

@@ -10,12 +10,11 @@ import {
   type CmpMessage,
   certRepBody,
   parsePkiMessage,
-  pbmKey,
   pkiConfBody,
-  readFailureInfo,
-  readPbmParameter,
 } from "../../src/pki/cmp.ts";
 import { enrol } from "../../src/pki/cmp-client.ts";
+import { pbmKey, readPbmParameter } from "../../src/pki/cmp-pbm.ts";
+import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { testCa } from "../support/test-ca.ts";
 

@@ -5,13 +5,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  bytesOf,
-  parsePkiMessage,
-  pbmKey,
-  readPbmParameter,
-  verifyMacProtection,
-} from "../../src/pki/cmp.ts";
+import { bytesOf, parsePkiMessage } from "../../src/pki/cmp.ts";
+import { pbmKey, readPbmParameter, verifyMacProtection } from "../../src/pki/cmp-pbm.ts";
 import { verifyPop } from "../../src/pki/crmf.ts";
 
 describe("OpenSSL's CMP requests", () => {

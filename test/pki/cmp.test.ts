@@ -20,19 +20,19 @@ import {
   bytesOf,
   certRepBody,
   directoryName,
-  failureInfo,
-  newPbmParameter,
   parsePkiMessage,
+  pkiConfBody,
+  verifySignatureProtection,
+} from "../../src/pki/cmp.ts";
+import {
+  newPbmParameter,
   pbmAlgorithm,
   pbmIterationsMax,
   pbmKey,
-  pkiConfBody,
-  readFailureInfo,
   readPbmParameter,
-  statusInfo,
   verifyMacProtection,
-  verifySignatureProtection,
-} from "../../src/pki/cmp.ts";
+} from "../../src/pki/cmp-pbm.ts";
+import { failureInfo, readFailureInfo, statusInfo } from "../../src/pki/cmp-status.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { readTlv, tlv } from "../../src/pki/der.ts";
