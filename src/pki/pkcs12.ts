@@ -1,16 +1,13 @@
-// PKCS#12 (RFC 7292) .pfx files: one private key and its certificates, read and written as OpenSSL 3
-// writes them by default. The structures are @peculiar/asn1-pfx/-cms/-pkcs8 and bag encryption is pbe.ts;
-// hand-written are only the MAC key derivation (RFC 7292 Appendix B) with its WebCrypto HMAC (§5.1),
-// and the CMS EncryptedData schema (RFC 5652 §8), which asn1-cms lacks.
+// PKCS#12 (RFC 7292) .pfx files, read: one private key and its certificates, from what OpenSSL 3 and
+// other tools write. The structures are @peculiar/asn1-pfx/-cms/-pkcs8 and asn1/pkcs12.ts, bag
+// encryption is pbe.ts, the MAC pkcs12-kdf.ts; writing is pkcs12-write.ts.
 import {
-  ContentInfo,
-  EncryptedContent,
-  EncryptedContentInfo,
+  type ContentInfo,
+  type EncryptedContent,
   id_data,
   id_encryptedData,
   id_envelopedData,
   id_signedData,
-  UnprotectedAttributes,
 } from "@peculiar/asn1-cms";
 import {
   AuthenticatedSafe,
@@ -21,28 +18,20 @@ import {
   id_pkcs8ShroudedKeyBag,
   id_SafeContents,
   id_x509Certificate,
-  MacData,
+  type MacData,
   PFX,
   PKCS8ShroudedKeyBag,
-  PKCS12Attribute,
-  SafeBag,
+  type SafeBag,
   SafeContents,
 } from "@peculiar/asn1-pfx";
-import { DigestInfo, id_sha1, id_sha256, id_sha384, id_sha512 } from "@peculiar/asn1-rsa";
-import { AsnConvert, AsnProp, AsnPropTypes, OctetString } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { type AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
+import { EncryptedData, id_friendlyName, id_localKeyId } from "./asn1/pkcs12.ts";
 import { concatBytes, equalBytes, toBytes } from "./bytes.ts";
 import { isPkiError, PkiError } from "./errors.ts";
-import {
-  encodePbeAlgorithm,
-  newPbes2Scheme,
-  type PbeScheme,
-  parsePbeAlgorithm,
-  pbeDecrypt,
-  pbeEncrypt,
-  pbkdf1IterationsMax,
-} from "./pbe.ts";
+import { type PbeScheme, parsePbeAlgorithm, pbeDecrypt, pbkdf1IterationsMax } from "./pbe.ts";
+import { bmpPassword, computeMac, type Pkcs12MacHash, pkcs12MacHashes } from "./pkcs12-kdf.ts";
 import { parsePrivateKeyInfo } from "./private-key.ts";
 
 export interface Pkcs12Contents {
@@ -53,33 +42,12 @@ export interface Pkcs12Contents {
   friendlyName?: string;
 }
 
-export interface Pkcs12WriteOptions {
-  /** Written as the friendlyName (BMPString) of the key and of the first certificate. */
-  friendlyName?: string;
-  /** PBKDF2 iterations of both bag encryptions; default 100,000. The MAC always takes 2048 (see below). */
-  iterations?: number;
-  /** Bag cipher under PBES2 with PBKDF2-HMAC-SHA256; default AES-256-CBC (OpenSSL 3 reads seedCBC only with its legacy provider). */
-  cipher?: "aes-256-cbc" | "seed-cbc";
-  /** Hash of the PKCS#12 MAC and its key derivation; default SHA-256. */
-  macHash?: "sha256" | "sha1";
-}
-
-/** PBKDF2 iterations of the bags we write: the same as our NPKI key files (pbe.ts). */
-export const pkcs12WriteIterations = 100_000;
-/**
- * MAC iterations of the files we write: OpenSSL's and Python's default, which every reader expects.
- * The MAC is the cheaper test of a password guess, so a .pfx resists guessing at this cost, not at
- * the PBKDF2 count: the password's strength is what protects a file that leaves the device.
- */
-export const pkcs12MacIterations = 2048;
 /**
  * The MAC key derivation is a loop of digests, one `crypto.subtle.digest` call per iteration (some
  * 30 µs each): the bound pbe.ts sets for its own such loop (PBKDF1) keeps a hostile file to ~30 s.
  */
 export const pkcs12MacIterationsMax = pbkdf1IterationsMax;
 
-const id_friendlyName = "1.2.840.113549.1.9.20";
-const id_localKeyId = "1.2.840.113549.1.9.21";
 /** PBMAC1 (RFC 9579), which OpenSSL 3.4 writes on request (`-pbmac1_pbkdf2`). */
 const id_PBMAC1 = "1.2.840.113549.1.5.14";
 
@@ -93,116 +61,11 @@ const reexportAdvice =
   "re-export the file with a modern tool, e.g. OpenSSL 3 with its defaults (`openssl pkcs12 -export`) " +
   "or with `-keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256`";
 
-/** The hashes the MAC may use: all that WebCrypto has (SHA-224, MD5 and the like are not). */
-export type Pkcs12MacHash = "sha1" | "sha256" | "sha384" | "sha512";
-const macHashes: Record<Pkcs12MacHash, { oid: string; name: string; u: number; v: number }> = {
-  sha1: { oid: id_sha1, name: "SHA-1", u: 20, v: 64 },
-  sha256: { oid: id_sha256, name: "SHA-256", u: 32, v: 64 },
-  sha384: { oid: id_sha384, name: "SHA-384", u: 48, v: 128 },
-  sha512: { oid: id_sha512, name: "SHA-512", u: 64, v: 128 },
-};
-
-/**
- * ```asn1
- * EncryptedData ::= SEQUENCE {
- *   version CMSVersion,
- *   encryptedContentInfo EncryptedContentInfo,
- *   unprotectedAttrs [1] IMPLICIT UnprotectedAttributes OPTIONAL }
- * ```
- * RFC 5652 §8: how PKCS#12 carries a password-encrypted SafeContents.
- */
-class EncryptedData {
-  @AsnProp({ type: AsnPropTypes.Integer })
-  version = 0;
-
-  @AsnProp({ type: EncryptedContentInfo })
-  encryptedContentInfo = new EncryptedContentInfo();
-
-  @AsnProp({ type: UnprotectedAttributes, context: 1, implicit: true, optional: true })
-  unprotectedAttrs?: UnprotectedAttributes;
-
-  constructor(params: Partial<EncryptedData> = {}) {
-    Object.assign(this, params);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The key derivation of RFC 7292 Appendix B.2 (the MAC key, ID 3)
-
-/** The password as RFC 7292 B.1 wants it: a BMPString, UTF-16 big-endian, with two zero bytes at the end. */
-function bmpPassword(password: string): Uint8Array {
-  const out = new Uint8Array(2 * password.length + 2);
-  for (let i = 0; i < password.length; i++) {
-    const unit = password.charCodeAt(i);
-    out[2 * i] = unit >>> 8;
-    out[2 * i + 1] = unit & 0xff;
-  }
-  return out;
-}
-
-/** `bytes` repeated to fill `v * ceil(bytes.length / v)` bytes (nothing when `bytes` is empty). */
-function fillBlocks(bytes: Uint8Array, v: number): Uint8Array {
-  const out = new Uint8Array(v * Math.ceil(bytes.length / v));
-  for (let i = 0; i < out.length; i++) out[i] = bytes[i % bytes.length]!;
-  return out;
-}
-
-/**
- * RFC 7292 Appendix B.2: `n` bytes of key material of purpose `id` (1 cipher key, 2 IV, 3 MAC key)
- * from a password already encoded as in B.1 (see {@link bmpPassword}); exported for tests.
- */
-export async function pkcs12Kdf(
-  hash: Pkcs12MacHash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  id: number,
-  iterations: number,
-  n: number,
-  crypto: Crypto = globalThis.crypto,
-): Promise<Uint8Array> {
-  const { name, u, v } = macHashes[hash];
-  const d = new Uint8Array(v).fill(id);
-  const i = concatBytes(fillBlocks(salt, v), fillBlocks(password, v));
-  const out = new Uint8Array(u * Math.ceil(n / u));
-  for (let block = 0; block * u < n; block++) {
-    let a = new Uint8Array(await crypto.subtle.digest(name, toBytes(concatBytes(d, i))));
-    for (let r = 1; r < iterations; r++) a = new Uint8Array(await crypto.subtle.digest(name, a));
-    out.set(a, block * u);
-    if ((block + 1) * u >= n) break;
-    // I_j = (I_j + B + 1) mod 2^(8v) for each v-byte block I_j of I, where B is A repeated to v bytes.
-    const b = fillBlocks(a, v).subarray(0, v);
-    for (let j = 0; j < i.length; j += v) {
-      let carry = 1;
-      for (let k = v - 1; k >= 0; k--) {
-        const sum = i[j + k]! + b[k]! + carry;
-        i[j + k] = sum & 0xff;
-        carry = sum >>> 8;
-      }
-    }
-  }
-  return out.slice(0, n);
-}
-
-async function computeMac(
-  crypto: Crypto,
-  hash: Pkcs12MacHash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  iterations: number,
-  data: Uint8Array,
-): Promise<Uint8Array> {
-  const { name, u } = macHashes[hash];
-  const key = await pkcs12Kdf(hash, password, salt, 3, iterations, u, crypto);
-  const hmacKey = await crypto.subtle.importKey("raw", toBytes(key), { name: "HMAC", hash: name }, false, [
-    "sign",
-  ]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", hmacKey, toBytes(data)));
-}
-
 // ---------------------------------------------------------------------------------------------
 // DER helpers
 
-function parseAs<T>(der: ArrayBuffer | Uint8Array, type: new () => T, what: string): T {
+/** A DER structure of the given type; "malformed" naming `what` when it is not one. */
+export function parseAs<T>(der: ArrayBuffer | Uint8Array, type: new () => T, what: string): T {
   try {
     return AsnConvert.parse(toBytes(der), type);
   } catch (e) {
@@ -236,22 +99,6 @@ function encryptedContentBytes(content: EncryptedContent | undefined): Uint8Arra
   if (content?.value) return toBytes(content.value);
   if (content?.constructedValue) return concatBytes(...content.constructedValue.map((part) => toBytes(part)));
   throw new PkiError("malformed", "an EncryptedData without content");
-}
-
-function derOf(value: unknown): Uint8Array {
-  return new Uint8Array(AsnConvert.serialize(value));
-}
-
-function attribute(attrId: string, value: ArrayBuffer): PKCS12Attribute {
-  // asn1-pfx 2.11's PKCS12Attribute constructor drops its argument (Object.assign(params)): set fields.
-  const attr = new PKCS12Attribute();
-  attr.attrId = attrId;
-  attr.attrValues = [value];
-  return attr;
-}
-
-function bmpString(text: string): ArrayBuffer {
-  return new asn1js.BmpString({ value: text }).toBER();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,10 +220,10 @@ function parseMacData(macData: MacData | undefined): {
       `the PKCS#12 MAC is PBMAC1 (RFC 9579), which we do not read: ${reexportAdvice}`,
     );
   }
-  const hash = (Object.keys(macHashes) as Pkcs12MacHash[]).find((h) => macHashes[h].oid === oid);
+  const hash = (Object.keys(pkcs12MacHashes) as Pkcs12MacHash[]).find((h) => pkcs12MacHashes[h].oid === oid);
   if (!hash) throw new PkiError("unsupported_algorithm", `PKCS#12 MAC hash ${oid}: ${reexportAdvice}`);
-  if (mac.length !== macHashes[hash].u) {
-    throw new PkiError("malformed", `a ${macHashes[hash].name} MAC of ${mac.length} bytes`);
+  if (mac.length !== pkcs12MacHashes[hash].u) {
+    throw new PkiError("malformed", `a ${pkcs12MacHashes[hash].name} MAC of ${mac.length} bytes`);
   }
   const salt = toBytes(macData.macSalt);
   const iterations = macData.iterations;
@@ -525,115 +372,4 @@ function parseDecrypted<T>(message: string, parse: () => T): T {
     if (isPkiError(e, "malformed")) throw new PkiError("bad_password", message, { cause: e });
     throw e;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-/**
- * Writes a .pfx as OpenSSL 3 does by default: the certificates in an EncryptedData and the key in
- * a PKCS8ShroudedKeyBag, both under PBES2 with PBKDF2-HMAC-SHA256 (100,000 iterations) and
- * AES-256-CBC; a localKeyId (SHA-1 of the certificate) on the key and on `certificates[0]`, which
- * is taken to be the key's own; the friendlyName, if given, on both; a SHA-256 MAC over 2048
- * iterations. The key's bytes go in as given, so its attributes (R) come back out unchanged.
- */
-export async function writePkcs12(
-  contents: { privateKey: Uint8Array; certificates: Uint8Array[]; friendlyName?: string },
-  password: string,
-  options: Pkcs12WriteOptions = {},
-  crypto: Crypto = globalThis.crypto,
-): Promise<Uint8Array> {
-  parsePrivateKeyInfo(contents.privateKey);
-  for (const cert of contents.certificates) parseAs(cert, Certificate, "a certificate");
-  const friendlyName = options.friendlyName ?? contents.friendlyName;
-  const pbe = {
-    prf: "sha256",
-    cipher: options.cipher ?? "aes-256-cbc",
-    iterations: options.iterations ?? pkcs12WriteIterations,
-  } as const;
-  const macHash = options.macHash ?? "sha256";
-
-  const owner = contents.certificates[0];
-  const keyAttributes: PKCS12Attribute[] = [];
-  if (friendlyName !== undefined) keyAttributes.push(attribute(id_friendlyName, bmpString(friendlyName)));
-  if (owner) {
-    const keyId = new Uint8Array(await crypto.subtle.digest("SHA-1", toBytes(owner)));
-    keyAttributes.push(attribute(id_localKeyId, AsnConvert.serialize(new OctetString(keyId))));
-  }
-  const withAttributes = (bag: SafeBag, attributes: PKCS12Attribute[]) => {
-    if (attributes.length > 0) bag.bagAttributes = attributes;
-    return bag;
-  };
-
-  const authSafe = new AuthenticatedSafe();
-  if (contents.certificates.length > 0) {
-    const certBags = contents.certificates.map((der, index) =>
-      withAttributes(
-        new SafeBag({
-          bagId: id_certBag,
-          bagValue: AsnConvert.serialize(
-            new CertBag({
-              certId: id_x509Certificate,
-              certValue: AsnConvert.serialize(new OctetString(der)),
-            }),
-          ),
-        }),
-        index === 0 ? keyAttributes : [],
-      ),
-    );
-    const scheme = newPbes2Scheme(pbe, crypto);
-    const ciphertext = await pbeEncrypt(scheme, password, derOf(new SafeContents(certBags)), crypto);
-    const encrypted = new EncryptedData({
-      encryptedContentInfo: new EncryptedContentInfo({
-        contentType: id_data,
-        contentEncryptionAlgorithm: encodePbeAlgorithm(scheme),
-        encryptedContent: new EncryptedContent({ value: new OctetString(ciphertext) }),
-      }),
-    });
-    authSafe.push(
-      new ContentInfo({ contentType: id_encryptedData, content: AsnConvert.serialize(encrypted) }),
-    );
-  }
-
-  const keyScheme = newPbes2Scheme(pbe, crypto);
-  const keyBag = new PKCS8ShroudedKeyBag({
-    encryptionAlgorithm: encodePbeAlgorithm(keyScheme),
-    encryptedData: new OctetString(await pbeEncrypt(keyScheme, password, contents.privateKey, crypto)),
-  });
-  const keySafe = new SafeContents([
-    withAttributes(
-      new SafeBag({ bagId: id_pkcs8ShroudedKeyBag, bagValue: AsnConvert.serialize(keyBag) }),
-      keyAttributes,
-    ),
-  ]);
-  authSafe.push(
-    new ContentInfo({ contentType: id_data, content: AsnConvert.serialize(new OctetString(derOf(keySafe))) }),
-  );
-
-  const authSafeBytes = derOf(authSafe);
-  const salt = crypto.getRandomValues(new Uint8Array(8));
-  const mac = await computeMac(
-    crypto,
-    macHash,
-    bmpPassword(password),
-    salt,
-    pkcs12MacIterations,
-    authSafeBytes,
-  );
-  const pfx = new PFX({
-    version: 3,
-    authSafe: new ContentInfo({
-      contentType: id_data,
-      content: AsnConvert.serialize(new OctetString(authSafeBytes)),
-    }),
-    macData: new MacData({
-      mac: new DigestInfo({
-        digestAlgorithm: new AlgorithmIdentifier({ algorithm: macHashes[macHash].oid, parameters: null }),
-        digest: new OctetString(mac),
-      }),
-      macSalt: new OctetString(salt),
-      iterations: pkcs12MacIterations,
-    }),
-  });
-  return derOf(pfx);
 }
