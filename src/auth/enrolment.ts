@@ -1,4 +1,4 @@
-// Branch enrolment for internet banking (issue 5): the user ID the member chooses (6–12 letters
+// Branch enrolment for internet banking: the user ID the member chooses (6–12 letters
 // and digits), a temporary password printed on the 신청확인증 slip, and what a teller does later for
 // an enrolled member: a new temporary password, and opening a locked login. Each step runs in the
 // caller's transaction, so that the teller's audit entry commits with it. The deadline to replace

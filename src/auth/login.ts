@@ -1,4 +1,4 @@
-// Internet banking login and password change (DESIGN.md §3, issue 5): five wrong passwords in a
+// Internet banking login and password change (DESIGN.md §3): five wrong passwords in a
 // row lock the login until a teller unlocks it; a temporary password from the branch must be
 // replaced within 3 business days of enrolment, else the enrolment lapses; each login records
 // the one before it, for the home page's "last login" line.

@@ -1,4 +1,4 @@
-// The login password rules (DESIGN.md §3, issue 5): 8–20 printable ASCII characters with letters,
+// The login password rules (DESIGN.md §3): 8–20 printable ASCII characters with letters,
 // digits and symbols; not containing the user ID; no character three times in a row; no three
 // sequential letters or digits (abc, 123, cba). Returns every rule broken, so a form can say all.
 import { AuthError } from "./errors.ts";

@@ -119,7 +119,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await registerPkiStatusRoutes(fastify, app.ca);
 
   if (options.adminToken) await fastify.register(adminRoutes, { app, token: options.adminToken });
-  // The internet banking API and the web app (issue 5), each in a scope of its own; the OpenAPI
+  // The internet banking API and the web app, each in a scope of its own; the OpenAPI
   // document is registered first, at the root, so that it sees both APIs' routes.
   await registerOpenApi(fastify);
   await fastify.register(apiRoutes, { app, ...(options.rateRules ? { rateRules: options.rateRules } : {}) });

@@ -1,4 +1,4 @@
-// The login password rules of DESIGN §3 / issue 5, checked as the member types so the list of
+// The login password rules of DESIGN §3, checked as the member types so the list of
 // rules on the registration page ticks live. The server applies the same rules again.
 
 export const passwordRules = [

@@ -1,4 +1,4 @@
-// The place where the certificate signature of a transfer will slot in (issue 6): before
+// The place where the certificate signature of a transfer will slot in: before
 // POST /api/transfers, the member's 공동인증서 signs the transfer's canonical form as CMS
 // SignedData (src/pki), and the signature travels with the request. Until then no signature is
 // made and the transfer goes with PIN + OTP/security card alone.
@@ -11,7 +11,7 @@ export interface TransferToSign {
   memo: string | null;
 }
 
-/** Issue 6 replaces this with the signing step (certificate choice + certificate password). */
+/** The certificate centre replaces this with the signing step (certificate choice + certificate password). */
 export async function certificateSignature(_transfer: TransferToSign): Promise<undefined> {
   return undefined;
 }

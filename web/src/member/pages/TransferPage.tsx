@@ -111,7 +111,7 @@ export function TransferPage() {
         memo: memo.trim() === "" ? null : memo.trim(),
       };
       try {
-        // STEP (issue 6): the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
+        // STEP: the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
         const signature = await certificateSignature(transfer);
         const receipt = await api.post<Receipt>("/api/transfers", {
           idempotencyKey: transfer.idempotencyKey,
@@ -261,7 +261,7 @@ export function TransferPage() {
                 </div>
               </fieldset>
             )}
-            {/* STEP (issue 6): the certificate signature (choose 공동인증서, enter its password) goes here. */}
+            {/* STEP: the certificate signature (choose 공동인증서, enter its password) goes here. */}
             <div className="button-row">
               <button
                 type="button"
