@@ -1,6 +1,6 @@
 // The password-based MAC keys of CMP enrolment (RFC 4210 §5.1.3.1): derived from an authorisation
 // code through Node's hash, and kept a while for the certConf that follows an ir, in memory per CA
-// context (a cache: any process can derive the key again, so nothing here must be shared).
+// context (a cache: every process can derive the key again, so nothing here must be shared).
 import { hash } from "node:crypto";
 import type { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import type { PbmParameter } from "../pki/asn1/crmf.ts";
