@@ -199,18 +199,6 @@ export async function findAuthorization(
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-/** The code, for keying the MAC; kept after use so that the certConf of the same transaction verifies. */
-export async function authorizationCode(ca: CaContext, referenceNumber: string): Promise<string | undefined> {
-  const { rows } = await ca.db.query<{ code_sealed: Uint8Array }>(
-    "SELECT code_sealed FROM ca_authorizations WHERE reference_number = $1",
-    [referenceNumber],
-  );
-  const sealed = rows[0]?.code_sealed;
-  return sealed
-    ? new TextDecoder().decode(ca.sealer.unseal(codeLabel(referenceNumber), toBytes(sealed)))
-    : undefined;
-}
-
 /**
  * Uses an open, unexpired authorisation, in the caller's transaction: marks it used and erases
  * its resident registration number, returning both the authorisation and the number (read this
@@ -242,32 +230,158 @@ export async function takeAuthorization(
 }
 
 /**
- * Counts a wrong MAC in its own transaction (it must stick although the request fails); the fifth
- * ends the authorisation. Returns whether it is now locked.
+ * PBM rounds one reference number may have derived per second, summed over every server process
+ * (five keys at `pbmIterationsMax`, about 18 ms of a core here): requests racing on one
+ * authorisation, each admitted before the others' wrong MACs lock it, cannot multiply the work.
  */
-export async function recordWrongMac(ca: CaContext, referenceNumber: string): Promise<boolean> {
-  return ca.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ failed_macs: number; state: string; holder: string }>(
-      `UPDATE ca_authorizations
-          SET failed_macs = failed_macs + 1,
-              state = CASE WHEN state = 'open' AND failed_macs + 1 >= $2 THEN 'locked' ELSE state END,
-              rrn_sealed = CASE WHEN state = 'open' AND failed_macs + 1 >= $2 THEN NULL ELSE rrn_sealed END
-        WHERE reference_number = $1
-        RETURNING failed_macs, state, holder`,
+export const pbmRoundsPerSecond = 10_000;
+
+/**
+ * Which MAC an authorisation may still key: an ir/cr's while it is open and unexpired; a certConf's
+ * (after the ir took it) while fewer than `macTriesMax` wrong MACs were counted against it.
+ */
+export type PbmUse = "enrol" | "confirm";
+
+export type PbmSpend =
+  | { admitted: true; code: string }
+  | { admitted: false; why: "unknown" | "expired" | "used" | "locked" | "ended" | "rate" };
+
+/**
+ * Before any PBM work: whether this authorisation may key a MAC now, and if so the code, with the
+ * rounds spent from its one-second budget. One statement under the row's lock, so that of
+ * concurrent requests on one reference number (in any process) no more than the budget derive.
+ * The window follows the CA's clock; a window that starts after `now` (another process's clock
+ * ahead, or a clock set back) starts again.
+ */
+export async function spendPbmRounds(
+  ca: CaContext,
+  referenceNumber: string,
+  rounds: number,
+  use: PbmUse,
+): Promise<PbmSpend> {
+  const now = ca.clock.now();
+  const admissible =
+    use === "enrol"
+      ? "state = 'open' AND expires_at > $2::timestamptz"
+      : "state = 'used' AND failed_macs < $6::integer";
+  const params: unknown[] = [
+    referenceNumber,
+    now,
+    new Date(now.getTime() - 1000),
+    rounds,
+    pbmRoundsPerSecond,
+  ];
+  if (use === "confirm") params.push(macTriesMax);
+  const { rows } = await ca.db.query<{
+    state: Authorization["state"];
+    code_sealed: Uint8Array;
+    admissible: boolean;
+    admitted: boolean;
+  }>(
+    `WITH old AS (
+       SELECT reference_number, state, code_sealed, pbm_window_start, pbm_rounds, ${admissible} AS admissible,
+              (pbm_window_start IS NULL OR pbm_window_start <= $3::timestamptz
+                OR pbm_window_start > $2::timestamptz) AS new_window
+         FROM ca_authorizations WHERE reference_number = $1 FOR UPDATE),
+     spent AS (
+       UPDATE ca_authorizations a
+          SET pbm_window_start = CASE WHEN old.new_window THEN $2::timestamptz ELSE old.pbm_window_start END,
+              pbm_rounds = CASE WHEN old.new_window THEN 0 ELSE old.pbm_rounds END + $4::integer
+         FROM old
+        WHERE a.reference_number = old.reference_number AND old.admissible
+          AND CASE WHEN old.new_window THEN 0 ELSE old.pbm_rounds END + $4::integer <= $5::integer
+       RETURNING a.reference_number)
+     SELECT old.state, old.code_sealed, old.admissible, EXISTS (SELECT 1 FROM spent) AS admitted FROM old`,
+    params,
+  );
+  const row = rows[0];
+  if (!row) return { admitted: false, why: "unknown" };
+  if (!row.admissible) {
+    if (use === "confirm") return { admitted: false, why: "ended" };
+    return { admitted: false, why: row.state === "open" ? "expired" : row.state };
+  }
+  if (!row.admitted) return { admitted: false, why: "rate" };
+  const code = new TextDecoder().decode(
+    ca.sealer.unseal(codeLabel(referenceNumber), toBytes(row.code_sealed)),
+  );
+  return { admitted: true, code };
+}
+
+/** What a counted wrong MAC did: `endedNow` when it was the one that reached the limit. */
+export interface WrongMacCount {
+  failedMacs: number;
+  /** The authorisation's state before this count. */
+  before: Authorization["state"];
+  endedNow: boolean;
+  /** The certificate awaiting confirmation that this count revoked (a certConf's wrong MAC). */
+  revoked?: Uint8Array;
+}
+
+/**
+ * Counts a wrong MAC in its own transaction (it must stick although the request fails). The fifth
+ * ends the authorisation: an open one is locked; after its ir, the certificate still awaiting
+ * confirmation in `pending` (a certConf's transaction) is revoked (cessationOfOperation, as for a
+ * holder's refusal: the ip handed it out) and never becomes good. Undefined for an unknown number.
+ */
+export async function recordWrongMac(
+  ca: CaContext,
+  referenceNumber: string,
+  pending?: Uint8Array,
+): Promise<WrongMacCount | undefined> {
+  const now = ca.clock.now();
+  const counted = await ca.db.transaction(async (tx) => {
+    // The certificate's row before the authorisation's and the audit head, in the order a
+    // confirmation and the scheduler take them.
+    const cert = pending
+      ? (
+          await tx.query<{ status: string }>(
+            "SELECT status FROM certificates WHERE serial = $1 FOR NO KEY UPDATE",
+            [pending],
+          )
+        ).rows[0]
+      : undefined;
+    const { rows } = await tx.query<{
+      failed_macs: number;
+      state: Authorization["state"];
+      old_state: Authorization["state"];
+      holder: string;
+    }>(
+      `WITH old AS (SELECT reference_number, state FROM ca_authorizations WHERE reference_number = $1 FOR UPDATE)
+       UPDATE ca_authorizations a
+          SET failed_macs = a.failed_macs + 1,
+              state = CASE WHEN a.state = 'open' AND a.failed_macs + 1 >= $2 THEN 'locked' ELSE a.state END,
+              rrn_sealed = CASE WHEN a.state = 'open' AND a.failed_macs + 1 >= $2 THEN NULL ELSE a.rrn_sealed END
+         FROM old
+        WHERE a.reference_number = old.reference_number
+       RETURNING a.failed_macs, a.state, old.state AS old_state, a.holder`,
       [referenceNumber, macTriesMax],
     );
     const row = rows[0];
-    if (!row) return false;
+    if (!row) return undefined;
+    const revoke = pending !== undefined && cert?.status === "pending" && row.failed_macs >= macTriesMax;
+    const endedNow = (row.old_state === "open" && row.state === "locked") || revoke;
     await appendAudit(
       tx,
       {
         actor: "cmp",
-        action: row.state === "locked" ? "ra.authorization.locked" : "cmp.wrong_mac",
+        action: endedNow ? "ra.authorization.locked" : "cmp.wrong_mac",
         subject: row.holder,
         details: { referenceNumber, failedMacs: row.failed_macs },
       },
-      ca.clock.now(),
+      now,
     );
-    return row.state === "locked";
+    if (revoke) {
+      await revokeInTransaction(tx, {
+        serial: pending,
+        reason: "cessationOfOperation",
+        actor: "cmp:wrong_mac",
+        at: now,
+      });
+    }
+    const result: WrongMacCount = { failedMacs: row.failed_macs, before: row.old_state, endedNow };
+    if (revoke) result.revoked = pending;
+    return result;
   });
+  if (counted?.revoked) await publishRevocationStatus(ca, [counted.revoked]);
+  return counted;
 }

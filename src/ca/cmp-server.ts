@@ -20,16 +20,15 @@ import {
   pkiConfBody,
   verifySignatureProtection,
 } from "../pki/cmp.ts";
-import { readPbmParameter, verifyMacProtection } from "../pki/cmp-pbm.ts";
 import { statusInfo } from "../pki/cmp-status.ts";
 import { type RevocationReason, reasonCodes } from "../pki/crl.ts";
 import { verifyPop } from "../pki/crmf.ts";
 import { isPkiError } from "../pki/errors.ts";
 import { normalizeOid } from "../pki/policy.ts";
 import { id_regInfo_encryptedVidRandom, openVidRandom } from "../pki/vid-transport.ts";
-import { authorizationCode, recordWrongMac } from "./authorizations.ts";
 import { type CertificateRecord, certificateByCmpTransaction, certificateBySerial } from "./certificates.ts";
 import { answer, type CaIdentity, caIdentity } from "./cmp-answer.ts";
+import { verifyConfirmationMac, verifyEnrolmentMac } from "./cmp-mac.ts";
 import { auditRefusal, CmpRefusal, errorBody, refuse, requestRefusal } from "./cmp-refusal.ts";
 import { confirmCertificate } from "./confirmation.ts";
 import type { CaContext } from "./context.ts";
@@ -37,7 +36,7 @@ import { reserveEnrolment } from "./enrolment.ts";
 import { CaRequestError } from "./errors.ts";
 import { reserveSerial, signReserved } from "./issuance.ts";
 import { acceptableKey, acceptableKeysText } from "./key-policy.ts";
-import { pbmKeyFromCode, pbmKeyId, rememberedPbmKey, rememberPbmKey } from "./pbm-keys.ts";
+import { pbmKeyId, rememberPbmKey } from "./pbm-keys.ts";
 import { assertRenewable, renewalRequest } from "./renewal.ts";
 import { holdCertificate, revokeCertificate } from "./revocation.ts";
 
@@ -90,38 +89,7 @@ function reply(x: Exchange, body: PkiBody | Uint8Array, caPubs = false): Promise
 
 async function enrol(x: Exchange): Promise<Uint8Array> {
   const { ca, msg } = x;
-  const alg = msg.header.protectionAlg;
-  const ref = bytesOf(msg.header.senderKID);
-  if (!alg || !ref || !msg.protection) {
-    throw refuse(
-      "no_mac",
-      "wrongIntegrity",
-      "an enrolment request must be MAC-protected with the reference number as senderKID",
-    );
-  }
-  let params: ReturnType<typeof readPbmParameter>;
-  try {
-    params = readPbmParameter(alg);
-  } catch (e) {
-    if (isPkiError(e, "bad_parameters")) throw refuse("pbm_parameters", "badAlg", (e as Error).message);
-    throw refuse(
-      "not_pbm",
-      "wrongIntegrity",
-      "an enrolment request must be protected by a password-based MAC",
-    );
-  }
-  const referenceNumber = new TextDecoder().decode(ref);
-  const code = /^\d{1,20}$/.test(referenceNumber) ? await authorizationCode(ca, referenceNumber) : undefined;
-  if (code === undefined) throw refuse("unknown_reference", "notAuthorized", "unknown reference number");
-  const key = await pbmKeyFromCode(code, params);
-  if (!(await verifyMacProtection(msg, key))) {
-    const locked = await recordWrongMac(ca, referenceNumber);
-    throw refuse(
-      "wrong_mac",
-      "badMessageCheck",
-      locked ? "wrong authorisation code; the authorisation has ended" : "wrong authorisation code",
-    );
-  }
+  const { referenceNumber, code, key } = await verifyEnrolmentMac(ca, msg);
   x.protection = { kind: "mac", key };
 
   const { req, spki } = await checkedRequest(msg);
@@ -150,7 +118,7 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
   });
   const der = await signReserved(ca, serial, issue);
   // Kept only now that the authorisation is taken: a code's key is never kept for a refusal.
-  rememberPbmKey(ca, pbmKeyId(referenceNumber, alg), key);
+  rememberPbmKey(ca, pbmKeyId(referenceNumber, msg.header.protectionAlg!), key);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
   const type = msg.bodyType === "cr" ? "cp" : "ip";
   return reply(
@@ -285,22 +253,10 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   // The confirmation is protected as its request was: the same code's MAC, or a signature by the
   // key that asked (the old certificate's) or the new one's.
   if (cert.authorizationRef) {
-    const alg = msg.header.protectionAlg;
-    if (!alg || !msg.protection) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
-    // Checked before the kept keys are looked up, so a kept key answers only a PBM we accept.
-    let params: ReturnType<typeof readPbmParameter>;
-    try {
-      params = readPbmParameter(alg);
-    } catch {
-      throw refuse("pbm_parameters", "badAlg", "PBM parameters not accepted");
-    }
-    let key = rememberedPbmKey(ca, pbmKeyId(cert.authorizationRef, alg));
-    if (!key) {
-      const code = await authorizationCode(ca, cert.authorizationRef);
-      if (!code) throw refuse("no_mac", "wrongIntegrity", "certConf must be MAC-protected");
-      key = await pbmKeyFromCode(code, params);
-    }
-    if (!(await verifyMacProtection(msg, key))) throw refuse("wrong_mac", "badMessageCheck", "wrong MAC");
+    const key = await verifyConfirmationMac(ca, msg, {
+      serial: cert.serial,
+      authorizationRef: cert.authorizationRef,
+    });
     x.protection = { kind: "mac", key };
   } else {
     const signer = msg.extraCerts[0];

@@ -13,8 +13,22 @@ import { confirmWaitMs } from "./issuance.ts";
 export const nodeDigest: SyncDigest = (name, data) =>
   new Uint8Array(hash(name.replace("-", "").toLowerCase(), data, "buffer") as Buffer);
 
-/** The MAC key an authorisation code gives under these (already accepted) PBM parameters. */
-export function pbmKeyFromCode(code: string, params: PbmParameter): Promise<PbmKey> {
+/** PBM keys derived per CA context, and their rounds: what MAC-protected requests cost (a metric). */
+const derived = new WeakMap<CaContext, { keys: number; rounds: number }>();
+
+export function pbmDerivations(ca: CaContext): { keys: number; rounds: number } {
+  return { ...(derived.get(ca) ?? { keys: 0, rounds: 0 }) };
+}
+
+/**
+ * The MAC key an authorisation code gives under these (already accepted) PBM parameters: at most
+ * `pbmIterationsMax` rounds, a few milliseconds of this process's event loop, run synchronously.
+ */
+export function pbmKeyFromCode(ca: CaContext, code: string, params: PbmParameter): Promise<PbmKey> {
+  const count = derived.get(ca) ?? { keys: 0, rounds: 0 };
+  count.keys++;
+  count.rounds += params.iterationCount;
+  derived.set(ca, count);
   return pbmKey(new TextEncoder().encode(code), params, crypto, nodeDigest);
 }
 

@@ -118,7 +118,7 @@ function certificateOf(rep: CertRepMessage | undefined): Uint8Array {
 
 /**
  * Enrols a new key (ir, or cr when `kind` says so) under an authorisation: the message is MACed
- * with the authorisation code (PBM, 10,000 SHA-256 rounds), R travels sealed in regInfo, and the
+ * with the authorisation code (PBM, 2,000 SHA-256 rounds: the most a CA accepts), R travels sealed in regInfo, and the
  * certificate is confirmed before it is returned.
  */
 export async function enrol(o: {

@@ -179,7 +179,7 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     expect(forgedAnswers.map((a) => a.bodyType)).toEqual(["error", "error"]);
     expect(forgedAnswers.map((a) => readFailureInfo(a.body?.error?.pKIStatusInfo.failInfo))).toEqual([
       ["badMessageCheck"],
-      ["badAlg"],
+      ["wrongIntegrity"],
     ]);
     const { rows } = await s.app.db.query<{ status: string; der: Uint8Array }>(
       "SELECT status, der FROM certificates WHERE authorization_ref = $1",
@@ -196,12 +196,14 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     const keys = await generateKeyPair({ algorithm: "EC" });
     const { certificate } = await enrol({ send, ...auth, keys, iterations: 1000 });
     expect(keptPbmKeys(s.app.ca)).toBe(kept + 1);
-    // The same code again: its MAC verifies, but the authorisation is used.
+    // The same code again: the authorisation is used, so its MAC is not even checked (the refusal
+    // is signed by the CA).
     const again = enrol({
       send,
       ...auth,
       keys: await generateKeyPair({ algorithm: "EC" }),
       iterations: 1000,
+      caCertificate,
     });
     expect(await refusalOf(again)).toEqual(["notAuthorized"]);
     expect(keptPbmKeys(s.app.ca)).toBe(kept + 1);
@@ -212,7 +214,7 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     const auth = await authorize(s.users[1]!.userId, "universal");
     const keys = await generateKeyPair({ algorithm: "EC" });
     const results = await Promise.allSettled(
-      Array.from({ length: 6 }, () => enrol({ send, ...auth, keys, iterations: 1000 })),
+      Array.from({ length: 6 }, () => enrol({ send, ...auth, keys, iterations: 1000, caCertificate })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) {

@@ -24,7 +24,7 @@ describe.each(["pglite", "postgres"] as const)("openssl cmp against the server (
   const authorize = (userId: string) =>
     authorizeForUser(s.app, { userId, purpose: "bank", channel: "branch", actor: "teller:t1" });
   const server = () => ["-server", `127.0.0.1:${s.port}`, "-path", "pki/cmp"];
-  const ir = (ref: string, code: string, key: string, out: string) =>
+  const ir = (ref: string, code: string, key: string, out: string, extra: string[] = []) =>
     s.openssl([
       "cmp",
       "-cmd",
@@ -40,6 +40,7 @@ describe.each(["pglite", "postgres"] as const)("openssl cmp against the server (
       "/CN=hong",
       "-certout",
       out,
+      ...extra,
     ]);
   /** A key update signed by the old certificate's key (-cert = -oldcert), answered under chain.pem. */
   const kur = (oldCert: string, key: string, newKey: string, out: string) =>
@@ -115,6 +116,8 @@ describe.each(["pglite", "postgres"] as const)("openssl cmp against the server (
       auth.authorizationCode,
       newKeyFile(s.dir, "again.key"),
       "again.pem",
+      // A used authorisation is refused before any MAC work, so the refusal is signed by the CA.
+      ["-trusted", s.files.chain],
     );
     expect(again.status, "the code is one-time").not.toBe(0);
     expect(again.output).toContain("notAuthorized");
