@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findUser } from "../../src/auth/users.ts";
 import { liveCertificate } from "../../src/ca/certificates.ts";
+import { issuingCa } from "../../src/ca/context.ts";
 import { revokeCertificate } from "../../src/ca/revocation.ts";
 import { authorizeForUser, holderOf } from "../../src/certcenter/authorize.ts";
 import { CertcenterError } from "../../src/certcenter/errors.ts";
@@ -118,7 +119,9 @@ describe.each(["pglite", "postgres"] as const)("issuance authorisations (%s)", (
     const start = s.clock.at;
     try {
       s.clock.advance(10 * 60_000 + 1000);
-      await expect(enrol({ send, ...web, keys })).rejects.toBeInstanceOf(CmpRefusal);
+      // Refused before any MAC work, so the refusal is signed by the CA: read it with its certificate.
+      const caCertificate = (await issuingCa(s.app.ca)).certificate;
+      await expect(enrol({ send, ...web, keys, caCertificate })).rejects.toBeInstanceOf(CmpRefusal);
       s.clock.advance(14 * 86_400_000 - 20 * 60_000);
       const ok = await enrol({ send, ...branch, keys });
       expect(ok.certificate.length).toBeGreaterThan(100);
