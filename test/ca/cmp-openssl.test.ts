@@ -140,6 +140,31 @@ describe.each(["pglite", "postgres"] as const)("openssl cmp against the server (
       auth.referenceNumber,
     ]);
     expect(rows[0]).toMatchObject({ state: "locked", failed_macs: 5, rrn_sealed: null });
+    // After the lock, the right code is answered exactly as a wrong one (no MAC work: the refusal
+    // is signed by the CA, which OpenSSL checks against chain.pem).
+    const after: string[] = [];
+    for (const code of [auth.authorizationCode, "0000000000000000"]) {
+      const a = await ir(auth.referenceNumber, code, key, "kim-x.pem", ["-trusted", s.files.chain]);
+      expect(a.status).not.toBe(0);
+      after.push(a.output.replace(/^.*will contact.*$/m, ""));
+    }
+    expect(after[0]).toContain("notAuthorized");
+    expect(after[0]).toContain("authorization_ended");
+    expect(after[1]).toBe(after[0]);
+  });
+
+  it("refuses HMAC-MD5 as the PBM's MAC with badAlg", async () => {
+    const auth = await authorize("kim2026");
+    const r = await ir(
+      auth.referenceNumber,
+      auth.authorizationCode,
+      newKeyFile(s.dir, "md5.key"),
+      "md5.pem",
+      ["-mac", "hmac-md5", "-trusted", s.files.chain],
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain("badAlg");
+    expect(r.output).toContain("pbm_parameters");
   });
 
   it("OCSP says good for the issued certificate, and never good for a serial it did not issue", async () => {
