@@ -1,7 +1,8 @@
 // The holder's confirmation of a certificate just signed (RFC 4210 §5.3.18, certConf), as states of
 // its row: pending becomes valid, and the certificate it supersedes (a renewal, a reissue after
-// damage) is revoked; or, refused by its holder, it is revoked. A repeated confirmation of a valid
-// certificate changes nothing; any other state is final (the wait ran out, or it was refused).
+// damage) is revoked; or, refused by its holder, it is revoked. A renewal is confirmed only while
+// the certificate that signed it is still valid. A repeated confirmation of a valid certificate
+// changes nothing; any other state is final (the wait ran out, or it was refused).
 import { appendAudit, auditAppendCtes } from "../audit/audit-log.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import { fromHex, toHex } from "../pki/bytes.ts";

@@ -1,6 +1,7 @@
 // Revocation and suspension (효력정지) of member certificates: the state changes on the certificate
 // row, each with its audit entry in the same transaction, and the republication of the CRL and the
 // OCSP responses after commit. RFC 5280 §5.3.1 reasons; certificateHold marks a suspension.
+// Revoking or suspending a certificate revokes its renewals still awaiting confirmation.
 
 import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";

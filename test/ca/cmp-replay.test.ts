@@ -5,10 +5,11 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuingCa } from "../../src/ca/context.ts";
+import { purgeSenderNonces } from "../../src/ca/freshness.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { holdCertificate, releaseCertificate, revokeCertificate } from "../../src/ca/revocation.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
-import { toPem } from "../../src/pki/bytes.ts";
+import { toHex, toPem } from "../../src/pki/bytes.ts";
 import {
   buildPkiMessage,
   bytesOf,
@@ -171,7 +172,16 @@ describe.each(["pglite", "postgres"] as const)(
       const old = held[0]!;
       const oldSerial = serialOf(old.certificate);
       const outcome = await renewWith(old, async () => {
-        await revokeCertificate(s.app.ca, { serial: oldSerial, reason: "keyCompromise", actor: "operator" });
+        const change = await revokeCertificate(s.app.ca, {
+          serial: oldSerial,
+          reason: "keyCompromise",
+          actor: "operator",
+        });
+        const [pending] = await renewalsOf(oldSerial);
+        expect(change.renewalsEnded, "ended with the revocation, before any certConf").toEqual([
+          toHex(pending!.serial),
+        ]);
+        expect((await row(pending!.serial))?.status).toBe("revoked");
       });
       expect(outcome).toEqual(["certRevoked"]);
       const [renewal] = await renewalsOf(oldSerial);
@@ -189,7 +199,12 @@ describe.each(["pglite", "postgres"] as const)(
       const old = held[1]!;
       const oldSerial = serialOf(old.certificate);
       const outcome = await renewWith(old, async () => {
-        await holdCertificate(s.app.ca, { serial: oldSerial, actor: "operator" });
+        const change = await holdCertificate(s.app.ca, { serial: oldSerial, actor: "operator" });
+        const [pending] = await renewalsOf(oldSerial);
+        expect(change.renewalsEnded, "ended with the hold, before any certConf").toEqual([
+          toHex(pending!.serial),
+        ]);
+        expect((await row(pending!.serial))?.status).toBe("revoked");
       });
       expect(outcome).toEqual(["certRevoked"]);
       const [renewal] = await renewalsOf(oldSerial);
@@ -217,6 +232,54 @@ describe.each(["pglite", "postgres"] as const)(
       expect(await row(renewal!.serial)).toEqual({
         status: "revoked",
         revocation_reason: "cessationOfOperation",
+      });
+    });
+
+    it("refuses the certConf of a renewal whose old certificate expired after the kup, and revokes the renewal", async () => {
+      const at = s.clock.at;
+      s.clock.at = new Date(Date.now() - 340 * day);
+      const keys = await generateKeyPair({ algorithm: "EC" });
+      const { certificate } = await enrol({
+        send,
+        ...(await authorize(s.users[0]!.userId, "universal")),
+        keys,
+      });
+      const oldSerial = serialOf(certificate);
+      const notAfter = AsnConvert.parse(certificate, Certificate).tbsCertificate.validity.notAfter.getTime();
+      s.clock.at = new Date(notAfter.getTime() - 2 * minute);
+      // Each message dated by the CA's clock, which runs past the old certificate's expiry between
+      // the kup and the certConf.
+      const protection: CmpProtection = {
+        kind: "signature",
+        key: keys.privateKey,
+        certificates: [certificate],
+      };
+      let sent = 0;
+      const dated = async (der: Uint8Array<ArrayBuffer>) => {
+        if (++sent === 2) s.clock.advance(3 * minute);
+        return send(await rebuilt(der, { messageTime: s.clock.now() }, protection));
+      };
+      const newKeys = await generateKeyPair({ algorithm: "EC" });
+      try {
+        expect(
+          await refusalOf(renew({ send: dated, certificate, key: keys.privateKey, newKeys, caCertificate })),
+        ).toEqual(["notAuthorized"]);
+        const [renewal] = await renewalsOf(oldSerial);
+        expect(await row(renewal!.serial)).toEqual({
+          status: "revoked",
+          revocation_reason: "cessationOfOperation",
+        });
+        expect(await row(oldSerial), "not superseded by a renewal that never held").toEqual({
+          status: "valid",
+          revocation_reason: null,
+        });
+      } finally {
+        s.clock.at = at;
+      }
+      await revokeCertificate(s.app.ca, {
+        serial: oldSerial,
+        reason: "cessationOfOperation",
+        actor: "operator",
       });
     });
 
@@ -370,6 +433,22 @@ describe.each(["pglite", "postgres"] as const)(
       );
       expect(bState.rows[0], "B's authorisation is untouched").toEqual({ state: "open", n: 0n });
       expect(await ocsp(certificate, "a.pem")).toMatch(/a\.pem: good/);
+    });
+
+    it("forgets sender nonces once their window has passed", async () => {
+      const count = async () =>
+        (await s.app.db.query<{ n: bigint }>("SELECT count(*) AS n FROM cmp_sender_nonces")).rows[0]!.n;
+      const before = await count();
+      expect(before).toBeGreaterThan(0n);
+      expect(await purgeSenderNonces(s.app.ca), "all still inside their window").toBe(0);
+      const at = s.clock.at;
+      s.clock.at = new Date(Date.now() + 400 * day); // past every window, the expiry test's too
+      try {
+        expect(await purgeSenderNonces(s.app.ca)).toBe(Number(before));
+      } finally {
+        s.clock.at = at;
+      }
+      expect(await count()).toBe(0n);
     });
   },
 );
