@@ -1,6 +1,8 @@
 // Replayed and stale CMP requests, transactionIDs taken from another requester, and renewals whose
 // old certificate is revoked or held before the certConf: each through the running server, our
 // client and hand-built messages, with `openssl ocsp` judging what relying parties are told.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +11,7 @@ import { purgeSenderNonces } from "../../src/ca/freshness.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { holdCertificate, releaseCertificate, revokeCertificate } from "../../src/ca/revocation.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
-import { toHex, toPem } from "../../src/pki/bytes.ts";
+import { fromPem, toHex, toPem } from "../../src/pki/bytes.ts";
 import {
   buildPkiMessage,
   bytesOf,
@@ -23,7 +25,7 @@ import { pbmKey, readPbmParameter } from "../../src/pki/cmp-pbm.ts";
 import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { readTlv } from "../../src/pki/der.ts";
-import { type CaServer, startCaServer, writeFile } from "../support/ca-server.ts";
+import { type CaServer, newKeyFile, startCaServer, writeFile } from "../support/ca-server.ts";
 
 const day = 86_400_000;
 const minute = 60_000;
@@ -433,6 +435,76 @@ describe.each(["pglite", "postgres"] as const)(
       );
       expect(bState.rows[0], "B's authorisation is untouched").toEqual({ state: "open", n: 0n });
       expect(await ocsp(certificate, "a.pem")).toMatch(/a\.pem: good/);
+    });
+
+    it("openssl cmp: an rr replayed from its -reqout file after the release is refused (badSenderNonce)", async () => {
+      // hong's universal certificate (the transactionID test's) is revoked first: one live per purpose.
+      const live = await s.app.db.query<{ serial: Uint8Array }>(
+        `SELECT serial FROM certificates WHERE purpose = 'universal' AND status IN ('valid', 'hold')
+            AND holder = (SELECT holder FROM certificates WHERE serial = $1)`,
+        [serialOf(held[0]!.certificate)],
+      );
+      for (const r of live.rows) {
+        await revokeCertificate(s.app.ca, {
+          serial: new Uint8Array(r.serial),
+          reason: "superseded",
+          actor: "operator",
+        });
+      }
+      const auth = await authorize(s.users[0]!.userId, "universal");
+      const server = ["-server", `127.0.0.1:${s.port}`, "-path", "pki/cmp"];
+      const ir = await s.openssl([
+        "cmp",
+        "-cmd",
+        "ir",
+        ...server,
+        "-ref",
+        auth.referenceNumber,
+        "-secret",
+        `pass:${auth.authorizationCode}`,
+        "-newkey",
+        newKeyFile(s.dir, "replay.key"),
+        "-subject",
+        "/CN=hong",
+        "-certout",
+        "replay.pem",
+      ]);
+      expect(ir.status, ir.output).toBe(0);
+      const rr = (extra: string[]) =>
+        s.openssl([
+          "cmp",
+          "-cmd",
+          "rr",
+          ...server,
+          "-oldcert",
+          "replay.pem",
+          "-cert",
+          "replay.pem",
+          "-key",
+          "replay.key",
+          "-revreason",
+          "6",
+          "-trusted",
+          s.files.chain,
+          ...extra,
+        ]);
+      const hold = await rr(["-reqout", "rr.der"]);
+      expect(hold.status, hold.output).toBe(0);
+      const serial = (
+        await s.app.db.query<{ serial: Uint8Array }>(
+          "SELECT serial FROM certificates WHERE authorization_ref = $1",
+          [auth.referenceNumber],
+        )
+      ).rows[0]!.serial;
+      expect(await row(serial)).toEqual({ status: "hold", revocation_reason: "certificateHold" });
+      await releaseCertificate(s.app.ca, { serial: new Uint8Array(serial), actor: "operator" });
+
+      const replay = await rr(["-reqin", "rr.der"]);
+      expect(replay.status, "the captured rr, sent again").not.toBe(0);
+      expect(replay.output).toContain("badSenderNonce");
+      expect(await row(serial)).toEqual({ status: "valid", revocation_reason: null });
+      const pem = readFileSync(join(s.dir, "replay.pem"), "utf8");
+      expect(await ocsp(fromPem(pem, "CERTIFICATE")[0]!, "replay-ocsp.pem")).toMatch(/: good/);
     });
 
     it("forgets sender nonces once their window has passed", async () => {
