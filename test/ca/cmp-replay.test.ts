@@ -372,6 +372,20 @@ describe.each(["pglite", "postgres"] as const)(
         protection,
       );
       expect(failuresOf(await send(untimed)), "no messageTime").toEqual(["badTime"]);
+      const { rows } = await s.app.db.query<{ cmp_transaction: Uint8Array }>(
+        "SELECT cmp_transaction FROM certificates WHERE serial = $1",
+        [serial],
+      );
+      const taken = await rebuilt(
+        captured!,
+        {
+          senderNonce: fresh(),
+          transactionID: new Uint8Array(rows[0]!.cmp_transaction),
+          messageTime: new Date(),
+        },
+        protection,
+      );
+      expect(failuresOf(await send(taken)), "the ir's transactionID").toEqual(["transactionIdInUse"]);
       expect(await row(serial)).toEqual({ status: "valid", revocation_reason: null });
 
       // Suspending a suspended certificate is refused as such, not as a failure of the CA.
