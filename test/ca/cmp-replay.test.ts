@@ -521,6 +521,55 @@ describe.each(["pglite", "postgres"] as const)(
       expect(await ocsp(fromPem(pem, "CERTIFICATE")[0]!, "replay-ocsp.pem")).toMatch(/: good/);
     });
 
+    it("a revocation racing the renewal's certConf: never the renewal valid and the old one revoked for its key", async () => {
+      const at = s.clock.at;
+      s.clock.at = new Date(Date.now() - 340 * day);
+      const keys = await generateKeyPair({ algorithm: "EC" });
+      const { certificate } = await enrol({ send, ...(await authorize(s.users[0]!.userId, "bank")), keys });
+      s.clock.at = at;
+      const oldSerial = serialOf(certificate);
+      let revocation: PromiseSettledResult<unknown> | undefined;
+      let sent = 0;
+      const race = async (der: Uint8Array<ArrayBuffer>) => {
+        if (++sent === 1) return send(der);
+        const [revoked, answer] = await Promise.allSettled([
+          revokeCertificate(s.app.ca, { serial: oldSerial, reason: "keyCompromise", actor: "operator" }),
+          send(der),
+        ]);
+        revocation = revoked;
+        if (answer.status === "rejected") throw answer.reason;
+        return answer.value;
+      };
+      const newKeys = await generateKeyPair({ algorithm: "EC" });
+      const outcome = await renew({
+        send: race,
+        certificate,
+        key: keys.privateKey,
+        newKeys,
+        caCertificate,
+      }).then(
+        (r) => r.certificate,
+        (e: unknown) => (e instanceof CmpRefusal ? e.failures : Promise.reject(e)),
+      );
+      const [renewal] = await renewalsOf(oldSerial);
+      if (revocation?.status === "fulfilled") {
+        // The revocation went first: the renewal ended with it, and its certConf was refused.
+        expect(outcome).toEqual(["certRevoked"]);
+        expect(await row(renewal!.serial)).toEqual({
+          status: "revoked",
+          revocation_reason: "cessationOfOperation",
+        });
+        expect(await row(oldSerial)).toEqual({ status: "revoked", revocation_reason: "keyCompromise" });
+      } else {
+        // The confirmation went first: the old one is superseded, and the operator's revocation
+        // finds it revoked already.
+        expect((revocation as PromiseRejectedResult).reason).toMatchObject({ code: "already_revoked" });
+        expect(outcome).toEqual(renewal!.der);
+        expect(await row(renewal!.serial)).toEqual({ status: "valid", revocation_reason: null });
+        expect(await row(oldSerial)).toEqual({ status: "revoked", revocation_reason: "superseded" });
+      }
+    });
+
     it("forgets sender nonces once their window has passed", async () => {
       const count = async () =>
         (await s.app.db.query<{ n: bigint }>("SELECT count(*) AS n FROM cmp_sender_nonces")).rows[0]!.n;
