@@ -60,7 +60,8 @@ async function lockCertificate(tx: Queryable, serial: Uint8Array, hex: string): 
  * Locks the renewals (kur) of the certificate that await their holder's confirmation. A renewal
  * stands on the certificate that signed it: once that is revoked or held it must never become
  * valid, so these are revoked with it. Locked before any audit append, in serial order, after the
- * old certificate's row: the order a certConf takes them in (confirmation.ts).
+ * old certificate's row: the order a certConf takes them in (confirmation.ts). A renewal still
+ * being signed is not here; its certConf finds the old certificate gone and revokes it then.
  */
 async function lockPendingRenewals(tx: Queryable, serial: Uint8Array): Promise<Uint8Array[]> {
   const { rows } = await tx.query<{ serial: Uint8Array }>(
