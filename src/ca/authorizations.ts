@@ -7,7 +7,7 @@ import { randomInt } from "node:crypto";
 import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
-import { toBytes, toHex, utf8 } from "../pki/bytes.ts";
+import { fromHex, toBytes, toHex, utf8 } from "../pki/bytes.ts";
 import type { CaContext } from "./context.ts";
 import { CaInternalError } from "./errors.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
@@ -71,8 +71,10 @@ export async function createAuthorization(
   for (let draw = 1; ; draw++) {
     const referenceNumber = newReferenceNumber();
     const authorizationCode = newAuthorizationCode();
+    let renewalsEnded: Uint8Array[] = [];
     try {
       await ca.db.transaction(async (tx) => {
+        renewalsEnded = [];
         await tx.query(
           `INSERT INTO ca_authorizations (reference_number, code_sealed, holder, purpose, channel, subject_name,
              real_name, rrn_sealed, not_after, replaces, replace_reason, created_at, expires_at)
@@ -94,13 +96,15 @@ export async function createAuthorization(
           ],
         );
         if (req.replaces?.reason === "keyCompromise") {
-          // A lost certificate is revoked the moment the reissue is authorised (DESIGN §4).
-          await revokeInTransaction(tx, {
+          // A lost certificate is revoked the moment the reissue is authorised (DESIGN §4), and
+          // with it any renewal pending under its key.
+          const revoked = await revokeInTransaction(tx, {
             serial: req.replaces.serial,
             reason: "keyCompromise",
             actor: req.actor,
             at: now,
           });
+          renewalsEnded = (revoked.renewalsEnded ?? []).map(fromHex);
         }
         await appendAudit(
           tx,
@@ -128,7 +132,9 @@ export async function createAuthorization(
       }
       continue;
     }
-    if (req.replaces?.reason === "keyCompromise") await publishRevocationStatus(ca, [req.replaces.serial]);
+    if (req.replaces?.reason === "keyCompromise") {
+      await publishRevocationStatus(ca, [req.replaces.serial, ...renewalsEnded]);
+    }
     return { referenceNumber, authorizationCode, expiresAt };
   }
 }

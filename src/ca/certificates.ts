@@ -99,14 +99,13 @@ export async function certificateBySerial(
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-/** The certificate last issued in this CMP transaction (the one its certConf confirms). */
+/** The certificate issued in this CMP transaction (the one its certConf confirms; one by index). */
 export async function certificateByCmpTransaction(
   db: Queryable,
   transactionId: Uint8Array,
 ): Promise<CertificateRecord | undefined> {
-  const { rows } = await db.query<Row>(
-    `SELECT ${columns} FROM certificates WHERE cmp_transaction = $1 ORDER BY created_at DESC LIMIT 1`,
-    [transactionId],
-  );
+  const { rows } = await db.query<Row>(`SELECT ${columns} FROM certificates WHERE cmp_transaction = $1`, [
+    transactionId,
+  ]);
   return rows[0] ? fromRow(rows[0]) : undefined;
 }

@@ -52,6 +52,10 @@ const requestRefusals: Record<CaRequestErrorCode, { failure: PkiFailure; text: (
       failure: "notAuthorized",
       text: () => "the member already holds a live certificate of this purpose",
     },
+    transaction_id_in_use: {
+      failure: "transactionIdInUse",
+      text: () => "this transactionID belongs to another request; start a new transaction",
+    },
   };
 
 /** The refusal that answers a rule of the CA's request handling. */

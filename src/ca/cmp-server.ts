@@ -34,6 +34,7 @@ import { confirmCertificate } from "./confirmation.ts";
 import type { CaContext } from "./context.ts";
 import { reserveEnrolment } from "./enrolment.ts";
 import { CaRequestError } from "./errors.ts";
+import { assertTransactionUnused, takeFreshRequest } from "./freshness.ts";
 import { reserveSerial, signReserved } from "./issuance.ts";
 import { acceptableKey, acceptableKeysText } from "./key-policy.ts";
 import { pbmKeyId, rememberPbmKey } from "./pbm-keys.ts";
@@ -181,6 +182,8 @@ async function keyUpdate(x: Exchange): Promise<Uint8Array> {
     cmpTransaction: bytesOf(msg.header.transactionID),
     actor: `holder:${toHex(old.serial)}`,
   });
+  // A replay is refused here (its nonce, or its time); a reused transactionID at the reservation.
+  await takeFreshRequest(ca, msg.header);
   const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issue));
   const der = await signReserved(ca, serial, issue);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
@@ -221,6 +224,9 @@ async function revoke(x: Exchange): Promise<Uint8Array> {
       throw refuse("bad_reason", "badRequest", "revocation reason not accepted");
     reason = name;
   }
+  await assertTransactionUnused(ca.db, msg.header);
+  // A captured rr replayed (after a release, say) is refused here, before it changes anything.
+  await takeFreshRequest(ca, msg.header);
   try {
     if (reason === "certificateHold") {
       await holdCertificate(ca, { serial: signer.serial, actor: `holder:${toHex(signer.serial)}` });
@@ -232,6 +238,7 @@ async function revoke(x: Exchange): Promise<Uint8Array> {
     if (code === "already_revoked" || code === "cert_not_live") {
       throw refuse(code, "certRevoked", "the certificate is already revoked or not in use");
     }
+    if (code === "already_on_hold") throw refuse(code, "certRevoked", "the certificate is already suspended");
     throw e;
   }
   return reply(x, new PkiBody({ rp: new RevRepContent({ status: [statusInfo(PkiStatus.accepted)] }) }));
@@ -265,6 +272,7 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
     if (!allowed || !(await verifySignatureProtection(msg, signer).catch(() => false))) {
       throw refuse("bad_signature", "badMessageCheck", "certConf must be signed by the requesting key");
     }
+    await takeFreshRequest(ca, msg.header);
   }
   const statuses = msg.body?.certConf;
   if (statuses?.length !== 1) throw refuse("one_status", "badRequest", "exactly one CertStatus");

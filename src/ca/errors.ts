@@ -72,6 +72,8 @@ export const caRequestErrorCodes = [
   "not_pending",
   /** The holder has meanwhile confirmed another certificate of that purpose: one live at a time. */
   "cert_exists",
+  /** The CMP transactionID already has a certificate: it belongs to the request that opened it. */
+  "transaction_id_in_use",
 ] as const;
 
 export type CaRequestErrorCode = (typeof caRequestErrorCodes)[number];

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Name } from "@peculiar/asn1-x509";
 import { auditAppendCtes } from "../audit/audit-log.ts";
-import type { Queryable } from "../db/db.ts";
+import { isUniqueViolation, type Queryable } from "../db/db.ts";
 import { toBytes, toHex } from "../pki/bytes.ts";
 import { caSigningAlgorithm } from "../pki/ca-profile.ts";
 import {
@@ -18,6 +18,7 @@ import {
 import type { IdentifyDataValue } from "../pki/vid.ts";
 import { Name as X509Name } from "../pki/x509.ts";
 import { type CaContext, issuingCa, perContext } from "./context.ts";
+import { CaRequestError } from "./errors.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
 export interface IssueRequest {
@@ -81,8 +82,9 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
     now,
     14,
   );
-  // The reservation and its audit entry in one statement.
-  await tx.query(
+  // The reservation and its audit entry in one statement. A transactionID has one certificate:
+  // a request reusing another's is refused here, atomically with the reservation.
+  const reserved = tx.query(
     `WITH reserved AS (
        INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
          spki_sha256, authorization_ref, replaces, replace_reason, cmp_transaction, created_at)
@@ -106,6 +108,12 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
       ...audit.params,
     ],
   );
+  await reserved.catch((e: unknown) => {
+    if (isUniqueViolation(e, "certificates_one_per_transaction")) {
+      throw new CaRequestError("transaction_id_in_use", { cause: e });
+    }
+    throw e;
+  });
   return serial;
 }
 

@@ -1,10 +1,11 @@
 // The CA's scheduled upkeep, run by the server every minute or so: revoke holds past six months and
-// certificates never confirmed, rotate the OCSP signer when due, republish the CRL when due,
-// re-sign OCSP responses going stale.
+// certificates never confirmed, forget CMP senderNonces past their window, rotate the OCSP signer
+// when due, republish the CRL when due, re-sign OCSP responses going stale.
 // Any number of server processes may call it; a lease row lets one at a time do the work.
 import { randomUUID } from "node:crypto";
 import type { CaContext } from "./context.ts";
 import { type PublishedCrl, publishCrl, refreshCrlIfDue } from "./crl-publisher.ts";
+import { purgeSenderNonces } from "./freshness.ts";
 import { revokeUnconfirmed } from "./issuance.ts";
 import { refreshOcspResponses } from "./ocsp-responder.ts";
 import { newOcspSigner, type OcspSignerInfo } from "./ocsp-signer.ts";
@@ -52,6 +53,7 @@ export async function caMaintenance(ca: CaContext): Promise<MaintenanceReport> {
     const holds = await revokeExpiredHolds(ca, { publish: false });
     await takeLease(ca, holder);
     const unconfirmed = await revokeUnconfirmed(ca);
+    await purgeSenderNonces(ca);
     await takeLease(ca, holder);
     const rotated = await newOcspSigner(ca, { actor: "scheduler", onlyIfDue: true });
     await takeLease(ca, holder);

@@ -1,10 +1,11 @@
 // Revocation and suspension (효력정지) of member certificates: the state changes on the certificate
 // row, each with its audit entry in the same transaction, and the republication of the CRL and the
 // OCSP responses after commit. RFC 5280 §5.3.1 reasons; certificateHold marks a suspension.
+// Revoking or suspending a certificate revokes its renewals still awaiting confirmation.
 
 import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
-import { toHex } from "../pki/bytes.ts";
+import { fromHex, toBytes, toHex } from "../pki/bytes.ts";
 import { type RevocationReason, revocationReasons } from "../pki/crl.ts";
 import type { CertificateStatus } from "./certificates.ts";
 import type { CaContext } from "./context.ts";
@@ -25,6 +26,8 @@ export interface StatusChange {
   /** When the certificate stopped being valid (hold and revoked). */
   revokedAt?: Date;
   reason?: RevocationReason;
+  /** Renewals of this certificate that awaited confirmation, revoked with it (serials, hex). */
+  renewalsEnded?: string[];
 }
 
 interface LockedRow {
@@ -53,6 +56,40 @@ async function lockCertificate(tx: Queryable, serial: Uint8Array, hex: string): 
   return row;
 }
 
+/**
+ * Locks the renewals (kur) of the certificate that await their holder's confirmation. A renewal
+ * stands on the certificate that signed it: once that is revoked or held it must never become
+ * valid, so these are revoked with it. Locked before any audit append, in serial order, after the
+ * old certificate's row: the order a certConf takes them in (confirmation.ts). A renewal still
+ * being signed is not here; its certConf finds the old certificate gone and revokes it then.
+ */
+async function lockPendingRenewals(tx: Queryable, serial: Uint8Array): Promise<Uint8Array[]> {
+  const { rows } = await tx.query<{ serial: Uint8Array }>(
+    `SELECT serial FROM certificates
+      WHERE replaces = $1 AND status = 'pending' AND authorization_ref IS NULL AND replace_reason = 'superseded'
+      ORDER BY serial FOR NO KEY UPDATE`,
+    [serial],
+  );
+  return rows.map((r) => toBytes(r.serial));
+}
+
+/**
+ * Revokes the renewals locked by `lockPendingRenewals`, as the CA revokes a certificate never
+ * confirmed (cessationOfOperation): signed and handed out, never valid. Returns their serials, hex.
+ */
+async function endRenewals(
+  tx: Queryable,
+  renewals: readonly Uint8Array[],
+  input: { actor: string; at: Date },
+): Promise<string[]> {
+  const ended: string[] = [];
+  for (const serial of renewals) {
+    const change = await revokeInTransaction(tx, { serial, reason: "cessationOfOperation", ...input });
+    ended.push(change.serial);
+  }
+  return ended;
+}
+
 /** `months` calendar months after `at` (negative: before), the day clamped to the month's end. */
 function addMonths(at: Date, months: number): Date {
   const d = new Date(at);
@@ -79,7 +116,14 @@ function holdCutoff(now: Date): Date {
  */
 export async function revokeInTransaction(
   tx: Queryable,
-  input: { serial: Uint8Array; reason: RevocationReason; actor: string; at: Date },
+  input: {
+    serial: Uint8Array;
+    reason: RevocationReason;
+    actor: string;
+    at: Date;
+    /** The renewal whose confirmation revokes this certificate: it is not ended with it. */
+    confirming?: Uint8Array;
+  },
 ): Promise<StatusChange> {
   const hex = assertSerial(input.serial);
   if (!revocationReasons.includes(input.reason) || input.reason === "certificateHold") {
@@ -88,6 +132,10 @@ export async function revokeInTransaction(
   const row = await lockCertificate(tx, input.serial, hex);
   if (row.status === "revoked") throw new CaLifecycleError("already_revoked", hex);
   if (row.status === "signing" || row.status === "rejected") throw new CaLifecycleError("cert_not_live", hex);
+  // A confirmation revoking the certificate its renewal supersedes passes that renewal here.
+  const renewals = (row.status !== "pending" ? await lockPendingRenewals(tx, input.serial) : []).filter(
+    (r) => !input.confirming || toHex(r) !== toHex(input.confirming),
+  );
   const revokedAt = row.status === "hold" && row.revoked_at ? row.revoked_at : input.at;
   await tx.query(
     "UPDATE certificates SET status = 'revoked', revoked_at = $2, revocation_reason = $3 WHERE serial = $1",
@@ -103,7 +151,15 @@ export async function revokeInTransaction(
     },
     input.at,
   );
-  return { serial: hex, previous: row.status, status: "revoked", revokedAt, reason: input.reason };
+  const renewalsEnded = await endRenewals(tx, renewals, { actor: input.actor, at: input.at });
+  return {
+    serial: hex,
+    previous: row.status,
+    status: "revoked",
+    revokedAt,
+    reason: input.reason,
+    ...(renewalsEnded.length ? { renewalsEnded } : {}),
+  };
 }
 
 /**
@@ -124,7 +180,7 @@ async function changeAndPublish(
   const at = ca.clock.now();
   const result = await ca.db.transaction((tx) => change(tx, at));
   try {
-    await publishRevocationStatus(ca, [serial]);
+    await publishRevocationStatus(ca, [serial, ...(result.renewalsEnded ?? []).map(fromHex)]);
   } catch (e) {
     throw new CaLifecycleError("status_publish_failed", result.serial, { cause: e });
   }
@@ -150,12 +206,21 @@ export async function holdCertificate(
     if (row.status === "hold") throw new CaLifecycleError("already_on_hold", hex);
     if (row.status === "revoked") throw new CaLifecycleError("already_revoked", hex);
     if (row.status !== "valid") throw new CaLifecycleError("cert_not_live", hex);
+    const renewals = await lockPendingRenewals(tx, input.serial);
     await tx.query(
       "UPDATE certificates SET status = 'hold', revoked_at = $2, revocation_reason = 'certificateHold' WHERE serial = $1",
       [input.serial, at],
     );
     await appendAudit(tx, { actor: input.actor, action: "certificate.hold", subject: hex }, at);
-    return { serial: hex, previous: row.status, status: "hold", revokedAt: at, reason: "certificateHold" };
+    const renewalsEnded = await endRenewals(tx, renewals, { actor: input.actor, at });
+    return {
+      serial: hex,
+      previous: row.status,
+      status: "hold",
+      revokedAt: at,
+      reason: "certificateHold",
+      ...(renewalsEnded.length ? { renewalsEnded } : {}),
+    };
   });
 }
 

@@ -41,6 +41,7 @@ function changeJson(c: StatusChange) {
     status: c.status,
     ...(c.revokedAt ? { revokedAt: c.revokedAt.toISOString() } : {}),
     ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.renewalsEnded ? { renewalsEnded: c.renewalsEnded } : {}),
   };
 }
 
