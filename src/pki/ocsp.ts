@@ -41,7 +41,13 @@ export type OcspStatus =
 const hashOids = { "SHA-1": "1.3.14.3.2.26", "SHA-256": "2.16.840.1.101.3.4.2.1" } as const;
 /** Requests over this many certificates are refused: one request must not sign a thousand answers. */
 export const ocspRequestCertsMax = 20;
-const nonceBytesMax = 128;
+/**
+ * The nonce's value, the OCTET STRING inside extnValue, is 1 to 32 bytes (RFC 8954 §2.1, which
+ * replaces RFC 6960 §4.4.1); anything else is malformedRequest. RFC 9654 later raised the ceiling
+ * to 128 bytes; clients send 16 (OpenSSL) or 32, so the stricter bound refuses no one we know of.
+ */
+export const ocspNonceBytesMin = 1;
+export const ocspNonceBytesMax = 32;
 
 /** Serial numbers compare as their magnitude: DER may carry a leading zero byte. */
 function magnitude(serial: Uint8Array): Uint8Array {
@@ -143,7 +149,13 @@ export function parseOcspRequestWithSchema(der: Uint8Array): ParsedOcspRequest {
   let nonce: Uint8Array | undefined;
   if (nonceExt) {
     nonce = toBytes(nonceExt.extnValue);
-    if (nonce.length === 0 || nonce.length > nonceBytesMax)
+    // Clients before RFC 8954 may put the bytes in extnValue bare; their length is then the nonce's.
+    const inner = readTlv(nonce, 0);
+    const value =
+      inner && inner.tag === 0x04 && inner.end === nonce.length
+        ? inner.end - inner.contentStart
+        : nonce.length;
+    if (value < ocspNonceBytesMin || value > ocspNonceBytesMax)
       throw new PkiError("bad_parameters", "OCSP nonce size");
   }
   return { certIds, nonce };

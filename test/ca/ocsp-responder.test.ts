@@ -4,8 +4,14 @@
 // CertIDs signed on the fly; the signer's rotation and the scheduler's run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BasicOCSPResponse, OCSPResponse } from "@peculiar/asn1-ocsp";
-import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  BasicOCSPResponse,
+  id_pkix_ocsp_nonce,
+  OCSPRequest,
+  OCSPResponse,
+  OCSPResponseStatus,
+} from "@peculiar/asn1-ocsp";
+import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caMaintenance, rotateOcspSigner } from "../../src/ca/maintenance.ts";
 import {
@@ -226,6 +232,32 @@ describe.each(dbKinds)("OCSP responder on %s", (kind) => {
     const sha256 = await judge(request([a], ["-sha256"]));
     expect(sha256.stderr).toContain("Response verify OK");
     expect(sha256.stdout).toMatch(/Hash Algorithm: sha256[\s\S]*Cert Status: good/);
+  });
+
+  it("nonces of 1 to 32 bytes are echoed; 0 or 33 bytes are malformedRequest (RFC 8954 §2.1)", async () => {
+    const a = await f.issue();
+    // OpenSSL writes a 16-byte nonce; the request is re-written with a nonce of each length.
+    const base = request([a], ["-sha256"]);
+    const withNonce = (bytes: number) => {
+      const req = AsnConvert.parse(base.der, OCSPRequest);
+      const ext = req.tbsRequest.requestExtensions!.find((e) => e.extnID === id_pkix_ocsp_nonce)!;
+      const value = new Uint8Array(bytes).fill(0x5a);
+      ext.extnValue = new OctetString(AsnConvert.serialize(new OctetString(value)));
+      const path = join(f.dir, `req-${++n}-nonce${bytes}.der`);
+      const der = new Uint8Array(AsnConvert.serialize(req));
+      writeFileSync(path, der);
+      return { path, der };
+    };
+    for (const bytes of [1, 16, 32]) {
+      const ok = await judge(withNonce(bytes));
+      expect(ok.stderr, `${bytes} bytes`).toContain("Response verify OK");
+      expect(ok.stderr, `${bytes} bytes`).not.toMatch(/nonce/i);
+    }
+    for (const bytes of [0, 33]) {
+      const refused = await judge(withNonce(bytes));
+      expect(refused.out, `${bytes} bytes`).toMatch(/Responder Error: malformedrequest/i);
+      expect(inspect(refused.reply.body).responseStatus).toBe(OCSPResponseStatus.malformedRequest);
+    }
   });
 
   it("refreshes every response going stale, and only those", async () => {
