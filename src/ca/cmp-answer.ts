@@ -1,6 +1,7 @@
 // How the CA answers a CMP message (RFC 4210 §5.1.1): in the issuing CA's name, in the same
 // transaction, the requester's nonce echoed and a fresh one of ours, protected by the request's
-// MAC key once it verified or else by the CA's signature with its chain in extraCerts.
+// MAC key once it verified, by the CA's signature with its chain in extraCerts once a signature
+// verified, or not at all: an error to a request not authenticated (RFC 4210 §5.1.3, §5.3.21).
 import { randomBytes } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, GeneralName, type Name } from "@peculiar/asn1-x509";
@@ -38,7 +39,7 @@ export function answer(
   id: CaIdentity,
   h: PkiHeader,
   recipient: GeneralName | Uint8Array,
-  protection: CmpProtection,
+  protection: CmpProtection | undefined,
   body: PkiBody | Uint8Array,
   caPubs: boolean,
 ): Promise<Uint8Array> {
@@ -53,6 +54,6 @@ export function answer(
     },
     body,
     protection,
-    protection.kind === "signature" || caPubs ? id.chain : [],
+    protection?.kind === "signature" || caPubs ? id.chain : [],
   );
 }

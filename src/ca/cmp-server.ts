@@ -1,8 +1,11 @@
 // The CMP server (RFC 4210, over HTTP per RFC 6712): one PKIMessage in, one out. ir/cr are
 // MAC-protected with the authorisation code (§5.1.3.1, senderKID = reference number); kur and rr
 // are signed by the member's current certificate (§5.1.3.3); certConf confirms under the same
-// protection as its request. Every refusal is a PKIMessage error with a failInfo, audited, and
-// changes nothing but the count of wrong MACs.
+// protection as its request. Every refusal is a PKIMessage error with a failInfo and changes
+// nothing but the count of wrong MACs. A refusal after the request's MAC or signature verified is
+// audited and protected like any answer; one before is only counted (cmp-refusal-counts.ts) and
+// answered unprotected, so that anyone's malformed request costs neither an audit entry nor a
+// CA signature.
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Certificate, id_ce_cRLReasons } from "@peculiar/asn1-x509";
 import { PkiBody, PkiHeader, PkiStatus, RevRepContent } from "../pki/asn1/cmp.ts";
@@ -30,6 +33,7 @@ import { type CertificateRecord, certificateByCmpTransaction, certificateBySeria
 import { answer, type CaIdentity, caIdentity } from "./cmp-answer.ts";
 import { verifyConfirmationMac, verifyEnrolmentMac } from "./cmp-mac.ts";
 import { auditRefusal, CmpRefusal, errorBody, refuse, requestRefusal } from "./cmp-refusal.ts";
+import { countRefusal } from "./cmp-refusal-counts.ts";
 import { confirmCertificate } from "./confirmation.ts";
 import type { CaContext } from "./context.ts";
 import { reserveEnrolment } from "./enrolment.ts";
@@ -80,7 +84,12 @@ interface Exchange {
   msg: CmpMessage;
   /** How the reply is protected: by the request's MAC key once it verified, else by the CA's signature. */
   protection: CmpProtection;
+  /** Set once the request's signature verified (a verified MAC shows in `protection`). */
+  authenticated?: boolean;
 }
+
+/** Whether the request proved who sent it: its MAC or its signature verified. */
+const authenticated = (x: Exchange): boolean => x.protection.kind === "mac" || x.authenticated === true;
 
 function reply(x: Exchange, body: PkiBody | Uint8Array, caPubs = false): Promise<Uint8Array> {
   return answer(x.ca, x.id, x.msg.header, x.msg.senderDer, x.protection, body, caPubs);
@@ -167,6 +176,7 @@ async function signerCertificate(x: Exchange): Promise<CertificateRecord & { der
     throw refuse("signature_algorithm", "badAlg", "the protection algorithm is not accepted");
   }
   if (!ok) throw refuse("bad_signature", "badMessageCheck", "the signature does not verify");
+  x.authenticated = true;
   return { ...row, der };
 }
 
@@ -272,6 +282,7 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
     if (!allowed || !(await verifySignatureProtection(msg, signer).catch(() => false))) {
       throw refuse("bad_signature", "badMessageCheck", "certConf must be signed by the requesting key");
     }
+    x.authenticated = true;
     await takeFreshRequest(ca, msg.header);
   }
   const statuses = msg.body?.certConf;
@@ -283,6 +294,21 @@ async function confirm(x: Exchange): Promise<Uint8Array> {
   const rejected = st.statusInfo !== undefined && st.statusInfo.status === PkiStatus.rejection;
   await confirmCertificate(ca, { serial: cert.serial, holder: cert.holder, rejected });
   return reply(x, pkiConfBody);
+}
+
+/**
+ * The error answer to a request that proved nothing: without protection, as RFC 4210 allows for
+ * error messages (§5.1.3, §5.3.21); the client cannot check it, but neither would a signature over
+ * an answer to anyone's bytes tell it more. `openssl cmp` prints it with -unprotected_errors.
+ */
+function unprotectedError(
+  ca: CaContext,
+  id: CaIdentity,
+  header: PkiHeader,
+  recipient: Parameters<typeof answer>[3],
+  refusal: CmpRefusal,
+): Promise<Uint8Array> {
+  return answer(ca, id, header, recipient, undefined, errorBody(refusal), false);
 }
 
 // ---- the entry point -----------------------------------------------------------------------------
@@ -336,15 +362,21 @@ export async function handleCmp(
     if (!(e instanceof CmpRefusal)) {
       onInternalError(e);
       e = refuse("internal", "systemFailure", "the CA could not complete the request; try again later");
-      if (x) return reply(x, errorBody(e as CmpRefusal)).catch(() => Promise.reject(caught));
+      if (x && authenticated(x))
+        return reply(x, errorBody(e as CmpRefusal)).catch(() => Promise.reject(caught));
+      if (x) return unprotectedError(ca, id, x.msg.header, x.msg.senderDer, e as CmpRefusal);
       throw caught;
     }
     const refusal = e as CmpRefusal;
-    await auditRefusal(ca, x?.msg, refusal);
-    if (x) return reply(x, errorBody(refusal));
-    // Unreadable: answer with what can be read of the header, signed by the CA.
+    if (x && authenticated(x)) {
+      await auditRefusal(ca, x.msg, refusal);
+      return reply(x, errorBody(refusal));
+    }
+    await countRefusal(ca, refusal.code);
+    if (x) return unprotectedError(ca, id, x.msg.header, x.msg.senderDer, refusal);
+    // Unreadable: answer with what can be read of the header.
     const header =
       parsePkiHeader(request) ?? new PkiHeader({ sender: directoryName(), recipient: directoryName() });
-    return answer(ca, id, header, header.sender, id.signer, errorBody(refusal), false);
+    return unprotectedError(ca, id, header, header.sender, refusal);
   }
 }

@@ -1,8 +1,10 @@
 // The CA's scheduled upkeep, run by the server every minute or so: revoke holds past six months and
 // certificates never confirmed, forget CMP senderNonces past their window, rotate the OCSP signer
-// when due, republish the CRL when due, re-sign OCSP responses going stale.
+// when due, republish the CRL when due, re-sign OCSP responses going stale, write the summary of
+// refused CMP requests.
 // Any number of server processes may call it; a lease row lets one at a time do the work.
 import { randomUUID } from "node:crypto";
+import { summarizeRefusals } from "./cmp-refusal-counts.ts";
 import type { CaContext } from "./context.ts";
 import { type PublishedCrl, publishCrl, refreshCrlIfDue } from "./crl-publisher.ts";
 import { purgeSenderNonces } from "./freshness.ts";
@@ -58,6 +60,8 @@ export async function caMaintenance(ca: CaContext): Promise<MaintenanceReport> {
     const rotated = await newOcspSigner(ca, { actor: "scheduler", onlyIfDue: true });
     await takeLease(ca, holder);
     const crl: PublishedCrl | undefined = holds.length > 0 ? await publishCrl(ca) : await refreshCrlIfDue(ca);
+    await takeLease(ca, holder);
+    await summarizeRefusals(ca);
     await takeLease(ca, holder);
     // The revoked holds, a new signer's responses and the stale ones are all picked up here.
     const signed = await refreshOcspResponses(ca, undefined, { maxBatches: refreshBatchesPerRun });

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { openDatabase } from "../db/open.ts";
 import type { CaKeyAlgorithm } from "../pki/ca-profile.ts";
+import { type RefusalsJson, refusalsMinutesDefault } from "../server/ca-operations.ts";
 import { claimDataDir } from "../server/server-file.ts";
 import { CliError } from "./errors.ts";
 import { runOperation } from "./operation-client.ts";
@@ -74,6 +75,31 @@ export function registerCaCommands(program: Command, out: Output): void {
       }
       const algorithm: CaKeyAlgorithm = opts.algorithm;
       await withDatabase(out, (db, config) => ensureCa(db, config, out, algorithm));
+    });
+  ca.command("refusals")
+    .description("CMP requests refused before they proved their sender (an attack shows here), by code")
+    .option("--minutes <n>", "how far back to count", String(refusalsMinutesDefault))
+    .option("--json", "machine-readable output")
+    .action(async (opts: { minutes: string; json?: boolean }) => {
+      const r = (await runOperation("ca.refusals", { minutes: opts.minutes }, out)) as RefusalsJson;
+      if (opts.json) {
+        out.json(r);
+        return;
+      }
+      out.line(
+        out.t(
+          `${r.since} 이후 인증되지 않은 CMP 요청 거절 ${r.total}건`,
+          `${r.total} unauthenticated CMP requests refused since ${r.since}`,
+        ),
+      );
+      for (const c of r.byCode) out.line(`  ${c.code.padEnd(28)} ${c.count}`);
+      if (r.peakMinute)
+        out.line(
+          out.t(
+            `가장 많은 1분: ${r.peakMinute.at}, ${r.peakMinute.count}건`,
+            `busiest minute: ${r.peakMinute.at}, ${r.peakMinute.count}`,
+          ),
+        );
     });
   ca.command("chain")
     .description("print the CA chain as PEM, issuing CA first")

@@ -35,11 +35,17 @@ import { sealVidRandom } from "./vid-transport.ts";
 /** Posts one DER PKIMessage to the CA (RFC 6712: POST application/pkixcmp) and returns its answer. */
 export type CmpTransport = (request: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
 
-/** A refusal from the CA: PKIFailureInfo names and its status text. */
+/**
+ * A refusal from the CA: PKIFailureInfo names and its status text. `unprotected`: the error came
+ * without protection, as the CA answers a request it could not authenticate (RFC 4210 §5.1.3);
+ * nothing vouches for its words, but an error can only end the exchange, which anyone on the path
+ * could do anyway.
+ */
 export class CmpRefusal extends PkiError {
   constructor(
     readonly failures: string[],
     readonly statusText: string,
+    readonly unprotected = false,
   ) {
     super("cmp_refused", `the CA refused: ${failures.join(", ")}${statusText ? ` (${statusText})` : ""}`);
   }
@@ -90,6 +96,10 @@ async function checkAnswer(s: Session, der: Uint8Array, nonce: Uint8Array, expec
   ) {
     trusted = await verifySignatureProtection(answer, s.caCertificate);
   }
+  if (!trusted && !alg && !answer.protection && answer.bodyType === "error") {
+    const info = answer.body?.error?.pKIStatusInfo;
+    throw new CmpRefusal(readFailureInfo(info?.failInfo), info?.statusString?.join(" ") ?? "", true);
+  }
   if (!trusted) throw new PkiError("untrusted", "the CA's answer is not protected by the CA we trust");
   s.lastNonce = bytesOf(answer.header.senderNonce);
   if (answer.bodyType === "error") {
@@ -131,8 +141,8 @@ export async function enrol(o: {
   kind?: "ir" | "cr";
   iterations?: number;
   /**
-   * The CA's issuing certificate, when known: the CA signs its refusals of requests whose MAC it
-   * could not check (an unknown reference number), and only with it can those be read.
+   * The CA's issuing certificate, when known. The CA answers a request whose MAC it could not check
+   * (an unknown reference number) with an unprotected error, read as an unprotected CmpRefusal.
    */
   caCertificate?: Uint8Array;
 }): Promise<Enrolled> {

@@ -1,7 +1,8 @@
 // The CA's operator operations (src/server/operations.ts): revoke, hold and release a certificate,
-// publish the current CRL, rotate the OCSP signer. Each is one function over a CaContext and the
-// operator's text arguments, returning plain JSON, so it serves `geumgo ca …` directly on the
+// publish the current CRL, rotate the OCSP signer, read the counts of refused CMP requests. Each
+// is one function over a CaContext and the operator's text arguments, returning plain JSON, so it serves `geumgo ca …` directly on the
 // database and through the running server alike (src/cli/revocation.ts prints the answers).
+import { refusalCounts } from "../ca/cmp-refusal-counts.ts";
 import type { CaContext } from "../ca/context.ts";
 import { currentCrl } from "../ca/crl-publisher.ts";
 import { CaLifecycleError } from "../ca/errors.ts";
@@ -14,6 +15,7 @@ import {
 } from "../ca/revocation.ts";
 import { fromHex, toPem } from "../pki/bytes.ts";
 import { type RevocationReason, revocationReasons } from "../pki/crl.ts";
+import { ServerError } from "./errors.ts";
 
 /** The operator's text arguments. Who acts (for the audit log) is the caller's to say, not theirs. */
 export interface OperatorArgs {
@@ -91,3 +93,24 @@ export async function rotateOcspSignerOperation(ca: CaContext, actor: string) {
     responsesSigned: r.responsesSigned,
   };
 }
+
+/** The window `geumgo ca refusals` reads by default, and the most it reads (the counts are kept 30 days). */
+export const refusalsMinutesDefault = 60;
+const refusalsMinutesMax = 30 * 24 * 60;
+
+/** CMP requests refused before they proved who sent them, by code, over the last `minutes`. */
+export async function refusalsOperation(ca: CaContext, args: { minutes?: string }) {
+  const minutes = args.minutes === undefined ? refusalsMinutesDefault : Number(args.minutes);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > refusalsMinutesMax)
+    throw new ServerError("bad_argument", `--minutes 1..${refusalsMinutesMax}`);
+  const since = new Date(ca.clock.now().getTime() - minutes * 60_000);
+  const c = await refusalCounts(ca.db, since);
+  return {
+    since: c.since.toISOString(),
+    total: c.total,
+    byCode: c.byCode,
+    ...(c.peak ? { peakMinute: { at: c.peak.at.toISOString(), count: c.peak.count } } : {}),
+  };
+}
+
+export type RefusalsJson = Awaited<ReturnType<typeof refusalsOperation>>;

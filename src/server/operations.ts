@@ -9,6 +9,7 @@ import { toPem } from "../pki/bytes.ts";
 import {
   crlOperation,
   holdOperation,
+  refusalsOperation,
   releaseOperation,
   revokeOperation,
   rotateOcspSignerOperation,
@@ -71,6 +72,7 @@ export const operations: readonly Operation[] = [
   },
   { name: "ca.crl", run: (app) => crlOperation(app.ca) },
   { name: "ca.rotate-ocsp-signer", run: (app) => rotateOcspSignerOperation(app.ca, operatorActor()) },
+  { name: "ca.refusals", run: (app, args) => refusalsOperation(app.ca, textArgs(args, ["minutes"])) },
   {
     name: "ca.chain",
     async run(app) {
