@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
 import { type ApiOptions, apiRoutes } from "./api/index.ts";
 import { registerOpenApi } from "./api/openapi.ts";
+import { defaultRateRules } from "./api/rate-limits.ts";
 import type { App } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -21,7 +22,7 @@ export interface ServerOptions {
   /** Log level (default info; LOG_LEVEL) and where the JSON lines go (default stdout). */
   logLevel?: string;
   logStream?: DestinationStream;
-  /** Member API rate limits other than the defaults (a benchmark logging in from one address). */
+  /** Rate limits other than the defaults (a benchmark logging in or flooding CMP from one address). */
   rateRules?: ApiOptions["rateRules"];
 }
 
@@ -114,7 +115,7 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     return { status: "ok", database: app.db.kind };
   });
 
-  await fastify.register(cmpRoutes, { ca: app.ca });
+  await fastify.register(cmpRoutes, { ca: app.ca, rules: { ...defaultRateRules, ...options.rateRules } });
 
   await registerPkiStatusRoutes(fastify, app.ca);
 

@@ -1,17 +1,22 @@
 // Requests that prove nothing (unreadable, a bad header, an unknown reference number, a certConf of
 // an unserved body) cost neither an audit entry nor a CA signature each: they are counted per minute
 // and code, summarised in one audit entry per closed minute, and answered with unprotected errors
-// that `openssl cmp` still reports. Refusals after the MAC verified stay audited one by one.
+// that `openssl cmp` still reports. Refusals after the MAC verified stay audited one by one. Past
+// the per-address limit, HTTP 429 before the CA reads the request, counted in the database.
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAudit } from "../../src/audit/audit-log.ts";
 import { refusalCounts, summarizeRefusals } from "../../src/ca/cmp-refusal-counts.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
+import { openPostgres } from "../../src/db/postgres.ts";
 import { buildPkiMessage, directoryName, parsePkiMessage, pkiConfBody } from "../../src/pki/cmp.ts";
 import { CmpRefusal, enrol } from "../../src/pki/cmp-client.ts";
 import { newPbmParameter, pbmKey } from "../../src/pki/cmp-pbm.ts";
 import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
+import { buildServer } from "../../src/server/app.ts";
 import { refusalsOperation } from "../../src/server/ca-operations.ts";
+import { contextsFor } from "../../src/server/context.ts";
 import { type CaServer, newKeyFile, startCaServer } from "../support/ca-server.ts";
 
 const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -21,7 +26,8 @@ describe.each(["pglite", "postgres"] as const)("unauthenticated CMP requests (%s
   const count = async (sql: string) => (await s.app.db.query<{ n: bigint }>(sql)).rows[0]!.n;
 
   beforeAll(async () => {
-    s = await startCaServer(kind);
+    // The per-address limit is lifted here: the test's requests all come from one address.
+    s = await startCaServer(kind, { rateRules: { cmpPerAddress: { max: 100_000, windowMs: 60_000 } } });
   }, 60_000);
   afterAll(async () => s?.close());
 
@@ -155,5 +161,70 @@ describe.each(["pglite", "postgres"] as const)("unauthenticated CMP requests (%s
     expect(lenient.output).toMatch(
       /PKIFailureInfo: notAuthorized; StatusString: "unknown reference number"; errorDetails: unknown_reference/,
     );
+  });
+
+  it("answers 429 with Retry-After past the per-address limit, counted in the database", async () => {
+    const rule = { max: 5, windowMs: 60_000 };
+    const limited = await startCaServer(kind, { rateRules: { cmpPerAddress: rule } });
+    const post = (url: string) =>
+      fetch(`${url}/pki/cmp`, {
+        method: "POST",
+        headers: { "content-type": "application/pkixcmp" },
+        body: Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x02),
+      });
+    try {
+      for (let i = 0; i < 5; i++) expect((await post(limited.url)).status).toBe(200);
+      const over = await post(limited.url);
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(Number(over.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+      expect(((await over.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      const client = await limited.openssl([
+        "cmp",
+        "-cmd",
+        "ir",
+        "-server",
+        `127.0.0.1:${limited.port}`,
+        "-path",
+        "pki/cmp",
+        "-ref",
+        "1234567890",
+        "-secret",
+        "pass:000000",
+        "-newkey",
+        newKeyFile(limited.dir, "limited.key"),
+        "-subject",
+        "/CN=hong",
+        "-certout",
+        "never.pem",
+      ]);
+      expect(client.status).toBe(1);
+      expect(client.output).toContain("received error:code=429, reason=Too Many Requests");
+      // Refused before the CA saw it: counted by the limit, not as a CMP refusal.
+      expect((await refusalCounts(limited.app.db, limited.clock.now())).total).toBe(5);
+      const { rows } = await limited.app.db.query<{ hits: number }>("SELECT hits FROM rate_limits");
+      expect(rows.map((r) => r.hits)).toEqual([7]);
+      if (kind === "postgres") {
+        // A second server process on the same database sees the same count.
+        const db2 = openPostgres((limited.app.db as { url?: string }).url!);
+        const app2 = { ...limited.app, db: db2, ...contextsFor(limited.app.config, db2) };
+        const second = await buildServer(app2, { logLevel: "warn", rateRules: { cmpPerAddress: rule } });
+        try {
+          await second.listen({ host: "127.0.0.1", port: 0 });
+          const { port } = second.server.address() as AddressInfo;
+          expect((await post(`http://127.0.0.1:${port}`)).status).toBe(429);
+        } finally {
+          await second.close();
+          await db2.close();
+        }
+      }
+      // OCSP is not limited by it.
+      expect((await fetch(`${limited.url}/pki/ocsp/MAA=`)).status).toBe(200);
+      // The window ends: the address may send again.
+      limited.clock.advance(60_000);
+      expect((await post(limited.url)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ import { activeCaKeys, createCaHierarchy } from "../../src/ca/ca-keys.ts";
 import { caUrls } from "../../src/ca/context.ts";
 import { loadConfig } from "../../src/config.ts";
 import { toPem } from "../../src/pki/bytes.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { type App, contextsFor } from "../../src/server/context.ts";
 import { TestClock, testRrn } from "./bank.ts";
 import { type DbKind, freshDb } from "./db.ts";
@@ -38,7 +38,7 @@ export interface CaServer {
 
 export async function startCaServer(
   kind: DbKind,
-  options: { at?: Date; requireVidRandom?: boolean } = {},
+  options: { at?: Date; requireVidRandom?: boolean; rateRules?: ServerOptions["rateRules"] } = {},
 ): Promise<CaServer> {
   const db = await freshDb(kind);
   const dir = mkdtempSync(join(tmpdir(), "geumgo-ca-"));
@@ -87,7 +87,10 @@ export async function startCaServer(
     setup: { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false },
     close: () => db.close(),
   };
-  const fastify: FastifyInstance = await buildServer(app, { logLevel: "warn" });
+  const fastify: FastifyInstance = await buildServer(app, {
+    logLevel: "warn",
+    ...(options.rateRules ? { rateRules: options.rateRules } : {}),
+  });
   await fastify.listen({ host: "127.0.0.1", port: 0 });
   const port = (fastify.server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

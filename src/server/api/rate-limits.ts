@@ -1,5 +1,6 @@
-// The API's rate limits: login per client address and per user ID, code entry (PIN, OTP, card)
-// per session, and recipient look-ups per session (each shows a real name); over a limit, 429.
+// The server's rate limits: login per client address and per user ID, code entry (PIN, OTP, card)
+// per session, recipient look-ups per session (each shows a real name), and CMP requests per
+// client address; over a limit, 429.
 import type { FastifyReply } from "fastify";
 import type { Queryable } from "../../db/db.ts";
 import { ServerError } from "../errors.ts";
@@ -17,6 +18,11 @@ export const defaultRateRules = {
   loginPerUser: { max: 10, windowMs: 60_000 },
   codeEntryPerSession: { max: 10, windowMs: 10 * 60_000 },
   recipientPerSession: { max: 30, windowMs: 10 * 60_000 },
+  /**
+   * POST /pki/cmp: an enrolment or a renewal is two requests (ir or kur, then certConf), so 120 a
+   * minute is 60 enrolments a minute from one address, more than a branch or a carrier's NAT sends.
+   */
+  cmpPerAddress: { max: 120, windowMs: 60_000 },
 } satisfies Record<string, RateRule>;
 
 export type RateRuleName = keyof typeof defaultRateRules;
