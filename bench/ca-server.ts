@@ -66,6 +66,7 @@ export async function benchDb(kind: DbKind, poolSize = 20): Promise<Db> {
 }
 
 export interface BenchCaServer {
+  app: App;
   ca: CaContext;
   url: string;
   port: number;
@@ -178,6 +179,7 @@ export async function startBenchCaServer(
     writeFileSync(files.root, toPem("CERTIFICATE", cert("root")));
     writeFileSync(files.chain, toPem("CERTIFICATE", cert("issuing")) + toPem("CERTIFICATE", cert("root")));
     return {
+      app: server.app,
       ca,
       url,
       port: server.port,

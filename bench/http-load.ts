@@ -1,7 +1,7 @@
 // Child process of the OCSP bench: a small HTTP load generator, the same for every server. N loops
 // POST pre-built DER requests in turn (with or without keep-alive), a warm-up second first, and
-// count the answers that are HTTP 200 carrying a successful OCSPResponse. Reads its settings as
-// JSON on stdin and prints the result as JSON.
+// count the answers that are HTTP 200 carrying a successful OCSPResponse, and their latencies.
+// Reads its settings as JSON on stdin and prints the result as JSON.
 import { Agent, request } from "node:http";
 
 interface Input {
@@ -22,6 +22,10 @@ export interface LoadResult {
   failures: number;
   /** TCP connections opened while the clock ran. */
   connections: number;
+  /** Time from sending a request to its whole answer, over every request while the clock ran. */
+  latencyMsP50: number;
+  latencyMsP99: number;
+  latencyMsMax: number;
   firstFailure?: string;
 }
 
@@ -70,12 +74,15 @@ async function drive(seconds: number): Promise<LoadResult> {
   let failures = 0;
   let connections = 0;
   let firstFailure: string | undefined;
+  const latencies: number[] = [];
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
   await Promise.all(
     Array.from({ length: input.concurrency }, async () => {
       while (performance.now() < deadline) {
+        const sent = performance.now();
         const r = await post(bodies[next++ % bodies.length]!);
+        latencies.push(performance.now() - sent);
         if (r.fresh) connections++;
         if (r.ok) answers++;
         else {
@@ -85,11 +92,16 @@ async function drive(seconds: number): Promise<LoadResult> {
       }
     }),
   );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
     answers,
     seconds: (performance.now() - t0) / 1000,
     failures,
     connections,
+    latencyMsP50: at(0.5),
+    latencyMsP99: at(0.99),
+    latencyMsMax: latencies.at(-1) ?? 0,
     ...(firstFailure ? { firstFailure } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { benchIssuance } from "./issuance.ts";
 import { benchKeyFiles } from "./key-file.ts";
 import { machine } from "./measure.ts";
 import { benchOcsp } from "./ocsp.ts";
+import { benchOcspFlood } from "./ocsp-flood.ts";
 import { benchSeed } from "./seed.ts";
 import { benchTransfers } from "./transfers.ts";
 
@@ -16,6 +17,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["CRL of 100,000 entries", benchCrl],
   ["Certificate issuance through CMP", benchIssuance],
   ["OCSP answers", benchOcsp],
+  ["OCSP under a CMP flood", benchOcspFlood],
   ["Login and transfers through the HTTP API", benchHttpApi],
 ];
 

@@ -1,5 +1,5 @@
-// Requests that prove nothing (unreadable, a bad header, an unknown reference number, a certConf of
-// an unserved body) cost neither an audit entry nor a CA signature each: they are counted per minute
+// Requests that prove nothing (unreadable, a bad header, an unknown reference number, a body type
+// not served) cost neither an audit entry nor a CA signature each: they are counted per minute
 // and code, summarised in one audit entry per closed minute, and answered with unprotected errors
 // that `openssl cmp` still reports. Refusals after the MAC verified stay audited one by one. Past
 // the per-address limit, HTTP 429 before the CA reads the request, counted in the database.
