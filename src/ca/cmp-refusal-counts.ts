@@ -1,8 +1,8 @@
 // CMP requests refused before their MAC or signature verified are counted, not audited one by one:
 // anyone can send them, so one hash-chained entry each would let anyone fill the audit log. Each
 // refusal adds one to its code's count for the current minute (table cmp_refusal_counts, shared by
-// every process); the first refusal or scheduler run after a minute closes writes one
-// `cmp.refused.summary` audit entry with the counts of the minutes not yet summarised.
+// every process); the first refusal a process sees after a minute closes, or the scheduler's run,
+// writes one `cmp.refused.summary` audit entry with the counts of the minutes not yet summarised.
 import { appendAudit } from "../audit/audit-log.ts";
 import type { Queryable } from "../db/db.ts";
 import type { CaContext } from "./context.ts";
@@ -57,17 +57,25 @@ async function summarizeClosed(tx: Queryable, now: Date): Promise<number> {
   return total;
 }
 
-/** Counts one refusal of an unauthenticated request, and summarises the minutes that have closed. */
+/** The minute in which this process last looked for closed minutes to summarise, per CA context. */
+const lookedInWindow = new WeakMap<CaContext, number>();
+
+/**
+ * Counts one refusal of an unauthenticated request: one statement. The first refusal this process
+ * sees in a new minute also summarises the minutes that have closed; hits another process adds to
+ * a closed minute later are summarised by the next such look or by the scheduler.
+ */
 export async function countRefusal(ca: CaContext, code: string): Promise<void> {
   const now = ca.clock.now();
-  await ca.db.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO cmp_refusal_counts AS r (window_start, code, hits) VALUES ($1, $2, 1)
-       ON CONFLICT (window_start, code) DO UPDATE SET hits = r.hits + 1`,
-      [windowOf(now), code],
-    );
-    await summarizeClosed(tx, now);
-  });
+  const window = windowOf(now);
+  await ca.db.query(
+    `INSERT INTO cmp_refusal_counts AS r (window_start, code, hits) VALUES ($1, $2, 1)
+     ON CONFLICT (window_start, code) DO UPDATE SET hits = r.hits + 1`,
+    [window, code],
+  );
+  if (lookedInWindow.get(ca) === window.getTime()) return;
+  lookedInWindow.set(ca, window.getTime());
+  await ca.db.transaction((tx) => summarizeClosed(tx, now));
 }
 
 /**
