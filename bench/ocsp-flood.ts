@@ -17,6 +17,7 @@ import { refreshOcspResponses } from "../src/ca/ocsp-responder.ts";
 import { authorizationLifetimeMs } from "../src/certcenter/rules.ts";
 import { toArrayBuffer } from "../src/pki/bytes.ts";
 import { enrol } from "../src/pki/cmp-client.ts";
+import { pbmIterationsMax } from "../src/pki/cmp-pbm.ts";
 import { issuerHashes } from "../src/pki/ocsp.ts";
 import { personalSubjectName } from "../src/pki/profile.ts";
 import { defaultRateRules } from "../src/server/api/rate-limits.ts";
@@ -30,8 +31,8 @@ const certificatesCount = 200;
 /** Relying parties asking at once: a steady load, not a saturating one, so latency means something. */
 const ocspClients = 4;
 const floodClients = 8;
-/** The most PBM rounds an ir may ask for today (src/pki/cmp-pbm.ts); the wrong-MAC irs ask for these. */
-const pbmIterations = Number(process.env.BENCH_FLOOD_PBM_ITERATIONS ?? 100_000);
+/** The wrong-MAC irs ask for the most PBM rounds the server accepts (or for BENCH_FLOOD_PBM_ITERATIONS). */
+const pbmIterations = Number(process.env.BENCH_FLOOD_PBM_ITERATIONS ?? pbmIterationsMax);
 const loadScript = fileURLToPath(new URL("./http-load.ts", import.meta.url));
 const floodScript = fileURLToPath(new URL("./cmp-flood-clients.ts", import.meta.url));
 
