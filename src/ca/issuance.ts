@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Name } from "@peculiar/asn1-x509";
 import { auditAppendCtes } from "../audit/audit-log.ts";
-import type { Queryable } from "../db/db.ts";
+import { isUniqueViolation, type Queryable } from "../db/db.ts";
 import { toBytes, toHex } from "../pki/bytes.ts";
 import { caSigningAlgorithm } from "../pki/ca-profile.ts";
 import {
@@ -18,6 +18,7 @@ import {
 import type { IdentifyDataValue } from "../pki/vid.ts";
 import { Name as X509Name } from "../pki/x509.ts";
 import { type CaContext, issuingCa, perContext } from "./context.ts";
+import { CaRequestError } from "./errors.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
 export interface IssueRequest {
@@ -56,7 +57,8 @@ export function spkiHash(spki: Uint8Array): Uint8Array {
 /**
  * Reserves a serial for the request and audits the intent to sign, in the caller's transaction.
  * A serial drawn twice (126 random bits: all but impossible) fails the transaction on the unique
- * key; the CA never signs one serial twice.
+ * key; the CA never signs one serial twice. A public key that has a row already (certified, or
+ * reserved, to anyone) throws CaRequestError key_in_use, which fails the caller's transaction.
  */
 export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequest): Promise<Uint8Array> {
   const issuer = await issuingCa(ca);
@@ -82,7 +84,7 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
     14,
   );
   // The reservation and its audit entry in one statement.
-  await tx.query(
+  const reserving = tx.query(
     `WITH reserved AS (
        INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
          spki_sha256, authorization_ref, replaces, replace_reason, cmp_transaction, created_at)
@@ -106,6 +108,12 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
       ...audit.params,
     ],
   );
+  await reserving.catch((e: unknown) => {
+    // The unique index of migration 0014: the same key, even from a concurrent request, loses here.
+    if (isUniqueViolation(e, "certificates_one_per_key"))
+      throw new CaRequestError("key_in_use", { cause: e });
+    throw e;
+  });
   return serial;
 }
 
