@@ -3,8 +3,9 @@
 // a modulus with a small factor or with close primes, a real ROCA key, EC points compressed, off
 // the curve or at infinity) are refused with badCertTemplate; a key certified once is refused to
 // another member, to the same member's renewal and to a concurrent request (duplicateCertReq);
-// ordinary RSA-2048 and P-256 keys are still certified, and OpenSSL finds every RSA certificate
-// the CA issued here to have exponent 65537.
+// `openssl cmp` gets the same answers for an e = 3 key and a shared key; ordinary RSA-2048 and
+// P-256 keys are still certified, and OpenSSL finds every RSA certificate the CA issued here to
+// have exponent 65537.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +20,7 @@ import { newPbmParameter, pbmKey } from "../../src/pki/cmp-pbm.ts";
 import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
-import { type CaServer, startCaServer } from "../support/ca-server.ts";
+import { type CaServer, newKeyFile, startCaServer } from "../support/ca-server.ts";
 import { dbKinds } from "../support/db.ts";
 import {
   compressedSpki,
@@ -242,6 +243,54 @@ describe.each(dbKinds)("the key policy through the CMP server (%s)", (kind) => {
     const answers = await Promise.all([ir(authC, msg), ir(authD, msg)]);
     expect(answers.map((x) => x.bodyType).sort()).toEqual(["error", "ip"]);
     expect(refusalIn(answers.find((x) => x.bodyType === "error")!).code).toBe("key_in_use");
+  });
+
+  it("answers OpenSSL's client: an e = 3 key is badCertTemplate, a key certified to another member duplicateCertReq", async () => {
+    const ir = (auth: { referenceNumber: string; authorizationCode: string }, key: string, out: string) =>
+      s.openssl([
+        "cmp",
+        "-cmd",
+        "ir",
+        "-server",
+        `127.0.0.1:${s.port}`,
+        "-path",
+        "pki/cmp",
+        "-ref",
+        auth.referenceNumber,
+        "-secret",
+        `pass:${auth.authorizationCode}`,
+        "-newkey",
+        key,
+        "-subject",
+        "/CN=hong",
+        "-certout",
+        out,
+      ]);
+    const e3 = await s.openssl([
+      "genpkey",
+      "-algorithm",
+      "RSA",
+      "-pkeyopt",
+      "rsa_keygen_bits:2048",
+      "-pkeyopt",
+      "rsa_keygen_pubexp:3",
+      "-out",
+      "e3.pem",
+    ]);
+    expect(e3.status).toBe(0);
+    const weak = await ir(await authorize(0, "universal"), "e3.pem", "e3-cert.pem");
+    expect(weak.status).not.toBe(0);
+    expect(weak.output).toMatch(/badCertTemplate/);
+    expect(weak.output).toMatch(/the RSA public exponent must be 65537/);
+
+    const key = newKeyFile(s.dir, "shared.pem");
+    const first = await ir(await authorize(0, "universal"), key, "shared-a.pem");
+    expect(first.status, first.output).toBe(0);
+    const second = await ir(await authorize(1, "universal"), key, "shared-b.pem");
+    expect(second.status).not.toBe(0);
+    expect(second.output).toMatch(/duplicateCertReq/);
+    const a = await s.openssl(["x509", "-in", "shared-a.pem", "-noout", "-serial"]);
+    expect(a.status).toBe(0);
   });
 
   it("still certifies RSA-2048 and P-256 keys, and every RSA certificate it issued has e = 65537 (OpenSSL)", async () => {
