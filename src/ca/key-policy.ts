@@ -103,8 +103,3 @@ export function keyProblem(spki: Uint8Array): KeyProblem | undefined {
   }
   return { code: "key_not_accepted", text: `${keyTypeName(type)}: ${acceptableKeysText}` };
 }
-
-/** Whether the CA certifies this key (`keyProblem` finds nothing against it). */
-export function acceptableKey(spki: Uint8Array): boolean {
-  return keyProblem(spki) === undefined;
-}

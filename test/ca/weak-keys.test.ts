@@ -71,6 +71,46 @@ describe("weak RSA moduli", () => {
     }
   });
 
+  it("takes as ROCA residues exactly the subgroups of rocacheck's table", () => {
+    // rocacheck's relations {order of 65537 mod p, p} (from roca-detect's pull request 40).
+    const table = [
+      [2, 11],
+      [6, 13],
+      [8, 17],
+      [9, 19],
+      [3, 37],
+      [26, 53],
+      [20, 61],
+      [35, 71],
+      [24, 73],
+      [13, 79],
+      [6, 97],
+      [51, 103],
+      [53, 107],
+      [54, 109],
+      [42, 127],
+      [50, 151],
+      [78, 157],
+    ].map(([order, p]) => [BigInt(order!), BigInt(p!)] as const);
+    const m = table.reduce((a, [, p]) => a * p, 1n);
+    // 65537^k mod M lies in every subgroup; so does the key-generation structure ROCA exploits.
+    let power = 1n;
+    for (let k = 0; k < 50; k++, power = (power * 65537n) % m)
+      expect(hasRocaFingerprint(power + m)).toBe(true);
+    // Moving one residue (by CRT) to each other value mod p: flagged for exactly `order` of them.
+    const base = 65537n ** 7n % m;
+    for (const [order, p] of table) {
+      const rest = m / p;
+      const lift = rest * ((rest % p) ** (p - 2n) % p); // ≡ 1 mod p, ≡ 0 mod the others
+      let flagged = 0n;
+      for (let r = 0n; r < p; r++) {
+        const n = (base + ((r - (base % p) + p) % p) * lift) % m;
+        if (hasRocaFingerprint(n)) flagged++;
+      }
+      expect(flagged, `p = ${p}`).toBe(order);
+    }
+  });
+
   it("sees the ROCA fingerprint on real vulnerable keys and not on fresh ones", () => {
     expect(hasRocaFingerprint(boulderRocaModulus)).toBe(true);
     expect(hasRocaFingerprint(rsaModulus(rocaSpki))).toBe(true);
