@@ -58,10 +58,19 @@ export function spkiHash(spki: Uint8Array): Uint8Array {
  * Reserves a serial for the request and audits the intent to sign, in the caller's transaction.
  * A serial drawn twice (126 random bits: all but impossible) fails the transaction on the unique
  * key; the CA never signs one serial twice. A public key that has a row already (certified, or
- * reserved, to anyone) throws CaRequestError key_in_use, which fails the caller's transaction.
+ * reserved, to anyone) throws CaRequestError key_in_use, and a transactionID that has a row
+ * already transaction_id_in_use; either fails the caller's transaction.
  */
 export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequest): Promise<Uint8Array> {
   const issuer = await issuingCa(ca);
+  // A transactionID in use is answered as such even when the key is the same (a replayed kur):
+  // asked first, because which unique index a duplicate row meets first is the database's choice.
+  if (req.cmpTransaction) {
+    const { rows } = await tx.query("SELECT 1 FROM certificates WHERE cmp_transaction = $1", [
+      req.cmpTransaction,
+    ]);
+    if (rows.length > 0) throw new CaRequestError("transaction_id_in_use");
+  }
   const subjectText = new X509Name(AsnConvert.parse(toBytes(req.subjectName), Name)).toString();
   const now = ca.clock.now();
   const serial = newSerialNumber();

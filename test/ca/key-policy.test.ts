@@ -224,16 +224,17 @@ describe.each(dbKinds)("the key policy through the CMP server (%s)", (kind) => {
         ),
         "the old certificate's own key keeps its own answer",
       ).toEqual(["badCertTemplate"]);
+      // Revoked, so that the members may enrol again (one live certificate per purpose); signed
+      // requests are dated now, so the CA's clock stays at now for them.
+      for (const [certificate, key] of [
+        [a.certificate, k.privateKey],
+        [b.certificate, kB.privateKey],
+        [a2.certificate, k2.privateKey],
+      ] as const) {
+        await revoke({ send, certificate, key, reason: "cessationOfOperation", caCertificate });
+      }
     } finally {
       s.clock.at = at;
-    }
-    // Revoked, so that the members may enrol again (one live certificate per purpose).
-    for (const [certificate, key] of [
-      [a.certificate, k.privateKey],
-      [b.certificate, kB.privateKey],
-      [a2.certificate, k2.privateKey],
-    ] as const) {
-      await revoke({ send, certificate, key, reason: "cessationOfOperation", caCertificate });
     }
 
     // Two members' requests for one fresh key at once: one certificate.
