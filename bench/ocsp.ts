@@ -121,11 +121,14 @@ async function fixture(kind: DbKind): Promise<Fixture> {
   try {
     const { ca, dir } = server;
     const issuing = await issuingCa(ca);
-    const memberKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-      "sign",
-      "verify",
-    ])) as CryptoKeyPair;
-    const spki = new Uint8Array(await crypto.subtle.exportKey("spki", memberKey.publicKey));
+    // A key per certificate: the CA certifies each key once (certificates_one_per_key).
+    const freshSpki = async () => {
+      const memberKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+        "sign",
+        "verify",
+      ])) as CryptoKeyPair;
+      return new Uint8Array(await crypto.subtle.exportKey("spki", memberKey.publicKey));
+    };
     const subjectName = new Uint8Array(
       AsnConvert.serialize(
         personalSubjectName({
@@ -148,7 +151,7 @@ async function fixture(kind: DbKind): Promise<Fixture> {
             holder: `1:${i}`,
             purpose: "bank",
             subjectName,
-            publicKey: spki,
+            publicKey: await freshSpki(),
             notBefore: now,
             notAfter,
             actor: "bench",

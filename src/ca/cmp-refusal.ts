@@ -44,6 +44,11 @@ const requestRefusals: Record<CaRequestErrorCode, { failure: PkiFailure; text: (
       text: (rules) => `renewal opens ${Math.round(rules.renewalWindowMs / 86_400_000)} days before expiry`,
     },
     same_key: { failure: "badCertTemplate", text: () => "a renewal needs a new key" },
+    // RFC 4210 §5.2.3: "certificate cannot be issued because a duplicate certificate already exists".
+    key_in_use: {
+      failure: "duplicateCertReq",
+      text: () => "this public key is certified already; every certificate needs a key of its own",
+    },
     not_pending: {
       failure: "certConfirmed",
       text: () => "the certificate is no longer awaiting confirmation",

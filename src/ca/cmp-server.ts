@@ -40,7 +40,7 @@ import { reserveEnrolment } from "./enrolment.ts";
 import { CaRequestError } from "./errors.ts";
 import { assertTransactionUnused, takeFreshRequest } from "./freshness.ts";
 import { reserveSerial, signReserved } from "./issuance.ts";
-import { acceptableKey, acceptableKeysText } from "./key-policy.ts";
+import { keyProblem } from "./key-policy.ts";
 import { pbmKeyId, rememberPbmKey } from "./pbm-keys.ts";
 import { assertRenewable, renewalRequest } from "./renewal.ts";
 import { holdCertificate, revokeCertificate } from "./revocation.ts";
@@ -55,9 +55,8 @@ async function checkedRequest(msg: CmpMessage): Promise<{ req: CertReqMsg; spki:
   const pub = req.certReq.certTemplate.publicKey;
   if (!pub) throw refuse("no_public_key", "badCertTemplate", "the template names no public key");
   const spki = new Uint8Array(AsnConvert.serialize(pub));
-  if (!acceptableKey(spki)) {
-    throw refuse("key_not_accepted", "badCertTemplate", acceptableKeysText);
-  }
+  const keyRefused = keyProblem(spki);
+  if (keyRefused) throw refuse(keyRefused.code, "badCertTemplate", keyRefused.text);
   let popOk: boolean;
   try {
     popOk = await verifyPop(req);

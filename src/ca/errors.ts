@@ -68,6 +68,8 @@ export const caRequestErrorCodes = [
   "renewal_window",
   /** A renewal must bring a new key. */
   "same_key",
+  /** The public key has been certified (or had a serial reserved) before, to this member or another. */
+  "key_in_use",
   /** The certificate no longer awaits confirmation (revoked after the wait, or refused before). */
   "not_pending",
   /** The holder has meanwhile confirmed another certificate of that purpose: one live at a time. */

@@ -57,10 +57,20 @@ export function spkiHash(spki: Uint8Array): Uint8Array {
 /**
  * Reserves a serial for the request and audits the intent to sign, in the caller's transaction.
  * A serial drawn twice (126 random bits: all but impossible) fails the transaction on the unique
- * key; the CA never signs one serial twice.
+ * key; the CA never signs one serial twice. A public key that has a row already (certified, or
+ * reserved, to anyone) throws CaRequestError key_in_use, and a transactionID that has a row
+ * already transaction_id_in_use; either fails the caller's transaction.
  */
 export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequest): Promise<Uint8Array> {
   const issuer = await issuingCa(ca);
+  // A transactionID in use is answered as such even when the key is the same (a replayed kur):
+  // asked first, because which unique index a duplicate row meets first is the database's choice.
+  if (req.cmpTransaction) {
+    const { rows } = await tx.query("SELECT 1 FROM certificates WHERE cmp_transaction = $1", [
+      req.cmpTransaction,
+    ]);
+    if (rows.length > 0) throw new CaRequestError("transaction_id_in_use");
+  }
   const subjectText = new X509Name(AsnConvert.parse(toBytes(req.subjectName), Name)).toString();
   const now = ca.clock.now();
   const serial = newSerialNumber();
@@ -82,9 +92,10 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
     now,
     14,
   );
-  // The reservation and its audit entry in one statement. A transactionID has one certificate:
-  // a request reusing another's is refused here, atomically with the reservation.
-  const reserved = tx.query(
+  // The reservation and its audit entry in one statement. A transactionID has one certificate,
+  // and a public key too: a request reusing another's is refused here, atomically with the
+  // reservation (the unique indexes of migrations 0015 and 0014).
+  const reserving = tx.query(
     `WITH reserved AS (
        INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
          spki_sha256, authorization_ref, replaces, replace_reason, cmp_transaction, created_at)
@@ -108,9 +119,12 @@ export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequ
       ...audit.params,
     ],
   );
-  await reserved.catch((e: unknown) => {
+  await reserving.catch((e: unknown) => {
     if (isUniqueViolation(e, "certificates_one_per_transaction")) {
       throw new CaRequestError("transaction_id_in_use", { cause: e });
+    }
+    if (isUniqueViolation(e, "certificates_one_per_key")) {
+      throw new CaRequestError("key_in_use", { cause: e });
     }
     throw e;
   });

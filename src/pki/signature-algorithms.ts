@@ -298,10 +298,11 @@ export async function signData(options: {
 
 /**
  * Whether `signature` (as X.509, CMS and CMP carry it) over `data` verifies under the public key
- * with the algorithm given. False when the key is not of the algorithm's kind or the signature does
- * not verify (an ECDSA signature that is not a DER ECDSA-Sig-Value among them); unsupported_algorithm
- * for an AlgorithmIdentifier not in the table or a key on a curve we do not know; malformed for a
- * key that cannot be read or imported.
+ * with the algorithm given. False when the key is not of the algorithm's kind, an RSA key's
+ * exponent is even or 1 (RFC 8017 §3.1), or the signature does not verify (an ECDSA signature
+ * that is not a DER ECDSA-Sig-Value among them); unsupported_algorithm for an AlgorithmIdentifier
+ * not in the table or a key on a curve we do not know; malformed for a key that cannot be read or
+ * imported.
  */
 export async function verifySignature(options: {
   /** SubjectPublicKeyInfo DER, or as `readPublicKey` gives it. */
@@ -334,6 +335,11 @@ export async function verifySignature(options: {
   } catch (e) {
     throw new PkiError("malformed", "the public key cannot be imported", { cause: e });
   }
+  // WebCrypto (OpenSSL under Node) imports and verifies with e = 1, under which the "signature" is
+  // the padded hash itself: anyone can make one. RFC 8017 §3.1 wants e odd and at least 3.
+  if (type.kind === "RSA" && !usableRsaExponent((key.algorithm as RsaHashedKeyAlgorithm).publicExponent)) {
+    return false;
+  }
   let signature =
     options.signature instanceof ArrayBuffer ? new Uint8Array(options.signature) : options.signature;
   if (type.kind === "EC") {
@@ -343,6 +349,13 @@ export async function verifySignature(options: {
   }
   const data = options.data instanceof ArrayBuffer ? options.data : toBytes(options.data);
   return crypto.subtle.verify(signParams(algorithm), key, toBytes(signature), data);
+}
+
+/** An RSA public exponent RFC 8017 §3.1 allows: odd and at least 3 (big-endian bytes). */
+function usableRsaExponent(e: Uint8Array): boolean {
+  let i = 0;
+  while (i < e.length && e[i] === 0) i++;
+  return i < e.length && (e[e.length - 1]! & 1) === 1 && !(i === e.length - 1 && e[i] === 1);
 }
 
 /** A DER ECDSA-Sig-Value as r||s of `size` bytes each; undefined when it is not one. */

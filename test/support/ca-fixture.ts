@@ -91,18 +91,18 @@ export async function caFixture(kind: DbKind | Db, options: { poolSize?: number 
     join(dir, "chain.pem"),
     toPem("CERTIFICATE", issuingKey!.certificate) + toPem("CERTIFICATE", rootKey!.certificate),
   );
-  const memberKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", memberKey.publicKey));
-
   return {
     db,
     ca,
     clock,
     dir,
     async issue({ status = "valid" } = {}) {
+      // A key of its own, as the CA certifies each key once (certificates_one_per_key).
+      const memberKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+        "sign",
+        "verify",
+      ])) as CryptoKeyPair;
+      const spki = new Uint8Array(await crypto.subtle.exportKey("spki", memberKey.publicKey));
       const issuing = await issuingCa(ca);
       const serial = newSerialNumber();
       const now = clock.now();
