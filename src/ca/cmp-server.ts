@@ -38,7 +38,7 @@ import { confirmCertificate } from "./confirmation.ts";
 import type { CaContext } from "./context.ts";
 import { reserveEnrolment } from "./enrolment.ts";
 import { CaRequestError } from "./errors.ts";
-import { assertTransactionUnused, takeFreshRequest } from "./freshness.ts";
+import { assertTransactionUnused, staleOrReplayedCodes, takeFreshRequest } from "./freshness.ts";
 import { reserveSerial, signReserved } from "./issuance.ts";
 import { keyProblem } from "./key-policy.ts";
 import { pbmKeyId, rememberPbmKey } from "./pbm-keys.ts";
@@ -367,7 +367,7 @@ export async function handleCmp(
       throw caught;
     }
     const refusal = e as CmpRefusal;
-    if (x && authenticated(x)) {
+    if (x && authenticated(x) && !staleOrReplayedCodes.has(refusal.code)) {
       await auditRefusal(ca, x.msg, refusal);
       return reply(x, errorBody(refusal));
     }

@@ -9,6 +9,17 @@ import { refuse } from "./cmp-refusal.ts";
 import type { CaContext } from "./context.ts";
 import { CaRequestError } from "./errors.ts";
 
+/**
+ * The codes of this module's refusals. A stale or replayed request bears a good signature (anyone
+ * who captured one can send it again), so it proves nothing about its sender now: it is counted
+ * and answered unprotected like a request whose signature failed, never audited or signed each time.
+ */
+export const staleOrReplayedCodes: ReadonlySet<string> = new Set([
+  "no_message_time",
+  "stale_message",
+  "nonce_reused",
+]);
+
 /** How far a signed request's messageTime may be from the CA's clock, either way. */
 export const messageTimeWindowMs = 5 * 60_000;
 

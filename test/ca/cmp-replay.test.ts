@@ -317,6 +317,9 @@ describe.each(["pglite", "postgres"] as const)(
       expect(await row(oldSerial)).toEqual({ status: "revoked", revocation_reason: "superseded" });
     });
 
+    const auditEntries = async () =>
+      Number((await s.app.db.query<{ n: string }>("SELECT count(*) AS n FROM audit_log")).rows[0]!.n);
+
     it("refuses a captured rr replayed after the hold was released, and one a year old", async () => {
       const auth = await authorize(s.users[0]!.userId, "universal");
       const keys = await generateKeyPair({ algorithm: "EC" });
@@ -337,9 +340,12 @@ describe.each(["pglite", "postgres"] as const)(
       expect((await row(serial))?.status).toBe("hold");
       await releaseCertificate(s.app.ca, { serial, actor: "operator" });
 
-      expect(failuresOf(await send(captured!)), "inside the window: the nonce was taken").toEqual([
-        "badSenderNonce",
-      ]);
+      const audited = await auditEntries();
+      const replayed = await send(captured!);
+      expect(failuresOf(replayed), "inside the window: the nonce was taken").toEqual(["badSenderNonce"]);
+      // A replay proves nothing about its sender now: counted, answered unprotected, not audited.
+      expect(parsePkiMessage(replayed).protection, "no CA signature for a replay").toBeUndefined();
+      expect(await auditEntries(), "no audit entry per replay").toBe(audited);
       s.clock.advance(10 * minute);
       try {
         expect(failuresOf(await send(captured!)), "after the window: stale").toEqual(["badTime"]);
