@@ -194,6 +194,15 @@ export async function startBenchCaServer(
   }
 }
 
+/** A new member key's SubjectPublicKeyInfo (P-256): the CA certifies each key once (certificates_one_per_key). */
+export async function freshMemberSpki(): Promise<Uint8Array> {
+  const memberKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
+  return new Uint8Array(await crypto.subtle.exportKey("spki", memberKey.publicKey));
+}
+
 /** OpenSSL without blocking this process's event loop (the server under test runs in it). */
 export function opensslAsync(args: string[], cwd?: string): Promise<{ status: number; output: string }> {
   return new Promise((resolve, reject) => {

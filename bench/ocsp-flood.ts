@@ -22,7 +22,13 @@ import { issuerHashes } from "../src/pki/ocsp.ts";
 import { personalSubjectName } from "../src/pki/profile.ts";
 import { defaultRateRules } from "../src/server/api/rate-limits.ts";
 import { buildServer } from "../src/server/app.ts";
-import { type BenchCaServer, type DbKind, runChild, startBenchCaServer } from "./ca-server.ts";
+import {
+  type BenchCaServer,
+  type DbKind,
+  freshMemberSpki,
+  runChild,
+  startBenchCaServer,
+} from "./ca-server.ts";
 import type { CmpFloodResult } from "./cmp-flood-clients.ts";
 import type { LoadResult } from "./http-load.ts";
 
@@ -55,11 +61,6 @@ async function ocspBodies(server: BenchCaServer): Promise<string[]> {
   // Unsealed before issuing, as the OCSP bench does: on PGlite a first unseal inside the issuing
   // transaction waits for that transaction's own connection.
   const issuing = await issuingCa(ca);
-  const key = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", key.publicKey));
   const subjectName = new Uint8Array(
     AsnConvert.serialize(
       personalSubjectName({
@@ -77,7 +78,7 @@ async function ocspBodies(server: BenchCaServer): Promise<string[]> {
       holder: `1:${i}`,
       purpose: "bank",
       subjectName,
-      publicKey: spki,
+      publicKey: await freshMemberSpki(),
       notBefore: now,
       notAfter: new Date(now.getTime() + 365 * 86_400_000),
       actor: "bench",

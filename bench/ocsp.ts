@@ -18,7 +18,14 @@ import { generateCaKeyPair } from "../src/pki/ca-profile.ts";
 import { issuerHashes } from "../src/pki/ocsp.ts";
 import { issueOcspSignerCertificate } from "../src/pki/ocsp-signer-profile.ts";
 import { personalSubjectName } from "../src/pki/profile.ts";
-import { type BenchCaServer, type DbKind, opensslAsync, runChild, startBenchCaServer } from "./ca-server.ts";
+import {
+  type BenchCaServer,
+  type DbKind,
+  freshMemberSpki,
+  opensslAsync,
+  runChild,
+  startBenchCaServer,
+} from "./ca-server.ts";
 import type { LoadResult } from "./http-load.ts";
 
 const certificatesCount = Number(process.env.BENCH_OCSP_CERTIFICATES ?? 1000);
@@ -121,14 +128,6 @@ async function fixture(kind: DbKind): Promise<Fixture> {
   try {
     const { ca, dir } = server;
     const issuing = await issuingCa(ca);
-    // A key per certificate: the CA certifies each key once (certificates_one_per_key).
-    const freshSpki = async () => {
-      const memberKey = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-        "sign",
-        "verify",
-      ])) as CryptoKeyPair;
-      return new Uint8Array(await crypto.subtle.exportKey("spki", memberKey.publicKey));
-    };
     const subjectName = new Uint8Array(
       AsnConvert.serialize(
         personalSubjectName({
@@ -151,7 +150,7 @@ async function fixture(kind: DbKind): Promise<Fixture> {
             holder: `1:${i}`,
             purpose: "bank",
             subjectName,
-            publicKey: await freshSpki(),
+            publicKey: await freshMemberSpki(),
             notBefore: now,
             notAfter,
             actor: "bench",

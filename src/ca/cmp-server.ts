@@ -35,7 +35,7 @@ import { verifyConfirmationMac, verifyEnrolmentMac } from "./cmp-mac.ts";
 import { auditRefusal, CmpRefusal, errorBody, refuse, requestRefusal } from "./cmp-refusal.ts";
 import { countRefusal } from "./cmp-refusal-counts.ts";
 import { confirmCertificate } from "./confirmation.ts";
-import type { CaContext } from "./context.ts";
+import { type CaContext, issuingCa } from "./context.ts";
 import { reserveEnrolment } from "./enrolment.ts";
 import { CaRequestError } from "./errors.ts";
 import { assertTransactionUnused, staleOrReplayedCodes, takeFreshRequest } from "./freshness.ts";
@@ -193,7 +193,8 @@ async function keyUpdate(x: Exchange): Promise<Uint8Array> {
   });
   // A replay is refused here (its nonce, or its time); a reused transactionID at the reservation.
   await takeFreshRequest(ca, msg.header);
-  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issue));
+  const issuer = await issuingCa(ca);
+  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issuer, issue));
   const der = await signReserved(ca, serial, issue);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
   return reply(x, certRepBody("kup", { certReqId: req.certReq.certReqId, status, certificate: der }));

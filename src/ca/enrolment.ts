@@ -4,7 +4,7 @@
 // one transaction. The caller has verified the MAC keyed by the authorisation code.
 import { computeVid } from "../pki/vid.ts";
 import { findAuthorization, takeAuthorization } from "./authorizations.ts";
-import type { CaContext } from "./context.ts";
+import { type CaContext, issuingCa } from "./context.ts";
 import { CaRequestError } from "./errors.ts";
 import { type IssueRequest, oneYearAfter, reserveSerial } from "./issuance.ts";
 
@@ -35,6 +35,7 @@ export async function reserveEnrolment(
   const { referenceNumber, vidRandom: random } = input;
   const now = ca.clock.now();
   let issue: IssueRequest | undefined;
+  const issuer = await issuingCa(ca);
   const serial = await ca.db.transaction(async (tx) => {
     const taken = await takeAuthorization(ca, tx, referenceNumber, now);
     if (!taken) {
@@ -61,7 +62,7 @@ export async function reserveEnrolment(
       cmpTransaction: input.cmpTransaction,
       actor: `cmp:${referenceNumber}`,
     };
-    return reserveSerial(ca, tx, issue);
+    return reserveSerial(ca, tx, issuer, issue);
   });
   return { serial, issue: issue! };
 }

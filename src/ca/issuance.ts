@@ -59,10 +59,16 @@ export function spkiHash(spki: Uint8Array): Uint8Array {
  * A serial drawn twice (126 random bits: all but impossible) fails the transaction on the unique
  * key; the CA never signs one serial twice. A public key that has a row already (certified, or
  * reserved, to anyone) throws CaRequestError key_in_use, and a transactionID that has a row
- * already transaction_id_in_use; either fails the caller's transaction.
+ * already transaction_id_in_use; either fails the caller's transaction. The caller loads the
+ * issuing CA (`issuingCa`) before it opens the transaction: on PGlite's one connection, loading it
+ * inside would wait for the transaction itself.
  */
-export async function reserveSerial(ca: CaContext, tx: Queryable, req: IssueRequest): Promise<Uint8Array> {
-  const issuer = await issuingCa(ca);
+export async function reserveSerial(
+  ca: CaContext,
+  tx: Queryable,
+  issuer: { id: number },
+  req: IssueRequest,
+): Promise<Uint8Array> {
   // A transactionID in use is answered as such even when the key is the same (a replayed kur):
   // asked first, because which unique index a duplicate row meets first is the database's choice.
   if (req.cmpTransaction) {
@@ -190,7 +196,8 @@ export async function signReserved(
 
 /** Reserves, audits, signs, stores: the whole issuance for a request already judged. */
 export async function issueCertificate(ca: CaContext, req: IssueRequest): Promise<IssuedCertificate> {
-  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, req));
+  const issuer = await issuingCa(ca);
+  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issuer, req));
   return { serial, der: await signReserved(ca, serial, req) };
 }
 

@@ -1,9 +1,12 @@
 // The CA's revocation of certificates left unconfirmed, against a confirmation in flight: on the
 // PostgreSQL server, where two connections can hold locks at once (PGlite has one connection).
+import { AsnConvert } from "@peculiar/asn1-schema";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirmWaitMs, revokeUnconfirmed } from "../../src/ca/issuance.ts";
+import type { CaContext } from "../../src/ca/context.ts";
+import { confirmWaitMs, issueCertificate, revokeUnconfirmed } from "../../src/ca/issuance.ts";
 import { toHex } from "../../src/pki/bytes.ts";
+import { personalSubjectName } from "../../src/pki/profile.ts";
 import { type CaFixture, caFixture } from "../support/ca-fixture.ts";
 
 describe("revokeUnconfirmed on postgres", () => {
@@ -49,4 +52,48 @@ describe("revokeUnconfirmed on postgres", () => {
     expect(await status(a.serial)).toBe("revoked");
     expect(await status(b.serial)).toBe("valid");
   }, 30_000);
+});
+
+describe("issueCertificate on a context that has not loaded its issuing CA yet (pglite)", () => {
+  let f: CaFixture;
+  beforeAll(async () => {
+    f = await caFixture("pglite");
+  }, 120_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("issues: the issuing CA is loaded before PGlite's one connection is taken by the transaction", async () => {
+    // A context of its own: perContext caches nothing for it yet.
+    const cold: CaContext = { ...f.ca };
+    const key = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    const now = f.clock.now();
+    const issuing = issueCertificate(cold, {
+      holder: "1:1",
+      purpose: "bank",
+      subjectName: new Uint8Array(
+        AsnConvert.serialize(
+          personalSubjectName({
+            realName: "홍길동",
+            serialHint: "0000001",
+            registrationUnit: "한빛새마을금고",
+            organization: f.ca.organization,
+          }),
+        ),
+      ),
+      publicKey: new Uint8Array(await crypto.subtle.exportKey("spki", key.publicKey)),
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 365 * 86_400_000),
+      actor: "test",
+    });
+    const outcome = await Promise.race([
+      issuing,
+      new Promise<"waited">((resolve) => setTimeout(() => resolve("waited"), 20_000)),
+    ]);
+    expect(outcome, "issueCertificate waited for a connection its own transaction holds").not.toBe("waited");
+    expect(outcome).toMatchObject({ der: expect.any(Uint8Array) });
+  }, 60_000);
 });
