@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { findUser, passwordMatches } from "../../src/auth/users.ts";
-import { listMemberAccounts } from "../../src/bank/accounts.ts";
+import { getAccountByNumber, listMemberAccounts, verifyPin } from "../../src/bank/accounts.ts";
 import { accountHistory } from "../../src/bank/history.ts";
 import { getMember } from "../../src/bank/members.ts";
 import { demoCustomerCentrePhones, demoLogins, seedDemo } from "../../src/demo/seed.ts";
@@ -26,6 +26,16 @@ describe.each(dbKinds)("the demo federation on %s", (kind) => {
       expect(member.realName).toBe("홍길동");
       const accounts = await listMemberAccounts(db, user.cooperativeId, user.memberId);
       expect(accounts.map((a) => a.kind)).toEqual(["demand", "savings"]);
+      // README gives these to a newcomer, who needs them to finish a transfer.
+      expect(accounts.map((a) => a.number)).toEqual(["9002000010006", "9002000010014"]);
+      for (const a of accounts) await verifyPin(ctx, a.cooperativeId, a.id, "1234");
+      for (const [number, name] of [
+        ["9002-0000-1002-2", "김영희"],
+        ["9003-0000-1000-4", "이철수"],
+      ] as const) {
+        const a = await getAccountByNumber(db, number);
+        expect((await getMember(ctx, a.cooperativeId, a.memberId!)).realName).toBe(name);
+      }
       const history = await accountHistory(db, { cooperativeId: 1, accountId: accounts[0]!.id, limit: 200 });
       expect(history.entries.length).toBeGreaterThan(10);
       expect(history.entries[0]!.balanceAfter).toBe(accounts[0]!.balance);
