@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AsnConvert } from "@peculiar/asn1-schema";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import pino from "pino";
@@ -20,6 +21,7 @@ import { openPglite } from "../src/db/pglite.ts";
 import { openPostgres } from "../src/db/postgres.ts";
 import { toPem } from "../src/pki/bytes.ts";
 import type { CaKeyAlgorithm } from "../src/pki/ca-profile.ts";
+import { personalSubjectName } from "../src/pki/profile.ts";
 import { buildServer } from "../src/server/app.ts";
 import { type App, contextsFor } from "../src/server/context.ts";
 
@@ -192,6 +194,20 @@ export async function startBenchCaServer(
     await server.close();
     throw e;
   }
+}
+
+/** The subject Name (DER) of the benches' member certificates, as the CA's profile writes it. */
+export function benchSubjectName(ca: CaContext): Uint8Array {
+  return new Uint8Array(
+    AsnConvert.serialize(
+      personalSubjectName({
+        realName: "홍길동",
+        serialHint: "0099002",
+        registrationUnit: "한빛새마을금고",
+        organization: ca.organization,
+      }),
+    ),
+  );
 }
 
 /** A new member key's SubjectPublicKeyInfo (P-256): the CA certifies each key once (certificates_one_per_key). */

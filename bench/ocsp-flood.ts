@@ -24,6 +24,7 @@ import { defaultRateRules } from "../src/server/api/rate-limits.ts";
 import { buildServer } from "../src/server/app.ts";
 import {
   type BenchCaServer,
+  benchSubjectName,
   type DbKind,
   freshMemberSpki,
   runChild,
@@ -58,19 +59,8 @@ function ocspRequest(hashes: { issuerNameHash: Uint8Array; issuerKeyHash: Uint8A
 /** Certificates with pre-signed responses, and the OCSP requests for them. */
 async function ocspBodies(server: BenchCaServer): Promise<string[]> {
   const { ca } = server;
-  // Unsealed before issuing, as the OCSP bench does: on PGlite a first unseal inside the issuing
-  // transaction waits for that transaction's own connection.
   const issuing = await issuingCa(ca);
-  const subjectName = new Uint8Array(
-    AsnConvert.serialize(
-      personalSubjectName({
-        realName: "홍길동",
-        serialHint: "0099002",
-        registrationUnit: "한빛새마을금고",
-        organization: ca.organization,
-      }),
-    ),
-  );
+  const subjectName = benchSubjectName(ca);
   const now = ca.clock.now();
   const serials: Uint8Array[] = [];
   for (let i = 0; i < certificatesCount; i++) {

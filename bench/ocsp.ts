@@ -17,9 +17,9 @@ import { toArrayBuffer, toHex, toPem } from "../src/pki/bytes.ts";
 import { generateCaKeyPair } from "../src/pki/ca-profile.ts";
 import { issuerHashes } from "../src/pki/ocsp.ts";
 import { issueOcspSignerCertificate } from "../src/pki/ocsp-signer-profile.ts";
-import { personalSubjectName } from "../src/pki/profile.ts";
 import {
   type BenchCaServer,
+  benchSubjectName,
   type DbKind,
   freshMemberSpki,
   opensslAsync,
@@ -128,16 +128,7 @@ async function fixture(kind: DbKind): Promise<Fixture> {
   try {
     const { ca, dir } = server;
     const issuing = await issuingCa(ca);
-    const subjectName = new Uint8Array(
-      AsnConvert.serialize(
-        personalSubjectName({
-          realName: "홍길동",
-          serialHint: "0099002",
-          registrationUnit: "한빛새마을금고",
-          organization: ca.organization,
-        }),
-      ),
-    );
+    const subjectName = benchSubjectName(ca);
     const now = ca.clock.now();
     const notAfter = new Date(now.getTime() + 365 * 86_400_000);
     // Real certificates through the CA's own issuance, then confirmed as certConf would.
