@@ -2,7 +2,7 @@
 // clock. A demo or development install keeps generated keys in the data directory, with a
 // warning; production (NODE_ENV=production) must be given its keys and may not fake the time.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Clock } from "./bank/context.ts";
 import type { RrnKeys } from "./bank/rrn-vault.ts";
@@ -29,6 +29,17 @@ export interface Config {
   requireVidRandom: boolean;
   /** Things an operator should know at start (generated keys, a faked clock). */
   warnings: string[];
+  /**
+   * Where each key came from, by the environment variable that gives it; a key missing here came
+   * from the environment. The key checks (src/server/key-checks.ts) name the file in a refusal.
+   */
+  keySources: Readonly<Record<string, KeySource>>;
+}
+
+/** A key read from a file of the data directory, or generated into one by this process just now. */
+export interface KeySource {
+  path: string;
+  generated: boolean;
 }
 
 export class ConfigError extends Error {
@@ -45,9 +56,11 @@ interface SecretsFile {
   rrnIndexKey: string;
 }
 
-function dataDirSecrets(dataDir: string, warnings: string[]): SecretsFile {
+function dataDirSecrets(dataDir: string, warnings: string[]): SecretsFile & KeySource {
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as SecretsFile;
+  if (existsSync(path)) {
+    return { ...(JSON.parse(readFileSync(path, "utf8")) as SecretsFile), path, generated: false };
+  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets: SecretsFile = {
     rrnEncryptionKey: randomBytes(32).toString("hex"),
@@ -55,19 +68,35 @@ function dataDirSecrets(dataDir: string, warnings: string[]): SecretsFile {
   };
   writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
   warnings.push(`generated personal-data keys in ${path}: fine for a demo, not for production`);
-  return secrets;
+  return { ...secrets, path, generated: true };
 }
 
-function dataDirCaPassphrase(dataDir: string, warnings: string[]): string {
+function dataDirCaPassphrase(dataDir: string, warnings: string[]): { passphrase: string } & KeySource {
   const path = join(dataDir, "ca-passphrase");
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  if (existsSync(path)) return { passphrase: readFileSync(path, "utf8").trim(), path, generated: false };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const passphrase = randomBytes(24).toString("base64url");
   writeFileSync(path, `${passphrase}\n`, { mode: 0o600, flag: "wx" });
   warnings.push(
     `generated the CA passphrase in ${path}: fine for a demo; production keeps it out of the data directory`,
   );
-  return passphrase;
+  return { passphrase, path, generated: true };
+}
+
+/**
+ * Removes the key files this process generated (a database set up with other keys refused them),
+ * so that they do not stay behind looking like the right keys; returns their paths.
+ */
+export function removeGeneratedKeyFiles(config: Pick<Config, "keySources">): string[] {
+  const paths = [
+    ...new Set(
+      Object.values(config.keySources)
+        .filter((s) => s.generated)
+        .map((s) => s.path),
+    ),
+  ];
+  for (const path of paths) rmSync(path, { force: true });
+  return paths;
 }
 
 /**
@@ -125,6 +154,7 @@ function flagFrom(name: string, value: string | undefined): boolean {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
+  const keySources: Record<string, KeySource> = {};
   const production = env.NODE_ENV === "production";
   const dataDir = resolve(env.GEUMGO_DATA || "./data");
   let rrnKeys: RrnKeys;
@@ -137,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("NODE_ENV=production needs GEUMGO_RRN_KEY and GEUMGO_RRN_INDEX_KEY");
   } else {
     const s = dataDirSecrets(dataDir, warnings);
+    keySources.GEUMGO_RRN_KEY = keySources.GEUMGO_RRN_INDEX_KEY = { path: s.path, generated: s.generated };
     rrnKeys = {
       encryption: hexKey("rrnEncryptionKey", s.rrnEncryptionKey),
       index: hexKey("rrnIndexKey", s.rrnIndexKey),
@@ -145,7 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let caPassphrase = env.GEUMGO_CA_PASSPHRASE ?? "";
   if (!caPassphrase) {
     if (production) throw new ConfigError("NODE_ENV=production needs GEUMGO_CA_PASSPHRASE");
-    caPassphrase = dataDirCaPassphrase(dataDir, warnings);
+    const p = dataDirCaPassphrase(dataDir, warnings);
+    keySources.GEUMGO_CA_PASSPHRASE = { path: p.path, generated: p.generated };
+    caPassphrase = p.passphrase;
   } else if (caPassphrase.length < 16) {
     throw new ConfigError("GEUMGO_CA_PASSPHRASE must be at least 16 characters");
   }
@@ -170,5 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrlFrom(env.GEUMGO_PUBLIC_URL),
     requireVidRandom: flagFrom("GEUMGO_CA_REQUIRE_VID", env.GEUMGO_CA_REQUIRE_VID),
     warnings,
+    keySources,
   };
 }

@@ -8,6 +8,7 @@ import type { Db } from "../db/db.ts";
 import { openDatabase } from "../db/open.ts";
 import type { CaKeyAlgorithm } from "../pki/ca-profile.ts";
 import { type RefusalsJson, refusalsMinutesDefault } from "../server/ca-operations.ts";
+import { checkKeys } from "../server/key-checks.ts";
 import { claimDataDir } from "../server/server-file.ts";
 import { CliError } from "./errors.ts";
 import { runOperation } from "./operation-client.ts";
@@ -34,6 +35,8 @@ export async function withDatabase<T>(out: Output, fn: (db: Db, config: Config) 
       dataDir: join(config.dataDir, "pglite"),
     });
     try {
+      const { recorded, existingDatabase } = await checkKeys(db, config);
+      if (recorded.length > 0) out.line(keysRecordedLine(out, recorded, existingDatabase));
       return await fn(db, config);
     } finally {
       await db.close();
@@ -41,6 +44,24 @@ export async function withDatabase<T>(out: Output, fn: (db: Db, config: Config) 
   } finally {
     claim?.release();
   }
+}
+
+/** What a process says when it recorded key check values (key-checks.ts). */
+export function keysRecordedLine(
+  out: Output,
+  recorded: readonly string[],
+  existingDatabase: boolean,
+): string {
+  const names = recorded.join(", ");
+  return existingDatabase
+    ? out.t(
+        `기존 데이터베이스에 이 프로세스의 키 확인값을 기록했습니다: ${names}. 이 데이터베이스를 쓰는 모든 프로세스는 이 키를 써야 합니다`,
+        `recorded the check values of this process's keys in the existing database: ${names}; every process on this database must now have these keys`,
+      )
+    : out.t(
+        `새 데이터베이스에 키 확인값을 기록했습니다: ${names}`,
+        `recorded key check values in the new database: ${names}`,
+      );
 }
 
 /** Runs the ceremony when there is no CA yet; prints the fingerprints either way. */

@@ -4,8 +4,10 @@ import { Command, CommanderError } from "commander";
 import { CaError } from "../ca/ca-keys.ts";
 import { ConfigError } from "../config.ts";
 import { describeError } from "../messages/index.ts";
+import { describeKeyMismatch } from "../messages/keys.ts";
 import { PkiError } from "../pki/errors.ts";
 import { ServerError } from "../server/errors.ts";
+import { KeyCheckError } from "../server/key-checks.ts";
 import { registerAuditCommands } from "./audit.ts";
 import { registerCaCommands } from "./ca.ts";
 import { registerDemoCommands } from "./demo.ts";
@@ -46,6 +48,12 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ConfigError) {
       process.stderr.write(`${out.t("설정 오류", "configuration error")}: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof KeyCheckError) {
+      // Several lines: one per key that does not fit, then what to do.
+      const text = describeKeyMismatch(e.mismatches, e.removedFiles, lang);
+      process.stderr.write(`${out.t("키 불일치", "keys do not match the database")}:\n${text}\n`);
       return 2;
     }
     if (e instanceof OperationFailed) {

@@ -11,6 +11,7 @@ import { buildServer } from "../server/app.ts";
 import { type App, defaultPublicUrl, openApp } from "../server/context.ts";
 import { type Jobs, startJobs } from "../server/jobs.ts";
 import { claimDataDir, type DataDirClaim } from "../server/server-file.ts";
+import { keysRecordedLine } from "./ca.ts";
 import type { Output } from "./output.ts";
 
 /** How long a starting server waits for a command that has the PGlite directory open. */
@@ -70,6 +71,12 @@ export async function serve(out: Output): Promise<void> {
     claim?.publish(url);
     jobs = startJobs(app, server.log);
 
+    const checks = app.setup.keyChecks;
+    if (checks && checks.recorded.length > 0) {
+      const line = keysRecordedLine(out, checks.recorded, checks.existingDatabase);
+      if (checks.existingDatabase) out.warn(line);
+      else out.line(line);
+    }
     if (app.setup.caCreated)
       out.line(out.t("인증기관 키를 만들었습니다 (키 생성식):", "CA keys created (key ceremony):"));
     for (const k of app.setup.caKeys)

@@ -8,6 +8,7 @@ import type { DestinationStream } from "pino";
 import { type ApiOptions, apiRoutes } from "./api/index.ts";
 import { registerOpenApi } from "./api/openapi.ts";
 import { defaultRateRules } from "./api/rate-limits.ts";
+import { caNotReady } from "./ca-readiness.ts";
 import type { App } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -111,6 +112,12 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
       request.log.error({ err: e }, "health check: the database does not answer");
       const { status, body } = errorReply(new ServerError("database_unavailable"));
       return reply.status(status).send(body);
+    }
+    const notReady = await caNotReady(app);
+    if (notReady !== undefined) {
+      request.log.error({ err: notReady }, "health check: the CA key cannot be unsealed");
+      // Not ready, whatever the reason: a load balancer sends nothing here until it can sign.
+      return reply.status(503).send(errorReply(notReady).body);
     }
     return { status: "ok", database: app.db.kind };
   });

@@ -11,6 +11,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { openDatabase } from "../db/open.ts";
 import { demoExists, seedDemo } from "../demo/seed.ts";
+import { checkKeys, type KeyCheckOutcome } from "./key-checks.ts";
 
 export interface AppSetup {
   /** The active CA keys (issuing first), for the fingerprints printed at start. */
@@ -19,6 +20,8 @@ export interface AppSetup {
   caCreated: boolean;
   /** The demo federation was created now. */
   demoCreated: boolean;
+  /** The key check values this process recorded now (key-checks.ts); absent where none ran. */
+  keyChecks?: KeyCheckOutcome;
 }
 
 export interface App {
@@ -80,13 +83,16 @@ async function ensureCaKeys(db: Db, config: Config): Promise<{ keys: CaKey[]; cr
 }
 
 /**
- * Opens the database and builds the contexts. With `setUp` (the server), an empty database gets
+ * Opens the database, holds this process's keys to it (key-checks.ts: a mismatch refuses), and
+ * builds the contexts. With `setUp` (the server), an empty database gets
  * the CA and, outside production, the demo; a database where anything exists (a CA made by
  * `geumgo init`, members) never gets demo data.
  */
 export async function openApp(config: Config, options: { setUp?: boolean } = {}): Promise<App> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
   try {
+    // Before anything is sealed: a process with other keys than the database's stops here.
+    const keyChecks = await checkKeys(db, config);
     const { bank, ca } = contextsFor(config, db);
     let setup: AppSetup;
     if (options.setUp) {
@@ -95,9 +101,9 @@ export async function openApp(config: Config, options: { setUp?: boolean } = {})
       if (created && !config.production && !(await demoExists(bank))) {
         demoCreated = (await seedDemo(bank)).created;
       }
-      setup = { caKeys: keys, caCreated: created, demoCreated };
+      setup = { caKeys: keys, caCreated: created, demoCreated, keyChecks };
     } else {
-      setup = { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false };
+      setup = { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false, keyChecks };
     }
     return { config, db, bank, ca, setup, close: () => db.close() };
   } catch (e) {
