@@ -194,7 +194,7 @@ export async function checkKeys(
     const toRecord: CheckRow[] = [];
     for (const key of keys) {
       const source = config.keySources[key.env];
-      const file = source ? { file: source.path } : {};
+      const file = source ? { file: source.path, generated: source.generated } : {};
       const row = recorded.get(key.name);
       if (row) {
         const salt = row.salt ? new Uint8Array(row.salt) : null;

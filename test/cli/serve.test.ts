@@ -2,7 +2,7 @@
 // it (through the server on PGlite, directly on PostgreSQL), and a clean stop on SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -207,6 +207,60 @@ describe("geumgo serve on PostgreSQL", () => {
       expect(server.stdout()).not.toContain('"operation"');
       expect(await stop(server)).toBe(0);
       expect((await runCli(["ca", "chain"], env)).stdout).toBe(chain.stdout);
+    } finally {
+      await db.close();
+    }
+  }, 240_000);
+});
+
+describe("two servers on one PostgreSQL", () => {
+  it("refuses a second server with keys of its own, and serves one given the same keys", async () => {
+    const db = await freshDb("postgres");
+    try {
+      const first = tempDir();
+      const server = await startServer({ GEUMGO_DATA: first, DATABASE_URL: db.url! });
+      expect(server.stdout()).toContain("recorded key check values in the new database");
+
+      // An empty data directory of its own: it would generate keys; the database refuses them.
+      const second = tempDir();
+      const refused = await runCli(["serve"], { GEUMGO_DATA: second, DATABASE_URL: db.url!, PORT: "0" });
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).not.toContain("listening on");
+      expect(refused.stderr).toContain("GEUMGO_RRN_KEY does not match the database");
+      expect(refused.stderr).toContain("GEUMGO_CA_PASSPHRASE does not match the database");
+      expect(refused.stderr).toContain("docs/operations.md");
+      expect(refused.stderr).toContain("removed again");
+      expect(refused.stderr).toContain(
+        `this process generated it just now in ${join(second, "secrets.json")}`,
+      );
+      expect(existsSync(join(second, "secrets.json"))).toBe(false);
+      expect(existsSync(join(second, "ca-passphrase"))).toBe(false);
+      // The same refusal in Korean.
+      const korean = await runCli(["serve"], {
+        GEUMGO_DATA: tempDir(),
+        DATABASE_URL: db.url!,
+        PORT: "0",
+        GEUMGO_LANG: "ko",
+      });
+      expect(korean.code).toBe(2);
+      expect(korean.stderr).toContain("GEUMGO_RRN_KEY");
+      expect(korean.stderr).toContain("데이터베이스와 맞지 않아요");
+
+      // The first server's keys, given in the environment: it starts and serves.
+      const secrets = JSON.parse(readFileSync(join(first, "secrets.json"), "utf8")) as Record<string, string>;
+      const keys = {
+        GEUMGO_RRN_KEY: secrets.rrnEncryptionKey!,
+        GEUMGO_RRN_INDEX_KEY: secrets.rrnIndexKey!,
+        GEUMGO_CA_PASSPHRASE: readFileSync(join(first, "ca-passphrase"), "utf8").trim(),
+      };
+      const other = await startServer({ GEUMGO_DATA: tempDir(), DATABASE_URL: db.url!, ...keys });
+      expect(other.stdout()).not.toContain("key ceremony");
+      expect(other.stdout()).not.toContain("recorded");
+      const health = await fetch(`${other.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: "ok", database: "postgres" });
+      expect(await stop(other)).toBe(0);
+      expect(await stop(server)).toBe(0);
     } finally {
       await db.close();
     }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateTeller } from "../../src/auth/tellers.ts";
 import { createBranch, createCooperative } from "../../src/bank/federation.ts";
+import { createCaHierarchy } from "../../src/ca/ca-keys.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { type App, contextsFor } from "../../src/server/context.ts";
@@ -13,8 +14,8 @@ import { freshDb } from "../support/db.ts";
 
 const token = "test-admin-token_0123456789";
 
-async function testApp(): Promise<App> {
-  const config = loadConfig({ GEUMGO_DATA: mkdtempSync(join(tmpdir(), "geumgo-app-")) });
+async function testApp(env: Record<string, string> = {}): Promise<App> {
+  const config = loadConfig({ GEUMGO_DATA: mkdtempSync(join(tmpdir(), "geumgo-app-")), ...env });
   const db = await freshDb("pglite");
   return {
     config,
@@ -280,5 +281,30 @@ describe("the HTTP server", () => {
     expect(r.statusCode).toBe(503);
     expect(r.json().error.code).toBe("database_unavailable");
     await s.close();
+  });
+
+  it("reports 503 from /healthz while the CA key cannot be unsealed, and ok once it can", async () => {
+    const wrong = await testApp({ GEUMGO_CA_PASSPHRASE: "not the passphrase of the CA" });
+    const caKeys = await createCaHierarchy(wrong.db, {
+      organization: "Health Test",
+      algorithm: "P-384",
+      passphrase: "the passphrase of the CA keys",
+      now: new Date(),
+    });
+    const s = await buildServer({ ...wrong, setup: { ...wrong.setup, caKeys } }, { logLevel: "silent" });
+    const r = await s.inject({ url: "/healthz" });
+    expect(r.statusCode).toBe(503);
+    expect(r.json().error.code).toBe("bad_passphrase");
+    await s.close();
+
+    const right = { ...wrong, config: { ...wrong.config, caPassphrase: "the passphrase of the CA keys" } };
+    const ok = await buildServer(
+      { ...right, ...contextsFor(right.config, wrong.db), setup: { ...wrong.setup, caKeys } },
+      { logLevel: "silent" },
+    );
+    const good = await ok.inject({ url: "/healthz" });
+    expect(good.statusCode, good.body).toBe(200);
+    await ok.close();
+    await wrong.close();
   });
 });
