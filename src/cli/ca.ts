@@ -11,6 +11,7 @@ import { type RefusalsJson, refusalsMinutesDefault } from "../server/ca-operatio
 import { checkKeys } from "../server/key-checks.ts";
 import { claimDataDir } from "../server/server-file.ts";
 import { CliError } from "./errors.ts";
+import { keysRecordedLine } from "./keys-recorded.ts";
 import { runOperation } from "./operation-client.ts";
 import type { Output } from "./output.ts";
 import { registerRevocationCommands } from "./revocation.ts";
@@ -36,7 +37,11 @@ export async function withDatabase<T>(out: Output, fn: (db: Db, config: Config) 
     });
     try {
       const { recorded, existingDatabase } = await checkKeys(db, config);
-      if (recorded.length > 0) out.line(keysRecordedLine(out, recorded, existingDatabase));
+      if (recorded.length > 0) {
+        const line = keysRecordedLine(out, recorded, existingDatabase);
+        if (existingDatabase) out.warn(line);
+        else out.line(line);
+      }
       return await fn(db, config);
     } finally {
       await db.close();
@@ -44,24 +49,6 @@ export async function withDatabase<T>(out: Output, fn: (db: Db, config: Config) 
   } finally {
     claim?.release();
   }
-}
-
-/** What a process says when it recorded key check values (key-checks.ts). */
-export function keysRecordedLine(
-  out: Output,
-  recorded: readonly string[],
-  existingDatabase: boolean,
-): string {
-  const names = recorded.join(", ");
-  return existingDatabase
-    ? out.t(
-        `기존 데이터베이스에 이 프로세스의 키 확인값을 기록했습니다: ${names}. 이 데이터베이스를 쓰는 모든 프로세스는 이 키를 써야 합니다`,
-        `recorded the check values of this process's keys in the existing database: ${names}; every process on this database must now have these keys`,
-      )
-    : out.t(
-        `새 데이터베이스에 키 확인값을 기록했습니다: ${names}`,
-        `recorded key check values in the new database: ${names}`,
-      );
 }
 
 /** Runs the ceremony when there is no CA yet; prints the fingerprints either way. */

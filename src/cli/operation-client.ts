@@ -7,6 +7,7 @@ import { openApp } from "../server/context.ts";
 import { errorReply, ServerError } from "../server/errors.ts";
 import { findOperation, type OperationArgs } from "../server/operations.ts";
 import { claimDataDir, liveOwner, type ServerFile } from "../server/server-file.ts";
+import { keysRecordedLine } from "./keys-recorded.ts";
 import type { Output } from "./output.ts";
 
 type Message = { ko: string; en: string };
@@ -36,9 +37,14 @@ export function asOperationFailed(e: unknown): unknown {
   return new OperationFailed(body.error.code, body.error.message);
 }
 
-async function runDirect(config: Config, name: string, args: OperationArgs): Promise<unknown> {
+async function runDirect(config: Config, name: string, args: OperationArgs, out: Output): Promise<unknown> {
   const op = findOperation(name);
   const app = await openApp(config);
+  const checks = app.setup.keyChecks;
+  // On stderr: stdout may be a JSON document. A new database's values need no word here.
+  if (checks?.existingDatabase && checks.recorded.length > 0) {
+    out.warn(keysRecordedLine(out, checks.recorded, true));
+  }
   try {
     return await op.run(app, args);
   } finally {
@@ -77,8 +83,8 @@ async function callServer(owner: Required<ServerFile>, name: string, args: Opera
   );
 }
 
-async function runOn(config: Config, name: string, args: OperationArgs): Promise<unknown> {
-  if (config.databaseUrl) return runDirect(config, name, args);
+async function runOn(config: Config, name: string, args: OperationArgs, out: Output): Promise<unknown> {
+  if (config.databaseUrl) return runDirect(config, name, args, out);
   const deadline = Date.now() + waitForOwnerMs;
   for (;;) {
     const owner = liveOwner(config.dataDir);
@@ -100,7 +106,7 @@ async function runOn(config: Config, name: string, args: OperationArgs): Promise
       throw e;
     }
     try {
-      return await runDirect(config, name, args);
+      return await runDirect(config, name, args, out);
     } finally {
       claim.release();
     }
@@ -112,7 +118,7 @@ export async function runOperation(name: string, args: OperationArgs, out: Outpu
   const config = loadConfig();
   for (const w of config.warnings) out.warn(w);
   try {
-    return await runOn(config, name, args);
+    return await runOn(config, name, args, out);
   } catch (e) {
     throw e instanceof OperationFailed ? e : asOperationFailed(e);
   }

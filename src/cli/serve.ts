@@ -11,7 +11,7 @@ import { buildServer } from "../server/app.ts";
 import { type App, defaultPublicUrl, openApp } from "../server/context.ts";
 import { type Jobs, startJobs } from "../server/jobs.ts";
 import { claimDataDir, type DataDirClaim } from "../server/server-file.ts";
-import { keysRecordedLine } from "./ca.ts";
+import { keysRecordedLine } from "./keys-recorded.ts";
 import type { Output } from "./output.ts";
 
 /** How long a starting server waits for a command that has the PGlite directory open. */
