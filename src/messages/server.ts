@@ -26,6 +26,11 @@ export const serverErrorCodes = [
   "medium_locked",
   "medium_not_registered",
   "notification_not_found",
+  // Any route's input (src/server/input-guard.ts, src/server/input-rules.ts).
+  "control_character",
+  "invisible_character",
+  "not_printable",
+  "body_too_deep",
   // `geumgo demo …` (src/server/demo-operations.ts).
   "demo_only",
   // The web app's files are missing (src/server/web.ts).
@@ -104,4 +109,20 @@ export const serverWords: Record<ServerErrorCode, Words> = {
     en: "The web app has not been built. Run `npm run build:web` and try again.",
   },
   notification_not_found: { ko: "알림을 찾을 수 없어요.", en: "There is no such notification." },
+  control_character: {
+    ko: "입력값에 쓸 수 없는 제어 문자(NUL 등)가 들어 있어요.",
+    en: "A value holds a control character (NUL or the like), which is not allowed.",
+  },
+  invisible_character: {
+    ko: "보이지 않는 문자(글자 방향 바꿈, 폭 없는 공백 등)는 쓸 수 없어요.",
+    en: "Invisible characters (direction overrides, zero-width spaces and the like) are not allowed.",
+  },
+  not_printable: {
+    ko: "통장에 인쇄할 수 없는 문자가 있어요. 한글, 영문, 숫자, 공백과 기호 - _ . , ( ) / & ' : # * ! ? 만 쓸 수 있어요.",
+    en: "A character cannot be printed on a passbook. Use Korean, English letters, digits, spaces and - _ . , ( ) / & ' : # * ! ? only.",
+  },
+  body_too_deep: {
+    ko: "요청 본문이 너무 깊게 중첩되어 있어요.",
+    en: "The request body is nested too deeply.",
+  },
 };

@@ -11,6 +11,8 @@ import { defaultRateRules } from "./api/rate-limits.ts";
 import { caNotReady } from "./ca-readiness.ts";
 import type { App } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
+import { guardInput } from "./input-guard.ts";
+import { schemaCompilerOptions } from "./input-rules.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { cmpRoutes } from "./routes/cmp.ts";
 import { registerPkiStatusRoutes } from "./routes/pki-status.ts";
@@ -86,6 +88,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     // Bodies are small everywhere here; routes that take binary set their own, smaller limits.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // Ids within bigint, days within reason, text that displays and prints (src/server/input-rules.ts).
+    ajv: schemaCompilerOptions,
   });
 
   fastify.addHook("onRequest", async (request, reply) => {
@@ -93,6 +97,8 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value);
     if (https) reply.header("strict-transport-security", "max-age=31536000");
   });
+  // Before any route: JSON nesting bounded before parsing, no control character in any string.
+  guardInput(fastify);
 
   fastify.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error);

@@ -10,6 +10,7 @@ import {
   type Words,
   wordsFor,
 } from "../messages/index.ts";
+import { fieldLabel, type InputFormat } from "./input-rules.ts";
 
 export { type ServerErrorCode, serverErrorCodes } from "../messages/index.ts";
 
@@ -65,6 +66,10 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     medium_locked: 423,
     medium_not_registered: 409,
     notification_not_found: 404,
+    control_character: 400,
+    invisible_character: 400,
+    not_printable: 400,
+    body_too_deep: 400,
     web_not_built: 503,
   },
   pki: {
@@ -174,14 +179,45 @@ function publicDetails(details: unknown): Record<string, string | number | strin
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** The formats whose refusal has a code of its own; the others are `validation` with the rule named. */
+const formatCodes: Partial<Record<InputFormat, ServerErrorCode>> = {
+  "display-text": "invisible_character",
+  "passbook-text": "not_printable",
+};
+
+/**
+ * A schema's refusal as the caller reads it: the field (dotted, as the schema names it) and the
+ * rule it broke (`maxLength` with its `limit`, `pattern`, `type`, `required`, a format's name).
+ */
+export function schemaRefusal(validation: unknown, context: unknown): ServerError {
+  const first = (Array.isArray(validation) ? validation[0] : undefined) as
+    | { keyword?: unknown; instancePath?: unknown; params?: Record<string, unknown> }
+    | undefined;
+  const params = first?.params ?? {};
+  const path = String(first?.instancePath ?? "")
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const child = params.missingProperty ?? params.additionalProperty ?? params.propertyName;
+  if (typeof child === "string") path.push(child);
+  const field = fieldLabel(path.join(".") || (typeof context === "string" ? context : "body"));
+  const keyword = typeof first?.keyword === "string" ? first.keyword : "schema";
+  const format = keyword === "format" ? String(params.format) : undefined;
+  const own = format ? formatCodes[format as InputFormat] : undefined;
+  if (own) return new ServerError(own, field, { field });
+  const limit = typeof params.limit === "number" ? { limit: params.limit } : {};
+  return new ServerError("validation", field, { field, rule: format ?? keyword, ...limit });
+}
+
 /** Fastify's own errors (parsing, limits, schemas) by their error code. */
 function fastifyReply(e: {
   code?: unknown;
   statusCode?: unknown;
   validation?: unknown;
+  validationContext?: unknown;
 }): ErrorReply | undefined {
   const ours = (code: ServerErrorCode) => reply(statusOf("server", code), code, wordsFor("server", code));
-  if (e.validation !== undefined) return ours("validation");
+  if (e.validation !== undefined) return errorReply(schemaRefusal(e.validation, e.validationContext));
   switch (e.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return ours("body_too_large");
@@ -208,7 +244,7 @@ export function errorReply(e: unknown): ErrorReply {
     return reply(statusOf(area, known.code as CodeOf<typeof area>), known.code, message, known.details);
   }
   if (typeof e === "object" && e !== null) {
-    const known = fastifyReply(e as { code?: unknown; statusCode?: unknown; validation?: unknown });
+    const known = fastifyReply(e as Parameters<typeof fastifyReply>[0]);
     if (known) return known;
   }
   return reply(500, "internal", wordsFor("server", "internal"));

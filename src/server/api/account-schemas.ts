@@ -1,7 +1,17 @@
 // The shapes of the member's own-data routes: my information, accounts, history, statements and
 // limits. Imports only typebox, so the web app may take its types from here.
 import { Type } from "typebox";
-import { AccountNumberIn, AccountNumberOut, AmountIn, Day, Id, Instant, Strict, Won } from "./schemas.ts";
+import {
+  AccountNumberIn,
+  AccountNumberOut,
+  AmountIn,
+  Day,
+  Id,
+  IdIn,
+  Instant,
+  Strict,
+  Won,
+} from "./schemas.ts";
 
 export const Me = Type.Object({
   userId: Type.String(),
@@ -42,7 +52,7 @@ export const AccountParams = Strict({ number: AccountNumberIn });
 export const HistoryQuery = Strict({
   from: Type.Optional(Day),
   to: Type.Optional(Day),
-  cursor: Type.Optional(Id),
+  cursor: Type.Optional(IdIn),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
 

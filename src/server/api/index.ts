@@ -4,6 +4,8 @@
 import type { FastifyInstance } from "fastify";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
+import { parseJsonBodies } from "../input-guard.ts";
+import { fieldLabel } from "../input-rules.ts";
 import { accountRoutes } from "./account-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { notificationRoutes } from "./notification-routes.ts";
@@ -17,10 +19,17 @@ export interface ApiOptions {
   rateRules?: Partial<RateRules>;
 }
 
-function onlyStrings(value: unknown): boolean {
-  if (typeof value === "string") return true;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every(onlyStrings);
+/** The first value of a body that is not a string or an object of strings (walked without recursion). */
+function notAString(body: unknown): string | undefined {
+  const stack: { value: unknown; field: string }[] = [{ value: body, field: "" }];
+  while (stack.length > 0) {
+    const { value, field } = stack.pop()!;
+    if (typeof value === "string") continue;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return field || "body";
+    for (const [key, v] of Object.entries(value))
+      stack.push({ value: v, field: field ? `${field}.${key}` : key });
+  }
+  return undefined;
 }
 
 export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): Promise<void> {
@@ -31,18 +40,15 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
     reply.header("cache-control", "no-store");
   });
   // A POST with no body (logout, extend, read) is fine even when the client labels it JSON.
-  const json = fastify.getDefaultJsonParser("error", "error");
-  fastify.removeContentTypeParser("application/json");
-  fastify.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    if (text === "") return done(null, undefined);
-    return json(request, text, done);
-  });
+  parseJsonBodies(fastify, { emptyIsNone: true });
   // Every body field here is a string, money above all: Fastify's validator would turn a JSON
   // number into one, and 9007199254740993 arrives from JSON.parse as ...992. Refuse instead.
   fastify.addHook("preValidation", async (request) => {
-    if (request.body !== undefined && !onlyStrings(request.body))
-      throw new ServerError("validation", "string values only");
+    const field = request.body === undefined ? undefined : notAString(request.body);
+    if (field !== undefined) {
+      const shown = fieldLabel(field);
+      throw new ServerError("validation", shown, { field: shown, rule: "string" });
+    }
   });
   await fastify.register(authRoutes, { app, rules });
   await fastify.register(accountRoutes, { app });

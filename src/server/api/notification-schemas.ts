@@ -1,10 +1,10 @@
 // The shapes of the notification centre's routes. Imports only typebox, so the web app may take
 // its types from here.
 import { Type } from "typebox";
-import { Bilingual, Id, Instant, Strict } from "./schemas.ts";
+import { Bilingual, Id, IdIn, Instant, Strict } from "./schemas.ts";
 
 export const NotificationsQuery = Strict({
-  cursor: Type.Optional(Id),
+  cursor: Type.Optional(IdIn),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });
 
@@ -25,4 +25,4 @@ export const NotificationsAnswer = Type.Object({
   nextCursor: Type.Union([Id, Type.Null()]),
 });
 
-export const NotificationParams = Strict({ id: Id });
+export const NotificationParams = Strict({ id: IdIn });

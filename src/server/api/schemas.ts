@@ -26,15 +26,34 @@ export const AccountNumberOut = Type.String({
   description: "the account number as the bank prints it",
 });
 
+/** A day in a request: a real date, 1900-01-01 … 2999-12-31 (format `day`, src/server/input-rules.ts). */
 export const Day = Type.String({
   pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-  description: "a day in Asia/Seoul",
+  format: "day",
+  description: "a day in Asia/Seoul, 1900-01-01 … 2999-12-31",
 });
 export const Instant = Type.String({
   description: "an ISO 8601 instant (UTC)",
   examples: ["2026-11-25T03:00:00.000Z"],
 });
 export const Id = Type.String({ pattern: "^[0-9]{1,19}$", description: "a decimal id" });
+/** An id or cursor in a request: what PostgreSQL's bigint holds (format `decimal-id`). */
+export const IdIn = Type.String({
+  pattern: "^[1-9][0-9]{0,18}$",
+  format: "decimal-id",
+  description: "a decimal id, 1 … 9223372036854775807",
+});
+
+/** Text people read (names, addresses): no control, bidi or zero-width characters (format `display-text`). */
+export const DisplayText = (maxLength: number, options: { minLength?: number; description?: string } = {}) =>
+  Type.String({ minLength: 1, maxLength, format: "display-text", ...options });
+
+/**
+ * Text printed on a passbook (받는 분 통장 표시): KS X 1001 Hangul, ASCII letters and digits, space
+ * and - _ . , ( ) / & ' : # * ! ? (format `passbook-text`); no emoji, which no passbook printer prints.
+ */
+export const PassbookText = (maxLength: number, options: { description?: string } = {}) =>
+  Type.String({ minLength: 1, maxLength, format: "passbook-text", ...options });
 export const Text = { ko: Type.String(), en: Type.String() };
 export const Bilingual = Type.Object(Text);
 

@@ -1,7 +1,16 @@
 // The shapes of the member's transfer routes: the recipient check, the medium's challenge, the
 // transfer and its receipt. Imports only typebox, so the web app may take its types from here.
 import { Type } from "typebox";
-import { AccountNumberIn, AccountNumberOut, AmountIn, Id, Instant, Strict, Won } from "./schemas.ts";
+import {
+  AccountNumberIn,
+  AccountNumberOut,
+  AmountIn,
+  Id,
+  Instant,
+  PassbookText,
+  Strict,
+  Won,
+} from "./schemas.ts";
 
 const TransferFields = { fromAccount: AccountNumberIn, toAccount: AccountNumberIn, amount: AmountIn };
 
@@ -38,7 +47,7 @@ export const TransferBody = Strict({
     description: "one per transfer form, e.g. a random UUID",
   }),
   ...TransferFields,
-  memo: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: "받는 분 통장 표시" })),
+  memo: Type.Optional(PassbookText(20, { description: "받는 분 통장 표시" })),
   pin: Type.String({ pattern: "^[0-9]{4}$", description: "the withdrawal account's passbook PIN" }),
   otp: Type.Optional(Type.String({ pattern: "^[0-9]{6}$" })),
   card: Type.Optional(

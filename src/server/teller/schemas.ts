@@ -1,7 +1,7 @@
 // Request and answer schemas of the teller API (/api/teller): validation at the edge, the answers'
 // exact shapes, and the OpenAPI description (tag "teller"). Domain types are not derived from these.
 import { Type } from "typebox";
-import { ErrorBody } from "../api/schemas.ts";
+import { DisplayText, ErrorBody } from "../api/schemas.ts";
 
 export const tellerTag = "teller";
 
@@ -48,7 +48,7 @@ export const extendAnswer = Type.Object({ expiresAt: timestamp });
 
 /** 13 digits, the dash optional; the number is never echoed back whole. */
 const rrn = Type.String({ pattern: "^[0-9]{6}-?[0-9]{7}$", description: "resident registration number" });
-const realName = text(50, { description: "real name as on the ID card" });
+const realName = DisplayText(50, { description: "real name as on the ID card" });
 
 export const lookupBody = Type.Object({ name: realName, rrn }, { additionalProperties: false });
 
@@ -64,7 +64,7 @@ export const createMemberBody = Type.Object(
         description: "e-mail address",
       }),
     ),
-    address: Type.Optional(text(200)),
+    address: Type.Optional(DisplayText(200)),
   },
   { additionalProperties: false },
 );

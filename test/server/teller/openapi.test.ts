@@ -4,6 +4,7 @@ import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { registerOpenApi } from "../../../src/server/api/openapi.ts";
 import type { App } from "../../../src/server/context.ts";
+import { schemaCompilerOptions } from "../../../src/server/input-rules.ts";
 import { tellerRoutes } from "../../../src/server/teller/index.ts";
 
 interface Operation {
@@ -14,7 +15,7 @@ interface Operation {
 
 describe("the teller API in the OpenAPI document", () => {
   it("lists every teller route, tagged, with its body and answers", async () => {
-    const fastify = Fastify();
+    const fastify = Fastify({ ajv: schemaCompilerOptions });
     await registerOpenApi(fastify);
     // Registering routes reads nothing of the App; requests would, and none is made here.
     await fastify.register(tellerRoutes, { app: {} as App });
