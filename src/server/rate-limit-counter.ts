@@ -30,7 +30,8 @@ export async function countHit(
   const tokenUs = Math.max(1, Math.floor(windowUs / hit.max));
   // Admitted when, after this hit, the bucket is no more than one window in debt. A stored time
   // more than a window ahead can only come from a clock that stepped back: it counts as spent.
-  const next = "(CASE WHEN r.tat - $2::float8 > $4::float8 THEN $2::float8 ELSE GREATEST(r.tat, $2::float8) END) + $3::float8";
+  const next =
+    "(CASE WHEN r.tat - $2::float8 > $4::float8 THEN $2::float8 ELSE GREATEST(r.tat, $2::float8) END) + $3::float8";
   const admit = `${next} - $2::float8 <= $4::float8`;
   const { rows } = await db.query<{ tat: number; admitted: boolean }>(
     `INSERT INTO rate_limits AS r (bucket, tat, admitted, expires_at)
