@@ -55,6 +55,24 @@ describe.each(dbKinds)("login answers for real and unknown IDs on %s", (kind) =>
       expect((real[5]!.body as { error: { code: string } }).error.code).toBe("login_locked");
     });
 
+    it("counts wrong passwords sent at once once each, for a real ID and an unknown one alike", async () => {
+      const burst = async (userId: string) => {
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => tryLogin(userId, `Racing!${i}pass`)),
+        );
+        return answers.map((a) => JSON.stringify(a)).sort();
+      };
+      const real = await burst("hong");
+      expect(await burst("racer01")).toEqual(real);
+      // Four wrong ones counted 1 to 4, the fifth locked, and so were the rest.
+      const left = real
+        .map((a) => JSON.parse(a) as Seen)
+        .filter((a) => a.status === 401)
+        .map((a) => (a.body as { error: { details: { remaining: number } } }).error.details.remaining);
+      expect(left.sort()).toEqual([1, 2, 3, 4]);
+      expect(real.filter((a) => a.includes('"status":423'))).toHaveLength(4);
+    });
+
     it("keeps the unknown ID's count under a keyed hash, not the ID, and lets it lapse", async () => {
       const { rows } = await s.app.db.query<{ id_hash: Uint8Array; failures: number; expires_at: Date }>(
         "SELECT id_hash, failures, expires_at FROM unknown_login_ids",
