@@ -3,7 +3,11 @@
 // and teller alike; an unknown ID's count is kept under a keyed hash, and lapses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTeller } from "../../src/auth/tellers.ts";
-import { unknownIdHash, unknownIdRetentionMs } from "../../src/auth/unknown-login-ids.ts";
+import {
+  purgeUnknownLoginIds,
+  unknownIdHash,
+  unknownIdRetentionMs,
+} from "../../src/auth/unknown-login-ids.ts";
 import { dbKinds } from "../support/db.ts";
 import { startWebServer, type WebServer } from "../support/web-server.ts";
 import { startTellerServer, TellerClient, type TellerServer } from "./teller/teller-server.ts";
@@ -91,6 +95,14 @@ describe.each(dbKinds)("login answers for real and unknown IDs on %s", (kind) =>
       const again = await tryLogin("nobody42", "Wrong!7pass");
       expect(again.status).toBe(401);
       expect((again.body as { error: { details: unknown } }).error.details).toEqual({ remaining: 4 });
+      // The scheduler sweeps lapsed counts: 90 days after that try, none is left.
+      const swept = new Date(s.clock.now().getTime() + unknownIdRetentionMs);
+      await purgeUnknownLoginIds(s.app.db, new Date(swept.getTime() - 1));
+      expect(
+        (await s.app.db.query("SELECT 1 FROM unknown_login_ids WHERE id_hash = $1", [hash])).rowCount,
+      ).toBe(1);
+      await purgeUnknownLoginIds(s.app.db, swept);
+      expect((await s.app.db.query("SELECT 1 FROM unknown_login_ids")).rowCount).toBe(0);
     });
   });
 
