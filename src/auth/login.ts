@@ -1,7 +1,7 @@
-// Internet banking login and password change (DESIGN.md §3): five wrong passwords in a
-// row lock the login until a teller unlocks it; a temporary password from the branch must be
-// replaced within 3 business days of enrolment, else the enrolment lapses; each login records
-// the one before it, for the home page's "last login" line.
+// Internet banking login and password change (DESIGN.md §3): five wrong passwords in a row lock
+// the login until a teller unlocks it (an unknown ID answers alike); a temporary password from the
+// branch must be replaced within 3 business days of enrolment, else the enrolment lapses; each
+// login records the one before it, for the home page's "last login" line.
 import type { Queryable } from "../db/db.ts";
 import { enrolmentDeadline } from "./business-days.ts";
 import { AuthError } from "./errors.ts";
