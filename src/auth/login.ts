@@ -1,19 +1,22 @@
-// Internet banking login and password change (DESIGN.md §3): five wrong passwords in a
-// row lock the login until a teller unlocks it; a temporary password from the branch must be
-// replaced within 3 business days of enrolment, else the enrolment lapses; each login records
-// the one before it, for the home page's "last login" line.
+// Internet banking login and password change (DESIGN.md §3): five wrong passwords in a row lock
+// the login until a teller unlocks it (an unknown ID answers alike); a temporary password from the
+// branch must be replaced within 3 business days of enrolment, else the enrolment lapses; each
+// login records the one before it, for the home page's "last login" line.
 import type { Queryable } from "../db/db.ts";
 import { enrolmentDeadline } from "./business-days.ts";
 import { AuthError } from "./errors.ts";
 import { checkLoginPassword, type LoginPasswordViolation } from "./password-rules.ts";
+import { countUnknownIdFailure, unknownIdFailuresSql, unknownIdHash } from "./unknown-login-ids.ts";
 import { hashPassword, passwordMatches } from "./users.ts";
 
 export const loginFailuresMax = 5;
 
-/** What auth needs of the application: the database and the (movable) clock. */
+/** What auth needs of the application: the database, the (movable) clock and the keys. */
 export interface AuthContext {
   db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> };
   clock: { now(): Date };
+  /** The personal-data index key, from which the key of unknown IDs' counters is derived. */
+  rrnKeys: { index: Uint8Array };
 }
 
 export interface MemberRef {
@@ -45,31 +48,52 @@ interface UserRow {
   real_name: string;
 }
 
+/** The user, all nulls when the ID is unknown, and the count kept for the ID as an unknown one. */
+type LookedUp = { [K in keyof UserRow]: UserRow[K] | null } & { unknown_failures: number | null };
+
 // Compared against when the user ID is unknown, so that a wrong ID costs the same time as a
 // wrong password and the answer's timing does not tell which IDs exist.
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * Checks the user ID and password. An unknown ID answers as a known one with a wrong password
+ * does, step for step: the same refusals with the same tries left, the same lock at the fifth
+ * (then without the password check, as a locked user), the same scrypt work before the count;
+ * its count is kept under a keyed hash of the ID (unknown-login-ids.ts).
+ */
 export async function login(
   ctx: AuthContext,
   input: { userId: string; password: string },
   hooks: LoginHooks = {},
 ): Promise<LoggedIn> {
-  const { rows } = await ctx.db.query<UserRow>(
+  const now = ctx.clock.now();
+  const idHash = unknownIdHash(ctx.rrnKeys.index, "member", input.userId);
+  // One statement whether the ID exists or not.
+  const { rows } = await ctx.db.query<LookedUp>(
     `SELECT u.cooperative_id, u.member_id, u.user_id, u.password_hash, u.must_change_password, u.failed_logins,
-            u.enrolled_at, m.real_name
-     FROM users u JOIN members m ON m.cooperative_id = u.cooperative_id AND m.id = u.member_id
-     WHERE u.user_id_key = $1`,
-    [input.userId.toLowerCase()],
+            u.enrolled_at, u.real_name, ${unknownIdFailuresSql("$2", "$3")} AS unknown_failures
+     FROM (SELECT 1) AS one LEFT JOIN (
+       SELECT u.*, m.real_name FROM users u
+       JOIN members m ON m.cooperative_id = u.cooperative_id AND m.id = u.member_id
+       WHERE u.user_id_key = $1) AS u ON true`,
+    [input.userId.toLowerCase(), idHash, now],
   );
-  const user = rows[0];
-  if (!user) {
+  const found = rows[0]!;
+  if (found.user_id === null) {
+    if ((found.unknown_failures ?? 0) >= loginFailuresMax) throw new AuthError("login_locked");
     dummyHash ??= hashPassword("not a password of anyone");
     await passwordMatches(input.password, await dummyHash);
-    throw new AuthError("bad_credentials");
+    // In a transaction, as a known user's count is, so that the two take the same round trips.
+    const failures = await ctx.db.transaction((tx) =>
+      countUnknownIdFailure(tx, idHash, now, loginFailuresMax),
+    );
+    if (failures >= loginFailuresMax) throw new AuthError("login_locked");
+    throw new AuthError("bad_credentials", { remaining: loginFailuresMax - failures });
   }
+  // A row with a user ID came from the join: every column of it is set.
+  const user = found as UserRow;
   if (user.failed_logins >= loginFailuresMax) throw new AuthError("login_locked");
   const who = { cooperativeId: user.cooperative_id, memberId: user.member_id };
-  const now = ctx.clock.now();
 
   if (!(await passwordMatches(input.password, user.password_hash))) {
     // Counted in one statement, so that guesses sent at once each count; the fifth locks.

@@ -4,6 +4,7 @@ import type { Db, Queryable } from "../db/db.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import { assertLoginPassword } from "./password-rules.ts";
 import { TellerError } from "./teller-errors.ts";
+import { countUnknownIdFailure, unknownIdFailuresSql, unknownIdHash } from "./unknown-login-ids.ts";
 import { hashPassword, passwordMatches } from "./users.ts";
 
 export const tellerLoginFailuresMax = 5;
@@ -133,21 +134,40 @@ export type TellerLoginOutcome =
 /**
  * Checks a teller's ID and password. The password is checked outside any transaction (scrypt
  * takes a while, and PGlite runs one transaction at a time); the count is then moved in one
- * statement, so that concurrent wrong tries all count. `record` runs in that transaction.
+ * statement, so that concurrent wrong tries all count. `record` runs in that transaction. An
+ * unknown ID answers as a known one with a wrong password does, step for step (tries left, the
+ * lock at the fifth, the scrypt work); its count is kept under a keyed hash of the ID, derived
+ * from `rrnIndexKey` (unknown-login-ids.ts).
  */
 export async function authenticateTeller(
   db: Db,
-  input: { tellerId: string; password: string; at: Date },
+  input: { tellerId: string; password: string; at: Date; rrnIndexKey: Uint8Array },
   record: (tx: Queryable, outcome: TellerLoginOutcome) => Promise<void> = async () => {},
 ): Promise<Teller> {
   const key = input.tellerId.toLowerCase();
-  const { rows } = await db.query<TellerRow>(`${selectTeller} WHERE t.teller_id_key = $1`, [key]);
-  const row = tellerIdPattern.test(input.tellerId) ? rows[0] : undefined;
+  const idHash = unknownIdHash(input.rrnIndexKey, "teller", input.tellerId);
+  // One statement whether the ID exists or not.
+  const { rows } = await db.query<TellerRow & { unknown_failures: number | null }>(
+    `SELECT t.*, ${unknownIdFailuresSql("$2", "$3")} AS unknown_failures
+       FROM (SELECT 1) AS one LEFT JOIN (${selectTeller} WHERE t.teller_id_key = $1) AS t ON true`,
+    [key, idHash, input.at],
+  );
+  const found = rows[0]!;
+  const row = tellerIdPattern.test(input.tellerId) && found.teller_id !== null ? found : undefined;
   if (!row) {
+    const unknown = async (locked: boolean, remaining: number) => {
+      await db.transaction((tx) => record(tx, { ok: false, teller: undefined, locked, remaining }));
+      if (locked) throw new TellerError("teller_locked");
+      throw new TellerError("teller_bad_credentials", { remaining });
+    };
+    if ((found.unknown_failures ?? 0) >= tellerLoginFailuresMax) return unknown(true, 0);
     // The same work as for a known teller, so the time taken does not tell which IDs exist.
     dummyHash ??= await hashPassword("not a password");
     await passwordMatches(input.password, dummyHash);
-    throw new TellerError("teller_bad_credentials");
+    const failures = await db.transaction((tx) =>
+      countUnknownIdFailure(tx, idHash, input.at, tellerLoginFailuresMax),
+    );
+    return unknown(failures >= tellerLoginFailuresMax, Math.max(0, tellerLoginFailuresMax - failures));
   }
   const teller = toTeller(row);
   if (row.failed_logins >= tellerLoginFailuresMax) {

@@ -19,6 +19,8 @@ export const serverErrorCodes = [
   "unauthenticated",
   "csrf",
   "rate_limited",
+  /** Real-name look-ups of the day used up (per member, whatever the session); Retry-After to midnight. */
+  "daily_lookup_limit",
   "password_change_required",
   "raise_at_branch",
   "bad_limits",
@@ -79,6 +81,10 @@ export const serverWords: Record<ServerErrorCode, Words> = {
   rate_limited: {
     ko: "요청이 너무 많아요. 잠시 후 다시 시도해 주세요.",
     en: "Too many requests. Wait a moment and try again.",
+  },
+  daily_lookup_limit: {
+    ko: "오늘 받는 분 조회 횟수를 모두 썼어요. 내일 다시 시도하거나 영업점에 문의해 주세요.",
+    en: "You have used up today's recipient look-ups. Try again tomorrow or ask a branch.",
   },
   password_change_required: {
     ko: "임시 비밀번호를 새 비밀번호로 바꾼 뒤 이용할 수 있어요.",

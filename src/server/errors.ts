@@ -59,6 +59,7 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     unauthenticated: 401,
     csrf: 403,
     rate_limited: 429,
+    daily_lookup_limit: 429,
     password_change_required: 403,
     raise_at_branch: 403,
     bad_limits: 400,

@@ -4,6 +4,7 @@
 // never overlaps the previous one; a failure is logged and the next run tries again.
 import type { FastifyBaseLogger } from "fastify";
 import { purgeSessions } from "../auth/sessions.ts";
+import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
 import type { App } from "./context.ts";
@@ -12,8 +13,9 @@ import { purgeRateLimits } from "./rate-limit-counter.ts";
 export const caMaintenanceIntervalMs = 60_000;
 
 /**
- * The default run: the CA's maintenance, then dead sessions and spent rate-limit windows swept
- * away (both are refused anyway; this keeps their tables small). Each takes its own lock or is
+ * The default run: the CA's maintenance, then dead sessions, spent rate-limit buckets and days,
+ * and lapsed counts of unknown login IDs swept away (all are refused or as good as absent
+ * anyway; this keeps their tables small). Each takes its own lock or is
  * harmless twice, so any number of servers may run it.
  */
 function serverMaintenance(app: App): Job {
@@ -22,6 +24,7 @@ function serverMaintenance(app: App): Job {
     const now = app.bank.clock.now();
     await purgeSessions(app.db, now);
     await purgeRateLimits(app.db, now);
+    await purgeUnknownLoginIds(app.db, now);
   };
 }
 

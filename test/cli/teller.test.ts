@@ -69,7 +69,9 @@ describe.each(dbKinds)("geumgo teller on %s", (kind) => {
   }
 
   const login = (tellerId: string, pw: string) =>
-    withDb((db) => authenticateTeller(db, { tellerId, password: pw, at: new Date() }));
+    withDb((db) =>
+      authenticateTeller(db, { tellerId, password: pw, at: new Date(), rrnIndexKey: new Uint8Array(32) }),
+    );
 
   it("adds a teller who then logs in with that password, audited without it", async () => {
     const added = await run(

@@ -189,7 +189,12 @@ describe("the HTTP server", () => {
       expect(add.statusCode, add.body).toBe(200);
       expect(add.json().result).toMatchObject({ cooperative: "9007", tellerId: "Park2026" });
       expect(
-        await authenticateTeller(app.db, { tellerId: "park2026", password, at: new Date() }),
+        await authenticateTeller(app.db, {
+          tellerId: "park2026",
+          password,
+          at: new Date(),
+          rrnIndexKey: app.bank.rrnKeys.index,
+        }),
       ).toMatchObject({
         tellerId: "Park2026",
       });

@@ -14,7 +14,7 @@ import { createMember, type Member } from "../../src/bank/members.ts";
 import { registerOtp } from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
 import { loadConfig } from "../../src/config.ts";
-import { buildServer } from "../../src/server/app.ts";
+import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { type App, contextsFor } from "../../src/server/context.ts";
 import { deposit, TestClock, testRrn } from "./bank.ts";
 import { type DbKind, freshDb } from "./db.ts";
@@ -55,7 +55,10 @@ export interface WebServer {
 
 export const pins = { hong: "1234", kim: "4321", lee: "1111" };
 
-export async function startWebServer(kind: DbKind, options: { at?: Date } = {}): Promise<WebServer> {
+export async function startWebServer(
+  kind: DbKind,
+  options: { at?: Date; rateRules?: ServerOptions["rateRules"] } = {},
+): Promise<WebServer> {
   const db = await freshDb(kind);
   const clock = new TestClock(options.at ?? new Date("2026-11-25T03:00:00Z"));
   const config = {
@@ -129,7 +132,10 @@ export async function startWebServer(kind: DbKind, options: { at?: Date } = {}):
     setup: { caKeys: [], caCreated: false, demoCreated: false },
     close: () => db.close(),
   };
-  const fastify = await buildServer(app, { logLevel: "warn" });
+  const fastify = await buildServer(app, {
+    logLevel: "warn",
+    ...(options.rateRules ? { rateRules: options.rateRules } : {}),
+  });
   await fastify.ready();
 
   const request: WebServer["request"] = (method, url, o = {}) => {

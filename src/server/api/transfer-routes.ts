@@ -77,6 +77,15 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
       const auth = await requireMember(request);
       // Each answer shows a real name: looking numbers up in bulk is what this limit stops.
       await rateLimit(app.db, reply, rules, "recipientPerSession", auth.sessionId, now());
+      // And a day's quota per member, which a second session or a new login does not refill.
+      await rateLimit(
+        app.db,
+        reply,
+        rules,
+        "recipientPerMemberDay",
+        `${auth.cooperativeId}:${auth.memberId}`,
+        now(),
+      );
       const { body } = request;
       const r = await transferRecipient(app.bank, auth, { ...body, amount: BigInt(body.amount) }).catch(
         (e: unknown) => {

@@ -106,7 +106,12 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       );
       const teller = await authenticateTeller(
         app.db,
-        { tellerId: request.body.tellerId, password: request.body.password, at },
+        {
+          tellerId: request.body.tellerId,
+          password: request.body.password,
+          at,
+          rrnIndexKey: app.bank.rrnKeys.index,
+        },
         async (tx, outcome) => {
           if (!outcome.teller) return;
           await appendAudit(

@@ -231,19 +231,21 @@ describe.each(dbKinds)("teller API guards on %s", (kind) => {
     expectRefusal(await t.login({ tellerId: "yeoksam07", password: "wrong 0" }), 423, "teller_locked");
     expectRefusal(await t.login({ tellerId: "yeoksam07", password: "Yeoksam!2026x" }), 423, "teller_locked");
     expect(t.cookie).toBeUndefined();
-    // An unknown teller ID gets the wrong-password answer, with no count to give away.
-    const unknown = await t.login({ tellerId: "nobody99", password: "whatever" });
+    // An unknown teller ID gets the wrong-password answer and its count, as a known one does
+    // (test/server/unknown-login-ids.test.ts compares the two through the lock).
+    const unknown = await t.login({ tellerId: "nobody98", password: "whatever" });
     expectRefusal(unknown, 401, "teller_bad_credentials");
-    expect((unknown.body as { error: { details?: unknown } }).error.details).toBeUndefined();
+    expect((unknown.body as { error: { details?: unknown } }).error.details).toEqual({ remaining: 4 });
   });
 
   it("slows down guessing at one teller ID: the eleventh try in a minute waits", async () => {
     const t = new TellerClient(s.url);
+    // An unknown ID locks at the fifth, as a known one does; the limit counts on.
     for (let i = 0; i < 10; i++) {
       expectRefusal(
         await t.login({ tellerId: "guessme1", password: `guess ${i}` }),
-        401,
-        "teller_bad_credentials",
+        i < 4 ? 401 : 423,
+        i < 4 ? "teller_bad_credentials" : "teller_locked",
       );
     }
     const r = await t.login({ tellerId: "GUESSME1", password: "guess 10" });
