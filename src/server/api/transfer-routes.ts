@@ -119,7 +119,8 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
     {
       schema: {
         tags: ["transfers"],
-        summary: "Send money. The same idempotencyKey always answers with the first transfer's receipt",
+        summary:
+          "Send money. The same idempotencyKey answers with the first transfer's receipt (409 transfer_in_progress while it runs)",
         security: memberUnsafeSecurity,
         body: TransferBody,
         response: { 201: Receipt, ...errors },
@@ -151,6 +152,11 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
           checkSignature: (transfer) => checkTransferSignature(app, auth, transfer),
         },
       ).catch((e: unknown) => {
+        // A duplicate of a transfer still running: ask again under the same key for its receipt.
+        if (isBankError(e, "transfer_in_progress")) {
+          const wait = e.details?.retryAfterSeconds;
+          reply.header("retry-after", String(typeof wait === "number" ? wait : 1));
+        }
         throw mediumError(e);
       });
       request.log.info({ transfer: result.receipt.id.toString(), replayed: result.replayed }, "transfer");
