@@ -84,7 +84,10 @@ async function checkPin(
     );
     const failures = rows[0]?.pin_failures;
     if (failures === undefined) throw e;
-    throw new BankError("pin_wrong", { remaining: Math.max(0, pinFailuresMax - failures) });
+    throw new BankError("pin_wrong", {
+      remaining: Math.max(0, pinFailuresMax - failures),
+      max: pinFailuresMax,
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import { formatAccountNumber } from "../../bank/account-number.ts";
 import { isBankError } from "../../bank/errors.ts";
 import type { SecurityMedium } from "../../bank/limits.ts";
 import { memberTransfer } from "../../bank/member-transfer.ts";
-import { mediumChallenge } from "../../bank/security-medium.ts";
+import { mediumChallenge, mediumFailuresMax } from "../../bank/security-medium.ts";
 import type { TransferRequest } from "../../bank/transfer.ts";
 import type { TransferReceipt } from "../../bank/transfer-receipt.ts";
 import { transferRecipient } from "../../bank/transfer-recipient.ts";
@@ -26,7 +26,7 @@ function mediumError(e: unknown): unknown {
     return new ServerError(
       "medium_wrong",
       undefined,
-      typeof remaining === "number" ? { remaining } : undefined,
+      typeof remaining === "number" ? { remaining, max: mediumFailuresMax } : undefined,
     );
   }
   return e;

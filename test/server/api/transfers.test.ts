@@ -221,7 +221,7 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
       session: hong,
       body: { ...body, idempotencyKey: "otp-once-0003", otp: s.nextOtp(s.hong), pin: "0000" },
     });
-    expect(wrongPin.json().error).toMatchObject({ code: "pin_wrong", details: { remaining: 4 } });
+    expect(wrongPin.json().error).toMatchObject({ code: "pin_wrong", details: { remaining: 4, max: 5 } });
     const right = await s.request("POST", "/api/transfers", {
       session: hong,
       body: { ...body, idempotencyKey: "otp-once-0004", otp: s.nextOtp(s.hong) },
@@ -429,7 +429,7 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
     const wrong = { ...right, first: String((Number(right.first) + 1) % 100).padStart(2, "0") };
     const refused = await send("kim-card-wrong-0001", "1000", wrong);
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().error).toMatchObject({ code: "medium_wrong", details: { remaining: 4 } });
+    expect(refused.json().error).toMatchObject({ code: "medium_wrong", details: { remaining: 4, max: 5 } });
 
     const before = await balance(s.hong.accounts[0]!);
     const sent = await send("kim-card-right-0001", "10000000", right);
