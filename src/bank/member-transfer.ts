@@ -125,10 +125,17 @@ export async function memberTransfer(
   try {
     // The first may have finished between our look and our claim.
     const done = await earlierTransfer(ctx, input, { from, to });
-    if (done !== undefined) return await replay(done);
+    if (done !== undefined) {
+      await releaseClaim(ctx.db, claim);
+      return await replay(done);
+    }
+    // Posted, the claim went in the same transaction.
     return await claimedTransfer(ctx, input, hooks, { from, to, claim });
-  } finally {
-    await releaseClaim(ctx.db, claim);
+  } catch (e) {
+    // A refused transfer leaves nothing, its claim included, so a retry is judged anew. A claim
+    // that cannot be removed now (the database gone) goes stale and is taken over later.
+    await releaseClaim(ctx.db, claim).catch(() => {});
+    throw e;
   }
 }
 
