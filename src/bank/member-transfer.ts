@@ -1,15 +1,17 @@
 // A member's transfer, start to end: a repeat of an earlier idempotency key answers with the first
-// receipt and spends no code; otherwise the precheck, the passbook PIN, the security medium's
+// receipt and spends no code; a repeat while the first is still running is refused without checking
+// any code (transfer-claims.ts); otherwise the precheck, the passbook PIN, the security medium's
 // answer, the caller's signature check, and the posting with its notifications in one transaction.
 // The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook.
-import { verifyPin } from "./accounts.ts";
+import { type Account, pinFailuresMax, verifyPin } from "./accounts.ts";
 import type { BankContext } from "./context.ts";
-import { BankError } from "./errors.ts";
+import { BankError, isBankError } from "./errors.ts";
 import type { SecurityMedium } from "./limits.ts";
 import { holderName, type MemberRef, ownAccount, recipientAccount } from "./member-accounts.ts";
 import { notifyTransfer } from "./notifications.ts";
 import { verifyMedium } from "./security-medium.ts";
 import { findExisting, postTransfer, type TransferRequest } from "./transfer.ts";
+import { type Claim, claimTransfer, releaseClaim } from "./transfer-claims.ts";
 import { precheckTransfer, type TransferIntent } from "./transfer-precheck.ts";
 import { type TransferReceipt, transferReceipt } from "./transfer-receipt.ts";
 
@@ -63,6 +65,32 @@ async function earlierTransfer(
   return t.id;
 }
 
+/**
+ * The PIN check, with the tries left on a wrong PIN (for the member's screen: "5회 중 2회 오류"),
+ * read from the count the check just wrote.
+ */
+async function checkPin(
+  ctx: BankContext,
+  account: { cooperativeId: number; id: bigint },
+  pin: string,
+): Promise<void> {
+  try {
+    await verifyPin(ctx, account.cooperativeId, account.id, pin);
+  } catch (e) {
+    if (!isBankError(e, "pin_wrong") || typeof e.details?.remaining === "number") throw e;
+    const { rows } = await ctx.db.query<{ pin_failures: number }>(
+      "SELECT pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2",
+      [account.cooperativeId, account.id],
+    );
+    const failures = rows[0]?.pin_failures;
+    if (failures === undefined) throw e;
+    throw new BankError("pin_wrong", {
+      remaining: Math.max(0, pinFailuresMax - failures),
+      max: pinFailuresMax,
+    });
+  }
+}
+
 export async function memberTransfer(
   ctx: BankContext,
   input: MemberTransferInput,
@@ -71,17 +99,57 @@ export async function memberTransfer(
   const { who } = input;
   const from = await ownAccount(ctx.db, who, input.fromAccount);
   const to = await recipientAccount(ctx.db, input.toAccount);
+  const replay = async (id: bigint): Promise<MemberTransferResult> => ({
+    receipt: await transferReceipt(ctx.db, { cooperativeId: who.cooperativeId, id }),
+    replayed: true,
+  });
 
   // A repeat (a retry after a lost answer) gets the first receipt without spending a code.
   const earlier = await earlierTransfer(ctx, input, { from, to });
-  if (earlier !== undefined) {
-    const receipt = await transferReceipt(ctx.db, { cooperativeId: who.cooperativeId, id: earlier });
-    return { receipt, replayed: true };
-  }
+  if (earlier !== undefined) return replay(earlier);
 
+  // A repeat while the first is still running is refused here, before any code is looked at.
+  const claim = await claimTransfer(ctx, {
+    cooperativeId: who.cooperativeId,
+    scope: { kind: "member", cooperativeId: who.cooperativeId, memberId: who.memberId },
+    idempotencyKey: input.idempotencyKey,
+    request: [
+      from.cooperativeId,
+      String(from.id),
+      to.cooperativeId,
+      String(to.id),
+      String(input.amount),
+      input.memo,
+    ],
+  });
+  try {
+    // The first may have finished between our look and our claim.
+    const done = await earlierTransfer(ctx, input, { from, to });
+    if (done !== undefined) {
+      await releaseClaim(ctx.db, claim);
+      return await replay(done);
+    }
+    // Posted, the claim went in the same transaction.
+    return await claimedTransfer(ctx, input, hooks, { from, to, claim });
+  } catch (e) {
+    // A refused transfer leaves nothing, its claim included, so a retry is judged anew. A claim
+    // that cannot be removed now (the database gone) goes stale and is taken over later.
+    await releaseClaim(ctx.db, claim).catch(() => {});
+    throw e;
+  }
+}
+
+async function claimedTransfer(
+  ctx: BankContext,
+  input: MemberTransferInput,
+  hooks: MemberTransferHooks,
+  held: { from: Account; to: Account; claim: Claim },
+): Promise<MemberTransferResult> {
+  const { who } = input;
+  const { from, to } = held;
   await hooks.beforeCodeCheck?.();
   const { medium } = await precheckTransfer(ctx, who, input);
-  await verifyPin(ctx, from.cooperativeId, from.id, input.pin);
+  await checkPin(ctx, from, input.pin);
   const answer = input.mediumAnswer(medium);
   const proven = await verifyMedium(ctx, {
     cooperativeId: who.cooperativeId,
@@ -117,6 +185,8 @@ export async function memberTransfer(
         to: { ...to, name: recipientName },
       });
     }
+    // The transfer appears as the claim goes: a duplicate sees one or the other, never neither.
+    await releaseClaim(tx, held.claim);
     return r;
   });
   const receipt = await transferReceipt(ctx.db, result.transfer);

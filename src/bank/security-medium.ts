@@ -117,7 +117,8 @@ export async function mediumChallenge(
 
 /**
  * Checks the member's answer and returns the medium it proves, for the transfer's limits. A wrong
- * answer counts (and is written even though the call fails); the fifth in a row locks.
+ * answer counts (and is written even though the call fails); the fifth in a row locks. An OTP code
+ * of a step already used is refused `otp_reused` and not counted.
  */
 export async function verifyMedium(
   ctx: BankContext,
@@ -127,6 +128,7 @@ export async function verifyMedium(
     const row = await lockRow(tx, who.cooperativeId, who.memberId);
     if (row.failures >= mediumFailuresMax) return { error: "medium_locked" as const, kind: undefined };
     let ok = false;
+    let replayed = false;
     let step: number | undefined;
     const secret = unseal(ctx.rrnKeys.encryption, `medium:${row.kind}`, row.secret_sealed);
     if (row.kind === "otp") {
@@ -138,6 +140,7 @@ export async function verifyMedium(
       });
       ok = v.ok;
       if (v.ok) step = v.step;
+      else replayed = v.reason === "replayed";
     } else if (row.challenge_first && row.challenge_second) {
       const card = JSON.parse(Buffer.from(secret).toString("utf8")) as SecurityCard;
       ok = verifyChallenge(card, { first: row.challenge_first, second: row.challenge_second }, who.answer);
@@ -151,6 +154,9 @@ export async function verifyMedium(
       );
       return { kind: row.kind, error: undefined };
     }
+    // The right code of a step already spent is the member's own, typed again before the device
+    // moved on (or a double send): not a guess, so it is neither counted nor called wrong.
+    if (replayed) return { error: "otp_reused" as const, kind: undefined };
     const { rows } = await tx.query<{ failures: number }>(
       "UPDATE security_media SET failures = failures + 1 WHERE cooperative_id = $1 AND member_id = $2 RETURNING failures",
       [who.cooperativeId, who.memberId],
@@ -162,6 +168,7 @@ export async function verifyMedium(
   });
   if (outcome.error === "medium_wrong") throw new BankError("medium_wrong", { remaining: outcome.remaining });
   if (outcome.error === "medium_locked") throw new BankError("medium_locked");
+  if (outcome.error === "otp_reused") throw new BankError("otp_reused");
   return outcome.kind;
 }
 

@@ -76,7 +76,8 @@ export type IdempotencyScope =
   | { kind: "member"; cooperativeId: number; memberId: bigint }
   | { kind: "system" };
 
-function scopeOf(actor: IdempotencyScope): string {
+/** The scope's name as the transfers (and transfer_claims) tables store it. */
+export function scopeOf(actor: IdempotencyScope): string {
   return actor.kind === "member" ? `member:${actor.cooperativeId}:${actor.memberId}` : "system";
 }
 

@@ -29,6 +29,8 @@ export const bankErrorCodes = [
   "medium_locked",
   "medium_wrong",
   "medium_not_registered",
+  "otp_reused",
+  "transfer_in_progress",
 ] as const;
 
 export type BankErrorCode = (typeof bankErrorCodes)[number];
@@ -85,4 +87,12 @@ export const bankWords: Record<BankErrorCode, Words> = {
   },
   medium_wrong: { ko: "보안매체 번호가 맞지 않아요.", en: "The security code is wrong." },
   medium_not_registered: { ko: "등록된 보안매체가 없어요.", en: "No security medium is registered." },
+  otp_reused: {
+    ko: "이 번호는 방금 사용했어요. 다음 번호가 나오면 입력해 주세요.",
+    en: "This code was just used; wait for the next one.",
+  },
+  transfer_in_progress: {
+    ko: "같은 이체를 처리하고 있어요. 잠시 후 거래내역에서 결과를 확인해 주세요.",
+    en: "This transfer is already being processed. Check the result in your history in a moment.",
+  },
 };

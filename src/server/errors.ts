@@ -129,6 +129,8 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     medium_locked: 400,
     medium_wrong: 400,
     medium_not_registered: 400,
+    otp_reused: 400,
+    transfer_in_progress: 409,
   },
   auth: {
     bad_credentials: 401,

@@ -4,6 +4,8 @@ import { getAccount } from "../../src/bank/accounts.ts";
 import { memberTransfer } from "../../src/bank/member-transfer.ts";
 import { registerOtp } from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
+import { claimLifetimeMs } from "../../src/bank/transfer-claims.ts";
+import { openPostgres } from "../../src/db/postgres.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
 
@@ -77,5 +79,94 @@ describe.each(dbKinds)("a member's transfer on %s", (kind) => {
       }),
     );
     expect((await getAccount(f.db, a.cooperativeId, a.id)).balance).toBe(1_000_000n);
+  });
+  it("refuses a duplicate while the first is running, checking no code; another body under the key is reused", async () => {
+    const { a, who, input } = await setUp();
+    const failures = async () => ({
+      pin: (
+        await f.db.query<{ pin_failures: number }>(
+          "SELECT pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2",
+          [a.cooperativeId, a.id],
+        )
+      ).rows[0]!.pin_failures,
+      medium: (
+        await f.db.query<{ failures: number }>(
+          "SELECT failures FROM security_media WHERE cooperative_id = $1 AND member_id = $2",
+          [who.cooperativeId, who.memberId],
+        )
+      ).rows[0]!.failures,
+    });
+    // The first stops just before the money moves, its PIN and OTP already judged.
+    let release = () => {};
+    let reached = () => {};
+    const atSignature = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const first = memberTransfer(f.ctx, input({ idempotencyKey: "in-flight-1" }), {
+      checkSignature: () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          reached();
+        }),
+    });
+    await atSignature;
+    // On PostgreSQL the duplicates come through a pool of their own, as from another process.
+    const elsewhereDb = f.db.url ? openPostgres(f.db.url) : undefined;
+    const elsewhere = elsewhereDb ? { ...f.ctx, db: elsewhereDb } : f.ctx;
+    const duplicate = input({ idempotencyKey: "in-flight-1" });
+    const beforeCodeCheck = vi.fn(async () => {});
+    await expect(memberTransfer(elsewhere, duplicate, { beforeCodeCheck })).rejects.toMatchObject({
+      code: "transfer_in_progress",
+      details: { retryAfterSeconds: 1 },
+    });
+    const other = input({ idempotencyKey: "in-flight-1", amount: 1n });
+    await expect(memberTransfer(elsewhere, other)).rejects.toMatchObject({
+      code: "idempotency_key_reused",
+    });
+    await elsewhereDb?.close();
+    expect(duplicate.mediumAnswer).not.toHaveBeenCalled();
+    expect(other.mediumAnswer).not.toHaveBeenCalled();
+    expect(beforeCodeCheck).not.toHaveBeenCalled();
+    expect(await failures()).toEqual({ pin: 0, medium: 0 });
+
+    release();
+    const done = await first;
+    expect(done.replayed).toBe(false);
+    // Once it has finished, the duplicate gets its receipt; the claim is gone.
+    expect(await memberTransfer(f.ctx, input({ idempotencyKey: "in-flight-1" }))).toEqual({
+      receipt: done.receipt,
+      replayed: true,
+    });
+    expect((await f.db.query("SELECT 1 FROM transfer_claims")).rows).toHaveLength(0);
+    expect(await failures()).toEqual({ pin: 0, medium: 0 });
+  });
+
+  it("a refused transfer lets its key go, and a claim left by a dead process is taken over", async () => {
+    const { input } = await setUp();
+    await expect(
+      memberTransfer(f.ctx, { ...input({ idempotencyKey: "refused-1" }), pin: "0000" }),
+    ).rejects.toMatchObject({ code: "pin_wrong", details: { remaining: 4 } });
+    expect((await f.db.query("SELECT 1 FROM transfer_claims")).rows).toHaveLength(0);
+    expect((await memberTransfer(f.ctx, input({ idempotencyKey: "refused-1" }))).replayed).toBe(false);
+
+    // A process that died mid-transfer (here: one that never gets past its signature check) left
+    // its claim: a duplicate is refused at first, and takes the claim over once it is stale.
+    f.clock.advance(30_000); // the next OTP step: the last code was spent
+    let stuck = () => {};
+    const isStuck = new Promise<void>((resolve) => {
+      stuck = resolve;
+    });
+    void memberTransfer(f.ctx, input({ idempotencyKey: "dead-1" }), {
+      checkSignature: () => {
+        stuck();
+        return new Promise<void>(() => {});
+      },
+    });
+    await isStuck;
+    await expect(memberTransfer(f.ctx, input({ idempotencyKey: "dead-1" }))).rejects.toMatchObject({
+      code: "transfer_in_progress",
+    });
+    f.clock.advance(claimLifetimeMs + 1);
+    expect((await memberTransfer(f.ctx, input({ idempotencyKey: "dead-1" }))).replayed).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { formatAccountNumber } from "../../bank/account-number.ts";
 import { isBankError } from "../../bank/errors.ts";
 import type { SecurityMedium } from "../../bank/limits.ts";
 import { memberTransfer } from "../../bank/member-transfer.ts";
-import { mediumChallenge } from "../../bank/security-medium.ts";
+import { mediumChallenge, mediumFailuresMax } from "../../bank/security-medium.ts";
 import type { TransferRequest } from "../../bank/transfer.ts";
 import type { TransferReceipt } from "../../bank/transfer-receipt.ts";
 import { transferRecipient } from "../../bank/transfer-recipient.ts";
@@ -26,7 +26,7 @@ function mediumError(e: unknown): unknown {
     return new ServerError(
       "medium_wrong",
       undefined,
-      typeof remaining === "number" ? { remaining } : undefined,
+      typeof remaining === "number" ? { remaining, max: mediumFailuresMax } : undefined,
     );
   }
   return e;
@@ -128,7 +128,8 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
     {
       schema: {
         tags: ["transfers"],
-        summary: "Send money. The same idempotencyKey always answers with the first transfer's receipt",
+        summary:
+          "Send money. The same idempotencyKey answers with the first transfer's receipt (409 transfer_in_progress while it runs)",
         security: memberUnsafeSecurity,
         body: TransferBody,
         response: { 201: Receipt, ...errors },
@@ -160,6 +161,11 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
           checkSignature: (transfer) => checkTransferSignature(app, auth, transfer),
         },
       ).catch((e: unknown) => {
+        // A duplicate of a transfer still running: ask again under the same key for its receipt.
+        if (isBankError(e, "transfer_in_progress")) {
+          const wait = e.details?.retryAfterSeconds;
+          reply.header("retry-after", String(typeof wait === "number" ? wait : 1));
+        }
         throw mediumError(e);
       });
       request.log.info({ transfer: result.receipt.id.toString(), replayed: result.replayed }, "transfer");

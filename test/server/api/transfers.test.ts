@@ -124,6 +124,112 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
     });
   });
 
+  /** Hong's wrong-code counts: the withdrawal account's PIN and the OTP device. */
+  async function hongFailures(): Promise<{ pin: number; medium: number }> {
+    const pin = await s.app.db.query<{ pin_failures: number }>(
+      "SELECT pin_failures FROM accounts WHERE number = $1",
+      [s.hong.accounts[0]!.replaceAll("-", "")],
+    );
+    const medium = await s.app.db.query<{ failures: number }>(
+      "SELECT failures FROM security_media WHERE cooperative_id = 1 AND member_id = $1",
+      [s.hong.member.id],
+    );
+    return { pin: pin.rows[0]!.pin_failures, medium: medium.rows[0]!.failures };
+  }
+
+  it("the same transfer sent twice at once goes once; the duplicate checks no code and counts no try", async () => {
+    const before = await balance(s.hong.accounts[0]!);
+    const body = {
+      idempotencyKey: "twice-at-once-0001",
+      fromAccount: s.hong.accounts[0],
+      toAccount: s.lee.accounts[0],
+      amount: "2000",
+      pin: pins.hong,
+      otp: s.nextOtp(s.hong),
+    };
+    const answers = await Promise.all([
+      s.request("POST", "/api/transfers", { session: hong, body }),
+      s.request("POST", "/api/transfers", { session: hong, body }),
+    ]);
+    const made = answers.filter((r) => r.statusCode === 201 && !r.headers["idempotent-replayed"]);
+    expect(made).toHaveLength(1);
+    const receipt = made[0]!.json();
+    const duplicate = answers.find((r) => r !== made[0])!;
+    // Still running: 409 with Retry-After, and asking again then gets the first receipt.
+    if (duplicate.statusCode === 409) {
+      expect(duplicate.json().error.code).toBe("transfer_in_progress");
+      expect(duplicate.headers["retry-after"]).toBe("1");
+      const again = await s.request("POST", "/api/transfers", { session: hong, body });
+      expect(again.statusCode).toBe(201);
+      expect(again.json()).toEqual(receipt);
+    } else {
+      expect(duplicate.statusCode).toBe(201);
+      expect(duplicate.json()).toEqual(receipt);
+    }
+    expect(await hongFailures()).toEqual({ pin: 0, medium: 0 });
+    expect(await balance(s.hong.accounts[0]!)).toBe(before - 2000n);
+    const { rows } = await s.app.db.query("SELECT 1 FROM transfers WHERE idempotency_key = $1", [
+      body.idempotencyKey,
+    ]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it("another transfer under a key in flight is idempotency_key_reused, not a wrong code", async () => {
+    const body = {
+      idempotencyKey: "twice-other-0001",
+      fromAccount: s.hong.accounts[0],
+      toAccount: s.lee.accounts[0],
+      amount: "2000",
+      pin: pins.hong,
+      otp: s.nextOtp(s.hong),
+    };
+    const [first, other] = await Promise.all([
+      s.request("POST", "/api/transfers", { session: hong, body }),
+      s.request("POST", "/api/transfers", { session: hong, body: { ...body, amount: "2100" } }),
+    ]);
+    expect(first.statusCode).toBe(201);
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error.code).toBe("idempotency_key_reused");
+    expect(await hongFailures()).toEqual({ pin: 0, medium: 0 });
+  });
+
+  it("an OTP code used again in its step is otp_reused, not counted; a wrong PIN tells the tries left", async () => {
+    const otp = s.nextOtp(s.hong);
+    const body = {
+      fromAccount: s.hong.accounts[0],
+      toAccount: s.lee.accounts[0],
+      amount: "1000",
+      pin: pins.hong,
+    };
+    const first = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, idempotencyKey: "otp-once-0001", otp },
+    });
+    expect(first.statusCode).toBe(201);
+    const reused = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, idempotencyKey: "otp-once-0002", otp },
+    });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().error).toMatchObject({
+      code: "otp_reused",
+      message: { en: "This code was just used; wait for the next one." },
+    });
+    expect(await hongFailures()).toEqual({ pin: 0, medium: 0 });
+
+    const wrongPin = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, idempotencyKey: "otp-once-0003", otp: s.nextOtp(s.hong), pin: "0000" },
+    });
+    expect(wrongPin.json().error).toMatchObject({ code: "pin_wrong", details: { remaining: 4, max: 5 } });
+    const right = await s.request("POST", "/api/transfers", {
+      session: hong,
+      body: { ...body, idempotencyKey: "otp-once-0004", otp: s.nextOtp(s.hong) },
+    });
+    expect(right.statusCode).toBe(201);
+    expect(await hongFailures()).toEqual({ pin: 0, medium: 0 });
+  });
+
   it("notifies the recipient member, who can mark it read", async () => {
     const kim = await s.login("kim2026", "Kim!2026pass");
     const r = await s.request("POST", "/api/transfers", {
@@ -323,7 +429,7 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
     const wrong = { ...right, first: String((Number(right.first) + 1) % 100).padStart(2, "0") };
     const refused = await send("kim-card-wrong-0001", "1000", wrong);
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().error).toMatchObject({ code: "medium_wrong", details: { remaining: 4 } });
+    expect(refused.json().error).toMatchObject({ code: "medium_wrong", details: { remaining: 4, max: 5 } });
 
     const before = await balance(s.hong.accounts[0]!);
     const sent = await send("kim-card-right-0001", "10000000", right);

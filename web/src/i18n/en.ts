@@ -25,6 +25,8 @@ export const en: Messages = {
     limits: "Limits",
     notifications: "Notifications",
     me: "My details",
+    /** The phone tab bar's labels: a fifth of 360 px holds one short word on one line. */
+    tabs: { home: "Home", transfer: "Transfer", limits: "Limits", notifications: "Alerts", me: "Me" },
   },
   idle: {
     remaining: (time: string) => `${time} until automatic logout`,
@@ -227,6 +229,8 @@ export const en: Messages = {
     title: "Page not found",
     text: "The address has changed or the page does not exist.",
   },
+  /** After a wrong PIN or security code: how many of the tries are spent. */
+  triesUsed: (wrong: number, max: number) => `(${wrong} of ${max} wrong tries; ${max} wrong tries lock it)`,
   errors: {
     generic: "The request could not be completed. Please try again later.",
     network: "The server cannot be reached. Check your connection and try again.",
@@ -355,7 +359,7 @@ export const en: Messages = {
     referenceNumber: "Reference number",
     authorizationCode: "Authorisation code",
     expiresAt: "Valid until",
-    certHelp:
-      "Enter the reference number and authorisation code in the certificate centre of internet banking. The code works once, for 10 minutes.",
+    certHelp: (days: number) =>
+      `Enter the reference number and authorisation code in the certificate centre of internet banking. The code works once, for ${days} days (until the date above).`,
   },
 };

@@ -11,6 +11,11 @@ export type Lang = "ko" | "en";
 const storageKey = "geumgo.lang";
 const catalogues: Record<Lang, Messages> = { ko, en };
 
+/** The refusals that spend one of a limited number of tries (the passbook PIN, the OTP or card). */
+const triesCounted: readonly string[] = ["pin_wrong", "medium_wrong"];
+/** The bank's tries before a lock, when the answer does not say (five, DESIGN.md §3). */
+const triesMaxDefault = 5;
+
 function storedLang(): Lang {
   try {
     return localStorage.getItem(storageKey) === "en" ? "en" : "ko";
@@ -50,6 +55,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       errorText(error: unknown): string {
         if (error instanceof ApiError) {
+          const { remaining, max } = error.details;
+          // A wrong PIN or security code says how many of the tries are spent, as banks' screens do.
+          if (error.text && typeof remaining === "number" && triesCounted.includes(error.code)) {
+            const of = typeof max === "number" ? max : triesMaxDefault;
+            return `${error.text[lang]} ${t.triesUsed(of - remaining, of)}`;
+          }
           if (error.text) return error.text[lang];
           const known = t.errors as Record<string, string>;
           if (Object.hasOwn(known, error.code)) return known[error.code] as string;

@@ -24,6 +24,8 @@ export const ko = {
     limits: "이체한도",
     notifications: "알림",
     me: "내 정보",
+    /** The phone tab bar's labels: a fifth of 360 px holds one short word on one line. */
+    tabs: { home: "홈", transfer: "이체", limits: "이체한도", notifications: "알림", me: "내 정보" },
   },
   idle: {
     remaining: (time: string) => `자동 로그아웃까지 ${time} 남음`,
@@ -225,6 +227,8 @@ export const ko = {
     title: "페이지를 찾을 수 없어요",
     text: "주소가 바뀌었거나 없는 페이지예요.",
   },
+  /** After a wrong PIN or security code: how many of the tries are spent. */
+  triesUsed: (wrong: number, max: number) => `(${max}회 중 ${wrong}회 오류, ${max}회 틀리면 잠겨요)`,
   errors: {
     generic: "요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요.",
     network: "서버에 연결할 수 없어요. 인터넷 연결을 확인하고 다시 시도해 주세요.",
@@ -350,9 +354,9 @@ export const ko = {
     certSlipTitle: "공동인증서 발급 안내",
     referenceNumber: "참조번호",
     authorizationCode: "인가코드",
-    expiresAt: "유효 시각",
-    certHelp:
-      "인터넷뱅킹의 인증센터에서 참조번호와 인가코드를 입력해 인증서를 발급받아 주세요. 인가코드는 한 번만, 10분 동안 쓸 수 있어요.",
+    expiresAt: "유효기한",
+    certHelp: (days: number) =>
+      `인터넷뱅킹의 인증센터에서 참조번호와 인가코드를 입력해 인증서를 발급받아 주세요. 인가코드는 한 번만, 발급일부터 ${days}일 동안(유효기한까지) 쓸 수 있어요.`,
   },
 };
 

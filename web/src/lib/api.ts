@@ -13,12 +13,16 @@ export class ApiError extends Error {
     readonly code: string,
     /** The server's words, when it sent the error body; else the page picks words by code. */
     readonly text: LocalText | null,
+    /** The server's facts for the page (tries left, seconds to wait); never a secret. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(code);
   }
 }
 
-function isErrorBody(body: unknown): body is { error: { code: string; message?: Partial<LocalText> } } {
+function isErrorBody(
+  body: unknown,
+): body is { error: { code: string; message?: Partial<LocalText>; details?: unknown } } {
   if (typeof body !== "object" || body === null || !("error" in body)) return false;
   const error = (body as { error: unknown }).error;
   return (
@@ -95,6 +99,9 @@ export class ApiClient {
           typeof parsed.error.message?.ko === "string" && typeof parsed.error.message.en === "string"
             ? { ko: parsed.error.message.ko, en: parsed.error.message.en }
             : null,
+          typeof parsed.error.details === "object" && parsed.error.details !== null
+            ? (parsed.error.details as Record<string, unknown>)
+            : {},
         )
       : new ApiError(response.status, response.status >= 500 ? "server" : "http", null);
     if (response.status === 401 && !options.keep401) {

@@ -56,6 +56,13 @@ export function Layout({ children, loading }: { children?: ReactNode; loading?: 
     ["/notifications", t.nav.notifications],
     ["/me", t.nav.me],
   ];
+  const tabs: [string, string][] = [
+    ["/", t.nav.tabs.home],
+    ["/transfer", t.nav.tabs.transfer],
+    ["/limits", t.nav.tabs.limits],
+    ["/notifications", t.nav.tabs.notifications],
+    ["/me", t.nav.tabs.me],
+  ];
   return (
     <>
       <a className="skip-link" href="#main">
@@ -97,7 +104,7 @@ export function Layout({ children, loading }: { children?: ReactNode; loading?: 
       </main>
       {full ? (
         <nav className="tab-bar" aria-label={t.nav.label}>
-          {menu.map(([to, label]) => (
+          {tabs.map(([to, label]) => (
             <Link key={to} to={to}>
               {label}
             </Link>

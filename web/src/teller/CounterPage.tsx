@@ -122,6 +122,7 @@ function IdentityInputs({
         id={`${id.prefix}-name`}
         label={t.teller.name}
         autoComplete="off"
+        maxLength={50}
         value={id.name}
         onChange={(e) => id.setName(e.target.value)}
         error={errorOf(`${id.prefix}-name`)}
@@ -226,6 +227,7 @@ function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
           label={t.teller.emailOptional}
           type="email"
           autoComplete="off"
+          maxLength={100}
           value={email}
           onChange={(e) => setEmail(e.target.value)}
           error={form.errorOf("c-email")}
@@ -234,6 +236,7 @@ function CreateMember({ onCreated }: { onCreated(m: TellerMember): void }) {
           id="c-address"
           label={t.teller.address}
           autoComplete="off"
+          maxLength={200}
           value={address}
           onChange={(e) => setAddress(e.target.value)}
           error={form.errorOf("c-address")}

@@ -404,13 +404,18 @@ function AuthorizeCertificate({ member, teller, base }: PanelProps) {
   const { t, lang } = useI18n();
   const [purpose, setPurpose] = useState<"bank" | "universal">("bank");
   const [answer, setAnswer] = useState<CertificateAuthorization | null>(null);
+  const [validDays, setValidDays] = useState(0);
   const form = useForm();
   const submit = form.onSubmit(
     () => [],
     async () => {
-      setAnswer(
-        await tellerApi.post<CertificateAuthorization>(`${base}/certificate-authorization`, { purpose }),
-      );
+      const issued = await tellerApi.post<CertificateAuthorization>(`${base}/certificate-authorization`, {
+        purpose,
+      });
+      setAnswer(issued);
+      // Counted on the server's clock, so the slip's days match the date printed beside them.
+      const now = Date.now() + tellerApi.serverClockOffset;
+      setValidDays(Math.max(1, Math.round((Date.parse(issued.expiresAt) - now) / 86_400_000)));
     },
   );
   if (answer) {
@@ -436,7 +441,7 @@ function AuthorizeCertificate({ member, teller, base }: PanelProps) {
             [t.teller.expiresAt, formatDateTime(answer.expiresAt, lang)],
           ]}
         />
-        <p className="slip-note">{t.teller.certHelp}</p>
+        <p className="slip-note">{t.teller.certHelp(validDays)}</p>
       </Slip>
     );
   }

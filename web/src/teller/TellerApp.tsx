@@ -168,6 +168,7 @@ function TellerLogin({ notice, onLogin }: { notice?: string | undefined; onLogin
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
+            maxLength={20}
             value={tellerId}
             onChange={(e) => setTellerId(e.target.value)}
             error={form.errorOf("t-id")}
@@ -177,6 +178,7 @@ function TellerLogin({ notice, onLogin }: { notice?: string | undefined; onLogin
             label={t.login.password}
             type="password"
             autoComplete="current-password"
+            maxLength={200}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             error={form.errorOf("t-pw")}

@@ -1,7 +1,8 @@
 // One form's life: the problems found in its fields before sending, the failure the server
 // answered with, and a busy flag that lets one submission through at a time (a double-click
-// sends once). Forms check on the client with the server's rules, then send.
-import { type FormEvent, useRef, useState } from "react";
+// sends once). Forms check on the client with the server's rules, then send; a field's problem goes
+// as soon as the field is put right, without waiting for the next submission.
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { ErrorMessage, ErrorSummary, type FieldProblem } from "./Alerts.tsx";
 
@@ -29,6 +30,19 @@ export function useForm(): FormState {
   const [sending, setSending] = useState(false);
   // A ref, not the state: two clicks in one frame both see the state before either re-render.
   const busy = useRef(false);
+  // The checks of this render's submit handlers, in the order made (the same every render), and
+  // which of them found the problems shown: re-run after each render, it drops the fields fixed.
+  const checks = useRef<(() => FieldProblem[] | undefined)[]>([]);
+  const shownBy = useRef<number | null>(null);
+  let made = 0;
+  useEffect(() => {
+    if (problems.length === 0 || shownBy.current === null) return;
+    const now = checks.current[shownBy.current]?.();
+    if (now === undefined) return;
+    // Only fields already shown keep a problem (with today's words); none appear before a submit.
+    const still = now.filter((q) => problems.some((p) => p.field === q.field));
+    if (JSON.stringify(still) !== JSON.stringify(problems)) setProblems(still);
+  });
   return {
     problems,
     failure,
@@ -38,24 +52,29 @@ export function useForm(): FormState {
       setProblems([]);
       setFailure(null);
     },
-    onSubmit: (check, send) => async (e) => {
-      e.preventDefault();
-      if (busy.current) return;
-      const found = check();
-      if (found === undefined) return;
-      setProblems(found);
-      setFailure(null);
-      if (found.length > 0) return;
-      busy.current = true;
-      setSending(true);
-      try {
-        await send();
-      } catch (error) {
-        setFailure(error);
-      } finally {
-        busy.current = false;
-        setSending(false);
-      }
+    onSubmit: (check, send) => {
+      const index = made++;
+      checks.current[index] = check;
+      return async (e) => {
+        e.preventDefault();
+        if (busy.current) return;
+        const found = check();
+        if (found === undefined) return;
+        shownBy.current = index;
+        setProblems(found);
+        setFailure(null);
+        if (found.length > 0) return;
+        busy.current = true;
+        setSending(true);
+        try {
+          await send();
+        } catch (error) {
+          setFailure(error);
+        } finally {
+          busy.current = false;
+          setSending(false);
+        }
+      };
     },
   };
 }

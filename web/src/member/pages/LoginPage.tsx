@@ -78,6 +78,7 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
+            maxLength={30}
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
             error={form.errorOf("login-user")}
@@ -87,6 +88,7 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
             label={t.login.password}
             type="password"
             autoComplete="current-password"
+            maxLength={64}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             error={form.errorOf("login-password")}
