@@ -82,3 +82,14 @@ export async function releaseClaim(db: Queryable, claim: Claim): Promise<void> {
     [claim.cooperativeId, claim.scope, claim.idempotencyKey, claim.token],
   );
 }
+
+/**
+ * Sweeps away claims left by processes that died mid-transfer (past `claimLifetimeMs` any request
+ * may take them over anyway), so that keys never used again do not pile up. Returns how many went.
+ */
+export async function purgeStaleClaims(db: Queryable, now: Date): Promise<number> {
+  const r = await db.query("DELETE FROM transfer_claims WHERE claimed_at < $1", [
+    new Date(now.getTime() - claimLifetimeMs),
+  ]);
+  return r.rowCount ?? 0;
+}

@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { purgeSessions } from "../auth/sessions.ts";
 import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
+import { purgeStaleClaims } from "../bank/transfer-claims.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
 import type { App } from "./context.ts";
@@ -14,7 +15,7 @@ export const caMaintenanceIntervalMs = 60_000;
 
 /**
  * The default run: the CA's maintenance, then dead sessions, spent rate-limit buckets and days,
- * and lapsed counts of unknown login IDs swept away (all are refused or as good as absent
+ * lapsed counts of unknown login IDs and transfer claims of dead processes swept away (all are refused or as good as absent
  * anyway; this keeps their tables small). Each takes its own lock or is
  * harmless twice, so any number of servers may run it.
  */
@@ -25,6 +26,7 @@ function serverMaintenance(app: App): Job {
     await purgeSessions(app.db, now);
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
+    await purgeStaleClaims(app.db, now);
   };
 }
 

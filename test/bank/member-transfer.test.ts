@@ -4,7 +4,7 @@ import { getAccount } from "../../src/bank/accounts.ts";
 import { memberTransfer } from "../../src/bank/member-transfer.ts";
 import { registerOtp } from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
-import { claimLifetimeMs } from "../../src/bank/transfer-claims.ts";
+import { claimLifetimeMs, purgeStaleClaims } from "../../src/bank/transfer-claims.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
@@ -168,5 +168,26 @@ describe.each(dbKinds)("a member's transfer on %s", (kind) => {
     });
     f.clock.advance(claimLifetimeMs + 1);
     expect((await memberTransfer(f.ctx, input({ idempotencyKey: "dead-1" }))).replayed).toBe(false);
+  });
+
+  it("the scheduler sweeps away a dead process's claim once it is stale, and not before", async () => {
+    const { input } = await setUp();
+    let stuck = () => {};
+    const isStuck = new Promise<void>((resolve) => {
+      stuck = resolve;
+    });
+    void memberTransfer(f.ctx, input({ idempotencyKey: "dead-2" }), {
+      checkSignature: () => {
+        stuck();
+        return new Promise<void>(() => {});
+      },
+    });
+    await isStuck;
+    const claims = async () => (await f.db.query("SELECT 1 FROM transfer_claims")).rows.length;
+    expect(await purgeStaleClaims(f.db, f.clock.now())).toBe(0);
+    expect(await claims()).toBe(1);
+    f.clock.advance(claimLifetimeMs + 1);
+    expect(await purgeStaleClaims(f.db, f.clock.now())).toBe(1);
+    expect(await claims()).toBe(0);
   });
 });
