@@ -8,10 +8,11 @@ import pino from "pino";
 import { createSession } from "../src/auth/sessions.ts";
 import { enrollUser, hashPassword, passwordMatches } from "../src/auth/users.ts";
 import { formatAccountNumber } from "../src/bank/account-number.ts";
-import { openAccount, verifyPin } from "../src/bank/accounts.ts";
+import { openAccount } from "../src/bank/accounts.ts";
 import type { BankContext } from "../src/bank/context.ts";
 import { createBranch, createCooperative } from "../src/bank/federation.ts";
 import { createMember } from "../src/bank/members.ts";
+import { verifyPin } from "../src/bank/passbook-pin.ts";
 import { issueSecurityCard } from "../src/bank/security-medium.ts";
 import { transfer } from "../src/bank/transfer.ts";
 import type { Queryable } from "../src/db/db.ts";
@@ -76,7 +77,7 @@ async function fixture(kind: DbKind): Promise<Fixture> {
     await createBranch(bank, { cooperativeId, id: 1, code: "001", name: "본점" });
     const members: BenchMember[] = [];
     const now = bank.clock.now();
-    // A few at a time: each one hashes a password and a PIN (scrypt, on the thread pool).
+    // A few at a time: each one hashes a password (scrypt, on the thread pool).
     for (let start = 0; start < membersCount; start += 8) {
       const batch = Array.from({ length: Math.min(8, membersCount - start) }, async (_, j) => {
         const i = start + j;
@@ -197,7 +198,7 @@ interface Row {
   transfers: Measured & { result: LoadResult };
   /** transfer() called directly: the posting without the HTTP layer. */
   direct: Measured;
-  /** verifyPin alone: a transfer checks the PIN (scrypt) before anything moves. */
+  /** verifyPin alone: a transfer checks the PIN (one statement) before anything moves. */
   pinChecks: Measured;
 }
 

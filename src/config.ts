@@ -1,8 +1,8 @@
-// Configuration from the environment: where the data lives, the keys for personal data, and the
-// clock. A demo or development install keeps generated keys in the data directory, with a
+// Configuration from the environment: where the data lives, the keys for personal data and passbook
+// PINs, and the clock. A demo or development install keeps generated keys in the data directory, with a
 // warning; production (NODE_ENV=production) must be given its keys and may not fake the time.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Clock } from "./bank/context.ts";
 import type { RrnKeys } from "./bank/rrn-vault.ts";
@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl: string | undefined;
   production: boolean;
   rrnKeys: RrnKeys;
+  /** The HMAC key of passbook PINs (GEUMGO_PIN_KEY), 32 bytes, kept apart from the database. */
+  pinKey: Uint8Array;
   /** Unseals the CA's private keys (src/ca). */
   caPassphrase: string;
   /** The organisation named in the CA certificates. */
@@ -40,21 +42,37 @@ function hexKey(name: string, value: string): Uint8Array {
   return new Uint8Array(Buffer.from(value, "hex"));
 }
 
+/** The demo keys in the data directory's secrets.json, as 64 hex digits each. */
 interface SecretsFile {
-  rrnEncryptionKey: string;
-  rrnIndexKey: string;
+  rrnEncryptionKey?: string;
+  rrnIndexKey?: string;
+  pinKey?: string;
 }
 
-function dataDirSecrets(dataDir: string, warnings: string[]): SecretsFile {
+/**
+ * The named keys from the data directory's secrets.json, each generated the first time it is
+ * asked for: a file from before the PIN key gets `pinKey` added, the keys it holds kept as they are.
+ */
+function dataDirSecrets(dataDir: string, names: (keyof SecretsFile)[], warnings: string[]): SecretsFile {
+  if (names.length === 0) return {};
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as SecretsFile;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets: SecretsFile = {
-    rrnEncryptionKey: randomBytes(32).toString("hex"),
-    rrnIndexKey: randomBytes(32).toString("hex"),
-  };
-  writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-  warnings.push(`generated personal-data keys in ${path}: fine for a demo, not for production`);
+  const existed = existsSync(path);
+  const secrets = existed ? (JSON.parse(readFileSync(path, "utf8")) as SecretsFile) : {};
+  const added = names.filter((name) => !secrets[name]);
+  for (const name of added) secrets[name] = randomBytes(32).toString("hex");
+  if (!existed) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    warnings.push(
+      `generated keys for personal data and PINs in ${path}: fine for a demo, not for production`,
+    );
+  } else if (added.length > 0) {
+    // Through a new file renamed over the old, so that a crash never leaves half a file of keys.
+    const next = `${path}.${process.pid}.tmp`;
+    writeFileSync(next, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    renameSync(next, path);
+    warnings.push(`added ${added.join(", ")} to ${path}: fine for a demo, not for production`);
+  }
   return secrets;
 }
 
@@ -127,21 +145,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const warnings: string[] = [];
   const production = env.NODE_ENV === "production";
   const dataDir = resolve(env.GEUMGO_DATA || "./data");
-  let rrnKeys: RrnKeys;
-  if (env.GEUMGO_RRN_KEY || env.GEUMGO_RRN_INDEX_KEY) {
-    rrnKeys = {
-      encryption: hexKey("GEUMGO_RRN_KEY", env.GEUMGO_RRN_KEY ?? ""),
-      index: hexKey("GEUMGO_RRN_INDEX_KEY", env.GEUMGO_RRN_INDEX_KEY ?? ""),
-    };
-  } else if (production) {
+  const rrnFromEnv = Boolean(env.GEUMGO_RRN_KEY || env.GEUMGO_RRN_INDEX_KEY);
+  const pinFromEnv = Boolean(env.GEUMGO_PIN_KEY);
+  if (production && !rrnFromEnv)
     throw new ConfigError("NODE_ENV=production needs GEUMGO_RRN_KEY and GEUMGO_RRN_INDEX_KEY");
-  } else {
-    const s = dataDirSecrets(dataDir, warnings);
-    rrnKeys = {
-      encryption: hexKey("rrnEncryptionKey", s.rrnEncryptionKey),
-      index: hexKey("rrnIndexKey", s.rrnIndexKey),
-    };
-  }
+  if (production && !pinFromEnv) throw new ConfigError("NODE_ENV=production needs GEUMGO_PIN_KEY");
+  const secrets = dataDirSecrets(
+    dataDir,
+    [
+      ...(rrnFromEnv ? [] : (["rrnEncryptionKey", "rrnIndexKey"] as const)),
+      ...(pinFromEnv ? [] : (["pinKey"] as const)),
+    ],
+    warnings,
+  );
+  const rrnKeys: RrnKeys = rrnFromEnv
+    ? {
+        encryption: hexKey("GEUMGO_RRN_KEY", env.GEUMGO_RRN_KEY ?? ""),
+        index: hexKey("GEUMGO_RRN_INDEX_KEY", env.GEUMGO_RRN_INDEX_KEY ?? ""),
+      }
+    : {
+        encryption: hexKey("rrnEncryptionKey", secrets.rrnEncryptionKey ?? ""),
+        index: hexKey("rrnIndexKey", secrets.rrnIndexKey ?? ""),
+      };
+  const pinKey = pinFromEnv
+    ? hexKey("GEUMGO_PIN_KEY", env.GEUMGO_PIN_KEY ?? "")
+    : hexKey("pinKey", secrets.pinKey ?? "");
   let caPassphrase = env.GEUMGO_CA_PASSPHRASE ?? "";
   if (!caPassphrase) {
     if (production) throw new ConfigError("NODE_ENV=production needs GEUMGO_CA_PASSPHRASE");
@@ -162,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     production,
     rrnKeys,
+    pinKey,
     caPassphrase,
     caOrganization: env.GEUMGO_CA_ORG || "Geumgo Demo Federation",
     clock,

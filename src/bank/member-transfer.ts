@@ -2,12 +2,12 @@
 // receipt and spends no code; otherwise the precheck, the passbook PIN, the security medium's
 // answer, the caller's signature check, and the posting with its notifications in one transaction.
 // The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook.
-import { verifyPin } from "./accounts.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
 import type { SecurityMedium } from "./limits.ts";
 import { holderName, type MemberRef, ownAccount, recipientAccount } from "./member-accounts.ts";
 import { notifyTransfer } from "./notifications.ts";
+import { verifyPin } from "./passbook-pin.ts";
 import { verifyMedium } from "./security-medium.ts";
 import { findExisting, postTransfer, type TransferRequest } from "./transfer.ts";
 import { precheckTransfer, type TransferIntent } from "./transfer-precheck.ts";
