@@ -115,6 +115,7 @@ export async function startBenchServer(kind: DbKind, options: BenchServerOptions
       GEUMGO_CA_PASSPHRASE: "bench passphrase, long enough",
       GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
       GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
+      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
     });
     const caKeys = (await options.prepare?.(db, config)) ?? [];
     const { bank, ca } = contextsFor(config, db);

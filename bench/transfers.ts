@@ -53,6 +53,7 @@ async function setup(kind: "pglite" | "postgres", accounts: number): Promise<Set
     db,
     clock: { now: () => new Date() },
     rrnKeys: { encryption: randomBytes(32), index: randomBytes(32) },
+    pinKey: randomBytes(32),
   };
   await createCooperative(ctx, { id: 1, code: "9002", name: "bench" });
   await createBranch(ctx, { cooperativeId: 1, id: 1, code: "001", name: "본점" });

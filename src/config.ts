@@ -1,8 +1,8 @@
-// Configuration from the environment: where the data lives, the keys for personal data, and the
-// clock. A demo or development install keeps generated keys in the data directory, with a
+// Configuration from the environment: where the data lives, the keys for personal data and passbook
+// PINs, and the clock. A demo or development install keeps generated keys in the data directory, with a
 // warning; production (NODE_ENV=production) must be given its keys and may not fake the time.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Clock } from "./bank/context.ts";
 import type { RrnKeys } from "./bank/rrn-vault.ts";
@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl: string | undefined;
   production: boolean;
   rrnKeys: RrnKeys;
+  /** The HMAC key of passbook PINs (GEUMGO_PIN_KEY), 32 bytes, kept apart from the database. */
+  pinKey: Uint8Array;
   /** Unseals the CA's private keys (src/ca). */
   caPassphrase: string;
   /** The organisation named in the CA certificates. */
@@ -40,6 +42,8 @@ export interface Config {
 export interface KeySource {
   path: string;
   generated: boolean;
+  /** Its field in secrets.json (a file holding several keys); undefined for a file of its own. */
+  field?: keyof SecretsFile;
 }
 
 export class ConfigError extends Error {
@@ -51,24 +55,47 @@ function hexKey(name: string, value: string): Uint8Array {
   return new Uint8Array(Buffer.from(value, "hex"));
 }
 
-interface SecretsFile {
-  rrnEncryptionKey: string;
-  rrnIndexKey: string;
+/** The demo keys in the data directory's secrets.json, as 64 hex digits each. */
+export interface SecretsFile {
+  rrnEncryptionKey?: string;
+  rrnIndexKey?: string;
+  pinKey?: string;
 }
 
-function dataDirSecrets(dataDir: string, warnings: string[]): SecretsFile & KeySource {
+/**
+ * The named keys from the data directory's secrets.json, each generated the first time it is
+ * asked for: a file from before the PIN key gets `pinKey` added, the keys it holds kept as they are.
+ * Returns the file's keys with the names generated now.
+ */
+function dataDirSecrets(
+  dataDir: string,
+  names: (keyof SecretsFile)[],
+  warnings: string[],
+): { secrets: SecretsFile; path: string; added: (keyof SecretsFile)[] } {
   const path = join(dataDir, "secrets.json");
-  if (existsSync(path)) {
-    return { ...(JSON.parse(readFileSync(path, "utf8")) as SecretsFile), path, generated: false };
+  if (names.length === 0) return { secrets: {}, path, added: [] };
+  const existed = existsSync(path);
+  const secrets = existed ? (JSON.parse(readFileSync(path, "utf8")) as SecretsFile) : {};
+  const added = names.filter((name) => !secrets[name]);
+  for (const name of added) secrets[name] = randomBytes(32).toString("hex");
+  if (!existed) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    warnings.push(
+      `generated keys for personal data and PINs in ${path}: fine for a demo, not for production`,
+    );
+  } else if (added.length > 0) {
+    writeSecrets(path, secrets);
+    warnings.push(`added ${added.join(", ")} to ${path}: fine for a demo, not for production`);
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets: SecretsFile = {
-    rrnEncryptionKey: randomBytes(32).toString("hex"),
-    rrnIndexKey: randomBytes(32).toString("hex"),
-  };
-  writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-  warnings.push(`generated personal-data keys in ${path}: fine for a demo, not for production`);
-  return { ...secrets, path, generated: true };
+  return { secrets, path, added };
+}
+
+/** Through a new file renamed over the old, so that a crash never leaves half a file of keys. */
+function writeSecrets(path: string, secrets: SecretsFile): void {
+  const next = `${path}.${process.pid}.tmp`;
+  writeFileSync(next, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+  renameSync(next, path);
 }
 
 function dataDirCaPassphrase(dataDir: string, warnings: string[]): { passphrase: string } & KeySource {
@@ -84,18 +111,25 @@ function dataDirCaPassphrase(dataDir: string, warnings: string[]): { passphrase:
 }
 
 /**
- * Removes the key files this process generated (a database set up with other keys refused them),
- * so that they do not stay behind looking like the right keys; returns their paths.
+ * Removes the keys this process generated (a database set up with other keys refused them), so
+ * that they do not stay behind looking like the right keys: a file it created goes; from a file
+ * that held other keys before (secrets.json given a `pinKey`), only the added keys go. Returns the
+ * paths it changed.
  */
 export function removeGeneratedKeyFiles(config: Pick<Config, "keySources">): string[] {
-  const paths = [
-    ...new Set(
-      Object.values(config.keySources)
-        .filter((s) => s.generated)
-        .map((s) => s.path),
-    ),
-  ];
-  for (const path of paths) rmSync(path, { force: true });
+  const sources = Object.values(config.keySources);
+  const paths = [...new Set(sources.filter((s) => s.generated).map((s) => s.path))];
+  for (const path of paths) {
+    const here = sources.filter((s) => s.path === path);
+    const kept = here.filter((s) => !s.generated && s.field !== undefined);
+    if (kept.length === 0 || !existsSync(path)) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    const secrets = JSON.parse(readFileSync(path, "utf8")) as SecretsFile;
+    for (const s of here) if (s.generated && s.field) delete secrets[s.field];
+    writeSecrets(path, secrets);
+  }
   return paths;
 }
 
@@ -157,22 +191,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const keySources: Record<string, KeySource> = {};
   const production = env.NODE_ENV === "production";
   const dataDir = resolve(env.GEUMGO_DATA || "./data");
-  let rrnKeys: RrnKeys;
-  if (env.GEUMGO_RRN_KEY || env.GEUMGO_RRN_INDEX_KEY) {
-    rrnKeys = {
-      encryption: hexKey("GEUMGO_RRN_KEY", env.GEUMGO_RRN_KEY ?? ""),
-      index: hexKey("GEUMGO_RRN_INDEX_KEY", env.GEUMGO_RRN_INDEX_KEY ?? ""),
-    };
-  } else if (production) {
+  const rrnFromEnv = Boolean(env.GEUMGO_RRN_KEY || env.GEUMGO_RRN_INDEX_KEY);
+  const pinFromEnv = Boolean(env.GEUMGO_PIN_KEY);
+  if (production && !rrnFromEnv)
     throw new ConfigError("NODE_ENV=production needs GEUMGO_RRN_KEY and GEUMGO_RRN_INDEX_KEY");
-  } else {
-    const s = dataDirSecrets(dataDir, warnings);
-    keySources.GEUMGO_RRN_KEY = keySources.GEUMGO_RRN_INDEX_KEY = { path: s.path, generated: s.generated };
-    rrnKeys = {
-      encryption: hexKey("rrnEncryptionKey", s.rrnEncryptionKey),
-      index: hexKey("rrnIndexKey", s.rrnIndexKey),
-    };
+  if (production && !pinFromEnv) throw new ConfigError("NODE_ENV=production needs GEUMGO_PIN_KEY");
+  const {
+    secrets,
+    path: secretsPath,
+    added,
+  } = dataDirSecrets(
+    dataDir,
+    [
+      ...(rrnFromEnv ? [] : (["rrnEncryptionKey", "rrnIndexKey"] as const)),
+      ...(pinFromEnv ? [] : (["pinKey"] as const)),
+    ],
+    warnings,
+  );
+  const rrnKeys: RrnKeys = rrnFromEnv
+    ? {
+        encryption: hexKey("GEUMGO_RRN_KEY", env.GEUMGO_RRN_KEY ?? ""),
+        index: hexKey("GEUMGO_RRN_INDEX_KEY", env.GEUMGO_RRN_INDEX_KEY ?? ""),
+      }
+    : {
+        encryption: hexKey("rrnEncryptionKey", secrets.rrnEncryptionKey ?? ""),
+        index: hexKey("rrnIndexKey", secrets.rrnIndexKey ?? ""),
+      };
+  const pinKey = pinFromEnv
+    ? hexKey("GEUMGO_PIN_KEY", env.GEUMGO_PIN_KEY ?? "")
+    : hexKey("pinKey", secrets.pinKey ?? "");
+  const fromFile = (field: keyof SecretsFile): KeySource => ({
+    path: secretsPath,
+    generated: added.includes(field),
+    field,
+  });
+  if (!rrnFromEnv) {
+    keySources.GEUMGO_RRN_KEY = fromFile("rrnEncryptionKey");
+    keySources.GEUMGO_RRN_INDEX_KEY = fromFile("rrnIndexKey");
   }
+  if (!pinFromEnv) keySources.GEUMGO_PIN_KEY = fromFile("pinKey");
   let caPassphrase = env.GEUMGO_CA_PASSPHRASE ?? "";
   if (!caPassphrase) {
     if (production) throw new ConfigError("NODE_ENV=production needs GEUMGO_CA_PASSPHRASE");
@@ -195,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     production,
     rrnKeys,
+    pinKey,
     caPassphrase,
     caOrganization: env.GEUMGO_CA_ORG || "Geumgo Demo Federation",
     clock,

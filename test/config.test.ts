@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,22 +14,50 @@ describe("configuration", () => {
     expect(statSync(join(dir, "ca-passphrase")).mode & 0o777).toBe(0o600);
     const b = loadConfig({ GEUMGO_DATA: dir });
     expect(b.rrnKeys).toEqual(a.rrnKeys);
+    expect(a.pinKey).toHaveLength(32);
+    expect(b.pinKey).toEqual(a.pinKey);
     expect(b.caPassphrase).toBe(a.caPassphrase);
     expect(b.warnings).toEqual([]);
+  });
+
+  it("adds a PIN key to a data directory's secrets.json from before it, keeping the other keys", () => {
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
+    const path = join(dir, "secrets.json");
+    const old = { rrnEncryptionKey: "a".repeat(64), rrnIndexKey: "b".repeat(64) };
+    writeFileSync(path, JSON.stringify(old), { mode: 0o600 });
+    const a = loadConfig({ GEUMGO_DATA: dir });
+    expect(a.warnings.join()).toContain(`added pinKey to ${path}`);
+    expect(Buffer.from(a.rrnKeys.encryption).toString("hex")).toBe(old.rrnEncryptionKey);
+    const stored = JSON.parse(readFileSync(path, "utf8")) as Record<string, string>;
+    expect(stored).toMatchObject(old);
+    expect(Buffer.from(a.pinKey).toString("hex")).toBe(stored.pinKey);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const b = loadConfig({ GEUMGO_DATA: dir });
+    expect(b.pinKey).toEqual(a.pinKey);
+    expect(b.warnings).toEqual([]);
+    // Given in the environment, it is taken from there and the file is left alone.
+    const given = loadConfig({ GEUMGO_DATA: dir, GEUMGO_PIN_KEY: "c".repeat(64) });
+    expect(Buffer.from(given.pinKey).toString("hex")).toBe("c".repeat(64));
+    expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_PIN_KEY: "c".repeat(63) })).toThrow(
+      "GEUMGO_PIN_KEY must be 64 hex",
+    );
   });
 
   it("production needs its keys from the environment and refuses a fake clock", () => {
     const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
     expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production" })).toThrow("GEUMGO_RRN_KEY");
     const rrn = { GEUMGO_RRN_KEY: "a".repeat(64), GEUMGO_RRN_INDEX_KEY: "b".repeat(64) };
-    expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...rrn })).toThrow(
+    expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...rrn })).toThrow("GEUMGO_PIN_KEY");
+    const pin = { ...rrn, GEUMGO_PIN_KEY: "c".repeat(64) };
+    expect(() => loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...pin })).toThrow(
       "GEUMGO_CA_PASSPHRASE",
     );
-    const keys = { ...rrn, GEUMGO_CA_PASSPHRASE: "a long ca passphrase" };
+    const keys = { ...pin, GEUMGO_CA_PASSPHRASE: "a long ca passphrase" };
     const config = loadConfig({ GEUMGO_DATA: dir, NODE_ENV: "production", ...keys });
     expect(config.production).toBe(true);
     expect(config.caPassphrase).toBe("a long ca passphrase");
     expect(config.warnings).toEqual([]);
+    expect(existsSync(join(dir, "secrets.json"))).toBe(false);
     expect(() => loadConfig({ GEUMGO_DATA: dir, ...rrn, GEUMGO_CA_PASSPHRASE: "short" })).toThrow(
       "16 characters",
     );

@@ -1,12 +1,11 @@
-// Member accounts: opening (numbered per cooperative with a check digit), reading, statuses, and
-// the 4-digit passbook PIN, stored as a scrypt hash and locked after 5 misses in a row.
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
+// Member accounts: opening (numbered per cooperative with a check digit, with the passbook PIN of
+// src/bank/passbook-pin.ts), reading, statuses.
 import { isForeignKeyViolation, type Queryable } from "../db/db.ts";
 import { cooperativeCodeOf, makeAccountNumber, parseAccountNumber } from "./account-number.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
 import { findCooperativeByCode } from "./federation.ts";
+import { assertPinShape, pinMac } from "./passbook-pin.ts";
 
 export type AccountKind = "demand" | "savings" | "fee" | "clearing" | "funding";
 export type AccountStatus = "active" | "dormant" | "frozen" | "closed";
@@ -26,8 +25,6 @@ export interface Account {
   overdraftLimit: bigint;
   openedAt: Date;
 }
-
-export const pinFailuresMax = 5;
 
 export interface AccountRow {
   cooperative_id: number;
@@ -63,36 +60,6 @@ export function toAccount(row: AccountRow): Account {
   };
 }
 
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: { N: number },
-) => Promise<Buffer>;
-const pinScryptN = 2 ** 14;
-
-// scrypt on the thread pool: a PIN hash takes tens of milliseconds, which on the event loop would
-// stall every other request of the process.
-async function hashPin(pin: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(pin, salt, 32, { N: pinScryptN });
-  return `scrypt$${salt.toString("base64")}$${hash.toString("base64")}`;
-}
-
-async function pinMatches(pin: string, stored: string): Promise<boolean> {
-  const [scheme, salt, hash] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !hash) return false;
-  const expected = Buffer.from(hash, "base64");
-  return timingSafeEqual(
-    await scryptAsync(pin, Buffer.from(salt, "base64"), expected.length, { N: pinScryptN }),
-    expected,
-  );
-}
-
-function assertPinShape(pin: string): void {
-  if (!/^\d{4}$/.test(pin)) throw new BankError("pin_wrong");
-}
-
 export async function openAccount(
   ctx: BankContext,
   options: {
@@ -106,7 +73,6 @@ export async function openAccount(
   tx?: Queryable,
 ): Promise<Account> {
   assertPinShape(options.pin);
-  const pinHash = await hashPin(options.pin);
   const run = async (q: Queryable) => {
     const coop = await q.query<{ code: string; next_serial: number }>(
       `SELECT c.code, s.next_serial FROM cooperatives c JOIN account_serials s ON s.cooperative_id = c.id
@@ -119,18 +85,22 @@ export async function openAccount(
       options.cooperativeId,
     ]);
     const name = options.name ?? (options.kind === "demand" ? "보통예금" : "정기적금");
+    // The id first: the PIN's MAC is bound to it.
+    const seq = await q.query<{ id: bigint }>("SELECT nextval('account_id_seq') AS id");
+    const id = seq.rows[0]!.id;
     try {
       const { rows } = await q.query<AccountRow>(
-        `INSERT INTO accounts (cooperative_id, number, member_id, kind, name, overdraft_limit, pin_hash, opened_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${accountColumns}`,
+        `INSERT INTO accounts (cooperative_id, id, number, member_id, kind, name, overdraft_limit, pin_mac, opened_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${accountColumns}`,
         [
           options.cooperativeId,
+          id,
           makeAccountNumber(c.code, c.next_serial),
           options.memberId,
           options.kind,
           name,
           options.overdraftLimit ?? 0n,
-          pinHash,
+          pinMac(ctx.pinKey, options.cooperativeId, id, options.pin),
           ctx.clock.now(),
         ],
       );
@@ -195,56 +165,4 @@ export async function setAccountStatus(
       status,
     ]);
   });
-}
-
-/**
- * Checks the passbook PIN. Each miss counts, and the fifth in a row locks the PIN until a teller
- * resets it; a match clears the count. The count is written even when the answer is "wrong".
- */
-export async function verifyPin(
-  ctx: BankContext,
-  cooperativeId: number,
-  accountId: bigint,
-  pin: string,
-): Promise<void> {
-  // Each try is counted before it is checked, in one statement that refuses past the fifth: tries
-  // in flight together can never outnumber the tries left, however they overlap.
-  const { rows } = await ctx.db.query<{ pin_hash: string | null; pin_failures: number }>(
-    `UPDATE accounts SET pin_failures = pin_failures + 1
-      WHERE cooperative_id = $1 AND id = $2 AND pin_failures < $3
-      RETURNING pin_hash, pin_failures`,
-    [cooperativeId, accountId, pinFailuresMax],
-  );
-  const row = rows[0];
-  if (!row) {
-    const exists = await ctx.db.query("SELECT 1 FROM accounts WHERE cooperative_id = $1 AND id = $2", [
-      cooperativeId,
-      accountId,
-    ]);
-    throw new BankError(exists.rows.length > 0 ? "pin_locked" : "account_not_found");
-  }
-  // scrypt outside any transaction: it takes a while, and holds no row lock or connection.
-  const matches = row.pin_hash !== null && /^\d{4}$/.test(pin) && (await pinMatches(pin, row.pin_hash));
-  if (!matches) throw new BankError(row.pin_failures >= pinFailuresMax ? "pin_locked" : "pin_wrong");
-  // A match clears the count, unless the PIN was reset meanwhile: then the new one is what counts.
-  const r = await ctx.db.query(
-    "UPDATE accounts SET pin_failures = 0 WHERE cooperative_id = $1 AND id = $2 AND pin_hash = $3",
-    [cooperativeId, accountId, row.pin_hash],
-  );
-  if (r.rowCount === 0) return verifyPin(ctx, cooperativeId, accountId, pin);
-}
-
-/** A teller sets a new PIN (the member present with the passbook) and clears the lock. */
-export async function resetPin(
-  ctx: BankContext,
-  cooperativeId: number,
-  accountId: bigint,
-  pin: string,
-): Promise<void> {
-  assertPinShape(pin);
-  const r = await ctx.db.query(
-    "UPDATE accounts SET pin_hash = $3, pin_failures = 0 WHERE cooperative_id = $1 AND id = $2",
-    [cooperativeId, accountId, await hashPin(pin)],
-  );
-  if (r.rowCount === 0) throw new BankError("account_not_found");
 }

@@ -3,12 +3,13 @@
 // any code (transfer-claims.ts); otherwise the precheck, the passbook PIN, the security medium's
 // answer, the caller's signature check, and the posting with its notifications in one transaction.
 // The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook.
-import { type Account, pinFailuresMax, verifyPin } from "./accounts.ts";
+import type { Account } from "./accounts.ts";
 import type { BankContext } from "./context.ts";
-import { BankError, isBankError } from "./errors.ts";
+import { BankError } from "./errors.ts";
 import type { SecurityMedium } from "./limits.ts";
 import { holderName, type MemberRef, ownAccount, recipientAccount } from "./member-accounts.ts";
 import { notifyTransfer } from "./notifications.ts";
+import { verifyPin } from "./passbook-pin.ts";
 import { verifyMedium } from "./security-medium.ts";
 import { findExisting, postTransfer, type TransferRequest } from "./transfer.ts";
 import { type Claim, claimTransfer, releaseClaim } from "./transfer-claims.ts";
@@ -63,32 +64,6 @@ async function earlierTransfer(
     existing.memoTo === input.memo;
   if (!same) throw new BankError("idempotency_key_reused");
   return t.id;
-}
-
-/**
- * The PIN check, with the tries left on a wrong PIN (for the member's screen: "5회 중 2회 오류"),
- * read from the count the check just wrote.
- */
-async function checkPin(
-  ctx: BankContext,
-  account: { cooperativeId: number; id: bigint },
-  pin: string,
-): Promise<void> {
-  try {
-    await verifyPin(ctx, account.cooperativeId, account.id, pin);
-  } catch (e) {
-    if (!isBankError(e, "pin_wrong") || typeof e.details?.remaining === "number") throw e;
-    const { rows } = await ctx.db.query<{ pin_failures: number }>(
-      "SELECT pin_failures FROM accounts WHERE cooperative_id = $1 AND id = $2",
-      [account.cooperativeId, account.id],
-    );
-    const failures = rows[0]?.pin_failures;
-    if (failures === undefined) throw e;
-    throw new BankError("pin_wrong", {
-      remaining: Math.max(0, pinFailuresMax - failures),
-      max: pinFailuresMax,
-    });
-  }
 }
 
 export async function memberTransfer(
@@ -149,7 +124,7 @@ async function claimedTransfer(
   const { from, to } = held;
   await hooks.beforeCodeCheck?.();
   const { medium } = await precheckTransfer(ctx, who, input);
-  await checkPin(ctx, from, input.pin);
+  await verifyPin(ctx, from.cooperativeId, from.id, input.pin);
   const answer = input.mediumAnswer(medium);
   const proven = await verifyMedium(ctx, {
     cooperativeId: who.cooperativeId,

@@ -17,7 +17,12 @@ export function registerInitCommand(program: Command, out: Output): void {
         out.line(out.t(`데이터베이스 준비 완료 (${db.kind})`, `database ready (${db.kind})`));
         await ensureCa(db, config, out);
         if (!opts.demo) return;
-        const { created } = await seedDemo({ db, rrnKeys: config.rrnKeys, clock: config.clock });
+        const { created } = await seedDemo({
+          db,
+          rrnKeys: config.rrnKeys,
+          pinKey: config.pinKey,
+          clock: config.clock,
+        });
         out.line(
           created
             ? out.t(

@@ -42,7 +42,7 @@ export function defaultPublicUrl(port: number): string {
 export function contextsFor(config: Config, db: Db): { bank: BankContext; ca: CaContext } {
   const key = config.rrnKeys.encryption;
   return {
-    bank: { db, rrnKeys: config.rrnKeys, clock: config.clock },
+    bank: { db, rrnKeys: config.rrnKeys, pinKey: config.pinKey, clock: config.clock },
     ca: {
       db,
       clock: config.clock,

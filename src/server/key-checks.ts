@@ -21,6 +21,11 @@ export interface CheckedKey {
   kind: "key" | "passphrase";
   value(config: Config): Uint8Array | string;
   /**
+   * For a database holding data: whether a key this process generated just now may still be the
+   * database's first (nothing sealed or keyed under it yet). Absent: never.
+   */
+  generatedFits?(db: Queryable): Promise<boolean>;
+  /**
    * For a database from before the check values: whether the key opens what the database holds
    * under it; undefined when it holds nothing to try.
    */
@@ -45,8 +50,7 @@ function decrypts(config: Config, ciphertext: Uint8Array): string | undefined {
 }
 
 /**
- * The keys, in the order a refusal lists them. A key added to the configuration is one more entry
- * (the PIN key: `{ name: "pin", env: "GEUMGO_PIN_KEY", kind: "key", value: (c) => c.pinKey }`).
+ * The keys, in the order a refusal lists them. A key added to the configuration is one more entry.
  */
 export const checkedKeys: readonly CheckedKey[] = [
   {
@@ -70,6 +74,22 @@ export const checkedKeys: readonly CheckedKey[] = [
       // Without the number (the encryption key is wrong too) there is nothing to hold the index to.
       if (!member || rrn === undefined) return undefined;
       return Buffer.from(rrnIndex(config.rrnKeys, rrn)).equals(Buffer.from(member.rrn_index));
+    },
+  },
+  {
+    name: "pin",
+    env: "GEUMGO_PIN_KEY",
+    kind: "key",
+    value: (c) => c.pinKey,
+    // A database from before the PIN key (migration 0021) holds PINs in the old scrypt form only,
+    // which moves to the MAC on each right PIN: a key generated for it now is its first. Once any
+    // PIN is in the MAC form, the key it was made under is recorded, and a MAC cannot be tried
+    // without the member's PIN, so there is nothing else to hold the key to.
+    generatedFits: async (db) => {
+      const { rows } = await db.query<{ any: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE pin_mac IS NOT NULL) AS any",
+      );
+      return rows[0]?.any !== true;
     },
   },
   {
@@ -213,7 +233,7 @@ export async function checkKeys(
       }
       if (existingDatabase) {
         // Keys made just now cannot be the ones the data there was sealed under.
-        if (source?.generated) {
+        if (source?.generated && !(await key.generatedFits?.(tx))) {
           mismatches.push({ env: key.env, reason: "generated", ...file });
           continue;
         }

@@ -4,9 +4,7 @@ import {
   getAccountByNumber,
   listMemberAccounts,
   openAccount,
-  resetPin,
   setAccountStatus,
-  verifyPin,
 } from "../../src/bank/accounts.ts";
 import { createMember, findMemberByRrn, getMember, memberRrnMatches } from "../../src/bank/members.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
@@ -59,60 +57,6 @@ describe.each(dbKinds)("members and accounts on %s", (kind) => {
     await expect(getAccountByNumber(f.db, "9999-0000-1000-0")).rejects.toMatchObject({
       code: expect.stringMatching(/account_not_found|bad_account_number/),
     });
-  });
-
-  it("locks the PIN after five misses in a row until a teller resets it", async () => {
-    f = await bankFixture(kind);
-    const a = f.accounts[0]!;
-    await verifyPin(f.ctx, 1, a.id, "1234");
-    for (let i = 1; i <= 4; i++)
-      await expect(verifyPin(f.ctx, 1, a.id, "9999")).rejects.toMatchObject({ code: "pin_wrong" });
-    await verifyPin(f.ctx, 1, a.id, "1234"); // a match clears the count
-    for (let i = 1; i <= 4; i++)
-      await expect(verifyPin(f.ctx, 1, a.id, "0000")).rejects.toMatchObject({ code: "pin_wrong" });
-    await expect(verifyPin(f.ctx, 1, a.id, "0000")).rejects.toMatchObject({ code: "pin_locked" });
-    await expect(verifyPin(f.ctx, 1, a.id, "1234")).rejects.toMatchObject({ code: "pin_locked" });
-    await resetPin(f.ctx, 1, a.id, "4321");
-    await verifyPin(f.ctx, 1, a.id, "4321");
-    await expect(verifyPin(f.ctx, 1, a.id, "12a4")).rejects.toMatchObject({ code: "pin_wrong" });
-  });
-
-  it("checks at most five tries, however many come at once; the right PIN among them gets no extra", async () => {
-    f = await bankFixture(kind);
-    const a = f.accounts[0]!;
-    const failures = async () =>
-      (
-        await f.db.query<{ pin_failures: number }>(
-          "SELECT pin_failures FROM accounts WHERE cooperative_id = 1 AND id = $1",
-          [a.id],
-        )
-      ).rows[0]!.pin_failures;
-    // Twelve wrong tries in flight together (scrypt runs off the event loop, so they overlap).
-    const tries = await Promise.allSettled(
-      Array.from({ length: 12 }, () => verifyPin(f.ctx, 1, a.id, "9999")),
-    );
-    const codes = tries.map((t) => (t.status === "rejected" ? (t.reason as { code: string }).code : "ok"));
-    expect(codes.filter((c) => c === "pin_wrong")).toHaveLength(4);
-    expect(codes.filter((c) => c === "pin_locked")).toHaveLength(8);
-    expect(await failures()).toBe(5);
-    await expect(verifyPin(f.ctx, 1, a.id, "1234")).rejects.toMatchObject({ code: "pin_locked" });
-
-    // Four misses, then four wrong tries and the right PIN at once: one try is left, so at most
-    // one of the five is checked, and the right PIN passes only if it is that one.
-    await resetPin(f.ctx, 1, a.id, "1234");
-    for (let i = 0; i < 4; i++) await verifyPin(f.ctx, 1, a.id, "0000").catch(() => {});
-    const race = await Promise.allSettled(
-      ["0001", "0002", "0003", "0004", "1234"].map((p) => verifyPin(f.ctx, 1, a.id, p)),
-    );
-    const outcomes = race.map((t) => (t.status === "rejected" ? (t.reason as { code: string }).code : "ok"));
-    expect(outcomes.filter((c) => c === "pin_wrong")).toHaveLength(0);
-    if (outcomes[4] === "ok") {
-      expect(outcomes.slice(0, 4)).toEqual(["pin_locked", "pin_locked", "pin_locked", "pin_locked"]);
-      expect(await failures()).toBe(0);
-    } else {
-      expect(outcomes.every((c) => c === "pin_locked")).toBe(true);
-      expect(await failures()).toBe(5);
-    }
   });
 
   it("closes only an empty account, and never reopens a closed one", async () => {

@@ -11,6 +11,7 @@ const ctx = {
   db,
   clock: { now: () => new Date() },
   rrnKeys: { encryption: new Uint8Array(32), index: new Uint8Array(32) },
+  pinKey: new Uint8Array(32),
 };
 
 async function worker(): Promise<void> {

@@ -125,7 +125,7 @@ describe("geumgo demo otp", () => {
         GEUMGO_RRN_KEY: keys.encryption.toString("hex"),
         GEUMGO_RRN_INDEX_KEY: keys.index.toString("hex"),
       };
-      await seedDemo({ db, rrnKeys: keys, clock: { now: () => new Date() } });
+      await seedDemo({ db, rrnKeys: keys, pinKey: randomBytes(32), clock: { now: () => new Date() } });
       const r = await runCli(["demo", "otp", "hong"], env);
       const at = new Date();
       expect(r.code, r.stderr).toBe(0);
@@ -134,6 +134,7 @@ describe("geumgo demo otp", () => {
       const production = await runCli(["demo", "otp", "hong"], {
         ...env,
         NODE_ENV: "production",
+        GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
         GEUMGO_CA_PASSPHRASE: "a production passphrase, long enough",
       });
       expect(production.code, production.stdout).toBe(2);

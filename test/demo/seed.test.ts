@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { findUser, passwordMatches } from "../../src/auth/users.ts";
-import { getAccountByNumber, listMemberAccounts, verifyPin } from "../../src/bank/accounts.ts";
+import { getAccountByNumber, listMemberAccounts } from "../../src/bank/accounts.ts";
 import { accountHistory } from "../../src/bank/history.ts";
 import { getMember } from "../../src/bank/members.ts";
+import { verifyPin } from "../../src/bank/passbook-pin.ts";
 import { demoCustomerCentrePhones, demoLogins, seedDemo } from "../../src/demo/seed.ts";
 import { expectLedgerInvariants } from "../support/bank.ts";
 import { dbKinds, freshDb } from "../support/db.ts";
@@ -16,6 +17,7 @@ describe.each(dbKinds)("the demo federation on %s", (kind) => {
         db,
         clock: { now: () => new Date("2026-11-25T03:00:00Z") },
         rrnKeys: { encryption: randomBytes(32), index: randomBytes(32) },
+        pinKey: randomBytes(32),
       };
       expect(await seedDemo(ctx)).toEqual({ created: true });
       expect(await seedDemo(ctx)).toEqual({ created: false });
@@ -52,6 +54,7 @@ describe.each(dbKinds)("the demo federation on %s", (kind) => {
         db,
         clock: { now: () => new Date("2026-11-25T03:00:00Z") },
         rrnKeys: { encryption: randomBytes(32), index: randomBytes(32) },
+        pinKey: randomBytes(32),
       };
       await seedDemo(ctx);
       const { rows } = await db.query<{ id: number; customer_centre_phone: string | null }>(

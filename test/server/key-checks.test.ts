@@ -2,7 +2,7 @@
 // refused, naming that key; a database from before the check values takes a process's keys only
 // where they open its data, and never keys generated just now.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ function keyEnv(): Record<string, string> {
   return {
     GEUMGO_RRN_KEY: hex(),
     GEUMGO_RRN_INDEX_KEY: hex(),
+    GEUMGO_PIN_KEY: hex(),
     GEUMGO_CA_PASSPHRASE: `passphrase ${randomBytes(8).toString("hex")}`,
   };
 }
@@ -41,7 +42,7 @@ async function refusal(db: Db, config: Config): Promise<KeyCheckError> {
 
 /** A database as it was before the check values: a member and a CA, made under `config`'s keys. */
 async function existingDatabase(db: Db, config: Config): Promise<void> {
-  const ctx = { db, rrnKeys: config.rrnKeys, clock: config.clock };
+  const ctx = { db, rrnKeys: config.rrnKeys, pinKey: config.pinKey, clock: config.clock };
   await createCooperative(ctx, { id: 1, code: "9002", name: "서울중앙새마을금고" });
   await createBranch(ctx, { cooperativeId: 1, id: 1, code: "001", name: "본점" });
   await createMember(ctx, { cooperativeId: 1, branchId: 1, realName: "홍길동", rrn: "9001011234567" });
@@ -65,13 +66,13 @@ describe.each(dbKinds)("key check values (%s)", (kind) => {
     const env = keyEnv();
     const first = await checkKeys(db, configWith(env));
     expect(first).toEqual({
-      recorded: ["GEUMGO_RRN_KEY", "GEUMGO_RRN_INDEX_KEY", "GEUMGO_CA_PASSPHRASE"],
+      recorded: ["GEUMGO_RRN_KEY", "GEUMGO_RRN_INDEX_KEY", "GEUMGO_PIN_KEY", "GEUMGO_CA_PASSPHRASE"],
       existingDatabase: false,
     });
     const { rows } = await db.query<{ name: string; check_value: Uint8Array }>(
       "SELECT name, check_value FROM key_checks ORDER BY name",
     );
-    expect(rows.map((r) => r.name)).toEqual(["ca-passphrase", "rrn-encryption", "rrn-index"]);
+    expect(rows.map((r) => r.name)).toEqual(["ca-passphrase", "pin", "rrn-encryption", "rrn-index"]);
     // A check value is not the key, nor any part of it.
     for (const r of rows) {
       expect(r.check_value).toHaveLength(16);
@@ -115,6 +116,7 @@ describe.each(dbKinds)("key check values (%s)", (kind) => {
     expect(e.mismatches.map((m) => m.env)).toEqual([
       "GEUMGO_RRN_KEY",
       "GEUMGO_RRN_INDEX_KEY",
+      "GEUMGO_PIN_KEY",
       "GEUMGO_CA_PASSPHRASE",
     ]);
     expect(e.mismatches[0]!.file).toBe(join(data, "secrets.json"));
@@ -136,7 +138,12 @@ describe.each(dbKinds)("key check values (%s)", (kind) => {
       db,
       loadConfig({ GEUMGO_DATA: mkdtempSync(join(tmpdir(), "geumgo-keys-")) }),
     );
-    expect(generated.mismatches.map((m) => m.reason)).toEqual(["generated", "generated", "generated"]);
+    // (A PIN key generated now fits: no PIN is held under any key yet.)
+    expect(generated.mismatches.map((m) => [m.env, m.reason])).toEqual([
+      ["GEUMGO_RRN_KEY", "generated"],
+      ["GEUMGO_RRN_INDEX_KEY", "generated"],
+      ["GEUMGO_CA_PASSPHRASE", "generated"],
+    ]);
     const rrn = await refusal(db, configWith({ ...env, GEUMGO_RRN_KEY: hex() }));
     expect(rrn.mismatches).toEqual([{ env: "GEUMGO_RRN_KEY", reason: "does_not_open" }]);
     const index = await refusal(db, configWith({ ...env, GEUMGO_RRN_INDEX_KEY: hex() }));
@@ -147,7 +154,7 @@ describe.each(dbKinds)("key check values (%s)", (kind) => {
 
     // The right keys are recorded, and said to be, once.
     expect(await checkKeys(db, configWith(env))).toEqual({
-      recorded: ["GEUMGO_RRN_KEY", "GEUMGO_RRN_INDEX_KEY", "GEUMGO_CA_PASSPHRASE"],
+      recorded: ["GEUMGO_RRN_KEY", "GEUMGO_RRN_INDEX_KEY", "GEUMGO_PIN_KEY", "GEUMGO_CA_PASSPHRASE"],
       existingDatabase: true,
     });
     expect(await checkKeys(db, configWith(env))).toEqual({ recorded: [], existingDatabase: true });
@@ -159,8 +166,38 @@ describe.each(dbKinds)("key check values (%s)", (kind) => {
     const config = configWith(env);
     await checkKeys(db, config, checkedKeys.slice(0, 2));
     expect(await checkKeys(db, config)).toEqual({
-      recorded: ["GEUMGO_CA_PASSPHRASE"],
+      recorded: ["GEUMGO_PIN_KEY", "GEUMGO_CA_PASSPHRASE"],
       existingDatabase: false,
     });
+  });
+
+  it("a data directory from before the PIN key: the key added to secrets.json fits an old database, and goes again where it does not", async () => {
+    db = await freshDb(kind);
+    // An install from before GEUMGO_PIN_KEY: its secrets.json holds the personal-data keys only.
+    const data = mkdtempSync(join(tmpdir(), "geumgo-keys-"));
+    const old = { rrnEncryptionKey: hex(), rrnIndexKey: hex() };
+    writeFileSync(join(data, "secrets.json"), JSON.stringify(old));
+    const passphrase = { GEUMGO_CA_PASSPHRASE: `passphrase ${randomBytes(8).toString("hex")}` };
+    const upgraded = loadConfig({ GEUMGO_DATA: data, ...passphrase });
+    expect(upgraded.keySources.GEUMGO_PIN_KEY).toMatchObject({ generated: true, field: "pinKey" });
+    expect(upgraded.keySources.GEUMGO_RRN_KEY).toMatchObject({ generated: false });
+    await existingDatabase(db, upgraded);
+    await db.query("DELETE FROM key_checks");
+    expect(await checkKeys(db, upgraded)).toMatchObject({ existingDatabase: true });
+
+    // Once a PIN is held under a key, a PIN key generated by another process does not fit; its
+    // refusal takes the added key out of secrets.json and leaves the keys that were there.
+    await db.query("DELETE FROM key_checks");
+    await db.query(
+      `INSERT INTO accounts (cooperative_id, number, member_id, kind, name, pin_mac, opened_at)
+       SELECT 1, '9002990000001', id, 'demand', '보통예금', $1, now() FROM members LIMIT 1`,
+      [randomBytes(32)],
+    );
+    const other = mkdtempSync(join(tmpdir(), "geumgo-keys-"));
+    writeFileSync(join(other, "secrets.json"), JSON.stringify(old));
+    const e = await refusal(db, loadConfig({ GEUMGO_DATA: other, ...passphrase }));
+    expect(e.mismatches.map((m) => [m.env, m.reason])).toEqual([["GEUMGO_PIN_KEY", "generated"]]);
+    expect(e.removedFiles).toEqual([join(other, "secrets.json")]);
+    expect(JSON.parse(readFileSync(join(other, "secrets.json"), "utf8"))).toEqual(old);
   });
 });

@@ -62,6 +62,7 @@ export async function bankFixture(
     db,
     clock,
     rrnKeys: { encryption: randomBytes(32), index: randomBytes(32) },
+    pinKey: randomBytes(32),
   };
   const coops = [
     { id: 1, code: "9002", name: "서울중앙새마을금고" },

@@ -49,6 +49,7 @@ export async function startCaServer(
       GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
       GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
       GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
+      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
       ...(options.requireVidRandom ? { GEUMGO_CA_REQUIRE_VID: "1" } : {}),
     }),
     clock,

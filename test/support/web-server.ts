@@ -67,6 +67,7 @@ export async function startWebServer(
       GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
       GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
       GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
+      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
     }),
     clock,
   };

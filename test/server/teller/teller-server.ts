@@ -37,6 +37,7 @@ export async function startTellerServer(kind: DbKind): Promise<TellerServer> {
       GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
       GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
       GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
+      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
     }),
     clock,
   };
