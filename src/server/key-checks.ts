@@ -21,8 +21,9 @@ export interface CheckedKey {
   kind: "key" | "passphrase";
   value(config: Config): Uint8Array | string;
   /**
-   * For a database holding data: whether a key this process generated just now may still be the
-   * database's first (nothing sealed or keyed under it yet). Absent: never.
+   * For a database holding data but no check value of this key: whether a key this process
+   * generated just now may still be the database's first, as nothing is sealed or keyed under any
+   * key of this kind yet (a CA set up before the first member, say). Absent: never.
    */
   generatedFits?(db: Queryable): Promise<boolean>;
   /**
@@ -39,6 +40,12 @@ async function oneMember(
     "SELECT rrn_ciphertext, rrn_index FROM members ORDER BY cooperative_id, id LIMIT 1",
   );
   return rows[0];
+}
+
+/** Whether no row matches: with nothing held under a key yet, a key generated now may be its first. */
+async function none(db: Queryable, sql: string): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>(`SELECT EXISTS (${sql}) AS any`);
+  return rows[0]?.any !== true;
 }
 
 function decrypts(config: Config, ciphertext: Uint8Array): string | undefined {
@@ -58,6 +65,7 @@ export const checkedKeys: readonly CheckedKey[] = [
     env: "GEUMGO_RRN_KEY",
     kind: "key",
     value: (c) => c.rrnKeys.encryption,
+    generatedFits: (db) => none(db, "SELECT 1 FROM members"),
     opensData: async (db, config) => {
       const member = await oneMember(db);
       return member && decrypts(config, member.rrn_ciphertext) !== undefined;
@@ -68,6 +76,7 @@ export const checkedKeys: readonly CheckedKey[] = [
     env: "GEUMGO_RRN_INDEX_KEY",
     kind: "key",
     value: (c) => c.rrnKeys.index,
+    generatedFits: (db) => none(db, "SELECT 1 FROM members"),
     opensData: async (db, config) => {
       const member = await oneMember(db);
       const rrn = member && decrypts(config, member.rrn_ciphertext);
@@ -85,18 +94,14 @@ export const checkedKeys: readonly CheckedKey[] = [
     // which moves to the MAC on each right PIN: a key generated for it now is its first. Once any
     // PIN is in the MAC form, the key it was made under is recorded, and a MAC cannot be tried
     // without the member's PIN, so there is nothing else to hold the key to.
-    generatedFits: async (db) => {
-      const { rows } = await db.query<{ any: boolean }>(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE pin_mac IS NOT NULL) AS any",
-      );
-      return rows[0]?.any !== true;
-    },
+    generatedFits: (db) => none(db, "SELECT 1 FROM accounts WHERE pin_mac IS NOT NULL"),
   },
   {
     name: "ca-passphrase",
     env: "GEUMGO_CA_PASSPHRASE",
     kind: "passphrase",
     value: (c) => c.caPassphrase,
+    generatedFits: (db) => none(db, "SELECT 1 FROM ca_keys"),
     opensData: async (db, config) => {
       try {
         await loadCaKey(db, "issuing", config.caPassphrase);
@@ -232,7 +237,7 @@ export async function checkKeys(
         continue;
       }
       if (existingDatabase) {
-        // Keys made just now cannot be the ones the data there was sealed under.
+        // Keys made just now cannot be the ones the data there was sealed under, if there is any.
         if (source?.generated && !(await key.generatedFits?.(tx))) {
           mismatches.push({ env: key.env, reason: "generated", ...file });
           continue;

@@ -4,6 +4,7 @@
 // the member's registered device; production installs refuse the command.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -119,13 +120,15 @@ describe("geumgo demo otp", () => {
     const db = await freshDb("postgres");
     try {
       const keys = { encryption: randomBytes(32), index: randomBytes(32) };
+      const pinKey = randomBytes(32);
       const env = {
         DATABASE_URL: db.url!,
         GEUMGO_DATA: join(tempDir(), "data"),
         GEUMGO_RRN_KEY: keys.encryption.toString("hex"),
         GEUMGO_RRN_INDEX_KEY: keys.index.toString("hex"),
+        GEUMGO_PIN_KEY: pinKey.toString("hex"),
       };
-      await seedDemo({ db, rrnKeys: keys, pinKey: randomBytes(32), clock: { now: () => new Date() } });
+      await seedDemo({ db, rrnKeys: keys, pinKey, clock: { now: () => new Date() } });
       const r = await runCli(["demo", "otp", "hong"], env);
       const at = new Date();
       expect(r.code, r.stderr).toBe(0);
@@ -134,8 +137,8 @@ describe("geumgo demo otp", () => {
       const production = await runCli(["demo", "otp", "hong"], {
         ...env,
         NODE_ENV: "production",
-        GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
-        GEUMGO_CA_PASSPHRASE: "a production passphrase, long enough",
+        // Production is given its keys: the same as the install's (else the key check refuses first).
+        GEUMGO_CA_PASSPHRASE: readFileSync(join(env.GEUMGO_DATA, "ca-passphrase"), "utf8").trim(),
       });
       expect(production.code, production.stdout).toBe(2);
       expect(production.stderr).toContain("demo install only");

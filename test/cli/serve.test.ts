@@ -227,6 +227,7 @@ describe("two servers on one PostgreSQL", () => {
       expect(refused.code).toBe(2);
       expect(refused.stdout).not.toContain("listening on");
       expect(refused.stderr).toContain("GEUMGO_RRN_KEY does not match the database");
+      expect(refused.stderr).toContain("GEUMGO_PIN_KEY does not match the database");
       expect(refused.stderr).toContain("GEUMGO_CA_PASSPHRASE does not match the database");
       expect(refused.stderr).toContain("docs/operations.md");
       expect(refused.stderr).toContain("removed again");
@@ -251,6 +252,7 @@ describe("two servers on one PostgreSQL", () => {
       const keys = {
         GEUMGO_RRN_KEY: secrets.rrnEncryptionKey!,
         GEUMGO_RRN_INDEX_KEY: secrets.rrnIndexKey!,
+        GEUMGO_PIN_KEY: secrets.pinKey!,
         GEUMGO_CA_PASSPHRASE: readFileSync(join(first, "ca-passphrase"), "utf8").trim(),
       };
       const other = await startServer({ GEUMGO_DATA: tempDir(), DATABASE_URL: db.url!, ...keys });

@@ -200,4 +200,24 @@ describe.each(dbKinds)("key check values (%s)", (kind) => {
     expect(e.removedFiles).toEqual([join(other, "secrets.json")]);
     expect(JSON.parse(readFileSync(join(other, "secrets.json"), "utf8"))).toEqual(old);
   });
+
+  it("a key generated now fits a database holding nothing under a key of its kind (a CA, no member yet)", async () => {
+    db = await freshDb(kind);
+    const env = keyEnv();
+    await createCaHierarchy(db, {
+      organization: "Key Check Test",
+      algorithm: "P-384",
+      passphrase: env.GEUMGO_CA_PASSPHRASE!,
+      now: new Date(),
+    });
+    // The data directory's generated keys: the passphrase must open the CA there, the others fit.
+    const data = mkdtempSync(join(tmpdir(), "geumgo-keys-"));
+    const e = await refusal(db, loadConfig({ GEUMGO_DATA: data }));
+    expect(e.mismatches.map((m) => [m.env, m.reason])).toEqual([["GEUMGO_CA_PASSPHRASE", "generated"]]);
+    const generated = loadConfig({ GEUMGO_DATA: data, GEUMGO_CA_PASSPHRASE: env.GEUMGO_CA_PASSPHRASE! });
+    expect(await checkKeys(db, generated)).toEqual({
+      recorded: ["GEUMGO_RRN_KEY", "GEUMGO_RRN_INDEX_KEY", "GEUMGO_PIN_KEY", "GEUMGO_CA_PASSPHRASE"],
+      existingDatabase: true,
+    });
+  });
 });
