@@ -38,8 +38,11 @@ export interface TellerAuth {
 }
 
 export interface GuardOptions {
-  /** Count this request as activity (restarts the idle timer); default true. */
-  touch?: boolean;
+  /**
+   * Count this request as activity (restarts the idle timer, written at most once a minute:
+   * src/auth/sessions.ts); default true. "exact" always writes it (the extend button).
+   */
+  touch?: boolean | "exact";
 }
 
 // The App behind a server, found from any of its plugin scopes through the one node:http server
