@@ -79,31 +79,3 @@ export async function findUser(
     }
   );
 }
-
-/** The member's internet banking user, as a signed-in request needs it; undefined with none. */
-export async function findMemberUser(
-  db: Queryable,
-  who: { cooperativeId: number; memberId: bigint },
-): Promise<
-  { userId: string; mustChangePassword: boolean; enrolledAt: Date; previousLoginAt: Date | null } | undefined
-> {
-  const { rows } = await db.query<{
-    user_id: string;
-    must_change_password: boolean;
-    enrolled_at: Date;
-    previous_login_at: Date | null;
-  }>(
-    `SELECT user_id, must_change_password, enrolled_at, previous_login_at FROM users
-     WHERE cooperative_id = $1 AND member_id = $2`,
-    [who.cooperativeId, who.memberId],
-  );
-  const r = rows[0];
-  return (
-    r && {
-      userId: r.user_id,
-      mustChangePassword: r.must_change_password,
-      enrolledAt: r.enrolled_at,
-      previousLoginAt: r.previous_login_at,
-    }
-  );
-}

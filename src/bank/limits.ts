@@ -16,14 +16,15 @@ export const defaultLimits: Record<SecurityMedium, Limits> = {
   card: { perTransfer: 10_000_000n, perDay: 50_000_000n },
 };
 
-interface LimitRow {
+export interface LimitRow {
   otp_per_transfer: bigint | null;
   otp_per_day: bigint | null;
   card_per_transfer: bigint | null;
   card_per_day: bigint | null;
 }
 
-function effective(row: LimitRow | undefined, medium: SecurityMedium): Limits {
+/** The limits in force for the medium: the member's own where set, else the defaults. */
+export function effective(row: LimitRow | undefined, medium: SecurityMedium): Limits {
   const d = defaultLimits[medium];
   const perTransfer = medium === "otp" ? row?.otp_per_transfer : row?.card_per_transfer;
   const perDay = medium === "otp" ? row?.otp_per_day : row?.card_per_day;
@@ -70,20 +71,6 @@ export async function chargeDailyTotal(
       ? row.day_total
       : (await transferredOnDay(tx, options.cooperativeId, options.memberId, options.at)) + options.amount;
   return { limits: effective(row, options.medium), dayTotal };
-}
-
-/** What the member's transfers used of the daily limit on the Seoul day of `at`, as the limit row keeps it. */
-export async function usedOnDay(
-  db: Queryable,
-  who: { cooperativeId: number; memberId: bigint },
-  at: Date,
-): Promise<bigint> {
-  const { rows } = await db.query<{ day: string | null; day_total: bigint }>(
-    "SELECT to_char(day, 'YYYY-MM-DD') AS day, day_total FROM member_limits WHERE cooperative_id = $1 AND member_id = $2",
-    [who.cooperativeId, who.memberId],
-  );
-  const row = rows[0];
-  return row && row.day === seoulDay(at) ? row.day_total : 0n;
 }
 
 /** The sum of the member's successful transfers on the Seoul calendar day of `at`. */

@@ -1,19 +1,21 @@
 // A member's transfer, start to end: a repeat of an earlier idempotency key answers with the first
 // receipt and spends no code; a repeat while the first is still running is refused without checking
-// any code (transfer-claims.ts); otherwise the precheck, the passbook PIN, the security medium's
-// answer, the caller's signature check, and the posting with its notifications in one transaction.
+// any code (transfer-claims.ts); otherwise the precheck, the passbook PIN and the security medium's
+// answer in one commit (made even when they refuse), the caller's signature check, and the posting
+// with its notifications in one transaction. Round trips are what a transfer costs the server most
+// (docs/benchmarks.md): each statement here is one the rules need.
 // The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook.
-import type { Account } from "./accounts.ts";
+import { type Db, isRetryable, type Queryable } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
 import type { SecurityMedium } from "./limits.ts";
-import { holderName, type MemberRef, ownAccount, recipientAccount } from "./member-accounts.ts";
+import { type MemberRef, type TransferAccounts, transferAccounts } from "./member-accounts.ts";
 import { notifyTransfer } from "./notifications.ts";
 import { verifyPin } from "./passbook-pin.ts";
-import { verifyMedium } from "./security-medium.ts";
+import { verifyMediumIn } from "./security-medium.ts";
 import { findExisting, postTransfer, type TransferRequest } from "./transfer.ts";
 import { type Claim, claimTransfer, releaseClaim } from "./transfer-claims.ts";
-import { precheckTransfer, type TransferIntent } from "./transfer-precheck.ts";
+import { precheckAccounts, type TransferIntent } from "./transfer-precheck.ts";
 import { type TransferReceipt, transferReceipt } from "./transfer-receipt.ts";
 
 export interface MemberTransferInput extends TransferIntent {
@@ -31,8 +33,11 @@ export interface MemberTransferInput extends TransferIntent {
 }
 
 export interface MemberTransferHooks {
-  /** Runs once the request is known to be new, before any code is checked (a rate limit, say). */
-  beforeCodeCheck?(): Promise<void>;
+  /**
+   * Runs once the request is known to be new, before any code is checked (a rate limit, say), in
+   * the transaction that judges the codes: it commits even when the transfer is refused.
+   */
+  beforeCodeCheck?(tx: Queryable): Promise<void>;
   /** Checks the transfer's signature before the money moves; throws to refuse it. */
   checkSignature?(transfer: TransferRequest): Promise<void>;
 }
@@ -72,8 +77,8 @@ export async function memberTransfer(
   hooks: MemberTransferHooks = {},
 ): Promise<MemberTransferResult> {
   const { who } = input;
-  const from = await ownAccount(ctx.db, who, input.fromAccount);
-  const to = await recipientAccount(ctx.db, input.toAccount);
+  const accounts = await transferAccounts(ctx.db, who, { from: input.fromAccount, to: input.toAccount });
+  const { from, to } = accounts;
   const replay = async (id: bigint): Promise<MemberTransferResult> => ({
     receipt: await transferReceipt(ctx.db, { cooperativeId: who.cooperativeId, id }),
     replayed: true,
@@ -105,7 +110,7 @@ export async function memberTransfer(
       return await replay(done);
     }
     // Posted, the claim went in the same transaction.
-    return await claimedTransfer(ctx, input, hooks, { from, to, claim });
+    return await claimedTransfer(ctx, input, hooks, { accounts, claim });
   } catch (e) {
     // A refused transfer leaves nothing, its claim included, so a retry is judged anew. A claim
     // that cannot be removed now (the database gone) goes stale and is taken over later.
@@ -114,22 +119,41 @@ export async function memberTransfer(
   }
 }
 
+/**
+ * Runs `fn` in a transaction that commits even when `fn` refuses, and throws the refusal after the
+ * commit: a wrong PIN's or answer's count, and the rate limit's hit, must outlive the refusal. A
+ * deadlock or serialization failure still rolls back, and `fn` runs again.
+ */
+async function committingRefusals<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const r = await db.transaction(async (tx): Promise<{ value: T } | { refused: unknown }> => {
+    try {
+      return { value: await fn(tx) };
+    } catch (e) {
+      // A failed statement has aborted the transaction: its COMMIT rolls back, which is right too.
+      if (isRetryable(e)) throw e;
+      return { refused: e };
+    }
+  });
+  if ("refused" in r) throw r.refused;
+  return r.value;
+}
+
 async function claimedTransfer(
   ctx: BankContext,
   input: MemberTransferInput,
   hooks: MemberTransferHooks,
-  held: { from: Account; to: Account; claim: Claim },
+  held: { accounts: TransferAccounts; claim: Claim },
 ): Promise<MemberTransferResult> {
   const { who } = input;
-  const { from, to } = held;
-  await hooks.beforeCodeCheck?.();
-  const { medium } = await precheckTransfer(ctx, who, input);
-  await verifyPin(ctx, from.cooperativeId, from.id, input.pin);
-  const answer = input.mediumAnswer(medium);
-  const proven = await verifyMedium(ctx, {
-    cooperativeId: who.cooperativeId,
-    memberId: who.memberId,
-    answer,
+  const { from, to, fromName, toName } = held.accounts;
+  // The codes are judged in a commit of their own, never the posting's: that one rolls back when
+  // the transfer is refused, and a miss must count all the same.
+  const proven = await committingRefusals(ctx.db, async (tx) => {
+    await hooks.beforeCodeCheck?.(tx);
+    const { medium } = await precheckAccounts(ctx, who, { from, to, amount: input.amount }, tx);
+    await verifyPin(ctx, from.cooperativeId, from.id, input.pin, tx);
+    const answer = input.mediumAnswer(medium);
+    return verifyMediumIn(ctx, tx, { cooperativeId: who.cooperativeId, memberId: who.memberId, answer });
   });
 
   const transfer: TransferRequest = {
@@ -141,8 +165,6 @@ async function claimedTransfer(
     ...(input.memo !== null ? { memoTo: input.memo } : {}),
   };
   await hooks.checkSignature?.(transfer);
-  const senderName = await holderName(ctx.db, from);
-  const recipientName = await holderName(ctx.db, to);
   const result = await ctx.db.transaction(async (tx) => {
     const r = await postTransfer(ctx, tx, transfer);
     if (!r.replayed) {
@@ -154,16 +176,30 @@ async function claimedTransfer(
         from: {
           ...from,
           memberId: who.memberId,
-          name: senderName,
+          name: fromName,
           balanceAfter: r.transfer.fromBalanceAfter,
         },
-        to: { ...to, name: recipientName },
+        to: { ...to, name: toName },
       });
     }
     // The transfer appears as the claim goes: a duplicate sees one or the other, never neither.
     await releaseClaim(tx, held.claim);
     return r;
   });
-  const receipt = await transferReceipt(ctx.db, result.transfer);
-  return { receipt, replayed: result.replayed };
+  if (result.replayed) {
+    return { receipt: await transferReceipt(ctx.db, result.transfer), replayed: true };
+  }
+  // What transferReceipt would read back, known already: the posting wrote it.
+  const t = result.transfer;
+  const receipt: TransferReceipt = {
+    id: t.id,
+    at: t.createdAt,
+    fromAccount: from.number,
+    toAccount: to.number,
+    recipientName: toName,
+    amount: t.amount,
+    balanceAfter: t.fromBalanceAfter,
+    memo: input.memo,
+  };
+  return { receipt, replayed: false };
 }

@@ -28,11 +28,31 @@ export interface NewNotification {
 export const notificationPageSize = 50;
 
 export async function notify(tx: Queryable, n: NewNotification): Promise<void> {
+  await notifyAll(tx, [n]);
+}
+
+/** Several notifications of one event in one statement, inserted in the order given. */
+export async function notifyAll(tx: Queryable, ns: readonly NewNotification[]): Promise<void> {
+  if (ns.length === 0) return;
+  const width = 9;
+  const values = ns
+    .map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(", ")})`)
+    .join(", ");
   await tx.query(
     `INSERT INTO notifications (cooperative_id, member_id, kind, title_ko, title_en, body_ko, body_en, event_key, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     VALUES ${values}
      ON CONFLICT (cooperative_id, member_id, event_key) DO NOTHING`,
-    [n.cooperativeId, n.memberId, n.kind, n.title.ko, n.title.en, n.body.ko, n.body.en, n.eventKey, n.at],
+    ns.flatMap((n) => [
+      n.cooperativeId,
+      n.memberId,
+      n.kind,
+      n.title.ko,
+      n.title.en,
+      n.body.ko,
+      n.body.en,
+      n.eventKey,
+      n.at,
+    ]),
   );
 }
 
@@ -111,7 +131,7 @@ export async function notifyTransfer(
   },
 ): Promise<void> {
   const key = `transfer:${t.cooperativeId}:${t.transferId}`;
-  await notify(tx, {
+  const out: NewNotification = {
     cooperativeId: t.from.cooperativeId,
     memberId: t.from.memberId,
     kind: "transfer_out",
@@ -122,20 +142,24 @@ export async function notifyTransfer(
     },
     eventKey: `${key}:out`,
     at: t.at,
-  });
-  if (t.to.memberId === null) return;
-  await notify(tx, {
-    cooperativeId: t.to.cooperativeId,
-    memberId: t.to.memberId,
-    kind: "transfer_in",
-    title: { ko: `입금 ${won(t.amount)}`, en: `Received ${wonEn(t.amount)}` },
-    body: {
-      ko: `${t.from.name}님이 ${formatAccountNumber(t.to.number)} 계좌로 ${won(t.amount)}을 보냈어요.`,
-      en: `${t.from.name} sent ${wonEn(t.amount)} to ${formatAccountNumber(t.to.number)}.`,
+  };
+  if (t.to.memberId === null) return notifyAll(tx, [out]);
+  // Both in one statement: a transfer's round trips are most of what it costs.
+  return notifyAll(tx, [
+    out,
+    {
+      cooperativeId: t.to.cooperativeId,
+      memberId: t.to.memberId,
+      kind: "transfer_in",
+      title: { ko: `입금 ${won(t.amount)}`, en: `Received ${wonEn(t.amount)}` },
+      body: {
+        ko: `${t.from.name}님이 ${formatAccountNumber(t.to.number)} 계좌로 ${won(t.amount)}을 보냈어요.`,
+        en: `${t.from.name} sent ${wonEn(t.amount)} to ${formatAccountNumber(t.to.number)}.`,
+      },
+      eventKey: `${key}:in`,
+      at: t.at,
     },
-    eventKey: `${key}:in`,
-    at: t.at,
-  });
+  ]);
 }
 
 export async function notifyPasswordChanged(

@@ -52,11 +52,13 @@ export async function verifyPin(
   cooperativeId: number,
   accountId: bigint,
   pin: string,
+  /** Where the try is counted: the pool (a commit of its own), or a caller's transaction that commits even when the PIN is refused. */
+  db: Queryable = ctx.db,
 ): Promise<void> {
   const mac = pinMac(ctx.pinKey, cooperativeId, accountId, pin);
   // `pin_mac = $3` is no constant-time comparison, and needs none: the MAC is keyed, so how many
   // leading bytes of a guess's MAC match the stored one tells nothing of the PIN without the key.
-  const { rows } = await ctx.db.query<{ ok: boolean; pin_failures: number }>(
+  const { rows } = await db.query<{ ok: boolean; pin_failures: number }>(
     `UPDATE accounts
         SET pin_failures = CASE WHEN pin_mac = $3 THEN 0 ELSE pin_failures + 1 END
       WHERE cooperative_id = $1 AND id = $2 AND pin_mac IS NOT NULL AND pin_failures < $4
@@ -65,7 +67,7 @@ export async function verifyPin(
   );
   const row = rows[0];
   if (row) return outcome(row.ok ? { ok: true } : { ok: false, failures: row.pin_failures });
-  return verifyUnjudged(ctx, cooperativeId, accountId, pin, mac);
+  return verifyUnjudged(ctx, db, cooperativeId, accountId, pin, mac);
 }
 
 /**
@@ -74,12 +76,13 @@ export async function verifyPin(
  */
 async function verifyUnjudged(
   ctx: BankContext,
+  db: Queryable,
   cooperativeId: number,
   accountId: bigint,
   pin: string,
   mac: Uint8Array,
 ): Promise<void> {
-  const { rows } = await ctx.db.query<{ has_mac: boolean; pin_hash: string | null; pin_failures: number }>(
+  const { rows } = await db.query<{ has_mac: boolean; pin_hash: string | null; pin_failures: number }>(
     `SELECT pin_mac IS NOT NULL AS has_mac, pin_hash, pin_failures FROM accounts
       WHERE cooperative_id = $1 AND id = $2`,
     [cooperativeId, accountId],
@@ -88,10 +91,10 @@ async function verifyUnjudged(
   if (!row) throw new BankError("account_not_found");
   if (row.pin_failures >= pinFailuresMax) throw new BankError("pin_locked");
   // A try beside this one moved the PIN to the new form (or a teller set it) since the statement.
-  if (row.has_mac) return verifyPin(ctx, cooperativeId, accountId, pin);
-  const judged = await judgeLegacy(ctx.db, { cooperativeId, accountId, pin, mac, stored: row.pin_hash });
+  if (row.has_mac) return verifyPin(ctx, cooperativeId, accountId, pin, db);
+  const judged = await judgeLegacy(db, { cooperativeId, accountId, pin, mac, stored: row.pin_hash });
   // The row changed between the look and the write: judge the try again on what is there now.
-  if (judged === undefined) return verifyPin(ctx, cooperativeId, accountId, pin);
+  if (judged === undefined) return verifyPin(ctx, cooperativeId, accountId, pin, db);
   return outcome(judged);
 }
 

@@ -124,52 +124,80 @@ export async function verifyMedium(
   ctx: BankContext,
   who: { cooperativeId: number; memberId: bigint; answer: string },
 ): Promise<SecurityMedium> {
-  const outcome = await ctx.db.transaction(async (tx) => {
-    const row = await lockRow(tx, who.cooperativeId, who.memberId);
-    if (row.failures >= mediumFailuresMax) return { error: "medium_locked" as const, kind: undefined };
-    let ok = false;
-    let replayed = false;
-    let step: number | undefined;
-    const secret = unseal(ctx.rrnKeys.encryption, `medium:${row.kind}`, row.secret_sealed);
-    if (row.kind === "otp") {
-      const v = verifyTotp({
-        secret,
-        code: who.answer,
-        at: ctx.clock.now(),
-        ...(row.last_used_step !== null ? { lastUsedStep: Number(row.last_used_step) } : {}),
-      });
-      ok = v.ok;
-      if (v.ok) step = v.step;
-      else replayed = v.reason === "replayed";
-    } else if (row.challenge_first && row.challenge_second) {
-      const card = JSON.parse(Buffer.from(secret).toString("utf8")) as SecurityCard;
-      ok = verifyChallenge(card, { first: row.challenge_first, second: row.challenge_second }, who.answer);
-    }
-    if (ok) {
-      // A card challenge is good for one answer: the next transfer gets new numbers.
-      await tx.query(
-        `UPDATE security_media SET failures = 0, last_used_step = coalesce($3, last_used_step),
-           challenge_first = NULL, challenge_second = NULL WHERE cooperative_id = $1 AND member_id = $2`,
-        [who.cooperativeId, who.memberId, step ?? null],
-      );
-      return { kind: row.kind, error: undefined };
-    }
-    // The right code of a step already spent is the member's own, typed again before the device
-    // moved on (or a double send): not a guess, so it is neither counted nor called wrong.
-    if (replayed) return { error: "otp_reused" as const, kind: undefined };
-    const { rows } = await tx.query<{ failures: number }>(
-      "UPDATE security_media SET failures = failures + 1 WHERE cooperative_id = $1 AND member_id = $2 RETURNING failures",
-      [who.cooperativeId, who.memberId],
-    );
-    const failures = rows[0]!.failures;
-    return failures >= mediumFailuresMax
-      ? { error: "medium_locked" as const, kind: undefined }
-      : { error: "medium_wrong" as const, kind: undefined, remaining: mediumFailuresMax - failures };
-  });
+  // Judged and committed first, refused after: a wrong answer's count must outlive the refusal.
+  return verdict(await ctx.db.transaction((tx) => judgeMedium(ctx, tx, who)));
+}
+
+/**
+ * verifyMedium in the caller's transaction, which must commit even when this throws (a wrong
+ * answer counts): member-transfer.ts judges the PIN and the medium in one such commit.
+ */
+export async function verifyMediumIn(
+  ctx: BankContext,
+  tx: Queryable,
+  who: { cooperativeId: number; memberId: bigint; answer: string },
+): Promise<SecurityMedium> {
+  return verdict(await judgeMedium(ctx, tx, who));
+}
+
+type Judged =
+  | { error: undefined; kind: SecurityMedium }
+  | { error: "medium_locked"; kind: undefined }
+  | { error: "otp_reused"; kind: undefined }
+  | { error: "medium_wrong"; kind: undefined; remaining: number };
+
+function verdict(outcome: Judged): SecurityMedium {
   if (outcome.error === "medium_wrong") throw new BankError("medium_wrong", { remaining: outcome.remaining });
   if (outcome.error === "medium_locked") throw new BankError("medium_locked");
   if (outcome.error === "otp_reused") throw new BankError("otp_reused");
   return outcome.kind;
+}
+
+async function judgeMedium(
+  ctx: BankContext,
+  tx: Queryable,
+  who: { cooperativeId: number; memberId: bigint; answer: string },
+): Promise<Judged> {
+  const row = await lockRow(tx, who.cooperativeId, who.memberId);
+  if (row.failures >= mediumFailuresMax) return { error: "medium_locked" as const, kind: undefined };
+  let ok = false;
+  let replayed = false;
+  let step: number | undefined;
+  const secret = unseal(ctx.rrnKeys.encryption, `medium:${row.kind}`, row.secret_sealed);
+  if (row.kind === "otp") {
+    const v = verifyTotp({
+      secret,
+      code: who.answer,
+      at: ctx.clock.now(),
+      ...(row.last_used_step !== null ? { lastUsedStep: Number(row.last_used_step) } : {}),
+    });
+    ok = v.ok;
+    if (v.ok) step = v.step;
+    else replayed = v.reason === "replayed";
+  } else if (row.challenge_first && row.challenge_second) {
+    const card = JSON.parse(Buffer.from(secret).toString("utf8")) as SecurityCard;
+    ok = verifyChallenge(card, { first: row.challenge_first, second: row.challenge_second }, who.answer);
+  }
+  if (ok) {
+    // A card challenge is good for one answer: the next transfer gets new numbers.
+    await tx.query(
+      `UPDATE security_media SET failures = 0, last_used_step = coalesce($3, last_used_step),
+           challenge_first = NULL, challenge_second = NULL WHERE cooperative_id = $1 AND member_id = $2`,
+      [who.cooperativeId, who.memberId, step ?? null],
+    );
+    return { kind: row.kind, error: undefined };
+  }
+  // The right code of a step already spent is the member's own, typed again before the device
+  // moved on (or a double send): not a guess, so it is neither counted nor called wrong.
+  if (replayed) return { error: "otp_reused" as const, kind: undefined };
+  const { rows } = await tx.query<{ failures: number }>(
+    "UPDATE security_media SET failures = failures + 1 WHERE cooperative_id = $1 AND member_id = $2 RETURNING failures",
+    [who.cooperativeId, who.memberId],
+  );
+  const failures = rows[0]!.failures;
+  return failures >= mediumFailuresMax
+    ? { error: "medium_locked" as const, kind: undefined }
+    : { error: "medium_wrong" as const, kind: undefined, remaining: mediumFailuresMax - failures };
 }
 
 /** A teller lifts the lock after re-verifying the member in person. */

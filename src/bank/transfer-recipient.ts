@@ -2,7 +2,7 @@
 // member to confirm before any code is typed (the balance and limits are checked too).
 import type { BankContext } from "./context.ts";
 import { findCooperativeByCode } from "./federation.ts";
-import { holderName, type MemberRef } from "./member-accounts.ts";
+import type { MemberRef } from "./member-accounts.ts";
 import { precheckTransfer, type TransferIntent } from "./transfer-precheck.ts";
 
 export interface TransferRecipient {
@@ -19,11 +19,11 @@ export async function transferRecipient(
   who: MemberRef,
   intent: TransferIntent,
 ): Promise<TransferRecipient> {
-  const { to, amount } = await precheckTransfer(ctx, who, intent);
+  const { to, toName, amount } = await precheckTransfer(ctx, who, intent);
   const cooperative = await findCooperativeByCode(ctx.db, to.number.slice(0, 4));
   return {
     toAccount: to.number,
-    recipientName: await holderName(ctx.db, to),
+    recipientName: toName,
     cooperativeName: cooperative.name,
     amount,
     fee: 0n,

@@ -119,7 +119,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
       },
     },
     async (request) => {
-      const auth = await requireMember(request, { allowPasswordChange: true });
+      const auth = await requireMember(request, { allowPasswordChange: true, touch: "exact" });
       return { expiresAt: sessionExpiresAt(auth.session).toISOString() };
     },
   );

@@ -6,12 +6,12 @@ import {
   createSession,
   csrfTokenMatches,
   endSession as deleteSession,
+  findMemberSession,
   findSession,
   type Session,
   type SessionSubject,
   sessionExpiresAt,
 } from "../../auth/sessions.ts";
-import { findMemberUser } from "../../auth/users.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
 
@@ -38,8 +38,11 @@ export interface TellerAuth {
 }
 
 export interface GuardOptions {
-  /** Count this request as activity (restarts the idle timer); default true. */
-  touch?: boolean;
+  /**
+   * Count this request as activity (restarts the idle timer, written at most once a minute:
+   * src/auth/sessions.ts); default true. "exact" always writes it (the extend button).
+   */
+  touch?: boolean | "exact";
 }
 
 // The App behind a server, found from any of its plugin scopes through the one node:http server
@@ -80,39 +83,38 @@ function cookieToken(request: FastifyRequest, kind: SessionSubject["kind"]): str
   return undefined;
 }
 
-async function requireSession(
-  request: FastifyRequest,
-  kind: SessionSubject["kind"],
-  options: GuardOptions,
-): Promise<Session> {
-  const app = appOf(request);
+function sessionToken(request: FastifyRequest, kind: SessionSubject["kind"]): string {
   const token = cookieToken(request, kind);
-  const session =
-    token === undefined
-      ? undefined
-      : await findSession(app.db, token, kind, app.bank.clock.now(), { touch: options.touch ?? true });
-  if (!session) throw new ServerError("unauthenticated");
+  if (token === undefined) throw new ServerError("unauthenticated");
+  return token;
+}
+
+function checkCsrf(request: FastifyRequest, session: Session): void {
   if (unsafeMethods.has(request.method)) {
     const given = request.headers["x-csrf-token"];
     if (!csrfTokenMatches(session, typeof given === "string" ? given : undefined)) {
       throw new ServerError("csrf");
     }
   }
-  return session;
 }
 
 /**
  * The signed-in member, or 401 `unauthenticated` / 403 `csrf`. While the member still has to
  * replace a temporary password, only routes that pass `allowPasswordChange` answer; the rest
- * refuse with 403 `password_change_required`.
+ * refuse with 403 `password_change_required`. The session and the member's user are one statement.
  */
 export async function requireMember(
   request: FastifyRequest,
   options: GuardOptions & { allowPasswordChange?: boolean } = {},
 ): Promise<MemberAuth> {
-  const session = await requireSession(request, "member", options);
+  const app = appOf(request);
+  const found = await findMemberSession(app.db, sessionToken(request, "member"), app.bank.clock.now(), {
+    touch: options.touch ?? true,
+  });
+  if (!found) throw new ServerError("unauthenticated");
+  const { session, user } = found;
+  checkCsrf(request, session);
   if (session.kind !== "member") throw new ServerError("unauthenticated");
-  const user = await findMemberUser(appOf(request).db, session);
   if (!user) throw new ServerError("unauthenticated");
   if (user.mustChangePassword && !options.allowPasswordChange) {
     throw new ServerError("password_change_required");
@@ -134,7 +136,12 @@ export async function requireTeller(
   request: FastifyRequest,
   options: GuardOptions = {},
 ): Promise<TellerAuth> {
-  const session = await requireSession(request, "teller", options);
+  const app = appOf(request);
+  const session = await findSession(app.db, sessionToken(request, "teller"), "teller", app.bank.clock.now(), {
+    touch: options.touch ?? true,
+  });
+  if (!session) throw new ServerError("unauthenticated");
+  checkCsrf(request, session);
   if (session.kind !== "teller") throw new ServerError("unauthenticated");
   return {
     cooperativeId: session.cooperativeId,

@@ -156,8 +156,8 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
           mediumAnswer,
         },
         {
-          beforeCodeCheck: () =>
-            rateLimit(app.db, reply, rules, "codeEntryPerSession", auth.sessionId, now()),
+          // Counted in the commit that judges the codes (it is made even when they refuse).
+          beforeCodeCheck: (tx) => rateLimit(tx, reply, rules, "codeEntryPerSession", auth.sessionId, now()),
           checkSignature: (transfer) => checkTransferSignature(app, auth, transfer),
         },
       ).catch((e: unknown) => {

@@ -190,7 +190,7 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       },
     },
     async (request) => {
-      const auth = await requireTeller(request);
+      const auth = await requireTeller(request, { touch: "exact" });
       return { expiresAt: sessionExpiresAt(auth.session).toISOString() };
     },
   );

@@ -239,6 +239,41 @@ describe.each(dbKinds)("member sessions on %s", (kind) => {
     expect((await s.request("GET", "/api/accounts", { session })).statusCode).toBe(401);
   });
 
+  it("writes a use at most once a minute: the idle timer runs from the use written, never longer", async () => {
+    s.clock.at = kst("2026-11-26T14:00:00");
+    const session = await s.login("hong", "Hong!2026demo");
+    const lastSeen = async () =>
+      (
+        await s.app.db.query<{ last_seen_at: Date }>(
+          "SELECT last_seen_at FROM sessions WHERE member_id = $1 ORDER BY last_seen_at DESC LIMIT 1",
+          [s.hong.member.id],
+        )
+      ).rows[0]!.last_seen_at.getTime();
+    const loggedInAt = s.clock.now().getTime();
+    // Within the minute after the use written, a use is not written again...
+    s.clock.advance(50_000);
+    expect((await s.request("GET", "/api/accounts", { session })).statusCode).toBe(200);
+    expect(await lastSeen()).toBe(loggedInAt);
+    // ...so the session dies 10 minutes after the use written, not after the one unwritten.
+    s.clock.advance(9 * 60_000 + 10_000);
+    expect((await s.request("GET", "/api/accounts", { session })).statusCode).toBe(401);
+
+    // A use a minute or more after the one written restarts the timer, to the millisecond.
+    const again = await s.login("hong", "Hong!2026demo");
+    s.clock.advance(60_000);
+    expect((await s.request("GET", "/api/accounts", { session: again })).statusCode).toBe(200);
+    const usedAt = s.clock.now().getTime();
+    expect(await lastSeen()).toBe(usedAt);
+    s.clock.advance(9 * 60_000 + 59_000);
+    const read = await s.request("GET", "/api/session", { session: again });
+    expect(read.json().expiresAt).toBe(new Date(usedAt + 600_000).toISOString());
+    expect((await s.request("GET", "/api/accounts", { session: again })).statusCode).toBe(200);
+    // The extend button always writes, and answers the new end exactly.
+    s.clock.advance(10_000);
+    const extended = await s.request("POST", "/api/session/extend", { session: again });
+    expect(extended.json().expiresAt).toBe(new Date(s.clock.now().getTime() + 600_000).toISOString());
+  });
+
   it("ends every session 12 hours after login, however busy it is kept", async () => {
     s.clock.at = kst("2026-11-27T08:00:00");
     const session = await s.login("hong", "Hong!2026demo");

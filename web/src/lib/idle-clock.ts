@@ -1,6 +1,9 @@
 // When the session ends for want of activity (the server's idle timeout, 10 minutes), as a small
 // store: each request the server saw restarts it, other tabs of the same site share it.
 
+/** The server's sessionTouchGrainMs. */
+const touchGrainMs = 60_000;
+
 export class IdleClock {
   /** Milliseconds since the epoch on our clock; 0 while no session runs. */
   deadline = 0;
@@ -24,9 +27,12 @@ export class IdleClock {
 
   getDeadline = (): number => this.deadline;
 
-  /** The server saw a request just now. */
+  /**
+   * The server saw a request just now. It writes a use at most once a minute (src/auth/sessions.ts),
+   * so this one may count from up to a minute ago: the deadline assumes it does.
+   */
   touch(): void {
-    if (this.deadline !== 0) this.set(Date.now() + this.idleMs, true);
+    if (this.deadline !== 0) this.set(Math.max(this.deadline, Date.now() + this.idleMs - touchGrainMs), true);
   }
 
   /** The server named the end (ISO time on its clock; `offset` = its clock minus ours). */
