@@ -9,6 +9,24 @@ import { openPostgres } from "../../src/db/postgres.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
 
+/**
+ * Starts a transfer that never gets past its signature check (as a process that died there), and
+ * resolves once it is stuck there, its claim taken.
+ */
+async function stuckTransferOn(
+  ctx: Parameters<typeof memberTransfer>[0],
+  input: Parameters<typeof memberTransfer>[1],
+) {
+  await new Promise<void>((stuck) => {
+    void memberTransfer(ctx, input, {
+      checkSignature: () => {
+        stuck();
+        return new Promise<void>(() => {});
+      },
+    });
+  });
+}
+
 describe.each(dbKinds)("a member's transfer on %s", (kind) => {
   let f: Fixture;
   afterEach(async () => {
@@ -152,17 +170,7 @@ describe.each(dbKinds)("a member's transfer on %s", (kind) => {
     // A process that died mid-transfer (here: one that never gets past its signature check) left
     // its claim: a duplicate is refused at first, and takes the claim over once it is stale.
     f.clock.advance(30_000); // the next OTP step: the last code was spent
-    let stuck = () => {};
-    const isStuck = new Promise<void>((resolve) => {
-      stuck = resolve;
-    });
-    void memberTransfer(f.ctx, input({ idempotencyKey: "dead-1" }), {
-      checkSignature: () => {
-        stuck();
-        return new Promise<void>(() => {});
-      },
-    });
-    await isStuck;
+    await stuckTransferOn(f.ctx, input({ idempotencyKey: "dead-1" }));
     await expect(memberTransfer(f.ctx, input({ idempotencyKey: "dead-1" }))).rejects.toMatchObject({
       code: "transfer_in_progress",
     });
@@ -172,17 +180,7 @@ describe.each(dbKinds)("a member's transfer on %s", (kind) => {
 
   it("the scheduler sweeps away a dead process's claim once it is stale, and not before", async () => {
     const { input } = await setUp();
-    let stuck = () => {};
-    const isStuck = new Promise<void>((resolve) => {
-      stuck = resolve;
-    });
-    void memberTransfer(f.ctx, input({ idempotencyKey: "dead-2" }), {
-      checkSignature: () => {
-        stuck();
-        return new Promise<void>(() => {});
-      },
-    });
-    await isStuck;
+    await stuckTransferOn(f.ctx, input({ idempotencyKey: "dead-2" }));
     const claims = async () => (await f.db.query("SELECT 1 FROM transfer_claims")).rows.length;
     expect(await purgeStaleClaims(f.db, f.clock.now())).toBe(0);
     expect(await claims()).toBe(1);
