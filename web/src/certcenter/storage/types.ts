@@ -1,0 +1,43 @@
+// One interface over every place a member keeps a certificate (DESIGN §5): this browser
+// (IndexedDB), a folder in the NPKI layout (File System Access, or an origin-private directory
+// handle in tests), an archive the member opens (.zip of an NPKI folder, .pfx) and, later, the
+// smartphone. The selection window reads them all; issuance, renewal and reissue write to one.
+
+export type StorageKind = "browser" | "folder" | "archive" | "phone";
+
+/** A certificate and its key file as a store holds them; the key file is still encrypted. */
+export interface StoredCertificate {
+  /** Stable within its store (the NPKI subject folder name, the IndexedDB key, the archive path). */
+  id: string;
+  kind: StorageKind;
+  /** signCert.der */
+  certificate: Uint8Array;
+  /** signPri.key: PKCS#8 EncryptedPrivateKeyInfo under the certificate password. */
+  keyFile: Uint8Array;
+}
+
+export interface CertificateEntry {
+  certificate: Uint8Array;
+  keyFile: Uint8Array;
+}
+
+export interface CertificateStore {
+  readonly kind: StorageKind;
+  list(): Promise<StoredCertificate[]>;
+  write(entry: CertificateEntry): Promise<StoredCertificate>;
+  /** Puts `entry` in the place of `id` (renewal in this browser); a folder keeps the old one beside it. */
+  replace(id: string, entry: CertificateEntry): Promise<StoredCertificate>;
+  delete(id: string): Promise<void>;
+}
+
+/**
+ * What the selection window hands back: the certificate and a one-shot signing function, never the
+ * key. The key file is decrypted with the password, imported non-extractable, used once, dropped.
+ */
+export interface Signer {
+  certificate: Uint8Array;
+  /** The VID random R read from the key file, for certificate login; undefined when the file has none. */
+  vidRandom: Uint8Array | undefined;
+  /** CMS SignedData (detached, signingTime, the certificate included) over `content`; once only. */
+  signCms(content: Uint8Array): Promise<Uint8Array>;
+}
