@@ -8,6 +8,7 @@ import {
   CertConfirmContent,
   type CertRepMessage,
   CertStatus,
+  type ErrorMsgContent,
   PkiBody,
   type PkiBodyType,
   PkiStatus,
@@ -46,6 +47,11 @@ export class CmpRefusal extends PkiError {
     readonly failures: string[],
     readonly statusText: string,
     readonly unprotected = false,
+    /**
+     * The CA's stable code for the refusal, when its error body names one in errorDetails (ours
+     * does: "wrong_mac", "renewal_window", …; src/messages/cmp.ts words them for the member).
+     */
+    readonly reason: string | undefined = undefined,
   ) {
     super("cmp_refused", `the CA refused: ${failures.join(", ")}${statusText ? ` (${statusText})` : ""}`);
   }
@@ -73,6 +79,20 @@ function random(n: number): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(n));
 }
 
+/** A code is a short word; anything else in errorDetails is prose, kept out of `reason`. */
+const reasonPattern = /^[a-z][a-z0-9_]{0,63}$/;
+
+function errorRefusal(error: ErrorMsgContent | undefined, unprotected: boolean): CmpRefusal {
+  const info = error?.pKIStatusInfo;
+  const detail = error?.errorDetails?.[0];
+  return new CmpRefusal(
+    readFailureInfo(info?.failInfo),
+    info?.statusString?.join(" ") ?? "",
+    unprotected,
+    detail !== undefined && reasonPattern.test(detail) ? detail : undefined,
+  );
+}
+
 /** The answer to one request, checked: same transaction, our nonce echoed, protection verified. */
 async function checkAnswer(s: Session, der: Uint8Array, nonce: Uint8Array, expect: PkiBodyType) {
   const answer = parsePkiMessage(der);
@@ -97,15 +117,11 @@ async function checkAnswer(s: Session, der: Uint8Array, nonce: Uint8Array, expec
     trusted = await verifySignatureProtection(answer, s.caCertificate);
   }
   if (!trusted && !alg && !answer.protection && answer.bodyType === "error") {
-    const info = answer.body?.error?.pKIStatusInfo;
-    throw new CmpRefusal(readFailureInfo(info?.failInfo), info?.statusString?.join(" ") ?? "", true);
+    throw errorRefusal(answer.body?.error, true);
   }
   if (!trusted) throw new PkiError("untrusted", "the CA's answer is not protected by the CA we trust");
   s.lastNonce = bytesOf(answer.header.senderNonce);
-  if (answer.bodyType === "error") {
-    const info = answer.body?.error?.pKIStatusInfo;
-    throw new CmpRefusal(readFailureInfo(info?.failInfo), info?.statusString?.join(" ") ?? "");
-  }
+  if (answer.bodyType === "error") throw errorRefusal(answer.body?.error, false);
   if (answer.bodyType !== expect)
     throw new PkiError("malformed", `expected ${expect}, got ${answer.bodyType}`);
   return answer;

@@ -8,6 +8,7 @@ import { issuingCa } from "../../src/ca/context.ts";
 import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { keptPbmKeys } from "../../src/ca/pbm-keys.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
+import { cmpRefusalWords } from "../../src/messages/cmp.ts";
 import { buildPkiMessage, bytesOf, directoryName, parsePkiMessage, pkiConfBody } from "../../src/pki/cmp.ts";
 import { CmpRefusal, enrol, renew, revoke } from "../../src/pki/cmp-client.ts";
 import { newPbmParameter, type PbmKey, pbmKey, readPbmParameter } from "../../src/pki/cmp-pbm.ts";
@@ -100,6 +101,40 @@ describe.each(["pglite", "postgres"] as const)("our CMP client against the serve
     } finally {
       s.clock.at = at;
     }
+    await revoke({ send, certificate, key: keys.privateKey, reason: "cessationOfOperation", caCertificate });
+  });
+
+  it("hands the page the CA's refusal code, protected or not, and words for it", async () => {
+    const auth = await authorize(s.users[1]!.userId);
+    const keys = await generateKeyPair({ algorithm: "EC" });
+    const wrong = await enrol({
+      send,
+      ...auth,
+      authorizationCode: "0".repeat(auth.authorizationCode.length),
+      keys,
+    }).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(CmpRefusal);
+    expect(wrong).toMatchObject({ reason: "wrong_mac", failures: ["badMessageCheck"] });
+    expect(cmpRefusalWords(wrong as CmpRefusal).ko).toMatch(/인가코드가 맞지 않아요/);
+    const unknown = await enrol({ send, ...auth, referenceNumber: "99999999999", keys }).catch(
+      (e: unknown) => e,
+    );
+    expect(unknown).toMatchObject({ reason: "unknown_reference", unprotected: true });
+    expect(cmpRefusalWords(unknown as CmpRefusal).en).toMatch(/reference number is not known/);
+    const { certificate } = await enrol({ send, ...auth, keys });
+    const early = await renew({
+      send,
+      certificate,
+      key: keys.privateKey,
+      newKeys: await generateKeyPair({ algorithm: "EC" }),
+      caCertificate,
+    }).catch((e: unknown) => e);
+    expect(early).toMatchObject({
+      reason: "renewal_window",
+      failures: ["notAuthorized"],
+      unprotected: false,
+    });
+    expect(cmpRefusalWords(early as CmpRefusal).en).toMatch(/from 30 days before it expires/);
     await revoke({ send, certificate, key: keys.privateKey, reason: "cessationOfOperation", caCertificate });
   });
 

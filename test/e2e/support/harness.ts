@@ -42,8 +42,13 @@ export interface E2e {
   /** The server's clock: frozen unless the test moves it (`at = …`, `advance(ms)`). */
   clock: TestClock;
   browser: Browser;
-  /** A fresh browser profile at this viewport (its own cookies), Korean by default. */
+  /**
+   * A fresh browser profile at this viewport (its own cookies), Korean by default. Every page it
+   * opens is watched for CSP violations: `steps` fails on one, and so does `close`.
+   */
   context(viewport: Viewport): Promise<BrowserContext>;
+  /** Every CSP violation any page reported so far ("<page URL>: <Chromium's words>"). */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -104,26 +109,56 @@ export async function startE2e(options: { at?: Date } = {}): Promise<E2e> {
       "--disable-sync",
     ],
   });
+  const cspViolations: string[] = [];
   return {
     app,
     url,
     clock,
     browser,
-    context: (viewport) =>
-      browser.newContext({
+    cspViolations,
+    async context(viewport) {
+      const context = await browser.newContext({
         viewport: viewports[viewport],
         locale: "ko-KR",
         baseURL: url,
         timezoneId: "Asia/Seoul",
         reducedMotion: "reduce",
-      }),
+      });
+      context.on("page", (page) => watchCsp(page, cspViolations));
+      return context;
+    },
     async close() {
       await browser.close();
       await fastify.close();
       await app.close();
       rmSync(dir, { recursive: true, force: true });
+      expect(cspViolations, "CSP violations in the pages").toEqual([]);
     },
   };
+}
+
+const pageCspViolations = new WeakMap<Page, string[]>();
+
+/**
+ * Chromium reports each refusal of the page's CSP on the console ("Refused to … because it
+ * violates the following Content Security Policy directive"); a strict CSP that the app trips is a
+ * feature broken for members, so every one is kept for the test to fail on.
+ */
+function watchCsp(page: Page, all: string[]): void {
+  const mine: string[] = [];
+  pageCspViolations.set(page, mine);
+  page.on("console", (message) => {
+    const text = message.text();
+    if (!/Content Security Policy/i.test(text)) return;
+    const entry = `${page.url()}: ${text}`;
+    mine.push(entry);
+    all.push(entry);
+  });
+}
+
+/** The CSP violations this page has reported so far (empty for a page not opened by `context`). */
+export function cspViolationsOf(page: Page): readonly string[] {
+  return pageCspViolations.get(page) ?? [];
 }
 
 /** Screenshot of the page as it is now: test-results/e2e/<flow>/<step>-<viewport>.png. */
@@ -181,6 +216,7 @@ export function steps(flow: string, viewport: Viewport) {
   return async function step(page: Page, name: string): Promise<void> {
     await settled(page);
     expect(await axeViolations(page), `axe on ${flow} ${name} (${viewport})`).toEqual([]);
+    expect(cspViolationsOf(page), `CSP violations on ${flow} ${name} (${viewport})`).toEqual([]);
     n++;
     await snap(page, flow, `${String(n).padStart(2, "0")}-${name}`, viewport);
   };
