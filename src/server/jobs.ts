@@ -8,6 +8,7 @@ import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import { purgeStaleClaims } from "../bank/transfer-claims.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
+import { sendExpiryNotices } from "../certcenter/expiry-notices.ts";
 import type { App } from "./context.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
@@ -27,6 +28,8 @@ function serverMaintenance(app: App): Job {
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
     await purgeStaleClaims(app.db, now);
+    // Certificates' expiry notices (30, 7, 1 days): under an advisory lock, each sent once.
+    await sendExpiryNotices(app);
   };
 }
 
