@@ -20,6 +20,9 @@ import { ServerError } from "../../src/server/errors.ts";
 import { type CaServer, startCaServer } from "../support/ca-server.ts";
 import { dbKinds } from "../support/db.ts";
 
+/** A JSON answer, read as the web app reads it (fetch's own type). */
+type Json = Awaited<ReturnType<Response["json"]>>;
+
 interface Session {
   cookie: string;
   csrf: string;
@@ -71,7 +74,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
       headers: { "content-type": "application/json", cookie: session.cookie, "x-csrf-token": session.csrf },
       body: JSON.stringify(body),
     });
-    return { status: r.status, body: (await r.json()) as Record<string, any> };
+    return { status: r.status, body: (await r.json()) as Json };
   }
 
   const who = (session: Session): PhoneCodeRequester => ({

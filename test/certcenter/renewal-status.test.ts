@@ -12,6 +12,9 @@ import { generateKeyPair } from "../../src/pki/csr.ts";
 import { type CaServer, startCaServer } from "../support/ca-server.ts";
 import { dbKinds } from "../support/db.ts";
 
+/** A JSON answer, read as the web app reads it (fetch's own type). */
+type Json = Awaited<ReturnType<Response["json"]>>;
+
 const dayMs = 86_400_000;
 
 describe.each(dbKinds)("renewal status on %s", (kind) => {
@@ -37,7 +40,7 @@ describe.each(dbKinds)("renewal status on %s", (kind) => {
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const r = await fetch(`${s.url}/api/certcenter/renewal/${serial}`, { headers: { cookie } });
-    return { status: r.status, body: (await r.json()) as Record<string, any> };
+    return { status: r.status, body: (await r.json()) as Json };
   }
 
   it("opens 30 days before expiry, closes at the expiry, and says why before and after", async () => {
