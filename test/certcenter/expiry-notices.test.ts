@@ -146,7 +146,8 @@ describe.each(dbKinds)("certificate expiry notices on %s", (kind) => {
           issuer.rows[0]!.id,
           holderOf(1, m.id),
           new Date(now - 300 * dayMs),
-          new Date(now + 20 * dayMs + i * 1000),
+          // Pairs share an expiry instant, so a batch may stop between two certificates of one instant.
+          new Date(now + 20 * dayMs + Math.floor(i / 2) * 1000),
           randomBytes(32),
         ],
       );
@@ -175,5 +176,18 @@ describe.each(dbKinds)("certificate expiry notices on %s", (kind) => {
     expect(rows).toHaveLength(40);
     expect(rows.every((r) => r.n === 1n)).toBe(true);
     expect((await sendExpiryNotices(s.app)).sent).toBe(0);
+  });
+
+  it("goes on from where a full batch stopped, losing none that share its last instant", async () => {
+    // The same 40 certificates, a week later: each is due its 7-day notice, 15 a run.
+    at(Date.parse("2027-06-14T00:01:00Z"));
+    const sent: number[] = [];
+    for (let i = 0; i < 4; i++) sent.push((await sendExpiryNotices(s.app, { batch: 15 })).sent);
+    expect(sent).toEqual([15, 15, 10, 0]);
+    const { rows } = await s.app.db.query<{ n: bigint }>(
+      "SELECT count(DISTINCT serial)::bigint AS n FROM certificate_expiry_notices WHERE threshold_days = 7 AND sent_at = $1",
+      [s.clock.now()],
+    );
+    expect(rows[0]!.n).toBe(40n);
   });
 });
