@@ -2,6 +2,7 @@
 // expires, each once, with the test's clock; only the nearest threshold after a gap; none for a
 // renewed certificate; and once only when two jobs run at once (two pools on PostgreSQL).
 import { randomBytes } from "node:crypto";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findUser } from "../../src/auth/users.ts";
 import { createMember } from "../../src/bank/members.ts";
@@ -13,6 +14,7 @@ import type { Db } from "../../src/db/db.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { enrol, renew } from "../../src/pki/cmp-client.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
+import { startJobs } from "../../src/server/jobs.ts";
 import { testRrn } from "../support/bank.ts";
 import { type CaServer, startCaServer } from "../support/ca-server.ts";
 import { dbKinds } from "../support/db.ts";
@@ -190,4 +192,39 @@ describe.each(dbKinds)("certificate expiry notices on %s", (kind) => {
     );
     expect(rows[0]!.n).toBe(40n);
   });
+
+  it("are sent by the server's scheduled job", async () => {
+    const now = Date.parse("2027-09-01T00:00:00Z");
+    at(now);
+    const m = await createMember(s.app.bank, {
+      cooperativeId: 1,
+      branchId: 1,
+      realName: "예약",
+      rrn: testRrn(),
+    });
+    const issuer = await s.app.db.query<{ id: number }>(
+      "SELECT id FROM ca_keys WHERE role = 'issuing' AND active",
+    );
+    await s.app.db.query(
+      `INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after, spki_sha256, created_at)
+       VALUES ($1, $2, $3, 'universal', 'valid', 'CN=test', $4, $5, $6, $4)`,
+      [
+        randomBytes(16),
+        issuer.rows[0]!.id,
+        holderOf(1, m.id),
+        new Date(now - 300 * dayMs),
+        new Date(now + 6 * dayMs),
+        randomBytes(32),
+      ],
+    );
+    const logged: string[] = [];
+    const jobs = startJobs(s.app, pino({}, { write: (line: string) => void logged.push(line) }), {
+      intervalMs: 3_600_000,
+    });
+    await jobs.stop();
+    expect(logged.join(""), "the run did not fail").not.toContain("failed");
+    const notices = await noticesOf(m.id);
+    expect(notices.map((n) => n.title_en)).toEqual(["Your certificate expires in 6 days"]);
+    expect(notices[0]!.body_ko).toContain("범용 공동인증서");
+  }, 60_000);
 });
