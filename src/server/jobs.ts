@@ -1,5 +1,6 @@
 // Scheduled work of the running server: the CA's maintenance (OCSP responses refreshed before they
-// go stale, the daily CRL, holds past six months) and the sweep of dead sessions, once at start
+// go stale, the daily CRL, holds past six months), certificates' expiry notices (30, 7, 1 days:
+// src/certcenter/expiry-notices.ts) and the sweep of dead sessions, once at start
 // and then every minute. A run
 // never overlaps the previous one; a failure is logged and the next run tries again.
 import type { FastifyBaseLogger } from "fastify";
