@@ -91,9 +91,8 @@ export async function sendReissuePhoneCode(
         `[금고] 인증서 재발급 인증번호 [${code}] 3분 안에 입력해 주세요. 누구에게도 알려주지 마세요. ` +
         `[Geumgo] Certificate reissue code ${code}: enter it within 3 minutes. Never tell it to anyone.`,
     });
-  } catch (e) {
-    // The gateway's error may quote the message: only that it failed travels on.
-    void e;
+  } catch {
+    // The gateway's error may quote the message, code and all: only that it failed travels on.
     throw new CertcenterError("sender_unavailable");
   }
   return { sentTo: maskPhone(phone), expiresAt };

@@ -266,6 +266,19 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
         [old.serial],
       );
       expect(rows[0]).toEqual({ status: "revoked", revocation_reason: "superseded" });
+      // Malformed requests are the caller's mistake, never a 500.
+      for (const bad of [
+        {},
+        { ...body, purpose: "gold" },
+        { ...body, reason: "stolen" },
+        { ...body, phoneCode: "12345" },
+        { ...body, phoneCode: 123456 },
+        { ...body, proof: "1234" },
+        { ...body, proof: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) },
+      ]) {
+        const r = await inject("/api/certcenter/reissue", bad);
+        expect(r.statusCode, JSON.stringify(bad)).toBe(400);
+      }
       // The reused code is refused.
       expect((await inject("/api/certcenter/reissue", { ...body, proof: { pin: "1234" } })).statusCode).toBe(
         409,
