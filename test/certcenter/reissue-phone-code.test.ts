@@ -185,6 +185,28 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
       );
     }
     await verifyReissuePhoneCode(s.app.bank, who(again), newest);
+
+    // Tried at once: the right code is good for one of two, and eight wrong ones count to five.
+    expect((await post("/api/certcenter/reissue/phone-code", again, { purpose: "bank" })).status).toBe(200);
+    const twice = await codeOnPhone();
+    const both = await Promise.allSettled(
+      [0, 1].map(() => verifyReissuePhoneCode(s.app.bank, who(again), twice)),
+    );
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    s.clock.advance(3_600_000);
+    const third = await login(hong.userId);
+    expect((await post("/api/certcenter/reissue/phone-code", third, { purpose: "bank" })).status).toBe(200);
+    const right = await codeOnPhone();
+    const bad = right === "111111" ? "111112" : "111111";
+    const eight = await Promise.allSettled(
+      Array.from({ length: 8 }, () => verifyReissuePhoneCode(s.app.bank, who(third), bad)),
+    );
+    const codes = eight.map((r) => (r.status === "rejected" ? (r.reason as CertcenterError).code : "ok"));
+    expect(codes.filter((c) => c === "phone_code_wrong")).toHaveLength(4);
+    expect(codes.filter((c) => c === "phone_code_spent")).toHaveLength(4);
+    await expect(verifyReissuePhoneCode(s.app.bank, who(third), right)).rejects.toEqual(
+      refusal("phone_code_spent"),
+    );
   });
 
   it("refuses a member with no phone, and limits sends to 5 an hour", async () => {
