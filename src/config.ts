@@ -29,6 +29,13 @@ export interface Config {
   publicUrl: string | undefined;
   /** GEUMGO_CA_REQUIRE_VID=1: refuse CMP requests that carry no VID random (R). */
   requireVidRandom: boolean;
+  /**
+   * GEUMGO_MESSAGE_SENDER: what carries messages to members' phones (src/server/message-senders.ts).
+   * `outbox` (the default outside production) keeps them in the database for /dev/outbox; `none`
+   * (the default in production) sends nothing, so a reissue's phone code is refused; a gateway
+   * adds its own name there.
+   */
+  messageSender: string;
   /** Things an operator should know at start (generated keys, a faked clock). */
   warnings: string[];
   /**
@@ -180,6 +187,17 @@ function publicUrlFrom(value: string | undefined): string | undefined {
   return url.toString().replace(/\/+$/, "");
 }
 
+function messageSenderFrom(value: string | undefined, production: boolean): string {
+  const name = value || (production ? "none" : "outbox");
+  if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) {
+    throw new ConfigError(`GEUMGO_MESSAGE_SENDER must be a sender's name such as outbox, not "${name}"`);
+  }
+  // The outbox delivers nothing: members of a real bank would wait for codes that never come.
+  if (production && name === "outbox")
+    throw new ConfigError("GEUMGO_MESSAGE_SENDER=outbox is refused when NODE_ENV=production");
+  return name;
+}
+
 function flagFrom(name: string, value: string | undefined): boolean {
   if (value === undefined || value === "" || value === "0") return false;
   if (value === "1") return true;
@@ -260,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: hostFrom(env.HOST),
     publicUrl: publicUrlFrom(env.GEUMGO_PUBLIC_URL),
     requireVidRandom: flagFrom("GEUMGO_CA_REQUIRE_VID", env.GEUMGO_CA_REQUIRE_VID),
+    messageSender: messageSenderFrom(env.GEUMGO_MESSAGE_SENDER, production),
     warnings,
     keySources,
   };

@@ -4,7 +4,13 @@
 import type { Queryable } from "../db/db.ts";
 import { formatAccountNumber } from "./account-number.ts";
 
-export type NotificationKind = "transfer_out" | "transfer_in" | "password_changed" | "login_locked";
+export type NotificationKind =
+  | "transfer_out"
+  | "transfer_in"
+  | "password_changed"
+  | "login_locked"
+  /** Sent by the certcenter (the bank knows the kind, not the certificate). */
+  | "certificate_expiring";
 
 export interface Notification {
   id: bigint;

@@ -8,6 +8,20 @@ export const certcenterErrorCodes = [
   "cert_exists",
   /** A reissue was asked for, but the member holds no live certificate of that purpose. */
   "no_certificate",
+  /** The member has no phone number registered at the branch, so no code can be sent. */
+  "no_phone",
+  /** The one-time code sent to the phone does not match (details: remaining tries). */
+  "phone_code_wrong",
+  /** The one-time code's 3 minutes are over. */
+  "phone_code_expired",
+  /** Five wrong codes ended this one. */
+  "phone_code_spent",
+  /** No code was sent to this session, or it was used already. */
+  "phone_code_missing",
+  /** The message could not be sent (no gateway configured, or the gateway refused). */
+  "sender_unavailable",
+  /** No certificate of the member's has that serial number. */
+  "certificate_not_found",
 ] as const;
 
 export type CertcenterErrorCode = (typeof certcenterErrorCodes)[number];
@@ -21,5 +35,61 @@ export const certcenterWords: Record<CertcenterErrorCode, Words> = {
   no_certificate: {
     ko: "재발급할 유효한 인증서가 없어요. 새로 발급해 주세요.",
     en: "There is no live certificate of that purpose to reissue: issue a new one.",
+  },
+  no_phone: {
+    ko: "등록된 휴대폰 번호가 없어요. 신분증을 가지고 영업점에서 휴대폰 번호를 등록해 주세요.",
+    en: "No mobile phone number is registered. Register one at a branch with your ID card.",
+  },
+  phone_code_wrong: {
+    ko: "인증번호가 맞지 않아요. 휴대폰으로 받은 6자리 숫자를 확인해 주세요.",
+    en: "The code does not match. Check the 6 digits sent to your phone.",
+  },
+  phone_code_expired: {
+    ko: "인증번호 입력 시간(3분)이 지났어요. 인증번호를 다시 받아 주세요.",
+    en: "The code's 3 minutes are over. Ask for a new code.",
+  },
+  phone_code_spent: {
+    ko: "인증번호를 5번 잘못 입력했어요. 인증번호를 다시 받아 주세요.",
+    en: "Five wrong codes ended this one. Ask for a new code.",
+  },
+  phone_code_missing: {
+    ko: "받은 인증번호가 없거나 이미 사용했어요. 인증번호를 다시 받아 주세요.",
+    en: "There is no code waiting, or it was used already. Ask for a new code.",
+  },
+  sender_unavailable: {
+    ko: "지금은 휴대폰으로 인증번호를 보낼 수 없어요. 잠시 후 다시 시도하거나 고객센터에 문의해 주세요.",
+    en: "The code cannot be sent to your phone just now. Try again shortly, or call the customer centre.",
+  },
+  certificate_not_found: {
+    ko: "그런 인증서가 없어요.",
+    en: "You hold no certificate with that serial number.",
+  },
+};
+
+/** Why a certificate cannot be renewed now (GET /api/certcenter/renewal/{serial}). */
+export const renewalBlocks = ["too_early", "expired", "revoked", "on_hold", "not_valid"] as const;
+
+export type RenewalBlock = (typeof renewalBlocks)[number];
+
+export const renewalBlockWords: Record<RenewalBlock, Words> = {
+  too_early: {
+    ko: "아직 갱신할 수 없어요. 인증서는 만료 30일 전부터 만료일까지 갱신할 수 있어요.",
+    en: "It is too early to renew. A certificate can be renewed from 30 days before it expires until it expires.",
+  },
+  expired: {
+    ko: "만료된 인증서는 갱신할 수 없어요. 인증서를 새로 발급받아 주세요.",
+    en: "An expired certificate cannot be renewed. Please have a new one issued.",
+  },
+  revoked: {
+    ko: "폐기된 인증서는 갱신할 수 없어요. 인증서를 새로 발급받아 주세요.",
+    en: "A revoked certificate cannot be renewed. Please have a new one issued.",
+  },
+  on_hold: {
+    ko: "효력이 정지된 인증서는 갱신할 수 없어요. 먼저 효력정지를 해제해 주세요.",
+    en: "A suspended certificate cannot be renewed. Have the suspension lifted first.",
+  },
+  not_valid: {
+    ko: "발급이 끝나지 않은 인증서는 갱신할 수 없어요.",
+    en: "A certificate whose issuance was never completed cannot be renewed.",
   },
 };

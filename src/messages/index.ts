@@ -18,7 +18,7 @@ export { bankErrorCodes } from "./bank.ts";
 export type { CaKeyErrorCode, CaLifecycleErrorCode } from "./ca.ts";
 export { caKeyErrorCodes, caLifecycleErrorCodes } from "./ca.ts";
 export type { CertcenterErrorCode } from "./certcenter.ts";
-export { certcenterErrorCodes } from "./certcenter.ts";
+export { certcenterErrorCodes, type RenewalBlock, renewalBlocks, renewalBlockWords } from "./certcenter.ts";
 export type { CliErrorCode } from "./cli.ts";
 export { cliErrorCodes } from "./cli.ts";
 export type { ServerErrorCode } from "./server.ts";

@@ -13,8 +13,10 @@ import type { App } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
 import { guardInput } from "./input-guard.ts";
 import { schemaCompilerOptions } from "./input-rules.ts";
+import { usesOutbox } from "./message-senders.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { cmpRoutes } from "./routes/cmp.ts";
+import { devOutboxRoutes } from "./routes/dev-outbox.ts";
 import { registerPkiStatusRoutes } from "./routes/pki-status.ts";
 import { tellerRoutes } from "./teller/index.ts";
 import { webRoutes } from "./web.ts";
@@ -27,6 +29,8 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** Rate limits other than the defaults (a benchmark logging in or flooding CMP from one address). */
   rateRules?: ApiOptions["rateRules"];
+  /** Identity proofing for a reissue; without it POST /api/certcenter/reissue is not mounted. */
+  reissueProofing?: ApiOptions["reissueProofing"];
 }
 
 /** A caller's own request id is kept only when it is a short, plain token (it lands in our logs). */
@@ -136,8 +140,14 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   // The internet banking API and the web app, each in a scope of its own; the OpenAPI
   // document is registered first, at the root, so that it sees both APIs' routes.
   await registerOpenApi(fastify);
-  await fastify.register(apiRoutes, { app, ...(options.rateRules ? { rateRules: options.rateRules } : {}) });
+  await fastify.register(apiRoutes, {
+    app,
+    ...(options.rateRules ? { rateRules: options.rateRules } : {}),
+    ...(options.reissueProofing ? { reissueProofing: options.reissueProofing } : {}),
+  });
   await fastify.register(tellerRoutes, { app });
+  // Development and demo servers only: what the outbox sender "sent" to members' phones.
+  if (usesOutbox(app)) await fastify.register(devOutboxRoutes, { app });
   await fastify.register(webRoutes, { app });
   return fastify;
 }

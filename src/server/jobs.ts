@@ -1,5 +1,6 @@
 // Scheduled work of the running server: the CA's maintenance (OCSP responses refreshed before they
-// go stale, the daily CRL, holds past six months) and the sweep of dead sessions, once at start
+// go stale, the daily CRL, holds past six months), certificates' expiry notices (30, 7, 1 days:
+// src/certcenter/expiry-notices.ts) and the sweep of dead sessions, once at start
 // and then every minute. A run
 // never overlaps the previous one; a failure is logged and the next run tries again.
 import type { FastifyBaseLogger } from "fastify";
@@ -8,6 +9,7 @@ import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import { purgeStaleClaims } from "../bank/transfer-claims.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
+import { sendExpiryNotices } from "../certcenter/expiry-notices.ts";
 import type { App } from "./context.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
@@ -27,6 +29,8 @@ function serverMaintenance(app: App): Job {
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
     await purgeStaleClaims(app.db, now);
+    // Certificates' expiry notices (30, 7, 1 days): under an advisory lock, each sent once.
+    await sendExpiryNotices(app);
   };
 }
 

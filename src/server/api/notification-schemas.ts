@@ -12,7 +12,7 @@ export const Notification = Type.Object({
   id: Id,
   at: Instant,
   kind: Type.String({
-    description: "transfer_out, transfer_in, password_changed, login_locked, …",
+    description: "transfer_out, transfer_in, password_changed, login_locked, certificate_expiring, …",
   }),
   title: Bilingual,
   body: Bilingual,

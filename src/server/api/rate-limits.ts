@@ -32,6 +32,8 @@ export const defaultRateRules = {
    * minute is 60 enrolments a minute from one address, more than a branch or a carrier's NAT sends.
    */
   cmpPerAddress: { max: 120, windowMs: 60_000 },
+  /** A reissue's phone code: each costs a message, and each new code brings 5 more tries. */
+  phoneCodePerMember: { max: 5, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateRule | DailyRule>;
 
 type DefaultRules = typeof defaultRateRules;

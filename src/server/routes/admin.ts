@@ -16,7 +16,7 @@ function isLoopback(address: string | undefined): boolean {
 }
 
 /** The peer is this machine: loopback, or our own address when the server listens on one. */
-function fromThisMachine(request: FastifyRequest): boolean {
+export function fromThisMachine(request: FastifyRequest): boolean {
   const { remoteAddress, localAddress } = request.socket;
   return isLoopback(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress);
 }

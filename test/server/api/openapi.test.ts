@@ -20,6 +20,8 @@ const routes = [
   ["post", "/api/transfers"],
   ["get", "/api/notifications"],
   ["post", "/api/notifications/{id}/read"],
+  ["get", "/api/certcenter/renewal/{serial}"],
+  ["post", "/api/certcenter/reissue/phone-code"],
 ] as const;
 
 describe("the OpenAPI description", () => {
