@@ -28,7 +28,8 @@ export function cmpTransport(signal?: AbortSignal): CmpTransport {
         method: "POST",
         headers: { "content-type": "application/pkixcmp", accept: "application/pkixcmp" },
         body: request,
-        credentials: "omit",
+        // The CA binds a web authorisation to the member session that made it (the cookie goes along).
+        credentials: "same-origin",
         cache: "no-store",
         ...(signal ? { signal } : {}),
       });
