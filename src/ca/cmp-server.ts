@@ -194,7 +194,22 @@ async function keyUpdate(x: Exchange): Promise<Uint8Array> {
   // A replay is refused here (its nonce, or its time); a reused transactionID at the reservation.
   await takeFreshRequest(ca, msg.header);
   const issuer = await issuingCa(ca);
-  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issuer, issue));
+  const hooks = ca.certificateHooks;
+  const serial = await ca.db.transaction(async (tx) => {
+    const reserved = await reserveSerial(ca, tx, issuer, issue);
+    // The RA claims what the renewal needs (a universal certificate's fee) with the reservation.
+    const renewal = {
+      serial: reserved,
+      holder: old.holder,
+      purpose: old.purpose,
+      authorizationRef: null,
+      replaces: old.serial,
+    };
+    if (hooks && !(await hooks.beforeRenewal(tx, renewal, now))) {
+      throw new CaRequestError("renewal_not_paid");
+    }
+    return reserved;
+  });
   const der = await signReserved(ca, serial, issue);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
   return reply(x, certRepBody("kup", { certReqId: req.certReq.certReqId, status, certificate: der }));

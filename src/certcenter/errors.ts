@@ -5,7 +5,11 @@ export { type CertcenterErrorCode, certcenterErrorCodes } from "../messages/cert
 
 export class CertcenterError extends Error {
   override readonly name = "CertcenterError";
-  constructor(readonly code: CertcenterErrorCode) {
+  constructor(
+    readonly code: CertcenterErrorCode,
+    /** Facts for the member (tries remaining); never a secret. */
+    readonly details?: Record<string, unknown>,
+  ) {
     super(code);
   }
 }

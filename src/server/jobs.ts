@@ -8,6 +8,7 @@ import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import { purgeStaleClaims } from "../bank/transfer-claims.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
+import { releaseUnusedFees } from "../certcenter/fees.ts";
 import type { App } from "./context.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
@@ -27,6 +28,8 @@ function serverMaintenance(app: App): Job {
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
     await purgeStaleClaims(app.db, now);
+    // After the CA's upkeep, which revokes certificates never confirmed: their fees go back now.
+    await releaseUnusedFees(app.bank);
   };
 }
 
