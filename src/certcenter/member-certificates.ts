@@ -45,23 +45,25 @@ export async function memberCertificates(
     status: CertificateStatus;
     der: Uint8Array;
     subject: string;
-    not_before: Date;
-    not_after: Date;
   }>(
-    `SELECT serial, purpose, status, der, subject, not_before, not_after FROM certificates
+    `SELECT serial, purpose, status, der, subject FROM certificates
       WHERE holder = $1 AND der IS NOT NULL ORDER BY not_before DESC, serial`,
     [holderOf(who.cooperativeId, who.memberId)],
   );
   const now = ca.clock.now();
-  const certificates = rows.map((r) => ({
-    serial: toHex(toBytes(r.serial)),
-    purpose: r.purpose,
-    status: memberStatus(r.status, r.not_after, now),
-    notBefore: r.not_before,
-    notAfter: r.not_after,
-    subject: r.subject,
-    issuer: new X509Certificate(toBytes(r.der)).issuer,
-    renewable: { from: new Date(r.not_after.getTime() - renewalWindowMs), until: r.not_after },
-  }));
+  const certificates = rows.map((r) => {
+    // The certificate's own times (whole seconds), which the record's may exceed by a fraction.
+    const x509 = new X509Certificate(toBytes(r.der));
+    return {
+      serial: toHex(toBytes(r.serial)),
+      purpose: r.purpose,
+      status: memberStatus(r.status, x509.notAfter, now),
+      notBefore: x509.notBefore,
+      notAfter: x509.notAfter,
+      subject: r.subject,
+      issuer: x509.issuer,
+      renewable: { from: new Date(x509.notAfter.getTime() - renewalWindowMs), until: x509.notAfter },
+    };
+  });
   return { certificates, caCertificate: (await issuingCa(ca)).certificate };
 }

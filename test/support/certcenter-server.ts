@@ -15,8 +15,12 @@ export interface CertcenterServer extends WebServer {
   rrnOf(who: WebMember): Promise<string>;
 }
 
+/**
+ * The clock starts 340 days back: a certificate issued at the start is inside its renewal window at
+ * the real time, where a signed CMP request's messageTime must be (the client stamps real time).
+ */
 export async function startCertcenterServer(kind: DbKind): Promise<CertcenterServer> {
-  const s = await startWebServer(kind);
+  const s = await startWebServer(kind, { at: new Date(Date.now() - 340 * 86_400_000) });
   await createCaHierarchy(s.app.db, {
     organization: "Geumgo Test",
     algorithm: "P-384",
