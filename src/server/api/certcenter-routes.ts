@@ -24,6 +24,7 @@ import {
   Renewal,
   RenewalBody,
 } from "./certcenter-schemas.ts";
+import { type RateRules, rateLimit } from "./rate-limits.ts";
 import { errors, memberSecurity, memberUnsafeSecurity } from "./schemas.ts";
 import { requireMember } from "./session-hooks.ts";
 import { Challenge } from "./transfer-schemas.ts";
@@ -36,7 +37,10 @@ function mediumRefusal(e: unknown): unknown {
   return e;
 }
 
-export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fastify, { app }) => {
+export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
+  fastify,
+  { app, rules },
+) => {
   fastify.get(
     "/api/certcenter/challenge",
     {
@@ -72,6 +76,8 @@ export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (
     },
     async (request, reply) => {
       const auth = await requireMember(request);
+      // A PIN and a code are entered: the transfers' limit on code entry per session applies.
+      await rateLimit(app.db, reply, rules, "codeEntryPerSession", auth.sessionId, app.bank.clock.now());
       const { body } = request;
       const mediumAnswer = (medium: SecurityMedium): string => {
         const answer = medium === "otp" ? body.otp : body.card && `${body.card.first}${body.card.second}`;

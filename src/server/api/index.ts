@@ -55,5 +55,5 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
   await fastify.register(accountRoutes, { app });
   await fastify.register(transferRoutes, { app, rules });
   await fastify.register(notificationRoutes, { app });
-  await fastify.register(certcenterRoutes, { app });
+  await fastify.register(certcenterRoutes, { app, rules });
 }

@@ -20,6 +20,11 @@ const routes = [
   ["post", "/api/transfers"],
   ["get", "/api/notifications"],
   ["post", "/api/notifications/{id}/read"],
+  ["get", "/api/certcenter/challenge"],
+  ["post", "/api/certcenter/authorizations"],
+  ["get", "/api/certcenter/authorizations/{referenceNumber}"],
+  ["post", "/api/certcenter/renewals"],
+  ["get", "/api/certcenter/certificates"],
 ] as const;
 
 describe("the OpenAPI description", () => {
