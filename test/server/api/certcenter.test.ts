@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAccount } from "../../../src/bank/accounts.ts";
 import { confirmCertificate } from "../../../src/ca/confirmation.ts";
+import { releaseUnusedFees } from "../../../src/certcenter/fees.ts";
 import { fromHex, toBytes } from "../../../src/pki/bytes.ts";
 import { parsePkiMessage } from "../../../src/pki/cmp.ts";
 import { CmpRefusal, enrol, renew } from "../../../src/pki/cmp-client.ts";
@@ -277,6 +278,25 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
     const foreign = await authorize(kim, s.kim, "universal", { feeAccount: s.hong.accounts[0]! });
     expect(foreign.json().error.code).toBe("account_not_found");
     expect(await count("ca_authorizations")).toBe(authorizations);
+  });
+
+  it("captures once when certConfs race each other and the sweep", async () => {
+    const number = s.kim.accounts[0]!;
+    const before = await account(number);
+    const capturesBefore = await captures();
+    const auth = (await authorize(kim, s.kim, "universal")).json();
+    const pending = await enrolWithoutConfirming(auth);
+    const confirm = () =>
+      confirmCertificate(s.app.ca, { serial: pending.serial, holder: pending.holder, rejected: false });
+    await Promise.all([confirm(), confirm(), releaseUnusedFees(s.app.bank), confirm()]);
+    expect(await feeStatus(auth.referenceNumber)).toBe("captured");
+    expect(await captures()).toBe(capturesBefore + 1);
+    expect(await account(number)).toEqual({ balance: before.balance - 4_400n, held: 0n });
+    // A later sweep, or the scheduler's revocation wait passing, never gives a captured fee back.
+    s.clock.advance(20 * 60_000);
+    await runJobs();
+    expect(await feeStatus(auth.referenceNumber)).toBe("captured");
+    expect(await account(number)).toEqual({ balance: before.balance - 4_400n, held: 0n });
   });
 
   it("renews a universal certificate only with its renewal fee held, captured at the renewal's confirmation; bank use renews free", async () => {
