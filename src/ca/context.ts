@@ -54,7 +54,21 @@ export interface HookedCertificate {
  * the CA's change or not at all. The server wires src/certcenter/fees.ts in; a CA context without
  * hooks (the CA's own tests) issues and renews with no fee.
  */
+/**
+ * Who sent a CMP request, as the HTTP edge knows it: the login session its cookie names, if any
+ * (opaque to the CA; only the RA's hook compares it). Asked only for an enrolment.
+ */
+export interface CmpRequester {
+  session(): Promise<string | undefined>;
+}
+
 export interface CertificateHooks {
+  /**
+   * In the transaction that takes an authorisation for an enrolment (ir/cr), after its MAC
+   * verified: whether this requester may use it (a web authorisation is bound to the login session
+   * that made it). False refuses the enrolment and leaves the authorisation open.
+   */
+  mayEnrol(tx: Queryable, referenceNumber: string, requesterSession: string | undefined): Promise<boolean>;
   /**
    * In the transaction that reserves a renewal's serial (kur), before the CA signs: claims what
    * the renewal needs (the fee held for renewing `renewal.replaces`). False refuses the renewal.

@@ -125,12 +125,12 @@ export class FeeNotHeldError extends Error {
 }
 
 /**
- * The hooks the CA runs (src/ca/context.ts): a universal renewal claims its held fee with the
+ * The fee's hooks the CA runs (src/ca/context.ts, composed in ca-hooks.ts): a universal renewal claims its held fee with the
  * reservation of the new serial; a confirmation captures the certificate's fee in its transaction;
  * a refusal at certConf releases it. A certificate with no fee row (bank use, or a branch's slip,
  * paid at the counter) passes untouched.
  */
-export function certificateFeeHooks(bank: BankContext): CertificateHooks {
+export function feeHooks(bank: BankContext): Omit<CertificateHooks, "mayEnrol"> {
   return {
     async beforeRenewal(tx, renewal, now) {
       if (feeOf(renewal.purpose) === 0n) return true;

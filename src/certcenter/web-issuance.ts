@@ -8,7 +8,8 @@ import type { Account } from "../bank/accounts.ts";
 import { BankError } from "../bank/errors.ts";
 import { type MemberRef, ownAccount } from "../bank/member-accounts.ts";
 import { liveCertificate } from "../ca/certificates.ts";
-import { toHex } from "../pki/bytes.ts";
+import type { Queryable } from "../db/db.ts";
+import { equalBytes, toBytes, toHex } from "../pki/bytes.ts";
 import { authorizeForUser, type CertificatePurposeName, holderOf } from "./authorize.ts";
 import type { CertcenterContext } from "./context.ts";
 import { CertcenterError } from "./errors.ts";
@@ -168,4 +169,26 @@ export async function webAuthorizationStatus(
     certificate: r.serial && r.cert_status ? { serial: toHex(r.serial), status: r.cert_status } : null,
     fee: r.fee_amount !== null && r.fee_status ? { amount: r.fee_amount, status: r.fee_status } : null,
   };
+}
+
+/**
+ * Whether a CMP enrolment that came with this login session may use the authorisation (the CA's
+ * `mayEnrol` hook, in its transaction): a web authorisation only from the session that made it, and
+ * only while that session lives (the edge resolves only a live one); any other (a branch's slip,
+ * `openssl cmp`) from anywhere.
+ */
+export async function mayEnrolFrom(
+  tx: Queryable,
+  referenceNumber: string,
+  requesterSession: string | undefined,
+): Promise<boolean> {
+  const { rows } = await tx.query<{ session_hash: Uint8Array }>(
+    "SELECT session_hash FROM certcenter_web_authorizations WHERE reference_number = $1",
+    [referenceNumber],
+  );
+  const bound = rows[0];
+  if (!bound) return true;
+  return (
+    requesterSession !== undefined && equalBytes(toBytes(bound.session_hash), sessionHash(requesterSession))
+  );
 }

@@ -6,7 +6,7 @@ import type { BankContext } from "../bank/context.ts";
 import { seal, unseal } from "../bank/seal.ts";
 import { activeCaKeys, type CaKey, createCaHierarchy } from "../ca/ca-keys.ts";
 import { type CaContext, caUrls } from "../ca/context.ts";
-import { certificateFeeHooks } from "../certcenter/fees.ts";
+import { raHooks } from "../certcenter/ca-hooks.ts";
 import { raRules } from "../certcenter/rules.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
@@ -57,8 +57,9 @@ export function contextsFor(config: Config, db: Db): { bank: BankContext; ca: Ca
       organization: config.caOrganization,
       requireVidRandom: config.requireVidRandom,
       raRules,
-      // The RA's fee for universal certificates, held, captured and released beside the CA's work.
-      certificateHooks: certificateFeeHooks(bank),
+      // The RA inside the CA's transactions: web authorisations bound to their session, and the
+      // universal certificate's fee held, captured and released beside the CA's work.
+      certificateHooks: raHooks(bank),
     },
   };
 }

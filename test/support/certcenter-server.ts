@@ -6,11 +6,11 @@ import { revealRrnForVid } from "../../src/bank/members.ts";
 import { createCaHierarchy } from "../../src/ca/ca-keys.ts";
 import { issuingCa } from "../../src/ca/context.ts";
 import type { DbKind } from "./db.ts";
-import { startWebServer, type WebMember, type WebServer } from "./web-server.ts";
+import { type Session, startWebServer, type WebMember, type WebServer } from "./web-server.ts";
 
 export interface CertcenterServer extends WebServer {
-  /** POSTs a PKIMessage to /pki/cmp and returns the answer. */
-  cmp(der: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
+  /** POSTs a PKIMessage to /pki/cmp, with the session's cookie as the browser sends it, and returns the answer. */
+  cmp(der: Uint8Array<ArrayBuffer>, session?: Session): Promise<Uint8Array>;
   caCertificate: Uint8Array;
   rrnOf(who: WebMember): Promise<string>;
 }
@@ -31,11 +31,11 @@ export async function startCertcenterServer(kind: DbKind): Promise<CertcenterSer
   return {
     ...s,
     caCertificate,
-    async cmp(der) {
+    async cmp(der, session) {
       const r = await s.fastify.inject({
         method: "POST",
         url: "/pki/cmp",
-        headers: { "content-type": "application/pkixcmp" },
+        headers: { "content-type": "application/pkixcmp", ...(session ? { cookie: session.cookie } : {}) },
         payload: Buffer.from(der),
       });
       if (r.statusCode !== 200) throw new Error(`POST /pki/cmp answered ${r.statusCode}`);

@@ -35,6 +35,9 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
     await s?.close();
   });
 
+  /** The browser's transport: the page's fetch to /pki/cmp carries its session cookie. */
+  const sendAs = (session: Session) => (der: Uint8Array<ArrayBuffer>) => s.cmp(der, session);
+  /** A transport with no cookie (openssl cmp, another program): enough for a kur, signed by the old key. */
   const send = (der: Uint8Array<ArrayBuffer>) => s.cmp(der);
   const pinOf = (who: WebMember) => (who === s.hong ? pins.hong : pins.kim);
 
@@ -85,10 +88,13 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
   /** The scheduled work as the server runs it (the CA's upkeep, then the fee sweep), once. */
   const runJobs = () => startJobs(s.app, s.fastify.log).stop();
   /** Enrols under the authorisation but never sends the certConf (the tab closed after the ip). */
-  async function enrolWithoutConfirming(auth: { referenceNumber: string; authorizationCode: string }) {
+  async function enrolWithoutConfirming(
+    session: Session,
+    auth: { referenceNumber: string; authorizationCode: string },
+  ) {
     const dropConfirmation = async (der: Uint8Array<ArrayBuffer>) => {
       if (parsePkiMessage(der).bodyType === "certConf") throw new Error("the tab was closed");
-      return send(der);
+      return s.cmp(der, session);
     };
     const keys = await generateKeyPair({ algorithm: "EC" });
     await expect(
@@ -130,7 +136,28 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
 
     const keys = await generateKeyPair({ algorithm: "RSA" });
     const vidRandom = crypto.getRandomValues(new Uint8Array(20));
-    const { certificate } = await enrol({ send, ...auth, keys, vidRandom, caCertificate: s.caCertificate });
+    // Nor can it enrol: not from the other login, not from another member's, not without a session.
+    for (const transport of [sendAs(otherSession), sendAs(kim), send]) {
+      const refused = await enrol({
+        send: transport,
+        ...auth,
+        keys,
+        vidRandom,
+        caCertificate: s.caCertificate,
+      }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CmpRefusal);
+      expect((refused as CmpRefusal).failures).toEqual(["notAuthorized"]);
+      expect((refused as CmpRefusal).statusText).toContain("another login session");
+    }
+    // A second on: the CA's budget of PBM rounds per reference number and second starts again.
+    s.clock.advance(2_000);
+    const { certificate } = await enrol({
+      send: sendAs(hong),
+      ...auth,
+      keys,
+      vidRandom,
+      caCertificate: s.caCertificate,
+    });
     bank = { certificate, keys };
     const used = (
       await s.request("GET", `/api/certcenter/authorizations/${auth.referenceNumber}`, { session: hong })
@@ -153,7 +180,12 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
     expect(savings.id).toBeTypeOf("bigint");
 
     const keys = await generateKeyPair({ algorithm: "RSA" });
-    const { certificate } = await enrol({ send, ...auth, keys, caCertificate: s.caCertificate });
+    const { certificate } = await enrol({
+      send: sendAs(hong),
+      ...auth,
+      keys,
+      caCertificate: s.caCertificate,
+    });
     universal = { certificate, keys };
     expect(await account(savingsNumber)).toEqual({ balance: before.balance - 4_400n, held: 0n });
     expect(await feeIncome()).toBe(income + 4_400n);
@@ -212,7 +244,7 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
     const capturesBefore = await captures();
     const auth = (await authorize(kim, s.kim, "universal")).json();
     expect(await account(number)).toEqual({ balance: before.balance, held: 4_400n });
-    await enrolWithoutConfirming(auth);
+    await enrolWithoutConfirming(kim, auth);
     const listed = (await s.request("GET", "/api/certcenter/certificates", { session: kim })).json();
     expect(listed.certificates.map((c: { status: string }) => c.status)).toEqual(["pending"]);
 
@@ -235,7 +267,7 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
     const number = s.kim.accounts[0]!;
     const before = await account(number);
     const refused = (await authorize(kim, s.kim, "universal")).json();
-    const pending = await enrolWithoutConfirming(refused);
+    const pending = await enrolWithoutConfirming(kim, refused);
     await confirmCertificate(s.app.ca, { serial: pending.serial, holder: pending.holder, rejected: true });
     expect(await feeStatus(refused.referenceNumber)).toBe("released");
     expect(await account(number)).toEqual(before);
@@ -285,7 +317,7 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
     const before = await account(number);
     const capturesBefore = await captures();
     const auth = (await authorize(kim, s.kim, "universal")).json();
-    const pending = await enrolWithoutConfirming(auth);
+    const pending = await enrolWithoutConfirming(kim, auth);
     const confirm = () =>
       confirmCertificate(s.app.ca, { serial: pending.serial, holder: pending.holder, rejected: false });
     await Promise.all([confirm(), confirm(), releaseUnusedFees(s.app.bank), confirm()]);
