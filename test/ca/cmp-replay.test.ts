@@ -277,6 +277,13 @@ describe.each(["pglite", "postgres"] as const)(
           status: "valid",
           revocation_reason: null,
         });
+        const fee = await s.app.db.query<{ status: string }>(
+          "SELECT status FROM certcenter_fees WHERE renews = $1",
+          [oldSerial],
+        );
+        expect(fee.rows, "the renewal's fee is given back with its refusal").toEqual([
+          { status: "released" },
+        ]);
       } finally {
         s.clock.at = at;
       }
