@@ -3,6 +3,7 @@
 // with its passbook PIN, and the OTP right; each wrong answer says how many tries remain, the
 // bank's lockouts apply, five wrong numbers lock proofing for a day, and a refusal makes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueSecurityCard } from "../../src/bank/security-medium.ts";
 import { rrnMissesMax } from "../../src/certcenter/identity-proofing.ts";
 import { type CertcenterServer, startCertcenterServer } from "../support/certcenter-server.ts";
 import { dbKinds } from "../support/db.ts";
@@ -114,5 +115,54 @@ describe.each(dbKinds)("identity proofing on %s", (kind) => {
     const right = await prove(hong, s.hong);
     expect(right.statusCode).toBe(423);
     expect(right.json().error.code).toBe("pin_locked");
+  });
+
+  it("takes a security card's answer to the centre's own challenge, and the medium's lockout applies", async () => {
+    const card = await issueSecurityCard(s.app.bank, { cooperativeId: 1, memberId: s.kim.member.id });
+    kim = await s.login("kim2026", "Kim!2026pass");
+    const challenge = async () => {
+      const r = await s.request("GET", "/api/certcenter/challenge", { session: kim });
+      expect(r.statusCode).toBe(200);
+      return r.json() as { medium: string; first: number; second: number };
+    };
+    const c = await challenge();
+    expect(c.medium).toBe("card");
+    const read = (x: { first: number; second: number }) => ({
+      first: card.codes[x.first - 1]!.slice(0, 2),
+      second: card.codes[x.second - 1]!.slice(2),
+    });
+    const body = {
+      purpose: "universal",
+      rrn: await s.rrnOf(s.kim),
+      account: s.kim.accounts[0],
+      pin: pins.kim,
+    };
+    const ok = await s.request("POST", "/api/certcenter/authorizations", {
+      session: kim,
+      body: { ...body, card: read(c) },
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().fee).toEqual({ amount: "4400", account: s.kim.accounts[0] });
+
+    // Five wrong card answers lock the medium (bank use now: the universal one is authorised).
+    const codes: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const x = await challenge();
+      const wrong = { first: read(x).first, second: read(x).second === "00" ? "01" : "00" };
+      const r = await s.request("POST", "/api/certcenter/authorizations", {
+        session: kim,
+        body: { ...body, purpose: "bank", card: wrong },
+      });
+      codes.push([r.statusCode, r.json().error.code, r.json().error.details?.remaining]);
+    }
+    expect(codes).toEqual([
+      [400, "medium_wrong", 4],
+      [400, "medium_wrong", 3],
+      [400, "medium_wrong", 2],
+      [400, "medium_wrong", 1],
+      [423, "medium_locked", undefined],
+    ]);
+    const locked = await s.request("GET", "/api/certcenter/challenge", { session: kim });
+    expect(locked.statusCode).toBe(423);
   });
 });
