@@ -48,9 +48,9 @@ export interface HookedCertificate {
 }
 
 /**
- * What the RA does where the CA's own requests reach it with no RA in between: the fee of a
- * universal certificate (DESIGN §4), which the RA holds on the member's account and the CA knows
- * nothing of. Each hook runs inside the CA's transaction, so that what the RA records commits with
+ * What the RA does where the CA's own requests reach it with no RA in between: the binding of a web
+ * authorisation to the login session that made it, and the fee of a universal certificate (DESIGN
+ * §4), which the RA holds on the member's account and the CA knows nothing of. Each hook runs inside the CA's transaction, so that what the RA records commits with
  * the CA's change or not at all. The server wires src/certcenter/fees.ts in; a CA context without
  * hooks (the CA's own tests) issues and renews with no fee.
  */
