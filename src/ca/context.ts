@@ -48,13 +48,6 @@ export interface HookedCertificate {
 }
 
 /**
- * What the RA does where the CA's own requests reach it with no RA in between: the binding of a web
- * authorisation to the login session that made it, and the fee of a universal certificate (DESIGN
- * §4), which the RA holds on the member's account and the CA knows nothing of. Each hook runs inside the CA's transaction, so that what the RA records commits with
- * the CA's change or not at all. The server wires src/certcenter/fees.ts in; a CA context without
- * hooks (the CA's own tests) issues and renews with no fee.
- */
-/**
  * Who sent a CMP request, as the HTTP edge knows it: the login session its cookie names, if any
  * (opaque to the CA; only the RA's hook compares it). Asked only for an enrolment.
  */
@@ -62,6 +55,14 @@ export interface CmpRequester {
   session(): Promise<string | undefined>;
 }
 
+/**
+ * What the RA does where the CA's own requests reach it with no RA in between: the binding of a web
+ * authorisation to the login session that made it, and the fee of a universal certificate (DESIGN
+ * §4), which the RA holds on the member's account and the CA knows nothing of. Each hook runs
+ * inside the CA's transaction, so that what the RA records commits with the CA's change or not at
+ * all. The server wires src/certcenter/ca-hooks.ts in; a CA context without hooks (the CA's own
+ * tests) issues and renews with no fee and no binding.
+ */
 export interface CertificateHooks {
   /**
    * In the transaction that takes an authorisation for an enrolment (ir/cr), after its MAC
