@@ -61,6 +61,16 @@ const requestRefusals: Record<CaRequestErrorCode, { failure: PkiFailure; text: (
       failure: "transactionIdInUse",
       text: () => "this transactionID belongs to another request; start a new transaction",
     },
+    authorization_elsewhere: {
+      failure: "notAuthorized",
+      text: () =>
+        "this authorisation was made for another login session; enrol from the page that asked for it",
+    },
+    renewal_not_paid: {
+      failure: "notAuthorized",
+      text: () =>
+        "renewing a universal certificate costs its fee: hold it in the certificate centre first, then renew",
+    },
   };
 
 /** The refusal that answers a rule of the CA's request handling. */

@@ -35,7 +35,7 @@ import { verifyConfirmationMac, verifyEnrolmentMac } from "./cmp-mac.ts";
 import { auditRefusal, CmpRefusal, errorBody, refuse, requestRefusal } from "./cmp-refusal.ts";
 import { countRefusal } from "./cmp-refusal-counts.ts";
 import { confirmCertificate } from "./confirmation.ts";
-import { type CaContext, issuingCa } from "./context.ts";
+import { type CaContext, type CmpRequester, issuingCa } from "./context.ts";
 import { reserveEnrolment } from "./enrolment.ts";
 import { CaRequestError } from "./errors.ts";
 import { assertTransactionUnused, staleOrReplayedCodes, takeFreshRequest } from "./freshness.ts";
@@ -85,6 +85,7 @@ interface Exchange {
   protection: CmpProtection;
   /** Set once the request's signature verified (a verified MAC shows in `protection`). */
   authenticated?: boolean;
+  requester: CmpRequester | undefined;
 }
 
 /** Whether the request proved who sent it: its MAC or its signature verified. */
@@ -124,6 +125,8 @@ async function enrol(x: Exchange): Promise<Uint8Array> {
     publicKey: spki,
     vidRandom: random,
     cmpTransaction: bytesOf(msg.header.transactionID),
+    // Looked up before the enrolment's transaction (PGlite has one connection).
+    requesterSession: ca.certificateHooks ? await x.requester?.session() : undefined,
   });
   const der = await signReserved(ca, serial, issue);
   // Kept only now that the authorisation is taken: a code's key is never kept for a refusal.
@@ -194,7 +197,22 @@ async function keyUpdate(x: Exchange): Promise<Uint8Array> {
   // A replay is refused here (its nonce, or its time); a reused transactionID at the reservation.
   await takeFreshRequest(ca, msg.header);
   const issuer = await issuingCa(ca);
-  const serial = await ca.db.transaction((tx) => reserveSerial(ca, tx, issuer, issue));
+  const hooks = ca.certificateHooks;
+  const serial = await ca.db.transaction(async (tx) => {
+    const reserved = await reserveSerial(ca, tx, issuer, issue);
+    // The RA claims what the renewal needs (a universal certificate's fee) with the reservation.
+    const renewal = {
+      serial: reserved,
+      holder: old.holder,
+      purpose: old.purpose,
+      authorizationRef: null,
+      replaces: old.serial,
+    };
+    if (hooks && !(await hooks.beforeRenewal(tx, renewal, now))) {
+      throw new CaRequestError("renewal_not_paid");
+    }
+    return reserved;
+  });
   const der = await signReserved(ca, serial, issue);
   const status = templateModified(req, issue.subjectName) ? PkiStatus.grantedWithMods : PkiStatus.accepted;
   return reply(x, certRepBody("kup", { certReqId: req.certReq.certReqId, status, certificate: der }));
@@ -322,6 +340,7 @@ export async function handleCmp(
   ca: CaContext,
   request: Uint8Array,
   onInternalError: (e: unknown) => void = () => {},
+  requester?: CmpRequester,
 ): Promise<Uint8Array> {
   const id = await caIdentity(ca);
   let x: Exchange | undefined;
@@ -335,7 +354,7 @@ export async function handleCmp(
     } catch {
       throw refuse("malformed", "badDataFormat", "the request is not a DER PKIMessage");
     }
-    x = { ca, id, msg, protection: id.signer };
+    x = { ca, id, msg, protection: id.signer, requester };
     if (msg.header.pvno !== 2 && msg.header.pvno !== 3) {
       throw refuse("version", "unsupportedVersion", "CMP version 2 is spoken here");
     }

@@ -2,12 +2,13 @@
 // its row: pending becomes valid, and the certificate it supersedes (a renewal, a reissue after
 // damage) is revoked; or, refused by its holder, it is revoked. A renewal is confirmed only while
 // the certificate that signed it is still valid. A repeated confirmation of a valid certificate
-// changes nothing; any other state is final (the wait ran out, or it was refused).
+// changes nothing; any other state is final (the wait ran out, or it was refused). The RA's hooks
+// (context.ts: the fee) run inside the transaction that settles the confirmation.
 import { appendAudit, auditAppendCtes } from "../audit/audit-log.ts";
 import { isUniqueViolation } from "../db/db.ts";
 import { fromHex, toHex } from "../pki/bytes.ts";
 import { type CertificateRecord, certificateBySerial } from "./certificates.ts";
-import type { CaContext } from "./context.ts";
+import type { CaContext, HookedCertificate } from "./context.ts";
 import { CaRequestError, type CaRequestErrorCode } from "./errors.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
@@ -22,6 +23,16 @@ function renewalGround(old: CertificateRecord | undefined, now: Date): CaRequest
   if (old?.status !== "valid") return "old_not_valid";
   if (old.notAfter.getTime() <= now.getTime()) return "old_expired";
   return undefined;
+}
+
+function hooked(row: CertificateRecord): HookedCertificate {
+  return {
+    serial: row.serial,
+    holder: row.holder,
+    purpose: row.purpose,
+    authorizationRef: row.authorizationRef,
+    replaces: row.replaces,
+  };
 }
 
 /**
@@ -55,6 +66,8 @@ async function settleConfirmation(
       throw new CaRequestError(lost ?? "not_pending");
     }
     if (rejected || lost) {
+      // Before the revocation takes the audit head: the RA's rows and the account, as when confirming.
+      await ca.certificateHooks?.refused(tx, hooked(row), now);
       // The holder refused it, or its ground is gone, but the holder has it: revoke it, so that a
       // relying party that reads only the CRL never takes it for valid (RFC 4210 §5.3.18 leaves
       // the CA to revoke).
@@ -80,6 +93,9 @@ async function settleConfirmation(
         publish.push(row.replaces, ...(change.renewalsEnded ?? []).map(fromHex));
       }
     }
+    // The fee is captured in this transaction: a certificate is never valid with its fee uncaptured,
+    // and a repeated confirmation (answered above) captures nothing again.
+    await ca.certificateHooks?.confirmed(tx, hooked(row), now);
     await tx.query("UPDATE certificates SET status = 'valid' WHERE serial = $1", [serial]);
     await appendAudit(
       tx,
@@ -125,8 +141,9 @@ export async function confirmCertificate(
   const { serial, holder, rejected } = input;
   let settled: { publish: Uint8Array[]; refusal?: CaRequestErrorCode };
   try {
+    // With the RA's hooks, every confirmation is settled in a transaction they can join.
     settled =
-      !rejected && (await confirmPlainly(ca, serial, holder))
+      !rejected && !ca.certificateHooks && (await confirmPlainly(ca, serial, holder))
         ? { publish: [] }
         : await settleConfirmation(ca, serial, holder, rejected);
   } catch (e) {

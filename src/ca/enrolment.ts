@@ -30,6 +30,8 @@ export async function reserveEnrolment(
     /** The VID random R the client sent, if it sent one: the certificate then carries identifyData. */
     vidRandom: Uint8Array | undefined;
     cmpTransaction: Uint8Array | undefined;
+    /** The login session the request came with (CmpRequester), resolved before the transaction. */
+    requesterSession?: string | undefined;
   },
 ): Promise<{ serial: Uint8Array; issue: IssueRequest }> {
   const { referenceNumber, vidRandom: random } = input;
@@ -41,6 +43,11 @@ export async function reserveEnrolment(
     if (!taken) {
       const found = await findAuthorization(tx, referenceNumber);
       throw new CaRequestError(notTaken[found?.state ?? "unknown"]);
+    }
+    // The RA's binding of a web authorisation to its session: refused, the take rolls back.
+    const hooks = ca.certificateHooks;
+    if (hooks && !(await hooks.mayEnrol(tx, referenceNumber, input.requesterSession))) {
+      throw new CaRequestError("authorization_elsewhere");
     }
     const auth = taken.authorization;
     const rrn = taken.rrn;

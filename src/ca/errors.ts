@@ -76,6 +76,10 @@ export const caRequestErrorCodes = [
   "cert_exists",
   /** The CMP transactionID already has a certificate: it belongs to the request that opened it. */
   "transaction_id_in_use",
+  /** A universal certificate is renewed only with its fee held first (the certificate centre, DESIGN §4). */
+  "renewal_not_paid",
+  /** A web authorisation is used only by the login session that made it (the certificate centre). */
+  "authorization_elsewhere",
 ] as const;
 
 export type CaRequestErrorCode = (typeof caRequestErrorCodes)[number];

@@ -50,7 +50,7 @@ const nextFor: Record<RenewalBlock, RenewalStatus["next"]> = {
 };
 
 /**
- * The renewal status of the member's certificate with this serial; certificate_not_found when it is
+ * The renewal status of the member's certificate with this serial; certificate_unknown when it is
  * not theirs (another member's looks the same as none).
  */
 export async function renewalStatus(
@@ -60,7 +60,7 @@ export async function renewalStatus(
 ): Promise<RenewalStatus> {
   const cert = await certificateBySerial(ca.db, serial);
   if (!cert || cert.holder !== holderOf(who.cooperativeId, who.memberId) || cert.status === "signing") {
-    throw new CertcenterError("certificate_not_found");
+    throw new CertcenterError("certificate_unknown");
   }
   const now = ca.clock.now();
   let blocked: RenewalBlock | null = null;

@@ -20,8 +20,22 @@ export const certcenterErrorCodes = [
   "phone_code_missing",
   /** The message could not be sent (no gateway configured, or the gateway refused). */
   "sender_unavailable",
-  /** No certificate of the member's has that serial number. */
-  "certificate_not_found",
+  /** Identity proofing: the resident registration number is not the logged-in member's (details: remaining, max). */
+  "rrn_mismatch",
+  /** Identity proofing is locked for a day after five wrong numbers in a row. */
+  "proofing_locked",
+  /** The certificate named is not one of the member's (or there is no such certificate). */
+  "certificate_unknown",
+  /** Renewing a bank-use certificate costs nothing: there is no fee to hold. */
+  "renewal_free",
+  /** The certificate cannot be renewed: revoked, suspended, expired, or not yet confirmed. */
+  "not_renewable",
+  /** Renewal opens 30 days before expiry. */
+  "renewal_window",
+  /** No issuance authorisation of this session has that reference number. */
+  "authorization_unknown",
+  /** A renewal of this certificate is under way (its fee claimed by a renewal awaiting confirmation). */
+  "renewal_in_progress",
 ] as const;
 
 export type CertcenterErrorCode = (typeof certcenterErrorCodes)[number];
@@ -60,9 +74,37 @@ export const certcenterWords: Record<CertcenterErrorCode, Words> = {
     ko: "지금은 휴대폰으로 인증번호를 보낼 수 없어요. 잠시 후 다시 시도하거나 고객센터에 문의해 주세요.",
     en: "The code cannot be sent to your phone just now. Try again shortly, or call the customer centre.",
   },
-  certificate_not_found: {
-    ko: "그런 인증서가 없어요.",
-    en: "You hold no certificate with that serial number.",
+  rrn_mismatch: {
+    ko: "주민등록번호가 로그인한 회원의 번호와 달라요.",
+    en: "The resident registration number is not the logged-in member's.",
+  },
+  proofing_locked: {
+    ko: "본인확인 정보를 5번 잘못 입력해 하루 동안 온라인 본인확인을 할 수 없어요. 신분증을 가지고 영업점에서 발급받을 수 있어요.",
+    en: "Five wrong answers in a row: online identity proofing is locked for a day. A branch can issue the certificate on your ID card.",
+  },
+  certificate_unknown: {
+    ko: "회원님의 인증서 중에 그런 인증서가 없어요.",
+    en: "None of your certificates has that serial number.",
+  },
+  renewal_free: {
+    ko: "은행·보험용 인증서는 갱신 수수료가 없어요. 바로 갱신하세요.",
+    en: "Renewing a bank-use certificate is free: renew it right away.",
+  },
+  not_renewable: {
+    ko: "이 인증서는 갱신할 수 없어요(폐기·효력정지·만료). 새로 발급받거나 재발급해 주세요.",
+    en: "This certificate cannot be renewed (revoked, suspended or expired): issue a new one or reissue it.",
+  },
+  renewal_window: {
+    ko: "인증서 갱신은 만료 30일 전부터 할 수 있어요.",
+    en: "A certificate can be renewed from 30 days before it expires.",
+  },
+  authorization_unknown: {
+    ko: "이 로그인에서 받은 발급 승인 중에 그런 참조번호가 없어요.",
+    en: "No issuance authorisation of this login has that reference number.",
+  },
+  renewal_in_progress: {
+    ko: "이 인증서의 갱신이 이미 진행 중이에요. 잠시 후 인증서 목록을 다시 확인해 주세요.",
+    en: "A renewal of this certificate is already under way: check your certificates again in a moment.",
   },
 };
 

@@ -6,6 +6,7 @@ import type { BankContext } from "../bank/context.ts";
 import { seal, unseal } from "../bank/seal.ts";
 import { activeCaKeys, type CaKey, createCaHierarchy } from "../ca/ca-keys.ts";
 import { type CaContext, caUrls } from "../ca/context.ts";
+import { raHooks } from "../certcenter/ca-hooks.ts";
 import { raRules } from "../certcenter/rules.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
@@ -41,8 +42,9 @@ export function defaultPublicUrl(port: number): string {
 /** The bank and CA contexts over an open database. */
 export function contextsFor(config: Config, db: Db): { bank: BankContext; ca: CaContext } {
   const key = config.rrnKeys.encryption;
+  const bank: BankContext = { db, rrnKeys: config.rrnKeys, pinKey: config.pinKey, clock: config.clock };
   return {
-    bank: { db, rrnKeys: config.rrnKeys, pinKey: config.pinKey, clock: config.clock },
+    bank,
     ca: {
       db,
       clock: config.clock,
@@ -55,6 +57,9 @@ export function contextsFor(config: Config, db: Db): { bank: BankContext; ca: Ca
       organization: config.caOrganization,
       requireVidRandom: config.requireVidRandom,
       raRules,
+      // The RA inside the CA's transactions: web authorisations bound to their session, and the
+      // universal certificate's fee held, captured and released beside the CA's work.
+      certificateHooks: raHooks(bank),
     },
   };
 }

@@ -10,6 +10,7 @@ import { purgeStaleClaims } from "../bank/transfer-claims.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
 import { sendExpiryNotices } from "../certcenter/expiry-notices.ts";
+import { releaseUnusedFees } from "../certcenter/fees.ts";
 import type { App } from "./context.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
@@ -31,6 +32,8 @@ function serverMaintenance(app: App): Job {
     await purgeStaleClaims(app.db, now);
     // Certificates' expiry notices (30, 7, 1 days): under an advisory lock, each sent once.
     await sendExpiryNotices(app);
+    // After the CA's upkeep, which revokes certificates never confirmed: their fees go back now.
+    await releaseUnusedFees(app.bank);
   };
 }
 

@@ -261,6 +261,8 @@ describe.each(["pglite", "postgres"] as const)(
         if (++sent === 2) s.clock.advance(3 * minute);
         return send(await rebuilt(der, { messageTime: s.clock.now() }, protection));
       };
+      // A universal certificate's renewal needs its fee held first (the certificate centre).
+      await s.payRenewal(certificate);
       const newKeys = await generateKeyPair({ algorithm: "EC" });
       try {
         expect(
@@ -275,6 +277,13 @@ describe.each(["pglite", "postgres"] as const)(
           status: "valid",
           revocation_reason: null,
         });
+        const fee = await s.app.db.query<{ status: string }>(
+          "SELECT status FROM certcenter_fees WHERE renews = $1",
+          [oldSerial],
+        );
+        expect(fee.rows, "the renewal's fee is given back with its refusal").toEqual([
+          { status: "released" },
+        ]);
       } finally {
         s.clock.at = at;
       }
@@ -298,6 +307,7 @@ describe.each(["pglite", "postgres"] as const)(
       s.clock.at = at;
       const oldSerial = serialOf(certificate);
       const answers: (string[] | string)[] = [];
+      await s.payRenewal(certificate);
       const renewed = await renewWith({ certificate, keys }, async (kur) => {
         answers.push(failuresOf(await send(kur))); // the kur as captured
         // The same kur with a fresh nonce: its transactionID has its certificate already.

@@ -82,7 +82,7 @@ describe.each(dbKinds)("renewal status on %s", (kind) => {
     s.clock.at = new Date(end - 10 * dayMs);
     expect((await status(s.users[0]!.userId, `00${serial.toUpperCase()}`)).body.serial).toBe(serial);
     // Another member's certificate, an unknown one and a malformed serial.
-    expect((await status(s.users[1]!.userId, serial)).body.error.code).toBe("certificate_not_found");
+    expect((await status(s.users[1]!.userId, serial)).body.error.code).toBe("certificate_unknown");
     expect((await status(s.users[1]!.userId, serial)).status).toBe(404);
     expect((await status(s.users[0]!.userId, "ab".repeat(16))).status).toBe(404);
     expect((await status(s.users[0]!.userId, "xyz")).status).toBe(400);

@@ -9,15 +9,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { enrollUser } from "../../src/auth/users.ts";
+import { openAccount } from "../../src/bank/accounts.ts";
 import { createBranch, createCooperative } from "../../src/bank/federation.ts";
 import { createMember } from "../../src/bank/members.ts";
 import { activeCaKeys, createCaHierarchy } from "../../src/ca/ca-keys.ts";
 import { caUrls } from "../../src/ca/context.ts";
+import { holdRenewalFee } from "../../src/certcenter/renewal-fee.ts";
 import { loadConfig } from "../../src/config.ts";
-import { toPem } from "../../src/pki/bytes.ts";
+import { fromHex, toBytes, toPem } from "../../src/pki/bytes.ts";
+import { X509Certificate } from "../../src/pki/x509.ts";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { type App, contextsFor } from "../../src/server/context.ts";
-import { TestClock, testRrn } from "./bank.ts";
+import { deposit, TestClock, testRrn } from "./bank.ts";
 import { type DbKind, freshDb } from "./db.ts";
 
 export interface CaServer {
@@ -31,6 +34,12 @@ export interface CaServer {
   /** chain.pem (issuing, root), root.pem, issuing.pem in `dir`. */
   files: { chain: string; root: string; issuing: string };
   users: { userId: string; rrn: string; realName: string }[];
+  /**
+   * Holds the renewal fee of a universal certificate, as its holder does in the certificate centre
+   * before the kur (the CA refuses a universal renewal without it), on a funded account opened for
+   * the holder.
+   */
+  payRenewal(certificate: Uint8Array): Promise<void>;
   /** Runs openssl without blocking this process (the server under test runs in it). */
   openssl(args: string[]): Promise<OpensslResult>;
   close(): Promise<void>;
@@ -117,6 +126,18 @@ export async function startCaServer(
     files,
     users,
     openssl: (args) => runOpenssl(dir, args),
+    async payRenewal(certificate) {
+      const serial = new X509Certificate(toBytes(certificate)).serialNumber.toLowerCase().padStart(32, "0");
+      const { rows } = await db.query<{ holder: string }>(
+        "SELECT holder FROM certificates WHERE serial = $1",
+        [fromHex(serial)],
+      );
+      const [cooperativeId, memberId] = rows[0]!.holder.split(":").map(Number);
+      const who = { cooperativeId: cooperativeId!, memberId: BigInt(memberId!) };
+      const account = await openAccount(bank, { ...who, kind: "demand", pin: "0000" });
+      await deposit(bank, account, 10_000n);
+      await holdRenewalFee(app, who, { serial, account: account.number });
+    },
     async cmp(der) {
       const r = await fetch(`${url}/pki/cmp`, {
         method: "POST",

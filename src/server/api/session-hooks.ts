@@ -69,7 +69,7 @@ function appOf(request: FastifyRequest): App {
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Our cookies hold base64url tokens only, so reading one needs no general cookie parser. */
-function cookieToken(request: FastifyRequest, kind: SessionSubject["kind"]): string | undefined {
+export function cookieToken(request: FastifyRequest, kind: SessionSubject["kind"]): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
   const name = sessionCookies[kind];

@@ -22,6 +22,11 @@ const routes = [
   ["post", "/api/notifications/{id}/read"],
   ["get", "/api/certcenter/renewal/{serial}"],
   ["post", "/api/certcenter/reissue/phone-code"],
+  ["get", "/api/certcenter/challenge"],
+  ["post", "/api/certcenter/authorizations"],
+  ["get", "/api/certcenter/authorizations/{referenceNumber}"],
+  ["post", "/api/certcenter/renewals"],
+  ["get", "/api/certcenter/certificates"],
 ] as const;
 
 describe("the OpenAPI description", () => {
