@@ -10,6 +10,9 @@ export default defineConfig({
   root,
   base: "/",
   plugins: [react()],
+  // Workers (the certificate centre's key generation) as ES modules in files of their own under
+  // /assets: `script-src 'self'` allows them, where an inlined blob: worker would be refused.
+  worker: { format: "es" },
   build: {
     outDir: resolve(root, "dist"),
     emptyOutDir: true,
