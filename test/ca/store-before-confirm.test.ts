@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuingCa } from "../../src/ca/context.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import { enrol, renew } from "../../src/pki/cmp-client.ts";
+import { isPkiError } from "../../src/pki/errors.ts";
 import { npkiFolderSegments } from "../../src/pki/npki-folder.ts";
+import { verifyVid } from "../../src/pki/vid.ts";
+import { issueAndStore, renewAndStore } from "../../web/src/certcenter/enrolment.ts";
 import { browserKeyFileIterations, runKeygenJob } from "../../web/src/certcenter/keygen-job.ts";
 import { openSigner } from "../../web/src/certcenter/signer.ts";
 import { writeNpkiZip, ZipCertificateStore } from "../../web/src/certcenter/storage/archive.ts";
@@ -215,6 +218,79 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
       });
       expect((await status(again.certificate))?.status).toBe("valid");
       expect(await status(certificate)).toEqual({ status: "revoked", revocation_reason: "superseded" });
+    } finally {
+      s.clock.at = then;
+    }
+  });
+
+  it("issueAndStore and renewAndStore: stored then confirmed; a failed confirmation leaves the store as it was", async () => {
+    const user = s.users[0]!;
+    const auth = await authorizeForUser(s.app, {
+      userId: user.userId,
+      purpose: "universal",
+      channel: "web",
+      actor: "member",
+    });
+    const store = ZipCertificateStore.empty();
+    const keygen = (request: Parameters<typeof runKeygenJob>[0]) =>
+      runKeygenJob({ ...request, iterations: 10_000 });
+    const { stored } = await issueAndStore({
+      send,
+      store,
+      keygen,
+      ...auth,
+      password,
+      algorithm: "EC",
+      caCertificate,
+    });
+    expect((await status(stored.certificate))?.status).toBe("valid");
+    expect(await store.list()).toEqual([stored]);
+    const r = (await openSigner(stored, password)).vidRandom!;
+    expect(await verifyVid({ certificate: stored.certificate, rrn: user.rrn, random: r })).toBe(true);
+
+    const then = s.clock.at;
+    s.clock.at = new Date();
+    try {
+      // The connection drops at the certConf: the new certificate was stored, and is taken out again.
+      let sent = 0;
+      const dropping = async (der: Uint8Array<ArrayBuffer>) => {
+        if (++sent === 2) throw new Error("the connection dropped before certConf");
+        return send(der);
+      };
+      await expect(
+        renewAndStore({ send: dropping, store, keygen, current: stored, password, caCertificate }),
+      ).rejects.toThrow(/dropped/);
+      expect(await store.list()).toEqual([stored]);
+      expect((await status(stored.certificate))?.status).toBe("valid");
+
+      // Renewed: the new one takes the NPKI folder in the .zip, the old one is kept beside it, and
+      // the new key file holds the same R (the VID carries over).
+      const renewed = await renewAndStore({ send, store, keygen, current: stored, password, caCertificate });
+      expect(renewed.stored.id).toBe(stored.id);
+      const after = await store.list();
+      expect(after.find((c) => c.id === stored.id)?.certificate).toEqual(renewed.stored.certificate);
+      expect(after.filter((c) => c.id !== stored.id).map((c) => c.certificate)).toEqual([stored.certificate]);
+      expect((await status(renewed.stored.certificate))?.status).toBe("valid");
+      expect(await status(stored.certificate)).toEqual({
+        status: "revoked",
+        revocation_reason: "superseded",
+      });
+      const signer = await openSigner(renewed.stored, password);
+      expect(signer.vidRandom).toEqual(r);
+      expect(await verifyVid({ certificate: renewed.stored.certificate, rrn: user.rrn, random: r })).toBe(
+        true,
+      );
+      // A wrong password for the current key is found before anything is sent.
+      await expect(
+        renewAndStore({
+          send,
+          store,
+          keygen,
+          current: renewed.stored,
+          password: `${password}x`,
+          caCertificate,
+        }),
+      ).rejects.toSatisfy((e) => isPkiError(e, "bad_password"));
     } finally {
       s.clock.at = then;
     }

@@ -125,11 +125,16 @@ describe("a .zip of an NPKI folder", () => {
     const listed = await store.list();
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ kind: "archive", certificate: a.certificate, keyFile: a.keyFile });
-    // b has the same subject: written into the archive it takes a's place.
-    await store.write(b);
+    // b has the same subject: written into the archive it takes the NPKI folder, and a moves beside it.
+    const written = await store.write(b);
+    expect(written.id).toBe(listed[0]!.id);
     const again = await (await ZipCertificateStore.open(store.toZip())).list();
-    expect(again.map((c) => c.certificate)).toEqual([b.certificate]);
-    await store.delete(again[0]!.id);
+    expect(again.find((c) => c.id === written.id)?.certificate).toEqual(b.certificate);
+    const aside = again.find((c) => c.id !== written.id)!;
+    expect(aside.id).toMatch(new RegExp(`^${written.id.replace(/[()]/g, "\\$&")}_[0-9a-f]+$`));
+    expect(aside.certificate).toEqual(a.certificate);
+    await store.delete(written.id);
+    await store.delete(aside.id);
     expect(await store.list()).toEqual([]);
   });
 

@@ -7,6 +7,7 @@
 // request's proof of possession), the key file and R (which the enrolment carries sealed to the CA).
 // It runs in keygen.worker.ts in the browser; Node runs it as it is in tests.
 import { generateKeyPair } from "../../../src/pki/csr.ts";
+import { PkiError } from "../../../src/pki/errors.ts";
 import { encryptKeyFile } from "../../../src/pki/key-file.ts";
 import { assertCertificatePassword } from "../../../src/pki/password-rules.ts";
 import { importSigningKey, type KeyAlgorithm, setRandomNum } from "../../../src/pki/private-key.ts";
@@ -27,6 +28,11 @@ export interface KeygenRequest {
   password: string;
   /** For tests only; at least browserKeyFileIterations otherwise. */
   iterations?: number;
+  /**
+   * R to carry over (a renewal keeps the VID, so the new key file holds the old R); a fresh one of
+   * vidRandomBytes when absent.
+   */
+  vidRandom?: Uint8Array;
 }
 
 export type KeygenStage = "generate" | "encrypt" | "done";
@@ -63,7 +69,13 @@ export async function runKeygenJob(
   const generateMs = since();
   onProgress({ stage: "encrypt", elapsedMs: generateMs });
   const bare = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
-  const vidRandom = crypto.getRandomValues(new Uint8Array(vidRandomBytes));
+  if (request.vidRandom && request.vidRandom.length < vidRandomBytes) {
+    throw new PkiError(
+      "bad_parameters",
+      `an R of ${request.vidRandom.length} bytes (at least ${vidRandomBytes})`,
+    );
+  }
+  const vidRandom = request.vidRandom?.slice() ?? crypto.getRandomValues(new Uint8Array(vidRandomBytes));
   const pkcs8 = setRandomNum(bare, vidRandom);
   try {
     const keyFile = await encryptKeyFile(

@@ -6,6 +6,7 @@
 // certificate (kmCert.der/kmPri.key beside them are not). Opened, a .zip is a store in memory: what
 // is written into it is in the next download.
 import { equalBytes } from "../../../../src/pki/bytes.ts";
+import { parseCertificate } from "../../../../src/pki/certificate.ts";
 import { decryptKeyFile, encryptKeyFile } from "../../../../src/pki/key-file.ts";
 import {
   npkiCertFileName,
@@ -116,13 +117,31 @@ export class ZipCertificateStore implements CertificateStore {
     return certificatesOf(this.#entries).damaged;
   }
 
+  /**
+   * Writes the pair into its NPKI folder in the archive. As in a folder (folder.ts), a different
+   * certificate already there moves, whole, to `<subject>_<its serial>` beside it.
+   */
   async write(entry: CertificateEntry): Promise<StoredCertificate> {
     const added = npkiZipEntries([entry]);
-    const paths = new Set(this.#entries.map((e) => e.path));
     const dir = npkiFolderSegments(entry.certificate).join("/");
-    // The same folder written again: the new pair takes its place.
+    const cert = this.#entries.find(
+      (e) => isSignFileOf(e.path, dir) && lower(splitPath(e.path).file) === lower(npkiCertFileName),
+    );
+    const key = this.#entries.find(
+      (e) => isSignFileOf(e.path, dir) && lower(splitPath(e.path).file) === lower(npkiKeyFileName),
+    );
     this.#entries = this.#entries.filter((e) => !isSignFileOf(e.path, dir));
-    this.#entries.push(...added.filter((e) => !(e.path.endsWith("/") && paths.has(e.path))));
+    if (cert && key && !equalBytes(cert.data, entry.certificate) && !entryProblem(cert.data, key.data)) {
+      const aside = `${dir}_${parseCertificate(cert.data).serialNumber.toLowerCase()}`;
+      this.#entries = this.#entries.filter((e) => !isSignFileOf(e.path, aside));
+      this.#entries.push(
+        { path: `${aside}/`, data: new Uint8Array(0) },
+        { path: `${aside}/${npkiCertFileName}`, data: cert.data },
+        { path: `${aside}/${npkiKeyFileName}`, data: key.data },
+      );
+    }
+    const paths = new Set(this.#entries.map((e) => e.path));
+    this.#entries.push(...added.filter((e) => !paths.has(e.path)));
     return { id: dir, kind: this.kind, certificate: entry.certificate, keyFile: entry.keyFile };
   }
 
