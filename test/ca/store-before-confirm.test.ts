@@ -33,6 +33,8 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
   let s: CaServer;
   let caCertificate: Uint8Array;
   const send = (der: Uint8Array<ArrayBuffer>) => s.cmp(der);
+  const authorize = (userId: string, purpose: "bank" | "universal") =>
+    authorizeForUser(s.app, { userId, purpose, channel: "web", actor: "member" });
   const status = async (certificate: Uint8Array) =>
     (
       await s.app.db.query<{ status: string; revocation_reason: string | null }>(
@@ -50,12 +52,7 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
 
   it("stores the certificate while the CA holds it pending, confirms it after; the files open everywhere", async () => {
     const user = s.users[0]!;
-    const auth = await authorizeForUser(s.app, {
-      userId: user.userId,
-      purpose: "bank",
-      channel: "web",
-      actor: "member",
-    });
+    const auth = await authorize(user.userId, "bank");
     const job = await runKeygenJob({ password });
     const order: string[] = [];
     let zip: Uint8Array | undefined;
@@ -149,12 +146,7 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
   });
 
   it("a store that fails rejects the certificate: the CA revokes it, and the store's error comes back", async () => {
-    const auth = await authorizeForUser(s.app, {
-      userId: s.users[1]!.userId,
-      purpose: "bank",
-      channel: "web",
-      actor: "member",
-    });
+    const auth = await authorize(s.users[1]!.userId, "bank");
     const job = await runKeygenJob({ password, algorithm: "EC", iterations: 10_000 });
     let stored: Uint8Array | undefined;
     const full = new CertStoreError("store_full", "the storage quota is used up");
@@ -174,12 +166,7 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
   });
 
   it("a renewal whose store fails is revoked, and the old certificate stays valid", async () => {
-    const auth = await authorizeForUser(s.app, {
-      userId: s.users[1]!.userId,
-      purpose: "bank",
-      channel: "web",
-      actor: "member",
-    });
+    const auth = await authorize(s.users[1]!.userId, "bank");
     const first = await runKeygenJob({ password, algorithm: "EC", iterations: 10_000 });
     const keys = { publicKey: first.publicKey, privateKey: first.privateKey };
     const { certificate } = await enrol({ send, ...auth, keys, vidRandom: first.vidRandom });
@@ -225,12 +212,7 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
 
   it("issueAndStore and renewAndStore: stored then confirmed; a failed confirmation leaves the store as it was", async () => {
     const user = s.users[0]!;
-    const auth = await authorizeForUser(s.app, {
-      userId: user.userId,
-      purpose: "universal",
-      channel: "web",
-      actor: "member",
-    });
+    const auth = await authorize(user.userId, "universal");
     const store = ZipCertificateStore.empty();
     const keygen = (request: Parameters<typeof runKeygenJob>[0]) =>
       runKeygenJob({ ...request, iterations: 10_000 });

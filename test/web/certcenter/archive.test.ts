@@ -7,10 +7,12 @@ import { ContentInfo, id_data } from "@peculiar/asn1-cms";
 import { AuthenticatedSafe, PFX } from "@peculiar/asn1-pfx";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { describe, expect, it } from "vitest";
+import { utf8 } from "../../../src/pki/bytes.ts";
+import { verifyCms } from "../../../src/pki/cms.ts";
 import { isPkiError } from "../../../src/pki/errors.ts";
 import { bmpPassword, computeMac } from "../../../src/pki/pkcs12-kdf.ts";
 import { writePkcs12 } from "../../../src/pki/pkcs12-write.ts";
-import { openSigner } from "../../../web/src/certcenter/signer.ts";
+import { openPfxSigner, openSigner } from "../../../web/src/certcenter/signer.ts";
 import {
   npkiZipEntries,
   pfxToEntry,
@@ -225,7 +227,13 @@ describe("a .pfx", () => {
     expect(read.certificate).toEqual(a.certificate);
     expect(read.privateKey).toEqual(a.pkcs8);
     await expect(readPfx(pfx, "Wrong#pass123")).rejects.toSatisfy((e) => isPkiError(e, "bad_password"));
-    // Imported as a key file under the same password, it opens a signer with the same R.
+    // Opened as it is, it signs once with the same R; imported as a key file under the same
+    // password, too.
+    const fromPfx = await openPfxSigner(pfx, password);
+    expect(fromPfx.vidRandom).toEqual(a.vidRandom);
+    expect(
+      (await verifyCms({ signature: await fromPfx.signCms(utf8("x")), content: utf8("x") })).signer,
+    ).toEqual(a.certificate);
     const entry = await pfxToEntry(pfx, password, { iterations: 2048 });
     expect((await openSigner(entry, password)).vidRandom).toEqual(a.vidRandom);
   });

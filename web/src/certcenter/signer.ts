@@ -8,6 +8,7 @@ import { certificateMatchesKey, signCms } from "../../../src/pki/cms.ts";
 import { PkiError } from "../../../src/pki/errors.ts";
 import { decryptKeyFile } from "../../../src/pki/key-file.ts";
 import { getRandomNum, importSigningKey } from "../../../src/pki/private-key.ts";
+import { readPfx } from "./storage/archive.ts";
 import { CertStoreError } from "./storage/errors.ts";
 import type { Signer, StoredCertificate } from "./storage/types.ts";
 
@@ -46,5 +47,15 @@ export async function openSigner(
     return await signerFromPrivateKey(stored.certificate, pkcs8, crypto);
   } finally {
     pkcs8.fill(0);
+  }
+}
+
+/** Opens a .pfx the member chose with its password (several keys: PkiError several_keys). */
+export async function openPfxSigner(pfx: Uint8Array, password: string): Promise<Signer> {
+  const { certificate, privateKey } = await readPfx(pfx, password);
+  try {
+    return await signerFromPrivateKey(certificate, privateKey);
+  } finally {
+    privateKey.fill(0);
   }
 }
