@@ -77,6 +77,7 @@ describe("this browser's store (IndexedDB)", () => {
 
     await store.delete(renewed.id);
     expect(await store.list()).toEqual([]);
+    await expect(store.delete(renewed.id)).rejects.toSatisfy((e) => isCertStoreError(e, "not_found"));
   });
 
   it("survives a new store object (another page load) and asks for persistent storage", async () => {

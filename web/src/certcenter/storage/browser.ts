@@ -52,12 +52,14 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
       }
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () =>
+    req.onerror = () => {
+      const failure = storageFailure(req.error, "opening IndexedDB");
       reject(
-        storageFailure(req.error, "opening IndexedDB") instanceof CertStoreError
-          ? storageFailure(req.error, "opening IndexedDB")
+        failure instanceof CertStoreError
+          ? failure
           : new CertStoreError("store_unavailable", "IndexedDB cannot be opened", { cause: req.error }),
       );
+    };
     req.onblocked = () => undefined; // an older tab holds the database open; the open waits for it
   });
 }
@@ -87,14 +89,20 @@ export class BrowserCertificateStore implements CertificateStore {
   }
 
   #database(): Promise<IDBDatabase> {
-    this.#db ??= openDatabase(this.#factory, this.#name).then((db) => {
-      // Another tab upgrading the schema: let it, and open again on the next call.
-      db.onversionchange = () => {
-        db.close();
-        this.#db = undefined;
-      };
-      return db;
-    });
+    this.#db ??= openDatabase(this.#factory, this.#name).then(
+      (db) => {
+        // Another tab upgrading the schema: let it, and open again on the next call.
+        db.onversionchange = () => {
+          db.close();
+          this.#db = undefined;
+        };
+        return db;
+      },
+      (e: unknown) => {
+        this.#db = undefined; // tried again next time (storage switched back on, space freed)
+        throw e;
+      },
+    );
     return this.#db;
   }
 
@@ -210,7 +218,13 @@ export class BrowserCertificateStore implements CertificateStore {
     const db = await this.#database();
     const tx = db.transaction(browserObjectStoreName, "readwrite");
     const done = committed(tx);
-    tx.objectStore(browserObjectStoreName).delete(id);
+    const store = tx.objectStore(browserObjectStoreName);
+    if ((await request(store.getKey(id))) === undefined) {
+      tx.abort();
+      done.catch(() => undefined);
+      throw new CertStoreError("not_found", "no certificate is stored under that id", { subject: id });
+    }
+    store.delete(id);
     await done;
   }
 
