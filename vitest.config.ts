@@ -22,7 +22,8 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**"],
+          // test/web/certcenter needs a browser (IndexedDB, workers, the origin-private file system).
+          exclude: ["test/e2e/**", "test/web/certcenter/**"],
           environment: "node",
         },
       },
@@ -61,7 +62,7 @@ export default defineConfig({
         },
         test: {
           name: "browser",
-          include: ["test/pki/**/*.test.ts"],
+          include: ["test/pki/**/*.test.ts", "test/web/certcenter/**/*.test.ts"],
           exclude: ["test/pki/**/*.node.test.ts"],
           browser: {
             enabled: true,

@@ -10,6 +10,10 @@ export default defineConfig({
   root,
   base: "/",
   plugins: [react()],
+  // Workers (the certificate centre's key generation) as ES modules, as the page starts them
+  // ({ type: "module" }), in files of their own under /assets, which `script-src 'self'` allows
+  // (test/web/keygen-build.test.ts runs one under the site's CSP).
+  worker: { format: "es" },
   build: {
     outDir: resolve(root, "dist"),
     emptyOutDir: true,

@@ -4,6 +4,7 @@
 import { authWords } from "./auth.ts";
 import { bankWords } from "./bank.ts";
 import { caKeyWords, caLifecycleWords } from "./ca.ts";
+import { certStoreWords } from "./cert-store.ts";
 import { certcenterWords } from "./certcenter.ts";
 import { cliWords } from "./cli.ts";
 import { pkiWords } from "./pki.ts";
@@ -17,6 +18,8 @@ export type { BankErrorCode } from "./bank.ts";
 export { bankErrorCodes } from "./bank.ts";
 export type { CaKeyErrorCode, CaLifecycleErrorCode } from "./ca.ts";
 export { caKeyErrorCodes, caLifecycleErrorCodes } from "./ca.ts";
+export type { CertStoreErrorCode } from "./cert-store.ts";
+export { certStoreErrorCodes } from "./cert-store.ts";
 export type { CertcenterErrorCode } from "./certcenter.ts";
 export { certcenterErrorCodes, type RenewalBlock, renewalBlocks, renewalBlockWords } from "./certcenter.ts";
 export type { CliErrorCode } from "./cli.ts";
@@ -38,6 +41,7 @@ export const areaWords = {
   teller: tellerWords,
   cli: cliWords,
   server: serverWords,
+  certStore: certStoreWords,
 } as const;
 
 export type Area = keyof typeof areaWords;
@@ -54,6 +58,7 @@ const areaByErrorName: Readonly<Record<string, Area>> = {
   TellerError: "teller",
   CliError: "cli",
   ServerError: "server",
+  CertStoreError: "certStore",
 };
 
 /** The words of one code of one area. */

@@ -38,4 +38,8 @@ export const pkiWords: Record<PkiErrorCode, Words> = {
     en: "The signer's certificate is not issued by a trusted CA.",
   },
   cmp_refused: { ko: "인증기관이 요청을 거절했어요.", en: "The CA refused the request." },
+  several_keys: {
+    ko: "이 .pfx 파일에는 개인키가 여러 개 있어요. 인증서 하나만 담긴 파일로 다시 내보내 주세요.",
+    en: "This .pfx file holds more than one private key: export the one certificate you need on its own.",
+  },
 };

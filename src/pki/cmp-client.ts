@@ -63,6 +63,15 @@ export interface Enrolled {
   caCertificates: Uint8Array[];
 }
 
+/**
+ * Keeps the certificate where the member chose (issue 14: "stored where the member chose, only
+ * then certConf"), called once the certificate is checked and before it is confirmed. If it throws,
+ * the client tells the CA it rejects the certificate (certConf with status rejection, systemFailure),
+ * so that the CA revokes it instead of leaving a valid certificate whose key file is nowhere, and
+ * the error is thrown on. Without it, the certificate is confirmed at once, as before.
+ */
+export type StoreBeforeConfirm = (enrolled: Enrolled) => Promise<void>;
+
 interface Session {
   send: CmpTransport;
   transactionID: Uint8Array;
@@ -161,6 +170,8 @@ export async function enrol(o: {
    * (an unknown reference number) with an unprotected error, read as an unprotected CmpRefusal.
    */
   caCertificate?: Uint8Array;
+  /** Stores the certificate before it is confirmed; see StoreBeforeConfirm. */
+  store?: StoreBeforeConfirm;
 }): Promise<Enrolled> {
   const transactionID = random(16);
   const key = await pbmKey(new TextEncoder().encode(o.authorizationCode), newPbmParameter(o.iterations));
@@ -194,7 +205,7 @@ export async function enrol(o: {
   const rep = kind === "ir" ? answer.body?.ip : answer.body?.cp;
   const certificate = certificateOf(rep);
   const caCertificates = [...(rep?.caPubs ?? []).map((c) => new Uint8Array(c)), ...answer.extraCerts];
-  await confirmWithKid(s, { certificate, caCertificates, publicKey: o.keys.publicKey }, kid);
+  await confirmWithKid(s, { certificate, caCertificates, publicKey: o.keys.publicKey }, kid, o.store);
   return { certificate, caCertificates };
 }
 
@@ -220,7 +231,7 @@ async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, k
 /** What the CA answered a request for a certificate with, and the key the request was for. */
 interface Issued {
   certificate: Uint8Array;
-  caCertificates: readonly Uint8Array[];
+  caCertificates: Uint8Array[];
   publicKey: CryptoKey;
 }
 
@@ -229,25 +240,41 @@ interface Issued {
  * for and the CA certificates sent with it are certificates; else tells the CA it is rejected
  * (incorrectData, as OpenSSL's client does for a key that does not match), so the CA revokes it,
  * and throws. The answer's protection already proved it came from the CA: this guards against a CA
- * that errs, before the member stores what it sent.
+ * that errs, before the member stores what it sent. With `store`, the certificate is stored between
+ * the check and the confirmation; a failed store is a rejection too (systemFailure).
  */
-async function confirmWithKid(s: Session, issued: Issued, kid: Uint8Array | undefined) {
+async function confirmWithKid(
+  s: Session,
+  issued: Issued,
+  kid: Uint8Array | undefined,
+  store?: StoreBeforeConfirm,
+) {
   const certHash = new OctetString(await certificateHash(issued.certificate));
+  const reject = async (failure: "incorrectData" | "systemFailure", text: string) => {
+    const body = new PkiBody({
+      certConf: new CertConfirmContent([
+        new CertStatus({ certHash, statusInfo: statusInfo(PkiStatus.rejection, [failure], text) }),
+      ]),
+    });
+    // The rejection is a courtesy to the CA (it revokes at once, not after the wait): its failure
+    // must not hide why we rejected.
+    await exchangeWithKid(s, body, "pkiconf", kid).catch(() => undefined);
+  };
   const problem = await issuedProblem(issued);
-  const body = new PkiBody({
-    certConf: new CertConfirmContent([
-      new CertStatus({
-        certHash,
-        statusInfo: problem ? statusInfo(PkiStatus.rejection, ["incorrectData"], problem) : undefined,
-      }),
-    ]),
-  });
-  if (!problem) {
-    await exchangeWithKid(s, body, "pkiconf", kid);
-    return;
+  if (problem) {
+    await reject("incorrectData", problem);
+    throw new PkiError("malformed", `the CA's certificate was refused: ${problem}`);
   }
-  await exchangeWithKid(s, body, "pkiconf", kid).catch(() => undefined);
-  throw new PkiError("malformed", `the CA's certificate was refused: ${problem}`);
+  if (store) {
+    try {
+      await store({ certificate: issued.certificate, caCertificates: issued.caCertificates });
+    } catch (e) {
+      await reject("systemFailure", "the certificate could not be stored");
+      throw e;
+    }
+  }
+  const body = new PkiBody({ certConf: new CertConfirmContent([new CertStatus({ certHash })]) });
+  await exchangeWithKid(s, body, "pkiconf", kid);
 }
 
 async function issuedProblem(issued: Issued): Promise<string | undefined> {
@@ -287,6 +314,8 @@ export async function renew(o: {
   key: CryptoKey;
   newKeys: CryptoKeyPair;
   caCertificate: Uint8Array;
+  /** Stores the new certificate before it is confirmed; see StoreBeforeConfirm. */
+  store?: StoreBeforeConfirm;
 }): Promise<Enrolled> {
   const s = signedSession(o);
   const subject = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate.subject;
@@ -294,7 +323,7 @@ export async function renew(o: {
   const answer = await exchangeWithKid(s, new PkiBody({ kur: new CertReqMessages([msg]) }), "kup", undefined);
   const certificate = certificateOf(answer.body?.kup);
   const issued = { certificate, caCertificates: answer.extraCerts, publicKey: o.newKeys.publicKey };
-  await confirmWithKid(s, issued, undefined);
+  await confirmWithKid(s, issued, undefined, o.store);
   return { certificate, caCertificates: answer.extraCerts };
 }
 

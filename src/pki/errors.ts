@@ -28,6 +28,8 @@ export const pkiErrorCodes = [
   "untrusted",
   /** The CA answered a CMP request with a refusal (its failInfo and text are in the message). */
   "cmp_refused",
+  /** A PKCS#12 file holds more than one private key, and the caller cannot tell which is meant. */
+  "several_keys",
 ] as const;
 
 export type PkiErrorCode = (typeof pkiErrorCodes)[number];

@@ -248,12 +248,15 @@ function parseMacData(macData: MacData | undefined): {
  *   to re-export the file;
  * - "bad_parameters": iteration counts or salts out of bounds;
  * - "bad_password": the MAC does not verify. A wrong password and a changed file look the same to a
- *   PKCS#12 MAC, so a tampered file is "bad_password" too ("bad_signature" is never used here).
+ *   PKCS#12 MAC, so a tampered file is "bad_password" too ("bad_signature" is never used here);
+ * - "several_keys": with `severalKeys: "refuse"`, the file holds more than one private key (a
+ *   member opening a .pfx in the browser must not sign with a key chosen for them).
  */
 export async function readPkcs12(
   pfx: Uint8Array,
   password: string,
   crypto: Crypto = globalThis.crypto,
+  options: { severalKeys?: "first" | "refuse" } = {},
 ): Promise<Pkcs12Contents> {
   parseBer(pfx, "the PKCS#12 file");
   const parsed = parseAs(pfx, PFX, "the PKCS#12 file");
@@ -316,6 +319,10 @@ export async function readPkcs12(
       const der = octetStringValue(certBag.certValue, "a certificate bag's value");
       parseAs(der, Certificate, "a certificate");
       certs.push({ der, attributes: readAttributes(bag) });
+    } else if (key && (bag.bagId === id_pkcs8ShroudedKeyBag || bag.bagId === id_keyBag)) {
+      if (options.severalKeys === "refuse") {
+        throw new PkiError("several_keys", "the PKCS#12 file holds more than one private key");
+      }
     } else if (!key && (bag.bagId === id_pkcs8ShroudedKeyBag || bag.bagId === id_keyBag)) {
       let pkcs8: Uint8Array;
       if (bag.bagId === id_keyBag) {

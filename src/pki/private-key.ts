@@ -83,13 +83,17 @@ export function signingAlgorithm(info: PrivateKeyInfo): RsaHashedImportParams | 
   return importParams({ kind: "EC", curve });
 }
 
+/**
+ * The key as a non-extractable CryptoKey for signing (DESIGN §5: a decrypted key is imported
+ * non-extractable for the one operation): once imported, no script can read it back out.
+ */
 export async function importSigningKey(
   pkcs8: Uint8Array,
   crypto: Crypto = globalThis.crypto,
 ): Promise<CryptoKey> {
   const params = signingAlgorithm(parsePrivateKeyInfo(pkcs8));
   try {
-    return await crypto.subtle.importKey("pkcs8", toBytes(withoutAttributes(pkcs8)), params, true, ["sign"]);
+    return await crypto.subtle.importKey("pkcs8", toBytes(withoutAttributes(pkcs8)), params, false, ["sign"]);
   } catch (e) {
     throw new PkiError("malformed", "the private key could not be imported", { cause: e });
   }

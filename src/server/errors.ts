@@ -32,8 +32,11 @@ export class ServerError extends Error {
   }
 }
 
-/** The areas whose errors the server can send (the command line's own codes never reach it). */
-type ServedArea = Exclude<Area, "cli">;
+/**
+ * The areas whose errors the server can send (the command line's and the browser's certificate
+ * stores' own codes never reach it).
+ */
+type ServedArea = Exclude<Area, "cli" | "certStore">;
 
 /**
  * The HTTP status of every code the server can send, typed against each area's code list: a missing
@@ -87,6 +90,7 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     bad_signature: 400,
     untrusted: 400,
     cmp_refused: 400,
+    several_keys: 400,
   },
   caKeys: { ca_exists: 400, ca_missing: 503, bad_passphrase: 503 },
   caLifecycle: {
@@ -259,7 +263,7 @@ function fastifyReply(e: {
 /** The status and body for any error; unknown ones become 500 `internal` with nothing of their insides. */
 export function errorReply(e: unknown): ErrorReply {
   const known = knownError(e);
-  if (known && known.area !== "cli") {
+  if (known && known.area !== "cli" && known.area !== "certStore") {
     const area = known.area;
     const message = { ko: describeKnown(known, "ko"), en: describeKnown(known, "en") };
     return reply(statusOf(area, known.code as CodeOf<typeof area>), known.code, message, known.details);

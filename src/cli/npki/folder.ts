@@ -5,12 +5,12 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { homedir, userInfo } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { parseCertificate } from "../../pki/certificate.ts";
+import { npkiCertFileName, npkiFolderSegments, npkiKeyFileName } from "../../pki/npki-folder.ts";
 import { CliError } from "../errors.ts";
 import { readInput, writeOutput } from "../io.ts";
 
-export const certFileName = "signCert.der";
-export const keyFileName = "signPri.key";
+export const certFileName = npkiCertFileName;
+export const keyFileName = npkiKeyFileName;
 
 export interface NpkiFiles {
   dir: string;
@@ -87,31 +87,15 @@ export async function findNpkiFolders(roots: string[]): Promise<string[]> {
   return [...new Set(found)].sort();
 }
 
-/** A name that is safe as one path segment on Windows, macOS and Linux alike. */
-function safeSegment(text: string): string {
-  const cleaned = [...text]
-    .map((c) => (c.charCodeAt(0) < 0x20 || '/\\:*?"<>|'.includes(c) ? "_" : c))
-    .join("")
-    .trim();
-  return cleaned === "" || cleaned === "." || cleaned === ".." ? "_" : cleaned;
-}
-
 /**
  * The folder NPKI software would keep this certificate in under `base`: the CA's organisation
- * name, then the subject DN most-specific first (cn=…,ou=…,o=…,c=kr), as KCAC.TS.UI lays it out.
+ * name, then the subject DN most-specific first (cn=…,ou=…,o=…,c=kr), as KCAC.TS.UI lays it out
+ * (src/pki/npki-folder.ts, which the browser's stores share).
  */
 export function npkiFolderFor(base: string, certificate: Uint8Array): string {
-  const cert = parseCertificate(certificate);
-  const ca = cert.issuerName.getField("O")[0] ?? cert.issuerName.getField("CN")[0] ?? "CA";
-  const rdns = cert.subjectName.toJSON();
-  const subject = [...rdns]
-    .reverse()
-    .flatMap((rdn) =>
-      Object.entries(rdn).map(([type, values]) => `${type.toLowerCase()}=${values.join("+")}`),
-    )
-    .join(",");
-  const root = basename(base) === "NPKI" ? base : join(base, "NPKI");
-  return join(root, safeSegment(ca), "USER", safeSegment(subject));
+  const [npki, ca, user, subject] = npkiFolderSegments(certificate);
+  const root = basename(base) === npki ? base : join(base, npki);
+  return join(root, ca, user, subject);
 }
 
 export async function writeNpkiFolder(

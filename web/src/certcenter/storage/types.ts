@@ -21,9 +21,24 @@ export interface CertificateEntry {
   keyFile: Uint8Array;
 }
 
+/**
+ * A record a store holds but cannot hand out: changed by hand or damaged (a certificate that does
+ * not parse, a key file that is not one, a pair with a file missing). Listed so that the selection
+ * window can tell the member, rather than the certificate silently vanishing.
+ */
+export interface DamagedCertificate {
+  id: string;
+  kind: StorageKind;
+  /** What is wrong, for a log or a details line; never a secret. */
+  reason: string;
+}
+
 export interface CertificateStore {
   readonly kind: StorageKind;
+  /** The certificates that read back whole; a damaged record is left out (see `damaged`). */
   list(): Promise<StoredCertificate[]>;
+  /** The records `list` left out because they are damaged; optional, as a store may have none. */
+  damaged?(): Promise<DamagedCertificate[]>;
   write(entry: CertificateEntry): Promise<StoredCertificate>;
   /** Puts `entry` in the place of `id` (renewal in this browser); a folder keeps the old one beside it. */
   replace(id: string, entry: CertificateEntry): Promise<StoredCertificate>;
