@@ -3,6 +3,7 @@
 // and then every minute. A run
 // never overlaps the previous one; a failure is logged and the next run tries again.
 import type { FastifyBaseLogger } from "fastify";
+import { purgeLoginChallenges } from "../auth/certificate-login.ts";
 import { purgeSessions } from "../auth/sessions.ts";
 import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import { purgeStaleClaims } from "../bank/transfer-claims.ts";
@@ -27,6 +28,7 @@ function serverMaintenance(app: App): Job {
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
     await purgeStaleClaims(app.db, now);
+    await purgeLoginChallenges(app.db, now);
   };
 }
 

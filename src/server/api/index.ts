@@ -8,6 +8,7 @@ import { parseJsonBodies } from "../input-guard.ts";
 import { fieldLabel } from "../input-rules.ts";
 import { accountRoutes } from "./account-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { certificateLoginRoutes } from "./certificate-login-routes.ts";
 import { notificationRoutes } from "./notification-routes.ts";
 import { defaultRateRules, type RateRules } from "./rate-limits.ts";
 import { bindSessions } from "./session-hooks.ts";
@@ -54,4 +55,5 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
   await fastify.register(accountRoutes, { app });
   await fastify.register(transferRoutes, { app, rules });
   await fastify.register(notificationRoutes, { app });
+  await fastify.register(certificateLoginRoutes, { app, rules });
 }

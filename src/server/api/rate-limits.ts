@@ -32,6 +32,11 @@ export const defaultRateRules = {
    * minute is 60 enrolments a minute from one address, more than a branch or a carrier's NAT sends.
    */
   cmpPerAddress: { max: 120, windowMs: 60_000 },
+  /**
+   * Certificate login challenges: each costs a row for two minutes (and an hour after), so an
+   * address gets as many as it gets password logins; the login itself counts as a login.
+   */
+  challengePerAddress: { max: 60, windowMs: 60_000 },
 } satisfies Record<string, RateRule | DailyRule>;
 
 type DefaultRules = typeof defaultRateRules;

@@ -20,6 +20,8 @@ const routes = [
   ["post", "/api/transfers"],
   ["get", "/api/notifications"],
   ["post", "/api/notifications/{id}/read"],
+  ["post", "/api/auth/certificate/challenge"],
+  ["post", "/api/auth/certificate/login"],
 ] as const;
 
 describe("the OpenAPI description", () => {
@@ -52,7 +54,12 @@ describe("the OpenAPI description", () => {
       expect(ok, path).toBeDefined();
       if (method === "post" || method === "put") {
         if (op.requestBody) expect(op.requestBody.content["application/json"].schema.type).toBe("object");
-        if (path !== "/api/auth/login")
+        // The logins come before any session: they need neither cookie nor CSRF header.
+        if (
+          !["/api/auth/login", "/api/auth/certificate/challenge", "/api/auth/certificate/login"].includes(
+            path,
+          )
+        )
           expect(op.security, path).toEqual([{ memberSession: [], csrfToken: [] }]);
       }
       if (path.includes("{"))
