@@ -30,14 +30,7 @@ function cmsVerify(content: Uint8Array): { status: number | null; stderr: string
       file("sig.der"),
       "-content",
       file("form.json"),
-    ].concat([
-      "-CAfile",
-      file("chain.pem"),
-      "-purpose",
-      "any",
-      "-out",
-      file("out"),
-    ]),
+    ].concat(["-CAfile", file("chain.pem"), "-purpose", "any", "-out", file("out")]),
     { encoding: "utf8" },
   );
   return { status: r.status, stderr: r.stderr };
