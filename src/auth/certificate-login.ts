@@ -15,7 +15,7 @@ import { verifyCms } from "../pki/cms.ts";
 import { PkiError } from "../pki/errors.ts";
 import { certificateSerial, issuedBy, parseDerCertificate } from "../pki/issued-by.ts";
 import { loginFormBytes } from "../pki/login-form.ts";
-import { readIdentifyData, verifyVid } from "../pki/vid.ts";
+import { computeVid, readIdentifyData } from "../pki/vid.ts";
 import { enrolmentDeadline } from "./business-days.ts";
 import { AuthError } from "./errors.ts";
 import { type AuthContext, type LoggedIn, loginFailuresMax, type MemberRef } from "./login.ts";
@@ -59,6 +59,21 @@ export interface IssuedChallenge {
   /** base64url, no padding: what the browser puts in the form. */
   challenge: string;
   expiresAt: Date;
+}
+
+// The issuing CA certificates, parsed once: parsing costs about as much as the signature check, and
+// they change only with a key ceremony. A handful at most; the map is cleared if it ever grows.
+const parsedCas = new Map<string, ReturnType<typeof parseDerCertificate>>();
+
+function parsedCaCertificate(der: Uint8Array): ReturnType<typeof parseDerCertificate> {
+  const key = Buffer.from(der).toString("base64");
+  let cert = parsedCas.get(key);
+  if (!cert) {
+    if (parsedCas.size >= 16) parsedCas.clear();
+    cert = parseDerCertificate(der);
+    parsedCas.set(key, cert);
+  }
+  return cert;
 }
 
 function challengeHash(challenge: string): Buffer {
@@ -166,7 +181,7 @@ export async function certificateLogin(
   // Chained to an issuing CA of ours, then found in that CA's records.
   let issuer: number | undefined;
   for (const ca of await ctx.port.issuingCertificates()) {
-    if (await issuedBy(cert, parseDerCertificate(ca.certificate))) {
+    if (await issuedBy(cert, parsedCaCertificate(ca.certificate))) {
       issuer = ca.keyId;
       break;
     }
@@ -199,16 +214,16 @@ export async function certificateLogin(
     throw new AuthError("enrolment_lapsed");
   }
 
-  // The VID: R from the key file against the member's number.
-  if (input.vidRandom.length === 0 || readIdentifyData(input.certificate) === undefined) {
-    throw new AuthError("no_identify_data");
-  }
-  const matches = await verifyVid({
-    certificate: input.certificate,
+  // The VID: R from the key file against the member's number (verifyVid's computation, with the
+  // identifyData read once).
+  const identity = readIdentifyData(input.certificate);
+  if (input.vidRandom.length === 0 || identity === undefined) throw new AuthError("no_identify_data");
+  const vid = await computeVid({
     rrn: await ctx.port.revealRrn(who),
     random: input.vidRandom,
+    hash: identity.hash,
   });
-  if (!matches) throw new AuthError("vid_mismatch");
+  if (!equalBytes(vid, identity.vid)) throw new AuthError("vid_mismatch");
 
   // A lock that landed meanwhile still wins, as in password login.
   const { rows: done } = await ctx.db.query<{ previous_login_at: Date | null }>(
