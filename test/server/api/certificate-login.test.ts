@@ -16,6 +16,7 @@ import { signCms } from "../../../src/pki/cms.ts";
 import { loginFormText } from "../../../src/pki/login-form.ts";
 import { issuePersonalCertificate, newSerialNumber, personalSubjectName } from "../../../src/pki/profile.ts";
 import { X509Certificate } from "../../../src/pki/x509.ts";
+import { buildServer } from "../../../src/server/app.ts";
 import { publicOrigin } from "../../../src/server/context.ts";
 import { dbKinds } from "../../support/db.ts";
 import {
@@ -185,6 +186,34 @@ describe.each(dbKinds)("certificate login on %s", (kind) => {
     ).toBe("signature_invalid");
   });
 
+  it("answers a cut or garbled signature or certificate with a refusal, never a 500", async () => {
+    const good = await loginBody(s.app, hongCert, await challenge());
+    const signature = Buffer.from(good.signature, "base64");
+    const certificate = Buffer.from(good.certificate, "base64");
+    const cuts = [1, 2, 10, 100, signature.length - 1];
+    for (const n of cuts) {
+      const body = { ...(await loginBody(s.app, hongCert, await challenge())) };
+      expect(await refusal({ ...body, signature: signature.subarray(0, n).toString("base64") })).toBe(
+        "signature_invalid",
+      );
+    }
+    for (const n of [1, 50, certificate.length - 1]) {
+      const body = await loginBody(s.app, hongCert, await challenge());
+      expect(await refusal({ ...body, certificate: certificate.subarray(0, n).toString("base64") })).toBe(
+        "signature_invalid",
+      );
+    }
+    const flipped = Buffer.from(signature);
+    flipped[flipped.length - 10]! ^= 0xff;
+    const body = await loginBody(s.app, hongCert, await challenge());
+    expect(await refusal({ ...body, signature: flipped.toString("base64") })).toBe("signature_invalid");
+    // R that is not R: too long, empty bytes.
+    const odd = await loginBody(s.app, hongCert, await challenge());
+    expect(await refusal({ ...odd, vidRandom: Buffer.alloc(150, 1).toString("base64") })).toBe(
+      "vid_mismatch",
+    );
+  });
+
   it("refuses another CA's certificate, even under our issuing CA's very name, and one our CA never recorded", async () => {
     const ours = await issuingCa(s.app.ca);
     const rootKeys = await generateCaKeyPair("P-384");
@@ -334,6 +363,47 @@ describe.each(dbKinds)("certificate login on %s", (kind) => {
     const r = await login(await loginBody(s.app, kimCert, await challenge()));
     expect(r.statusCode).toBe(423);
     expect(r.json().error.code).toBe("login_locked");
+  });
+
+  it("writes neither R nor the registration number to the log or the database", async () => {
+    const lines: string[] = [];
+    const logged = await buildServer(s.app, {
+      logLevel: "trace",
+      logStream: { write: (line: string) => void lines.push(line) },
+    });
+    try {
+      const who = await person(s.hong);
+      const c = (await logged.inject({ method: "POST", url: "/api/auth/certificate/challenge" })).json()
+        .challenge;
+      const ok = await logged.inject({
+        method: "POST",
+        url: "/api/auth/certificate/login",
+        payload: { ...(await loginBody(s.app, hongCert, c)) },
+      });
+      const c2 = (await logged.inject({ method: "POST", url: "/api/auth/certificate/challenge" })).json()
+        .challenge;
+      const refused = await logged.inject({
+        method: "POST",
+        url: "/api/auth/certificate/login",
+        payload: { ...(await loginBody(s.app, { ...hongCert, vidRandom: kimCert.vidRandom }, c2)) },
+      });
+      expect([ok.statusCode, refused.statusCode]).toEqual([200, 401]);
+      expect(lines.join("\n")).toContain("logged in with a certificate");
+      const secrets = [kimCert.vidRandom!, hongCert.vidRandom!].flatMap((r) => [
+        Buffer.from(r).toString("base64"),
+        Buffer.from(r).toString("hex"),
+      ]);
+      secrets.push(who.rrn, `${who.rrn.slice(0, 6)}-${who.rrn.slice(6)}`);
+      const log = lines.join("\n");
+      for (const secret of secrets) expect(log).not.toContain(secret);
+      const { rows } = await s.app.db.query<{ t: string }>(
+        "SELECT row_to_json(c)::text AS t FROM login_challenges c",
+      );
+      const stored = rows.map((r) => r.t).join("\n");
+      for (const secret of secrets) expect(stored).not.toContain(secret);
+    } finally {
+      await logged.close();
+    }
   });
 
   it("rate limits challenges per address", async () => {
