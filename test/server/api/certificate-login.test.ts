@@ -406,15 +406,38 @@ describe.each(dbKinds)("certificate login on %s", (kind) => {
     }
   });
 
-  it("rate limits challenges per address", async () => {
+  it("rate limits challenges per address, and logins per certificate as password logins per user ID", async () => {
     const limited = await startWebServer(kind, {
-      rateRules: { challengePerAddress: { max: 2, windowMs: 60_000 } },
+      rateRules: {
+        challengePerAddress: { max: 3, windowMs: 60_000 },
+        loginPerUser: { max: 2, windowMs: 60_000 },
+      },
     });
     try {
-      const hits = [];
-      for (let i = 0; i < 3; i++) hits.push(await limited.request("POST", "/api/auth/certificate/challenge"));
-      expect(hits.map((h) => h.statusCode)).toEqual([200, 200, 429]);
-      expect(hits[2]!.json().error.code).toBe("rate_limited");
+      await setUpServerCa(limited.app);
+      const { cooperativeId, id, realName } = limited.hong.member;
+      const cert = await issueLoginCertificate(
+        limited.app,
+        {
+          cooperativeId,
+          memberId: id,
+          realName,
+          rrn: await revealRrnForVid(limited.app.bank, cooperativeId, id),
+        },
+        { keyType: { kind: "EC", curve: "P-256" } },
+      );
+      const challenges = [];
+      for (let i = 0; i < 4; i++)
+        challenges.push(await limited.request("POST", "/api/auth/certificate/challenge"));
+      expect(challenges.map((h) => h.statusCode)).toEqual([200, 200, 200, 429]);
+      expect(challenges[3]!.json().error.code).toBe("rate_limited");
+      expect(challenges[3]!.headers["retry-after"]).toMatch(/^[0-9]+$/);
+      const logins = [];
+      for (const c of challenges.slice(0, 3)) {
+        const body = await loginBody(limited.app, cert, c.json().challenge);
+        logins.push(await limited.request("POST", "/api/auth/certificate/login", { body }));
+      }
+      expect(logins.map((l) => l.statusCode)).toEqual([200, 200, 429]);
     } finally {
       await limited.close();
     }
