@@ -18,7 +18,7 @@ import { loginFormBytes } from "../pki/login-form.ts";
 import { computeVid, readIdentifyData } from "../pki/vid.ts";
 import { enrolmentDeadline } from "./business-days.ts";
 import { AuthError } from "./errors.ts";
-import { type AuthContext, type LoggedIn, loginFailuresMax, type MemberRef } from "./login.ts";
+import { type AuthContext, type LoggedIn, loginFailuresMax, type MemberRef, recordLogin } from "./login.ts";
 
 export const challengeLifetimeMs = 2 * 60_000;
 /** 128 bits, as issue 14 asks at the least. */
@@ -225,18 +225,6 @@ export async function certificateLogin(
   });
   if (!equalBytes(vid, identity.vid)) throw new AuthError("vid_mismatch");
 
-  // A lock that landed meanwhile still wins, as in password login.
-  const { rows: done } = await ctx.db.query<{ previous_login_at: Date | null }>(
-    `UPDATE users SET previous_login_at = last_login_at, last_login_at = $3
-     WHERE cooperative_id = $1 AND member_id = $2 AND failed_logins < $4 RETURNING previous_login_at`,
-    [who.cooperativeId, who.memberId, now, loginFailuresMax],
-  );
-  if (!done[0]) throw new AuthError("login_locked");
-  return {
-    ...who,
-    userId: user.user_id,
-    name: user.real_name,
-    mustChangePassword: user.must_change_password,
-    previousLoginAt: done[0].previous_login_at,
-  };
+  // A lock that landed meanwhile still wins; wrong passwords stay counted.
+  return recordLogin(ctx.db, who, user, now, { clearFailures: false });
 }

@@ -3,24 +3,13 @@
 // and the certificate's serial as the CA records it. Validity, revocation and policy are the
 // caller's to judge from its own records.
 import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate } from "@peculiar/asn1-x509";
-import { equalBytes, toBytes } from "./bytes.ts";
+import type { Certificate } from "@peculiar/asn1-x509";
+import { equalBytes } from "./bytes.ts";
+import { parseDerCertificate } from "./cms.ts";
 import { PkiError } from "./errors.ts";
 import { verifySignature } from "./signature-algorithms.ts";
 
-/** A certificate that re-encodes to its own bytes, so the re-encoded TBSCertificate is the one signed. */
-export function parseDerCertificate(der: Uint8Array): Certificate {
-  let cert: Certificate;
-  try {
-    cert = AsnConvert.parse(toBytes(der), Certificate);
-  } catch (e) {
-    throw new PkiError("malformed", "not an X.509 certificate", { cause: e });
-  }
-  if (!equalBytes(new Uint8Array(AsnConvert.serialize(cert)), der)) {
-    throw new PkiError("malformed", "the certificate is not in DER (or has trailing bytes)");
-  }
-  return cert;
-}
+export { parseDerCertificate };
 
 /** The serial number's INTEGER content octets, as the CA stores serials. */
 export function certificateSerial(cert: Certificate): Uint8Array {

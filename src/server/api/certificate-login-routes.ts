@@ -6,12 +6,11 @@ import { createHash } from "node:crypto";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { certificateLogin, issueLoginChallenge } from "../../auth/certificate-login.ts";
-import { sessionIdleMs } from "../../auth/sessions.ts";
 import { type App, certificateLoginPort, publicOrigin } from "../context.ts";
+import { openMemberSession } from "./auth-routes.ts";
 import { LoginAnswer } from "./auth-schemas.ts";
 import { type RateRules, rateLimit } from "./rate-limits.ts";
 import { errors, Instant, Strict } from "./schemas.ts";
-import { startSession } from "./session-hooks.ts";
 
 const Base64 = (maxLength: number, minLength = 1) =>
   Type.String({ minLength, maxLength, pattern: "^[A-Za-z0-9+/]*={0,2}$", description: "base64" });
@@ -81,24 +80,7 @@ export const certificateLoginRoutes: FastifyPluginAsyncTypebox<{ app: App; rules
           vidRandom: bytesOf(vidRandom),
         },
       );
-      const started = await startSession(request, reply, {
-        kind: "member",
-        cooperativeId: user.cooperativeId,
-        memberId: user.memberId,
-      });
-      request.log.info(
-        { session: started.session.sessionId.slice(0, 12) },
-        "member logged in with a certificate",
-      );
-      return {
-        userId: user.userId,
-        name: user.name,
-        mustChangePassword: user.mustChangePassword,
-        csrfToken: started.csrfToken,
-        idleTimeoutSeconds: sessionIdleMs / 1000,
-        previousLoginAt: user.previousLoginAt?.toISOString() ?? null,
-        expiresAt: started.expiresAt.toISOString(),
-      };
+      return openMemberSession(request, reply, user, "member logged in with a certificate");
     },
   );
 };
