@@ -16,7 +16,7 @@ export const caMaintenanceIntervalMs = 60_000;
 
 /**
  * The default run: the CA's maintenance, then dead sessions, spent rate-limit buckets and days,
- * lapsed counts of unknown login IDs and transfer claims of dead processes swept away (all are refused or as good as absent
+ * lapsed counts of unknown login IDs, transfer claims of dead processes and spent certificate login challenges swept away (all are refused or as good as absent
  * anyway; this keeps their tables small). Each takes its own lock or is
  * harmless twice, so any number of servers may run it.
  */

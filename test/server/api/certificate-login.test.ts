@@ -7,6 +7,11 @@
 // banking, and a login locked by wrong passwords.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  challengeKeptMs,
+  challengeLifetimeMs,
+  purgeLoginChallenges,
+} from "../../../src/auth/certificate-login.ts";
 import { revealRrnForVid } from "../../../src/bank/members.ts";
 import { issuingCa } from "../../../src/ca/context.ts";
 import { holdCertificate, revokeCertificate } from "../../../src/ca/revocation.ts";
@@ -138,6 +143,17 @@ describe.each(dbKinds)("certificate login on %s", (kind) => {
     expect(await refusal(once)).toBe("challenge_used");
     // Even signed anew by the member: the challenge is spent.
     expect(await refusal(await loginBody(s.app, hongCert, once.challenge))).toBe("challenge_used");
+  });
+
+  it("sweeps challenges an hour after they expire: a replay is told used until then, unknown after", async () => {
+    const body = await loginBody(s.app, hongCert, await challenge());
+    expect((await login(body)).statusCode).toBe(200);
+    s.clock.advance(challengeLifetimeMs + challengeKeptMs - 1_000);
+    await purgeLoginChallenges(s.app.db, s.clock.now());
+    expect(await refusal(body)).toBe("challenge_used");
+    s.clock.advance(1_000);
+    expect(await purgeLoginChallenges(s.app.db, s.clock.now())).toBeGreaterThan(0);
+    expect(await refusal(body)).toBe("challenge_unknown");
   });
 
   it("lets one of several logins sent at once with one challenge in, and refuses the rest as used", async () => {
