@@ -230,6 +230,24 @@ describe.each(dbKinds)("certificate login on %s", (kind) => {
     );
   });
 
+  it("takes its origin from the configured public URL, never from the request's Host", async () => {
+    const inject = async (body: unknown, host: string) =>
+      s.fastify.inject({
+        method: "POST",
+        url: "/api/auth/certificate/login",
+        headers: { host, "x-forwarded-host": host },
+        payload: body as Record<string, unknown>,
+      });
+    const evil = await inject(
+      await loginBody(s.app, hongCert, await challenge(), "https://evil.example"),
+      "evil.example",
+    );
+    expect(evil.statusCode).toBe(401);
+    expect(evil.json().error.code).toBe("signature_invalid");
+    const ours = await inject(await loginBody(s.app, hongCert, await challenge()), "evil.example");
+    expect(ours.statusCode, ours.body).toBe(200);
+  });
+
   it("refuses another CA's certificate, even under our issuing CA's very name, and one our CA never recorded", async () => {
     const ours = await issuingCa(s.app.ca);
     const rootKeys = await generateCaKeyPair("P-384");
