@@ -153,7 +153,7 @@ interface UserRow {
 }
 
 /**
- * Logs in with a certificate: every check of the file header, in the order that spends the
+ * Logs in with a certificate: every check named at the top of this file, in the order that spends the
  * challenge first (a replay costs nothing) and the costly signature check before any record is
  * read. The password's lock applies (a locked login stays locked until a teller unlocks it) but the
  * count of wrong passwords is neither raised nor reset: a certificate proves nothing of the password.
@@ -216,7 +216,14 @@ export async function certificateLogin(
 
   // The VID: R from the key file against the member's number (verifyVid's computation, with the
   // identifyData read once).
-  const identity = readIdentifyData(input.certificate);
+  let identity: ReturnType<typeof readIdentifyData>;
+  try {
+    identity = readIdentifyData(input.certificate);
+  } catch (e) {
+    // identifyData we cannot read (our CA writes none such) checks nothing.
+    if (e instanceof PkiError) throw new AuthError("no_identify_data");
+    throw e;
+  }
   if (input.vidRandom.length === 0 || identity === undefined) throw new AuthError("no_identify_data");
   const vid = await computeVid({
     rrn: await ctx.port.revealRrn(who),
