@@ -1,5 +1,6 @@
 // `npm run bench`: every speed figure of the project, each next to its baseline measured in the same
 // run. Prints Markdown; docs/benchmarks.md keeps a copy of the figures with the machine.
+import { benchCertificateLogin } from "./certificate-login.ts";
 import { benchCrl } from "./crl.ts";
 import { benchHttpApi } from "./http-api.ts";
 import { benchIssuance } from "./issuance.ts";
@@ -19,6 +20,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["OCSP answers", benchOcsp],
   ["OCSP under a CMP flood", benchOcspFlood],
   ["Login and transfers through the HTTP API", benchHttpApi],
+  ["Certificate login through the HTTP API", benchCertificateLogin],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);

@@ -117,8 +117,23 @@ export async function login(
     throw new AuthError("enrolment_lapsed");
   }
   // A lock that landed while the password was being checked still wins.
-  const { rows: done } = await ctx.db.query<{ previous_login_at: Date | null }>(
-    `UPDATE users SET failed_logins = 0, previous_login_at = last_login_at, last_login_at = $3
+  return recordLogin(ctx.db, who, user, now, { clearFailures: true });
+}
+
+/**
+ * Records a login that passed its checks (this one is now the last, the one before it the
+ * previous) and gives what the login answers; login_locked when a lock landed meanwhile. With
+ * `clearFailures`, the count of wrong passwords starts again (a right password ends the run).
+ */
+export async function recordLogin(
+  db: Queryable,
+  who: MemberRef,
+  user: Pick<UserRow, "user_id" | "real_name" | "must_change_password">,
+  now: Date,
+  options: { clearFailures: boolean },
+): Promise<LoggedIn> {
+  const { rows: done } = await db.query<{ previous_login_at: Date | null }>(
+    `UPDATE users SET ${options.clearFailures ? "failed_logins = 0, " : ""}previous_login_at = last_login_at, last_login_at = $3
      WHERE cooperative_id = $1 AND member_id = $2 AND failed_logins < $4 RETURNING previous_login_at`,
     [who.cooperativeId, who.memberId, now, loginFailuresMax],
   );

@@ -109,3 +109,19 @@ export async function certificateByCmpTransaction(
   ]);
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
+
+/**
+ * One certificate by issuer and serial (RFC 5280's unique name of a certificate): the serial
+ * issued under that CA key, or undefined. For relying parties inside the server (certificate login).
+ */
+export async function certificateByIssuerAndSerial(
+  db: Queryable,
+  issuerKeyId: number,
+  serial: Uint8Array,
+): Promise<CertificateRecord | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT ${columns} FROM certificates WHERE serial = $1 AND issuer_key_id = $2`,
+    [serial, issuerKeyId],
+  );
+  return rows[0] ? fromRow(rows[0]) : undefined;
+}

@@ -292,7 +292,7 @@ function publicKeyOf(cert: Certificate): PublicKeyInfo {
  * A certificate that re-encodes to its own bytes, so that the copy carried in the SignedData and
  * the issuer and serial copied into the SignerIdentifier are exactly the certificate's.
  */
-function parseDerCertificate(der: Uint8Array): Certificate {
+export function parseDerCertificate(der: Uint8Array): Certificate {
   let cert: Certificate;
   try {
     cert = AsnConvert.parse(toBytes(der), Certificate);

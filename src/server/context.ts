@@ -2,9 +2,12 @@
 // contexts built on it. Opening for the server also sets an empty database up: the CA key
 // ceremony when there is no CA, and the demo federation when the database was entirely empty.
 import { join } from "node:path";
+import type { CertificateLoginPort } from "../auth/certificate-login.ts";
 import type { BankContext } from "../bank/context.ts";
+import { revealRrnForVid } from "../bank/members.ts";
 import { seal, unseal } from "../bank/seal.ts";
 import { activeCaKeys, type CaKey, createCaHierarchy } from "../ca/ca-keys.ts";
+import { certificateByIssuerAndSerial } from "../ca/certificates.ts";
 import { type CaContext, caUrls } from "../ca/context.ts";
 import { raHooks } from "../certcenter/ca-hooks.ts";
 import { raRules } from "../certcenter/rules.ts";
@@ -12,6 +15,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
 import { openDatabase } from "../db/open.ts";
 import { demoExists, seedDemo } from "../demo/seed.ts";
+import { toBytes } from "../pki/bytes.ts";
 import { checkKeys, type KeyCheckOutcome } from "./key-checks.ts";
 
 export interface AppSetup {
@@ -115,4 +119,30 @@ export async function openApp(config: Config, options: { setUp?: boolean } = {})
     await db.close();
     throw e;
   }
+}
+
+/**
+ * What certificate login (src/auth/certificate-login.ts) needs of the CA and the bank, which auth
+ * may not import: the issuing CA certificates, a certificate's record, and the member's resident
+ * registration number for the VID (returned to the one caller that hashes it; never logged).
+ */
+export function certificateLoginPort(app: Pick<App, "db" | "bank">): CertificateLoginPort {
+  return {
+    async issuingCertificates() {
+      const { rows } = await app.db.query<{ id: number; certificate: Uint8Array }>(
+        "SELECT id, certificate FROM ca_keys WHERE role = 'issuing' ORDER BY active DESC, id DESC",
+      );
+      return rows.map((r) => ({ keyId: r.id, certificate: toBytes(r.certificate) }));
+    },
+    certificateRecord: (issuerKeyId, serial) => certificateByIssuerAndSerial(app.db, issuerKeyId, serial),
+    revealRrn: (who) => revealRrnForVid(app.bank, who.cooperativeId, who.memberId),
+  };
+}
+
+/**
+ * Our origin as the browser sees it: the public base URL's (GEUMGO_PUBLIC_URL, else the local
+ * address with the port actually listened on, as the CA's URLs hold it), never a request's Host.
+ */
+export function publicOrigin(app: Pick<App, "ca">): string {
+  return new URL(app.ca.urls.crl).origin;
 }

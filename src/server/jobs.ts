@@ -4,6 +4,7 @@
 // and then every minute. A run
 // never overlaps the previous one; a failure is logged and the next run tries again.
 import type { FastifyBaseLogger } from "fastify";
+import { purgeLoginChallenges } from "../auth/certificate-login.ts";
 import { purgeSessions } from "../auth/sessions.ts";
 import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import { purgeStaleClaims } from "../bank/transfer-claims.ts";
@@ -18,7 +19,7 @@ export const caMaintenanceIntervalMs = 60_000;
 
 /**
  * The default run: the CA's maintenance, then dead sessions, spent rate-limit buckets and days,
- * lapsed counts of unknown login IDs and transfer claims of dead processes swept away (all are refused or as good as absent
+ * lapsed counts of unknown login IDs, transfer claims of dead processes and spent certificate login challenges swept away (all are refused or as good as absent
  * anyway; this keeps their tables small). Each takes its own lock or is
  * harmless twice, so any number of servers may run it.
  */
@@ -34,6 +35,7 @@ function serverMaintenance(app: App): Job {
     await sendExpiryNotices(app);
     // After the CA's upkeep, which revokes certificates never confirmed: their fees go back now.
     await releaseUnusedFees(app.bank);
+    await purgeLoginChallenges(app.db, now);
   };
 }
 

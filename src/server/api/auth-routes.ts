@@ -2,7 +2,9 @@
 // online user registration. Login is the one unsafe route without a CSRF header: there is no
 // session yet, and its JSON body cannot be sent by a cross-site form.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { changePassword, login } from "../../auth/login.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Static } from "typebox";
+import { changePassword, type LoggedIn, login } from "../../auth/login.ts";
 import { endMemberSessions, sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
 import { memberName } from "../../bank/members.ts";
 import { notifyLoginLocked, notifyPasswordChanged } from "../../bank/notifications.ts";
@@ -12,6 +14,30 @@ import { ExtendAnswer, LoginAnswer, LoginBody, PasswordBody, SessionAnswer } fro
 import { type RateRules, rateLimit } from "./rate-limits.ts";
 import { errors, memberSecurity, memberUnsafeSecurity, NoContent } from "./schemas.ts";
 import { endSession, requireMember, startSession } from "./session-hooks.ts";
+
+/** Opens the member's session and gives the login answer: password and certificate login alike. */
+export async function openMemberSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: LoggedIn,
+  logMessage: string,
+): Promise<Static<typeof LoginAnswer>> {
+  const started = await startSession(request, reply, {
+    kind: "member",
+    cooperativeId: user.cooperativeId,
+    memberId: user.memberId,
+  });
+  request.log.info({ session: started.session.sessionId.slice(0, 12) }, logMessage);
+  return {
+    userId: user.userId,
+    name: user.name,
+    mustChangePassword: user.mustChangePassword,
+    csrfToken: started.csrfToken,
+    idleTimeoutSeconds: sessionIdleMs / 1000,
+    previousLoginAt: user.previousLoginAt?.toISOString() ?? null,
+    expiresAt: started.expiresAt.toISOString(),
+  };
+}
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
   fastify,
@@ -43,21 +69,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules 
           },
         },
       );
-      const started = await startSession(request, reply, {
-        kind: "member",
-        cooperativeId: user.cooperativeId,
-        memberId: user.memberId,
-      });
-      request.log.info({ session: started.session.sessionId.slice(0, 12) }, "member logged in");
-      return {
-        userId: user.userId,
-        name: user.name,
-        mustChangePassword: user.mustChangePassword,
-        csrfToken: started.csrfToken,
-        idleTimeoutSeconds: sessionIdleMs / 1000,
-        previousLoginAt: user.previousLoginAt?.toISOString() ?? null,
-        expiresAt: started.expiresAt.toISOString(),
-      };
+      return openMemberSession(request, reply, user, "member logged in");
     },
   );
 

@@ -9,6 +9,7 @@ import { fieldLabel } from "../input-rules.ts";
 import { accountRoutes } from "./account-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { certcenterRoutes } from "./certcenter-routes.ts";
+import { certificateLoginRoutes } from "./certificate-login-routes.ts";
 import { notificationRoutes } from "./notification-routes.ts";
 import { defaultRateRules, type RateRules } from "./rate-limits.ts";
 import { type ReissueProofing, renewalRoutes } from "./renewal-routes.ts";
@@ -60,4 +61,5 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
   await fastify.register(notificationRoutes, { app });
   await fastify.register(renewalRoutes, { app, rules, reissueProofing: options.reissueProofing });
   await fastify.register(certcenterRoutes, { app, rules });
+  await fastify.register(certificateLoginRoutes, { app, rules });
 }

@@ -34,6 +34,11 @@ export const defaultRateRules = {
   cmpPerAddress: { max: 120, windowMs: 60_000 },
   /** A reissue's phone code: each costs a message, and each new code brings 5 more tries. */
   phoneCodePerMember: { max: 5, windowMs: 60 * 60_000 },
+  /**
+   * Certificate login challenges: each costs a row for two minutes (and an hour after), so an
+   * address gets as many as it gets password logins; the login itself counts as a login.
+   */
+  challengePerAddress: { max: 60, windowMs: 60_000 },
 } satisfies Record<string, RateRule | DailyRule>;
 
 type DefaultRules = typeof defaultRateRules;

@@ -27,6 +27,8 @@ const routes = [
   ["get", "/api/certcenter/authorizations/{referenceNumber}"],
   ["post", "/api/certcenter/renewals"],
   ["get", "/api/certcenter/certificates"],
+  ["post", "/api/auth/certificate/challenge"],
+  ["post", "/api/auth/certificate/login"],
 ] as const;
 
 describe("the OpenAPI description", () => {
@@ -59,7 +61,12 @@ describe("the OpenAPI description", () => {
       expect(ok, path).toBeDefined();
       if (method === "post" || method === "put") {
         if (op.requestBody) expect(op.requestBody.content["application/json"].schema.type).toBe("object");
-        if (path !== "/api/auth/login")
+        // The logins come before any session: they need neither cookie nor CSRF header.
+        if (
+          !["/api/auth/login", "/api/auth/certificate/challenge", "/api/auth/certificate/login"].includes(
+            path,
+          )
+        )
           expect(op.security, path).toEqual([{ memberSession: [], csrfToken: [] }]);
       }
       if (path.includes("{"))
