@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuingCa } from "../../src/ca/context.ts";
+import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
+import { releaseUnusedFees } from "../../src/certcenter/fees.ts";
 import { enrol, renew } from "../../src/pki/cmp-client.ts";
 import { isPkiError } from "../../src/pki/errors.ts";
 import { npkiFolderSegments } from "../../src/pki/npki-folder.ts";
@@ -239,14 +241,25 @@ describe.each(dbKinds)("store, then certConf (%s)", (kind) => {
         if (++sent === 2) throw new Error("the connection dropped before certConf");
         return send(der);
       };
+      // A universal certificate's renewal is paid for first (the RA holds the fee; the CA checks).
+      await s.payRenewal(stored.certificate);
       await expect(
         renewAndStore({ send: dropping, store, keygen, current: stored, password, caCertificate }),
       ).rejects.toThrow(/dropped/);
       expect(await store.list()).toEqual([stored]);
       expect((await status(stored.certificate))?.status).toBe("valid");
 
+      // The fee stays with the unconfirmed renewal until the CA gives up on its certConf (15
+      // minutes) and the scheduler releases it; then the member pays and renews again.
+      s.clock.advance(16 * 60_000);
+      await caMaintenance(s.app.ca);
+      await releaseUnusedFees(s.app.bank);
+      // Back to the machine's time, which signs the kur's messageTime (the CA allows 5 minutes).
+      s.clock.at = new Date();
+
       // Renewed: the new one takes the NPKI folder in the .zip, the old one is kept beside it, and
       // the new key file holds the same R (the VID carries over).
+      await s.payRenewal(stored.certificate);
       const renewed = await renewAndStore({ send, store, keygen, current: stored, password, caCertificate });
       expect(renewed.stored.id).toBe(stored.id);
       const after = await store.list();
