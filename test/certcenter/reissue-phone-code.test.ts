@@ -113,6 +113,13 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
     return /\[([0-9]{6})\]/.exec(m!.body)![1]!;
   }
 
+  /** A certificate for the member, as a branch issues one (an authorisation, then our CMP client). */
+  async function issue(userId: string, purpose: "bank" | "universal", channel: "branch" | "web" = "web") {
+    const keys = await generateKeyPair({ algorithm: "EC" });
+    const auth = await authorizeForUser(s.app, { userId, purpose, channel, actor: "test" });
+    await enrol({ send: (der) => s.cmp(der), ...auth, keys });
+  }
+
   const refusal = (code: string, details?: Record<string, unknown>) =>
     new CertcenterError(code as CertcenterError["code"], details);
 
@@ -125,14 +132,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
   });
 
   it("sends 6 digits to the registered phone, good once, for 3 minutes", async () => {
-    const keys = await generateKeyPair({ algorithm: "EC" });
-    const auth = await authorizeForUser(s.app, {
-      userId: hong.userId,
-      purpose: "bank",
-      channel: "web",
-      actor: "test",
-    });
-    await enrol({ send: (der) => s.cmp(der), ...auth, keys });
+    await issue(hong.userId, "bank");
 
     const session = await login(hong.userId);
     const r = await post("/api/certcenter/reissue/phone-code", session, { purpose: "bank" });
@@ -235,14 +235,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
 
   it("refuses a member with no phone, and limits sends to 5 an hour", async () => {
     const kim = s.users[1]!.userId;
-    const keys = await generateKeyPair({ algorithm: "EC" });
-    const auth = await authorizeForUser(s.app, {
-      userId: kim,
-      purpose: "bank",
-      channel: "web",
-      actor: "test",
-    });
-    await enrol({ send: (der) => s.cmp(der), ...auth, keys });
+    await issue(kim, "bank");
     const r = await post("/api/certcenter/reissue/phone-code", await login(kim), { purpose: "bank" });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("no_phone");
@@ -475,14 +468,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
 
   it("after a loss revokes the old certificate at once (keyCompromise, as OCSP says), and reissues a universal certificate free with the old expiry", async () => {
     s.clock.advance(3_600_000);
-    const keys = await generateKeyPair({ algorithm: "EC" });
-    const first = await authorizeForUser(s.app, {
-      userId: hong.userId,
-      purpose: "universal",
-      channel: "branch",
-      actor: "test",
-    });
-    await enrol({ send: (der) => s.cmp(der), ...first, keys });
+    await issue(hong.userId, "universal", "branch");
     const old = (await hongLive("universal"))!;
     expect(await opensslOcsp(old.der!)).toMatch(/^good/);
     const balances = async () =>
