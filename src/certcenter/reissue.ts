@@ -1,44 +1,56 @@
 // Reissue (재발급, DESIGN §4 "Reissue", issue 14 item 7) as the RA authorises it on the web: the
-// member proves who they are again (identity proofing, another module's job, passed in), then the
-// one-time code sent to their registered phone (phone-code.ts), then the RA makes the web
-// authorisation that replaces the live certificate as rules.ts reissueReplacement says. Proofing
-// comes first: it has lockouts of its own, and someone who cannot pass it never gets to spend the
-// member's phone code.
-import type { BankContext } from "../bank/context.ts";
-import type { CaContext } from "../ca/context.ts";
-import { authorizeForUser, type CertificatePurposeName, type IssuanceAuthorization } from "./authorize.ts";
-import { type PhoneCodeRequester, verifyReissuePhoneCode } from "./phone-code.ts";
+// member proves who they are again (identity-proofing.ts, the web issuance's own proofing with its
+// lockouts), then gives the one-time code sent to their registered phone (phone-code.ts), then the
+// RA makes the web authorisation that replaces the live certificate as rules.ts reissueReplacement
+// says, bound to the session that asked (web-issuance.ts bindToSession) as a web issuance is.
+// Proofing comes first: someone who cannot pass it never gets to spend the member's phone code.
+// A reissue is free (DESIGN §4), universal or not: no fee is held.
+import { authorizeForUser, type CertificatePurposeName } from "./authorize.ts";
+import type { CertcenterContext } from "./context.ts";
+import { type ProofingAnswers, proveIdentity } from "./identity-proofing.ts";
+import { verifyReissuePhoneCode } from "./phone-code.ts";
 import type { ReissueReason } from "./rules.ts";
+import { bindToSession, type WebMember } from "./web-issuance.ts";
 
 export const reissueReasons: readonly ReissueReason[] = ["lost", "damaged", "forgotten"];
 
 export interface ReissueRequest {
-  who: PhoneCodeRequester & { userId: string };
   purpose: CertificatePurposeName;
   reason: ReissueReason;
   phoneCode: string;
+  proofing: ProofingAnswers;
+}
+
+export interface ReissueAuthorization {
+  referenceNumber: string;
+  authorizationCode: string;
+  expiresAt: Date;
 }
 
 /**
- * Identity proofing for the web (resident registration number, an account and its passbook PIN,
- * OTP or security card, with the bank's lockouts), as the proofing module provides it: resolves
- * when the member is proven, throws a typed error (4xx) when not.
+ * Proofing, then the phone code, then the authorisation bound to the session; each refusal is a
+ * typed error (proveIdentity's, verifyReissuePhoneCode's, no_certificate when there is no live
+ * certificate of the purpose). After a loss the CA revokes the old certificate as it makes the
+ * authorisation; otherwise the new one's confirmation supersedes it.
  */
-export type ProveIdentity = () => Promise<void>;
-
-/** Proofing, then the phone code, then the authorisation; each refusal is a typed error. */
 export async function authorizeReissue(
-  ctx: { bank: BankContext; ca: CaContext },
+  ctx: CertcenterContext,
+  who: WebMember,
   request: ReissueRequest,
-  prove: ProveIdentity,
-): Promise<IssuanceAuthorization> {
-  await prove();
-  await verifyReissuePhoneCode(ctx.bank, request.who, request.phoneCode);
-  return authorizeForUser(ctx, {
-    userId: request.who.userId,
+): Promise<ReissueAuthorization> {
+  await proveIdentity(ctx.bank, who, request.proofing);
+  await verifyReissuePhoneCode(ctx.bank, who, request.phoneCode);
+  const made = await authorizeForUser(ctx, {
+    userId: who.userId,
     purpose: request.purpose,
     channel: "web",
-    actor: `member:${request.who.userId}`,
+    actor: `member:${who.cooperativeId}:${who.memberId}`,
     reissue: request.reason,
   });
+  await bindToSession(ctx.bank.db, who, { ...made, purpose: request.purpose }, ctx.bank.clock.now());
+  return {
+    referenceNumber: made.referenceNumber,
+    authorizationCode: made.authorizationCode,
+    expiresAt: made.expiresAt,
+  };
 }

@@ -39,6 +39,32 @@ export function sessionHash(sessionId: string): Uint8Array {
 }
 
 /**
+ * Binds a web authorisation to the session that asked for it (a web issuance, a reissue): only that
+ * session sees it again (webAuthorizationStatus), and only its cookie may enrol under it at /pki/cmp
+ * (mayEnrolFrom, the CA's mayEnrol hook).
+ */
+export async function bindToSession(
+  db: Queryable,
+  who: WebMember,
+  made: { referenceNumber: string; expiresAt: Date; purpose: CertificatePurposeName },
+  now: Date,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO certcenter_web_authorizations (reference_number, cooperative_id, member_id, session_hash,
+       purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      made.referenceNumber,
+      who.cooperativeId,
+      who.memberId,
+      sessionHash(who.sessionId),
+      made.purpose,
+      now,
+      made.expiresAt,
+    ],
+  );
+}
+
+/**
  * Proves the member's identity, holds the fee (universal), and makes the web authorisation bound to
  * the session. Refusals come before anything is made: a wrong answer (proveIdentity), a live
  * certificate of the purpose (cert_exists), a fee account not the member's or short of money
@@ -85,19 +111,7 @@ export async function authorizeWebIssuance(
       actor: `member:${who.cooperativeId}:${who.memberId}`,
     });
     await bank.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO certcenter_web_authorizations (reference_number, cooperative_id, member_id, session_hash,
-           purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          made.referenceNumber,
-          who.cooperativeId,
-          who.memberId,
-          sessionHash(who.sessionId),
-          request.purpose,
-          bank.clock.now(),
-          made.expiresAt,
-        ],
-      );
+      await bindToSession(tx, who, { ...made, purpose: request.purpose }, bank.clock.now());
       if (fee) await attachAuthorization(tx, fee.id, made);
     });
     return {

@@ -29,8 +29,6 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** Rate limits other than the defaults (a benchmark logging in or flooding CMP from one address). */
   rateRules?: ApiOptions["rateRules"];
-  /** Identity proofing for a reissue; without it POST /api/certcenter/reissue is not mounted. */
-  reissueProofing?: ApiOptions["reissueProofing"];
 }
 
 /** A caller's own request id is kept only when it is a short, plain token (it lands in our logs). */
@@ -143,7 +141,6 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
   await fastify.register(apiRoutes, {
     app,
     ...(options.rateRules ? { rateRules: options.rateRules } : {}),
-    ...(options.reissueProofing ? { reissueProofing: options.reissueProofing } : {}),
   });
   await fastify.register(tellerRoutes, { app });
   // Development and demo servers only: what the outbox sender "sent" to members' phones.

@@ -1,22 +1,34 @@
 // The reissue's additional check (issue 14 item 7): a one-time code to the member's registered
 // phone through the message sender, read back from the development outbox as a developer would;
 // right, wrong, expired, reused, five wrong tries, another session's, replaced by a newer code; the
-// send route's refusals and rate limit; and the reissue authorisation route with identity proofing
-// passed in (a stand-in here: the proofing module is built beside this one), ending in a real
-// enrolment that replaces the old certificate. Logs never carry the code.
+// send route's refusals and rate limit; and the reissue authorisation route through the real
+// identity proofing (his resident registration number, account and passbook PIN, OTP), bound to the
+// session like a web issuance, ending in a real enrolment at /pki/cmp with the session's cookie
+// that replaces the old certificate: superseded at confirmation after a forgotten password, revoked
+// at once after a loss (as `openssl ocsp` reads the responder), free and with the old expiry.
+// Logs never carry the code or the number.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findMemberSession } from "../../src/auth/sessions.ts";
 import { findUser } from "../../src/auth/users.ts";
+import { formatAccountNumber } from "../../src/bank/account-number.ts";
+import { openAccount } from "../../src/bank/accounts.ts";
+import { registerOtp } from "../../src/bank/security-medium.ts";
+import { totpCode } from "../../src/bank/totp.ts";
 import { liveCertificate } from "../../src/ca/certificates.ts";
 import { authorizeForUser, holderOf } from "../../src/certcenter/authorize.ts";
 import { CertcenterError } from "../../src/certcenter/errors.ts";
 import { readOutbox } from "../../src/certcenter/message-sender.ts";
 import { type PhoneCodeRequester, verifyReissuePhoneCode } from "../../src/certcenter/phone-code.ts";
 import { loadConfig } from "../../src/config.ts";
-import { enrol } from "../../src/pki/cmp-client.ts";
+import { toBytes, toHex, toPem } from "../../src/pki/bytes.ts";
+import { parsePkiMessage } from "../../src/pki/cmp.ts";
+import { CmpRefusal, enrol } from "../../src/pki/cmp-client.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
+import { X509Certificate } from "../../src/pki/x509.ts";
 import { buildServer } from "../../src/server/app.ts";
-import { ServerError } from "../../src/server/errors.ts";
+import { deposit } from "../support/bank.ts";
 import { type CaServer, startCaServer } from "../support/ca-server.ts";
 import { dbKinds } from "../support/db.ts";
 
@@ -33,6 +45,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
   let s: CaServer;
   const phone = "010-2345-6789";
   let hong: { cooperativeId: number; memberId: bigint; userId: string };
+  let hongProof: { rrn: string; account: string; pin: string; otpSecret: Uint8Array };
 
   beforeAll(async () => {
     s = await startCaServer(kind);
@@ -43,6 +56,17 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
       u.cooperativeId,
       u.memberId,
     ]);
+    // What identity proofing asks of him: an account of his own with its passbook PIN, and an OTP.
+    const who = { cooperativeId: u.cooperativeId, memberId: u.memberId };
+    const account = await openAccount(s.app.bank, { ...who, kind: "demand", pin: "1234" });
+    await deposit(s.app.bank, account, 100_000n);
+    const otp = await registerOtp(s.app.bank, { ...who, account: u.userId, issuer: "Geumgo" });
+    hongProof = {
+      rrn: s.users[0]!.rrn,
+      account: formatAccountNumber(account.number),
+      pin: "1234",
+      otpSecret: otp.secret,
+    };
   }, 60_000);
   afterAll(async () => s?.close());
 
@@ -89,6 +113,13 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
     return /\[([0-9]{6})\]/.exec(m!.body)![1]!;
   }
 
+  /** A certificate for the member, as a branch issues one (an authorisation, then our CMP client). */
+  async function issue(userId: string, purpose: "bank" | "universal", channel: "branch" | "web" = "web") {
+    const keys = await generateKeyPair({ algorithm: "EC" });
+    const auth = await authorizeForUser(s.app, { userId, purpose, channel, actor: "test" });
+    await enrol({ send: (der) => s.cmp(der), ...auth, keys });
+  }
+
   const refusal = (code: string, details?: Record<string, unknown>) =>
     new CertcenterError(code as CertcenterError["code"], details);
 
@@ -101,14 +132,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
   });
 
   it("sends 6 digits to the registered phone, good once, for 3 minutes", async () => {
-    const keys = await generateKeyPair({ algorithm: "EC" });
-    const auth = await authorizeForUser(s.app, {
-      userId: hong.userId,
-      purpose: "bank",
-      channel: "web",
-      actor: "test",
-    });
-    await enrol({ send: (der) => s.cmp(der), ...auth, keys });
+    await issue(hong.userId, "bank");
 
     const session = await login(hong.userId);
     const r = await post("/api/certcenter/reissue/phone-code", session, { purpose: "bank" });
@@ -211,14 +235,7 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
 
   it("refuses a member with no phone, and limits sends to 5 an hour", async () => {
     const kim = s.users[1]!.userId;
-    const keys = await generateKeyPair({ algorithm: "EC" });
-    const auth = await authorizeForUser(s.app, {
-      userId: kim,
-      purpose: "bank",
-      channel: "web",
-      actor: "test",
-    });
-    await enrol({ send: (der) => s.cmp(der), ...auth, keys });
+    await issue(kim, "bank");
     const r = await post("/api/certcenter/reissue/phone-code", await login(kim), { purpose: "bank" });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("no_phone");
@@ -236,80 +253,272 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
     expect(sixth.body.error.code).toBe("rate_limited");
   });
 
-  it("authorises a reissue after proofing and the phone code, and the new certificate replaces the old", async () => {
+  /** The OTP code of the next 30-second step (a code is good once), moving the clock to it. */
+  function nextOtp(): string {
+    s.clock.advance(30_000);
+    return totpCode(hongProof.otpSecret, s.clock.now());
+  }
+
+  /** Six digits no step within the OTP's window of drift answers to. */
+  function wrongOtp(): string {
+    const near = [-30_000, 0, 30_000].map((d) =>
+      totpCode(hongProof.otpSecret, new Date(s.clock.now().getTime() + d)),
+    );
+    return ["000000", "111111", "222222", "333333"].find((c) => !near.includes(c))!;
+  }
+
+  /** The reissue's body as the member fills the form: the proofing answers and the phone code. */
+  const reissueBody = (purpose: string, reason: string, phoneCode: string, otp: string) => ({
+    purpose,
+    reason,
+    phoneCode,
+    rrn: hongProof.rrn,
+    account: hongProof.account,
+    pin: hongProof.pin,
+    otp,
+  });
+
+  /** The browser's fetch to /pki/cmp (RFC 6712), with the session's cookie when it has one. */
+  const cmpAs = (session?: Session) => async (der: Uint8Array<ArrayBuffer>) => {
+    const r = await fetch(`${s.url}/pki/cmp`, {
+      method: "POST",
+      headers: { "content-type": "application/pkixcmp", ...(session ? { cookie: session.cookie } : {}) },
+      body: der,
+    });
+    if (r.status !== 200) throw new Error(`POST /pki/cmp answered ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  };
+
+  /** `openssl ocsp` against the server's responder, for a certificate written out as PEM. */
+  async function opensslOcsp(der: Uint8Array) {
+    const path = join(s.dir, `ocsp-${toHex(crypto.getRandomValues(new Uint8Array(6)))}.pem`);
+    writeFileSync(path, toPem("CERTIFICATE", der));
+    const r = await s.openssl([
+      "ocsp",
+      "-url",
+      `${s.url}/pki/ocsp`,
+      "-issuer",
+      s.files.issuing,
+      "-CAfile",
+      s.files.chain,
+      "-cert",
+      path,
+      "-no_nonce",
+      // The server's clock runs ahead of the real one here: OpenSSL verifies at the server's time,
+      // and allows its answer's thisUpdate to lie that far ahead.
+      "-attime",
+      String(Math.floor(s.clock.now().getTime() / 1000)),
+      "-validity_period",
+      String(Math.ceil((s.clock.now().getTime() - Date.now()) / 1000) + 300),
+    ]);
+    expect(r.stderr).toContain("Response verify OK");
+    return r.stdout.replace(`${path}: `, "");
+  }
+
+  const hongLive = (purpose: "bank" | "universal") =>
+    liveCertificate(s.app.db, holderOf(hong.cooperativeId, hong.memberId), purpose);
+  const statusOf = async (serial: Uint8Array) =>
+    (
+      await s.app.db.query<{ status: string; revocation_reason: string | null }>(
+        "SELECT status, revocation_reason FROM certificates WHERE serial = $1",
+        [serial],
+      )
+    ).rows[0];
+
+  it("authorises a reissue only after the real identity proofing and the phone code, bound to the session; a forgotten password's old certificate is superseded at confirmation", async () => {
     s.clock.advance(3_600_000);
     const logged: string[] = [];
-    // Identity proofing is another module's; this stand-in takes a fixed PIN, as a refusal would be typed.
     const fastify = await buildServer(s.app, {
       logLevel: "info",
       logStream: { write: (line: string) => void logged.push(line) },
-      reissueProofing: async (_app, _auth, proof) => {
-        if (proof.pin !== "1234") throw new ServerError("forbidden");
-      },
     });
     try {
       const session = await login(hong.userId);
-      const inject = (url: string, payload: unknown) =>
+      const inject = (method: "GET" | "POST", url: string, payload?: unknown, as = session) =>
         fastify.inject({
-          method: "POST",
+          method,
           url,
-          headers: { cookie: session.cookie, "x-csrf-token": session.csrf },
-          payload: payload as Record<string, unknown>,
+          headers: { cookie: as.cookie, "x-csrf-token": as.csrf },
+          ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
         });
-      expect((await inject("/api/certcenter/reissue/phone-code", { purpose: "bank" })).statusCode).toBe(200);
+      expect(
+        (await inject("POST", "/api/certcenter/reissue/phone-code", { purpose: "bank" })).statusCode,
+      ).toBe(200);
       const code = await codeOnPhone();
-      const body = { purpose: "bank", reason: "forgotten", phoneCode: code, proof: { pin: "9999" } };
-      // Proofing refused: the phone code is not spent.
-      expect((await inject("/api/certcenter/reissue", body)).statusCode).toBe(403);
-      const wrongCode = await inject("/api/certcenter/reissue", {
-        ...body,
-        phoneCode: code === "000000" ? "000001" : "000000",
-        proof: { pin: "1234" },
-      });
+      const old = (await hongLive("bank"))!;
+
+      // Proofing refused at each of its steps (a number, the PIN, the OTP), counted by proofing's
+      // own lockouts: the phone code is neither spent nor counted.
+      const refusals = [
+        { ...reissueBody("bank", "forgotten", code, "123456"), rrn: s.users[1]!.rrn },
+        { ...reissueBody("bank", "forgotten", code, "123456"), pin: "9999" },
+        reissueBody("bank", "forgotten", code, wrongOtp()),
+      ];
+      const answers = [];
+      for (const body of refusals) {
+        const r = await inject("POST", "/api/certcenter/reissue", body);
+        answers.push([r.statusCode, r.json().error.code, r.json().error.details?.remaining]);
+      }
+      expect(answers).toEqual([
+        [400, "rrn_mismatch", 4],
+        [400, "pin_wrong", 4],
+        [400, "medium_wrong", 4],
+      ]);
+      const wrongCode = await inject(
+        "POST",
+        "/api/certcenter/reissue",
+        reissueBody("bank", "forgotten", code === "000000" ? "000001" : "000000", nextOtp()),
+      );
       expect(wrongCode.statusCode).toBe(400);
       expect(wrongCode.json().error).toMatchObject({ code: "phone_code_wrong", details: { remaining: 4 } });
-      const old = (await liveCertificate(s.app.db, holderOf(hong.cooperativeId, hong.memberId), "bank"))!;
-      const ok = await inject("/api/certcenter/reissue", { ...body, proof: { pin: "1234" } });
-      expect(ok.statusCode).toBe(200);
+
+      const ok = await inject(
+        "POST",
+        "/api/certcenter/reissue",
+        reissueBody("bank", "forgotten", code, nextOtp()),
+      );
+      expect(ok.statusCode, ok.body).toBe(200);
       const issued = ok.json();
       expect(issued.referenceNumber).toMatch(/^[0-9]{10}$/);
-      const reissued = await enrol({
-        send: (der) => s.cmp(der),
-        referenceNumber: issued.referenceNumber,
-        authorizationCode: issued.authorizationCode,
-        keys: await generateKeyPair({ algorithm: "EC" }),
+      expect(new Date(issued.expiresAt).getTime() - s.clock.now().getTime()).toBe(10 * 60_000);
+      expect(await statusOf(old.serial), "forgotten: kept until the new one is confirmed").toEqual({
+        status: "valid",
+        revocation_reason: null,
       });
-      expect(reissued.certificate.length).toBeGreaterThan(100);
-      const now = (await liveCertificate(s.app.db, holderOf(hong.cooperativeId, hong.memberId), "bank"))!;
-      expect(Buffer.from(now.serial).equals(Buffer.from(old.serial))).toBe(false);
-      expect(now.notAfter.getTime(), "a reissue keeps the old expiry").toBe(old.notAfter.getTime());
-      const { rows } = await s.app.db.query<{ status: string; revocation_reason: string }>(
-        "SELECT status, revocation_reason FROM certificates WHERE serial = $1",
-        [old.serial],
+
+      // Bound to this session: only it sees the authorisation, and only its cookie may enrol.
+      const mine = await inject("GET", `/api/certcenter/authorizations/${issued.referenceNumber}`);
+      expect(mine.json()).toMatchObject({ state: "open", purpose: "bank", certificate: null, fee: null });
+      const other = await login(hong.userId);
+      const theirs = await inject(
+        "GET",
+        `/api/certcenter/authorizations/${issued.referenceNumber}`,
+        undefined,
+        other,
       );
-      expect(rows[0]).toEqual({ status: "revoked", revocation_reason: "superseded" });
+      expect(theirs.statusCode).toBe(404);
+      const keys = await generateKeyPair({ algorithm: "EC" });
+      for (const transport of [cmpAs(other), cmpAs()]) {
+        const refused = await enrol({ send: transport, ...issued, keys }).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(CmpRefusal);
+        expect((refused as CmpRefusal).failures).toEqual(["notAuthorized"]);
+        expect((refused as CmpRefusal).statusText).toContain("another login session");
+      }
+      // A second on: the CA's budget of PBM rounds per reference number and second starts again.
+      s.clock.advance(2_000);
+      let beforeConfirmation: unknown;
+      const reissued = await enrol({
+        send: async (der) => {
+          if (parsePkiMessage(der).bodyType === "certConf") beforeConfirmation = await statusOf(old.serial);
+          return cmpAs(session)(der);
+        },
+        ...issued,
+        keys,
+      });
+      expect(beforeConfirmation).toEqual({ status: "valid", revocation_reason: null });
+      expect(await statusOf(old.serial)).toEqual({ status: "revoked", revocation_reason: "superseded" });
+      expect(await opensslOcsp(old.der!)).toMatch(/^revoked[\s\S]*Reason: superseded/);
+      const now = (await hongLive("bank"))!;
+      expect(toHex(now.serial)).not.toBe(toHex(old.serial));
+      expect(now.der).toEqual(reissued.certificate);
+      expect(now.notAfter.getTime(), "a reissue keeps the old expiry").toBe(old.notAfter.getTime());
+      // The certificate itself says so, to its second (X.509's time has no fractions).
+      expect(new X509Certificate(toBytes(reissued.certificate)).notAfter.getTime()).toBe(
+        Math.floor(old.notAfter.getTime() / 1000) * 1000,
+      );
+      expect(
+        (await inject("GET", `/api/certcenter/authorizations/${issued.referenceNumber}`)).json(),
+      ).toMatchObject({
+        state: "used",
+        certificate: { serial: toHex(now.serial), status: "valid" },
+      });
+
       // Malformed requests are the caller's mistake, never a 500.
+      const body = reissueBody("bank", "forgotten", code, "123456");
       for (const bad of [
         {},
         { ...body, purpose: "gold" },
         { ...body, reason: "stolen" },
         { ...body, phoneCode: "12345" },
         { ...body, phoneCode: 123456 },
-        { ...body, proof: "1234" },
-        { ...body, proof: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) },
+        { ...body, rrn: "123456-123456" },
+        { ...body, pin: "12345" },
+        { ...body, otp: undefined, card: { first: "1", second: "22" } },
+        { ...body, proof: { pin: "1234" } },
       ]) {
-        const r = await inject("/api/certcenter/reissue", bad);
+        const r = await inject("POST", "/api/certcenter/reissue", bad);
         expect(r.statusCode, JSON.stringify(bad)).toBe(400);
       }
-      // The reused code is refused.
-      expect((await inject("/api/certcenter/reissue", { ...body, proof: { pin: "1234" } })).statusCode).toBe(
-        409,
+      // The used code is refused.
+      const again = await inject(
+        "POST",
+        "/api/certcenter/reissue",
+        reissueBody("bank", "forgotten", code, nextOtp()),
       );
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe("phone_code_missing");
       expect(logged.length).toBeGreaterThan(0);
-      expect(logged.join("\n")).not.toContain(code);
+      const log = logged.join("\n");
+      for (const secret of [code, hongProof.rrn, hongProof.rrn.replace("-", "")])
+        expect(log).not.toContain(secret);
     } finally {
       await fastify.close();
     }
+  });
+
+  it("after a loss revokes the old certificate at once (keyCompromise, as OCSP says), and reissues a universal certificate free with the old expiry", async () => {
+    s.clock.advance(3_600_000);
+    await issue(hong.userId, "universal", "branch");
+    const old = (await hongLive("universal"))!;
+    expect(await opensslOcsp(old.der!)).toMatch(/^good/);
+    const balances = async () =>
+      (
+        await s.app.db.query<{ balance: bigint; held: bigint }>(
+          "SELECT balance, held FROM accounts WHERE cooperative_id = $1 AND member_id = $2 ORDER BY id",
+          [hong.cooperativeId, hong.memberId],
+        )
+      ).rows;
+    const before = await balances();
+
+    const session = await login(hong.userId);
+    expect((await post("/api/certcenter/reissue/phone-code", session, { purpose: "universal" })).status).toBe(
+      200,
+    );
+    const ok = await post(
+      "/api/certcenter/reissue",
+      session,
+      reissueBody("universal", "lost", await codeOnPhone(), nextOtp()),
+    );
+    expect(ok.status).toBe(200);
+    // Lost: revoked the moment the reissue is authorised, before any new certificate exists.
+    expect(await statusOf(old.serial)).toEqual({ status: "revoked", revocation_reason: "keyCompromise" });
+    expect(await opensslOcsp(old.der!)).toMatch(/^revoked[\s\S]*Reason: keyCompromise/);
+    expect(await hongLive("universal")).toBeUndefined();
+
+    const refused = await enrol({
+      send: cmpAs(),
+      ...ok.body,
+      keys: await generateKeyPair({ algorithm: "EC" }),
+    }).catch((e: unknown) => e);
+    expect((refused as CmpRefusal).failures).toEqual(["notAuthorized"]);
+    s.clock.advance(2_000);
+    const reissued = await enrol({
+      send: cmpAs(session),
+      ...ok.body,
+      keys: await generateKeyPair({ algorithm: "EC" }),
+    });
+    const now = (await hongLive("universal"))!;
+    expect(now.der).toEqual(reissued.certificate);
+    expect(now.notAfter.getTime(), "a reissue keeps the old expiry").toBe(old.notAfter.getTime());
+    expect(await opensslOcsp(now.der!)).toMatch(/^good/);
+    // Free: no fee held or taken for the universal reissue.
+    expect(await balances()).toEqual(before);
+    const fees = await s.app.db.query("SELECT id FROM certcenter_fees WHERE authorization_ref = $1", [
+      ok.body.referenceNumber,
+    ]);
+    expect(fees.rows).toEqual([]);
+    const captures = await s.app.db.query("SELECT id FROM transfers WHERE kind = 'hold_capture'");
+    expect(captures.rows).toEqual([]);
   });
 
   it("shows the outbox on the development page, and has no such page or sender in production", async () => {

@@ -6,15 +6,12 @@
 // answer. The resident registration number in a body is never logged.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { formatAccountNumber } from "../../bank/account-number.ts";
-import { isBankError } from "../../bank/errors.ts";
-import type { SecurityMedium } from "../../bank/limits.ts";
 import { mediumChallenge } from "../../bank/security-medium.ts";
 import { memberCertificates } from "../../certcenter/member-certificates.ts";
 import { holdRenewalFee } from "../../certcenter/renewal-fee.ts";
 import { authorizeWebIssuance, webAuthorizationStatus } from "../../certcenter/web-issuance.ts";
 import { base64Encode } from "../../pki/bytes.ts";
 import type { App } from "../context.ts";
-import { ServerError } from "../errors.ts";
 import {
   Authorization,
   AuthorizationBody,
@@ -24,18 +21,11 @@ import {
   Renewal,
   RenewalBody,
 } from "./certcenter-schemas.ts";
+import { mediumRefusal, proofingAnswers } from "./proofing-input.ts";
 import { type RateRules, rateLimit } from "./rate-limits.ts";
 import { errors, memberSecurity, memberUnsafeSecurity } from "./schemas.ts";
 import { requireMember } from "./session-hooks.ts";
 import { Challenge } from "./transfer-schemas.ts";
-
-/** The medium's lock and absence as the transfers API answers them (423, 409), tries left kept. */
-function mediumRefusal(e: unknown): unknown {
-  if (isBankError(e, "medium_locked")) return new ServerError("medium_locked");
-  if (isBankError(e, "medium_not_registered")) return new ServerError("medium_not_registered");
-  if (isBankError(e, "medium_wrong")) return new ServerError("medium_wrong", undefined, e.details);
-  return e;
-}
 
 export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
   fastify,
@@ -79,14 +69,9 @@ export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: Rate
       // A PIN and a code are entered: the transfers' limit on code entry per session applies.
       await rateLimit(app.db, reply, rules, "codeEntryPerSession", auth.sessionId, app.bank.clock.now());
       const { body } = request;
-      const mediumAnswer = (medium: SecurityMedium): string => {
-        const answer = medium === "otp" ? body.otp : body.card && `${body.card.first}${body.card.second}`;
-        if (answer === undefined) throw new ServerError("validation", medium === "otp" ? "otp" : "card");
-        return answer;
-      };
       const made = await authorizeWebIssuance(app, auth, {
         purpose: body.purpose,
-        proofing: { rrn: body.rrn, account: body.account, pin: body.pin, mediumAnswer },
+        proofing: proofingAnswers(body),
         feeAccount: body.feeAccount,
       }).catch((e: unknown) => {
         throw mediumRefusal(e);

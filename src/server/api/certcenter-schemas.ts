@@ -1,5 +1,6 @@
 // The shapes of the certificate centre's routes (인증센터, DESIGN §5): identity proofing and the web
-// issuance authorisation, its status, the universal renewal's fee, and the member's certificates.
+// issuance authorisation (the proofing fields a reissue shares), its status, the universal
+// renewal's fee, and the member's certificates.
 // Imports only typebox, so the web app may take its types from here.
 import { Type } from "typebox";
 import { AccountNumberIn, AccountNumberOut, Instant, Strict, Won } from "./schemas.ts";
@@ -18,8 +19,11 @@ const ReferenceNumber = Type.String({
   description: "the authorisation's reference number",
 });
 
-export const AuthorizationBody = Strict({
-  purpose: Purpose,
+/**
+ * Online identity proofing's answers (src/certcenter/identity-proofing.ts), the same in every body
+ * that proves the member (a web issuance, a reissue): spread into a body's `Strict({...})`.
+ */
+export const ProofingFields = {
   rrn: Type.String({
     pattern: "^[0-9]{6}-?[0-9]{7}$",
     description: "the member's resident registration number (never logged or stored)",
@@ -33,6 +37,11 @@ export const AuthorizationBody = Strict({
       second: Type.String({ pattern: "^[0-9]{2}$", description: "last two digits of code no. `second`" }),
     }),
   ),
+};
+
+export const AuthorizationBody = Strict({
+  purpose: Purpose,
+  ...ProofingFields,
   /** Universal only: the account the fee is held on (default: `account`). */
   feeAccount: Type.Optional(AccountNumberIn),
 });

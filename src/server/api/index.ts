@@ -12,7 +12,7 @@ import { certcenterRoutes } from "./certcenter-routes.ts";
 import { certificateLoginRoutes } from "./certificate-login-routes.ts";
 import { notificationRoutes } from "./notification-routes.ts";
 import { defaultRateRules, type RateRules } from "./rate-limits.ts";
-import { type ReissueProofing, renewalRoutes } from "./renewal-routes.ts";
+import { renewalRoutes } from "./renewal-routes.ts";
 import { bindSessions } from "./session-hooks.ts";
 import { transferRoutes } from "./transfer-routes.ts";
 
@@ -20,8 +20,6 @@ export interface ApiOptions {
   app: App;
   /** Rate limits other than the defaults (a benchmark logging in from one address, say). */
   rateRules?: Partial<RateRules>;
-  /** Identity proofing for POST /api/certcenter/reissue; without it that route is not mounted. */
-  reissueProofing?: ReissueProofing;
 }
 
 /** The first value of a body that is not a string or an object of strings (walked without recursion). */
@@ -59,7 +57,7 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
   await fastify.register(accountRoutes, { app });
   await fastify.register(transferRoutes, { app, rules });
   await fastify.register(notificationRoutes, { app });
-  await fastify.register(renewalRoutes, { app, rules, reissueProofing: options.reissueProofing });
+  await fastify.register(renewalRoutes, { app, rules });
   await fastify.register(certcenterRoutes, { app, rules });
   await fastify.register(certificateLoginRoutes, { app, rules });
 }

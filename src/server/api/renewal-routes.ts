@@ -1,6 +1,6 @@
 // The certificate centre's renewal and reissue routes (issue 14 items 6 and 7): the renewal status
 // of one of the member's certificates, the one-time code a reissue sends to the registered phone,
-// and, when the server is given identity proofing, the reissue authorisation itself. Thin: each
+// and the reissue authorisation itself (identity proofing, the code, bound to the session). Thin: each
 // reads the request, calls one use case of src/certcenter and maps the answer.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { phoneCodeDigits, sendReissuePhoneCode } from "../../certcenter/phone-code.ts";
@@ -10,6 +10,7 @@ import { renewalBlockWords } from "../../messages/certcenter.ts";
 import { fromHex, toHex } from "../../pki/bytes.ts";
 import type { App } from "../context.ts";
 import { messageSenderFor } from "../message-senders.ts";
+import { mediumRefusal, proofingAnswers } from "./proofing-input.ts";
 import { type RateRules, rateLimit } from "./rate-limits.ts";
 import {
   PhoneCodeAnswer,
@@ -20,25 +21,12 @@ import {
   SerialParams,
 } from "./renewal-schemas.ts";
 import { errors, memberSecurity, memberUnsafeSecurity } from "./schemas.ts";
-import { type MemberAuth, requireMember } from "./session-hooks.ts";
+import { requireMember } from "./session-hooks.ts";
 
-/**
- * Identity proofing for a reissue (the web issuance's proofing: resident registration number, an
- * account with its passbook PIN, OTP or security card), given the member's `proof` fields: resolves
- * when proven, throws a typed (4xx) error when not. The server mounts POST /api/certcenter/reissue
- * only when it has one.
- */
-export type ReissueProofing = (
-  app: App,
-  auth: MemberAuth,
-  proof: Readonly<Record<string, string>>,
-) => Promise<void>;
-
-export const renewalRoutes: FastifyPluginAsyncTypebox<{
-  app: App;
-  rules: RateRules;
-  reissueProofing?: ReissueProofing | undefined;
-}> = async (fastify, { app, rules, reissueProofing }) => {
+export const renewalRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
+  fastify,
+  { app, rules },
+) => {
   fastify.get(
     "/api/certcenter/renewal/:serial",
     {
@@ -97,13 +85,13 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  if (!reissueProofing) return;
   fastify.post(
     "/api/certcenter/reissue",
     {
       schema: {
         tags: ["certcenter"],
-        summary: "Authorise a reissue: identity proofing, the phone code, then a web authorisation",
+        summary:
+          "Authorise a reissue: identity proofing, the phone code, then a web authorisation (10 minutes, this session) replacing the live certificate",
         security: memberUnsafeSecurity,
         body: ReissueBody,
         response: { 200: ReissueAnswer, ...errors },
@@ -111,23 +99,20 @@ export const renewalRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const auth = await requireMember(request);
-      // Each try spends code-entry budget, as the PIN and OTP entries of a transfer do.
+      // A PIN and two codes are entered: the transfers' limit on code entry per session applies.
       await rateLimit(app.db, reply, rules, "codeEntryPerSession", auth.sessionId, app.bank.clock.now());
-      const { purpose, reason, phoneCode, proof } = request.body;
-      const issued = await authorizeReissue(
-        app,
-        {
-          who: {
-            cooperativeId: auth.cooperativeId,
-            memberId: auth.memberId,
-            sessionId: auth.sessionId,
-            userId: auth.userId,
-          },
-          purpose,
-          reason,
-          phoneCode,
-        },
-        () => reissueProofing(app, auth, proof),
+      const { body } = request;
+      const issued = await authorizeReissue(app, auth, {
+        purpose: body.purpose,
+        reason: body.reason,
+        phoneCode: body.phoneCode,
+        proofing: proofingAnswers(body),
+      }).catch((e: unknown) => {
+        throw mediumRefusal(e);
+      });
+      request.log.info(
+        { referenceNumber: issued.referenceNumber, purpose: body.purpose },
+        "reissue authorisation",
       );
       return { ...issued, expiresAt: issued.expiresAt.toISOString() };
     },

@@ -1,6 +1,8 @@
 // The shapes of the certificate centre's renewal and reissue routes (renewal-routes.ts). Imports
-// only typebox and the shared schemas, so the web app may take its types from here.
+// only typebox and the shared schemas (the identity proofing's fields from certcenter-schemas.ts),
+// so the web app may take its types from here.
 import { Type } from "typebox";
+import { ProofingFields } from "./certcenter-schemas.ts";
 import { Bilingual, Instant, Strict } from "./schemas.ts";
 
 export const Purpose = Type.Union([Type.Literal("bank"), Type.Literal("universal")]);
@@ -59,10 +61,7 @@ export const ReissueBody = Strict({
   purpose: Purpose,
   reason: Type.Union([Type.Literal("lost"), Type.Literal("damaged"), Type.Literal("forgotten")]),
   phoneCode: Type.String({ pattern: "^[0-9]{6}$", description: "the 6 digits sent to the phone" }),
-  proof: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 200 }), {
-    description: "the identity proofing's fields (resident registration number, account, PIN, OTP…)",
-    maxProperties: 10,
-  }),
+  ...ProofingFields,
 });
 
 export const ReissueAnswer = Type.Object({

@@ -22,6 +22,7 @@ const routes = [
   ["post", "/api/notifications/{id}/read"],
   ["get", "/api/certcenter/renewal/{serial}"],
   ["post", "/api/certcenter/reissue/phone-code"],
+  ["post", "/api/certcenter/reissue"],
   ["get", "/api/certcenter/challenge"],
   ["post", "/api/certcenter/authorizations"],
   ["get", "/api/certcenter/authorizations/{referenceNumber}"],
@@ -78,6 +79,14 @@ describe("the OpenAPI description", () => {
     expect(spec.paths["/api/transfers"].post.requestBody.content["application/json"].schema.required).toEqual(
       expect.arrayContaining(["idempotencyKey", "fromAccount", "toAccount", "amount", "pin"]),
     );
+    // A reissue proves the member with the very fields a web issuance does, typed, no free-form record.
+    const reissue = spec.paths["/api/certcenter/reissue"].post.requestBody.content["application/json"].schema;
+    const issuance =
+      spec.paths["/api/certcenter/authorizations"].post.requestBody.content["application/json"].schema;
+    expect(reissue.required.sort()).toEqual(["account", "phoneCode", "pin", "purpose", "reason", "rrn"]);
+    expect(reissue.additionalProperties).toBe(false);
+    for (const field of ["rrn", "account", "pin", "otp", "card"])
+      expect(reissue.properties[field], field).toEqual(issuance.properties[field]);
     expect(spec.components.securitySchemes.memberSession).toEqual({
       type: "apiKey",
       in: "cookie",
