@@ -38,4 +38,8 @@ export const pkiWords: Record<PkiErrorCode, Words> = {
     en: "The signer's certificate is not issued by a trusted CA.",
   },
   cmp_refused: { ko: "인증기관이 요청을 거절했어요.", en: "The CA refused the request." },
+  bad_transfer_form: {
+    ko: "서명할 이체 내용의 형식이 올바르지 않아요.",
+    en: "The transfer to be signed is not in its canonical form.",
+  },
 };

@@ -28,6 +28,8 @@ export const pkiErrorCodes = [
   "untrusted",
   /** The CA answered a CMP request with a refusal (its failInfo and text are in the message). */
   "cmp_refused",
+  /** A transfer's canonical form was given a field not in its exact spelling (transfer-form.ts). */
+  "bad_transfer_form",
 ] as const;
 
 export type PkiErrorCode = (typeof pkiErrorCodes)[number];

@@ -12,6 +12,7 @@ import { notificationRoutes } from "./notification-routes.ts";
 import { defaultRateRules, type RateRules } from "./rate-limits.ts";
 import { bindSessions } from "./session-hooks.ts";
 import { transferRoutes } from "./transfer-routes.ts";
+import { transferSignatureRoutes } from "./transfer-signature-routes.ts";
 
 export interface ApiOptions {
   app: App;
@@ -54,4 +55,5 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
   await fastify.register(accountRoutes, { app });
   await fastify.register(transferRoutes, { app, rules });
   await fastify.register(notificationRoutes, { app });
+  await fastify.register(transferSignatureRoutes, { app });
 }

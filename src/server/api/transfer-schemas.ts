@@ -24,10 +24,21 @@ export const Recipient = Type.Object({
   fee: Won,
 });
 
+/** The one-time number a signed transfer's canonical form carries (docs/api.md, "Transfer signatures"). */
+const SignatureNonce = {
+  signatureNonce: Type.String({
+    pattern: "^[A-Za-z0-9_-]{43}$",
+    description:
+      "256 random bits, base64url: the `nonce` of the transfer form to sign; good once, in this session",
+  }),
+  signatureNonceExpiresAt: Instant,
+};
+
 export const Challenge = Type.Union([
-  Type.Object({ medium: Type.Literal("otp") }),
+  Type.Object({ medium: Type.Literal("otp"), ...SignatureNonce }),
   Type.Object({
     medium: Type.Literal("card"),
+    ...SignatureNonce,
     first: Type.Integer({
       minimum: 1,
       maximum: 35,
@@ -50,6 +61,23 @@ export const TransferBody = Strict({
   memo: Type.Optional(PassbookText(20, { description: "받는 분 통장 표시" })),
   pin: Type.String({ pattern: "^[0-9]{4}$", description: "the withdrawal account's passbook PIN" }),
   otp: Type.Optional(Type.String({ pattern: "^[0-9]{6}$" })),
+  signature: Type.Optional(
+    Type.String({
+      pattern: "^[A-Za-z0-9+/]+={0,2}$",
+      minLength: 4,
+      maxLength: 16384,
+      description: "CMS SignedData (DER, base64), detached, over the transfer's canonical form",
+    }),
+  ),
+  signedAt: Type.Optional(
+    Type.String({
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+      description: "the canonical form's `time` (UTC, to the second)",
+    }),
+  ),
+  signatureNonce: Type.Optional(
+    Type.String({ pattern: "^[A-Za-z0-9_-]{22,128}$", description: "the canonical form's `nonce`" }),
+  ),
   card: Type.Optional(
     Strict({
       first: Type.String({

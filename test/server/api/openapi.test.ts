@@ -20,6 +20,8 @@ const routes = [
   ["post", "/api/transfers"],
   ["get", "/api/notifications"],
   ["post", "/api/notifications/{id}/read"],
+  ["get", "/api/transfers/{id}/signature"],
+  ["get", "/api/transfers/{id}/signed-content"],
 ] as const;
 
 describe("the OpenAPI description", () => {
