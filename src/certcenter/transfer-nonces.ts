@@ -21,7 +21,7 @@ export function nonceHash(nonce: string): Buffer {
   return createHash("sha256").update(nonce, "utf8").digest();
 }
 
-/** A new nonce for this session; the member's expired nonces are cleared in the same statement. */
+/** A new nonce for this session. */
 export async function issueSignatureNonce(
   db: Queryable,
   owner: NonceOwner,
@@ -30,16 +30,20 @@ export async function issueSignatureNonce(
   const nonce = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + signatureNonceLifetimeMs);
   await db.query(
-    `WITH gone AS (
-       DELETE FROM transfer_signature_nonces
-        WHERE cooperative_id = $1 AND member_id = $3 AND expires_at <= $5
-     )
-     INSERT INTO transfer_signature_nonces
+    `INSERT INTO transfer_signature_nonces
        (cooperative_id, nonce_hash, member_id, session_id, created_at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [owner.cooperativeId, nonceHash(nonce), owner.memberId, owner.sessionId, now, expiresAt],
   );
   return { nonce, expiresAt };
+}
+
+/**
+ * Sweeps nonces past their time, spent or not (the server's maintenance, every minute): an expired
+ * nonce is refused whether its row is there or not, and a spent one's hash stays with its signature.
+ */
+export async function purgeSignatureNonces(db: Queryable, now: Date): Promise<void> {
+  await db.query("DELETE FROM transfer_signature_nonces WHERE expires_at <= $1", [now]);
 }
 
 /**

@@ -8,6 +8,7 @@ import { purgeUnknownLoginIds } from "../auth/unknown-login-ids.ts";
 import { purgeStaleClaims } from "../bank/transfer-claims.ts";
 import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
+import { purgeSignatureNonces } from "../certcenter/transfer-nonces.ts";
 import type { App } from "./context.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
@@ -15,7 +16,8 @@ export const caMaintenanceIntervalMs = 60_000;
 
 /**
  * The default run: the CA's maintenance, then dead sessions, spent rate-limit buckets and days,
- * lapsed counts of unknown login IDs and transfer claims of dead processes swept away (all are refused or as good as absent
+ * lapsed counts of unknown login IDs, transfer claims of dead processes and expired transfer
+ * signature nonces swept away (all are refused or as good as absent
  * anyway; this keeps their tables small). Each takes its own lock or is
  * harmless twice, so any number of servers may run it.
  */
@@ -27,6 +29,7 @@ function serverMaintenance(app: App): Job {
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
     await purgeStaleClaims(app.db, now);
+    await purgeSignatureNonces(app.db, now);
   };
 }
 

@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberTransfer } from "../../src/bank/member-transfer.ts";
-import { issueSignatureNonce } from "../../src/certcenter/transfer-nonces.ts";
+import {
+  issueSignatureNonce,
+  nonceHash,
+  purgeSignatureNonces,
+} from "../../src/certcenter/transfer-nonces.ts";
 import { transferSignatureHooks } from "../../src/certcenter/transfer-signatures.ts";
 import { dbKinds } from "../support/db.ts";
 import {
@@ -129,5 +133,20 @@ describe.each(dbKinds)("transfer signature hooks in the posting on %s", (kind) =
     ).rejects.toMatchObject({ code: "signature_nonce_used" });
     expect(await rows(a.idempotencyKey)).toEqual({ transfers: 1, signatures: 1 });
     expect(await rows(b.idempotencyKey)).toEqual({ transfers: 0, signatures: 0 });
+  });
+  it("the maintenance sweeps nonces past their ten minutes and keeps the others", async () => {
+    const old = await issueSignatureNonce(s.app.db, who(), s.clock.now());
+    s.clock.advance(9 * 60_000);
+    const fresh = await issueSignatureNonce(s.app.db, who(), s.clock.now());
+    s.clock.advance(60_000);
+    await purgeSignatureNonces(s.app.db, s.clock.now());
+    const left = async (nonce: string) =>
+      (
+        await s.app.db.query("SELECT 1 FROM transfer_signature_nonces WHERE nonce_hash = $1", [
+          nonceHash(nonce),
+        ])
+      ).rows.length;
+    expect(await left(old.nonce)).toBe(0);
+    expect(await left(fresh.nonce)).toBe(1);
   });
 });

@@ -8,9 +8,9 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAuditCommands } from "../../src/cli/audit.ts";
 import { OperationFailed } from "../../src/cli/operation-client.ts";
-import { openssl } from "../support/ca-fixture.ts";
 import {
   issueMemberCertificate,
+  opensslCmsVerify,
   setUpCa,
   signatureNonce,
   signTransfer,
@@ -87,23 +87,7 @@ describe("geumgo audit transfer-signature", () => {
     );
     const files = (out.docs[0] as { files: { signature: string; content: string; chain: string } }).files;
     expect(readFileSync(files.content).equals(Buffer.from(form))).toBe(true);
-    const r = openssl([
-      "cms",
-      "-verify",
-      "-binary",
-      "-inform",
-      "DER",
-      "-in",
-      files.signature,
-      "-content",
-      files.content,
-      "-CAfile",
-      files.chain,
-      "-purpose",
-      "any",
-      "-out",
-      join(dir, "out.json"),
-    ]);
+    const r = opensslCmsVerify({ ...files, out: join(dir, "out.json") });
     expect(r.stderr).toContain("Verification successful");
     expect(r.status).toBe(0);
     expect(readFileSync(join(dir, "out.json")).equals(Buffer.from(form))).toBe(true);

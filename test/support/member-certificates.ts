@@ -13,6 +13,7 @@ import { signCms } from "../../src/pki/cms.ts";
 import { issuePersonalCertificate, newSerialNumber, personalSubjectName } from "../../src/pki/profile.ts";
 import { generateKeyParams, type KeyType } from "../../src/pki/signature-algorithms.ts";
 import { buildTransferForm, transferFormTime } from "../../src/pki/transfer-form.ts";
+import { openssl, type Run } from "./ca-fixture.ts";
 import type { Session, WebMember, WebServer } from "./web-server.ts";
 
 const dayMs = 86_400_000;
@@ -152,4 +153,30 @@ export async function signTransfer(
     signingTime: options.signingTime ?? at,
   });
   return { signature: base64Encode(der), signedAt: time, signatureNonce: nonce, form };
+}
+
+/** `openssl cms -verify` of a detached DER signature over a content file, against a CA file. */
+export function opensslCmsVerify(files: {
+  signature: string;
+  content: string;
+  chain: string;
+  out?: string;
+}): Run {
+  return openssl([
+    "cms",
+    "-verify",
+    "-binary",
+    "-inform",
+    "DER",
+    "-in",
+    files.signature,
+    "-content",
+    files.content,
+    "-CAfile",
+    files.chain,
+    "-purpose",
+    "any",
+    "-out",
+    files.out ?? "/dev/null",
+  ]);
 }

@@ -17,7 +17,8 @@ CREATE TABLE transfer_signature_nonces (
   FOREIGN KEY (cooperative_id, member_id) REFERENCES members (cooperative_id, id)
 );
 
-CREATE INDEX transfer_signature_nonces_expiry ON transfer_signature_nonces (cooperative_id, member_id, expires_at);
+-- The server's maintenance sweeps expired nonces every minute (src/server/jobs.ts).
+CREATE INDEX transfer_signature_nonces_expiry ON transfer_signature_nonces (expires_at);
 
 -- One signature per signed transfer, written in the transaction that posts it: the CMS SignedData
 -- (DER, detached) and the canonical form it covers, so that `openssl cms -verify` can be run on
