@@ -44,9 +44,10 @@ function signatureClaim(body: {
 }): TransferSignatureClaim | undefined {
   const { signature, signedAt, signatureNonce } = body;
   if (signature === undefined && signedAt === undefined && signatureNonce === undefined) return undefined;
-  if (signature === undefined) throw new ServerError("validation", "signature");
-  if (signedAt === undefined) throw new ServerError("validation", "signedAt");
-  if (signatureNonce === undefined) throw new ServerError("validation", "signatureNonce");
+  const missing = (field: string) => new ServerError("validation", field, { field });
+  if (signature === undefined) throw missing("signature");
+  if (signedAt === undefined) throw missing("signedAt");
+  if (signatureNonce === undefined) throw missing("signatureNonce");
   return { signature: new Uint8Array(Buffer.from(signature, "base64")), signedAt, nonce: signatureNonce };
 }
 

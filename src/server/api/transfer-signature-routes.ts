@@ -4,7 +4,7 @@
 // them (src/certcenter/transfer-signatures.ts); these routes only read.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { keptTransferSignature } from "../../certcenter/transfer-signatures.ts";
+import { type KeptSignature, keptTransferSignature } from "../../certcenter/transfer-signatures.ts";
 import type { App } from "../context.ts";
 import { errors, IdIn, memberSecurity } from "./schemas.ts";
 import { requireMember } from "./session-hooks.ts";
@@ -22,12 +22,28 @@ const SignedContent = {
 } as const;
 
 export const transferSignatureRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fastify, { app }) => {
-  const kept = async (auth: { cooperativeId: number; memberId: bigint }, id: string) =>
-    keptTransferSignature(app.db, {
+  /**
+   * The member's own kept signature, and one of its files as the answer: the type and the name
+   * set on the reply, the bytes returned for it to send as they are (Fastify sends a Buffer
+   * unchanged; the schema can only call the bytes a string).
+   */
+  const file = async (
+    request: { params: { id: string } } & Parameters<typeof requireMember>[0],
+    reply: { type(t: string): unknown; header(k: string, v: string): unknown },
+    pick: (s: KeptSignature) => { type: string; name: string; bytes: Uint8Array },
+  ): Promise<string> => {
+    const auth = await requireMember(request);
+    const kept = await keptTransferSignature(app.db, {
       cooperativeId: auth.cooperativeId,
       memberId: auth.memberId,
-      transferId: BigInt(id),
+      transferId: BigInt(request.params.id),
     });
+    const f = pick(kept);
+    reply.type(f.type);
+    reply.header("content-disposition", `attachment; filename="${f.name}"`);
+    const bytes: unknown = Buffer.from(f.bytes);
+    return bytes as string;
+  };
 
   fastify.get(
     "/api/transfers/:id/signature",
@@ -41,15 +57,14 @@ export const transferSignatureRoutes: FastifyPluginAsyncTypebox<{ app: App }> = 
         response: { 200: SignatureFile, ...errors },
       },
     },
-    async (request, reply) => {
-      const auth = await requireMember(request);
-      const s = await kept(auth, request.params.id);
-      reply.type("application/pkcs7-signature");
-      reply.header("content-disposition", `attachment; filename="transfer-${s.transferId}.p7s"`);
-      // Fastify sends a Buffer as it is; the schema can only call the bytes a string.
-      const der: unknown = Buffer.from(s.signature);
-      return reply.send(der as string);
-    },
+    async (request, reply) =>
+      reply.send(
+        await file(request, reply, (s) => ({
+          type: "application/pkcs7-signature",
+          name: `transfer-${s.transferId}.p7s`,
+          bytes: s.signature,
+        })),
+      ),
   );
 
   fastify.get(
@@ -64,13 +79,13 @@ export const transferSignatureRoutes: FastifyPluginAsyncTypebox<{ app: App }> = 
         response: { 200: SignedContent, ...errors },
       },
     },
-    async (request, reply) => {
-      const auth = await requireMember(request);
-      const s = await kept(auth, request.params.id);
-      reply.type("application/json");
-      reply.header("content-disposition", `attachment; filename="transfer-${s.transferId}.json"`);
-      const content: unknown = Buffer.from(s.content);
-      return reply.send(content as string);
-    },
+    async (request, reply) =>
+      reply.send(
+        await file(request, reply, (s) => ({
+          type: "application/json",
+          name: `transfer-${s.transferId}.json`,
+          bytes: s.content,
+        })),
+      ),
   );
 };

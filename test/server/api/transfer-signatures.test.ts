@@ -160,6 +160,10 @@ describe.each(dbKinds)("transfer signatures through the API on %s", (kind) => {
   it("a member holding a certificate must sign; one without may still send with PIN and OTP", async () => {
     const f = fields();
     await expectRefused(await send(hong, f), "signature_required", f.idempotencyKey);
+    // A signature without its time and nonce is a form missing a field, not an unsigned transfer.
+    const partial = await send(hong, { ...f, signature: "AAAA" });
+    expect(partial.statusCode).toBe(400);
+    expect(partial.json().error).toMatchObject({ code: "validation", details: { field: "signedAt" } });
     const k = { ...fields(), fromAccount: s.kim.accounts[0]! };
     const r = await send(kim, { ...k, pin: pins.kim });
     expect(r.statusCode, r.body).toBe(201);
