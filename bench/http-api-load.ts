@@ -19,6 +19,20 @@ export interface TransferMember {
   card: string[];
   /** Each good for `codeEntriesPerSession` transfers; used in turn. */
   sessions: BenchSession[];
+  /**
+   * Transfers signed ahead with the member's certificate (bench/transfer-signatures.ts), one per
+   * transfer in turn: the n-th under the nonce of the session the n-th transfer uses.
+   */
+  signed?: SignedTransfer[];
+}
+
+/** A transfer's fields that its signature covers, and the signature's three fields. */
+export interface SignedTransfer {
+  idempotencyKey: string;
+  toAccount: string;
+  signature: string;
+  signedAt: string;
+  signatureNonce: string;
 }
 
 export interface LoadSettings {
@@ -197,7 +211,10 @@ function transferRequests(
         // The answer is the first two digits of code `first` and the last two of code `second`.
         const first = member.card[c.challenge.first - 1]!.slice(0, 2);
         const second = member.card[c.challenge.second - 1]!.slice(2);
-        let to = recipients[Math.floor(Math.random() * recipients.length)]!;
+        const signed = member.signed?.[held.used];
+        if (member.signed && !signed)
+          throw new Error("every signed transfer of a member is spent; sign more");
+        let to = signed?.toAccount ?? recipients[Math.floor(Math.random() * recipients.length)]!;
         if (to === member.fromAccount) to = recipients[(recipients.indexOf(to) + 1) % recipients.length]!;
         c.to = to;
         held.used++;
@@ -206,12 +223,19 @@ function transferRequests(
           ...request,
           headers: { ...json, cookie: c.session!.cookie, "x-csrf-token": c.session!.csrf },
           body: JSON.stringify({
-            idempotencyKey: randomUUID(),
+            idempotencyKey: signed?.idempotencyKey ?? randomUUID(),
             fromAccount: member.fromAccount,
             toAccount: to,
             amount,
             pin: member.pin,
             card: { first, second },
+            ...(signed
+              ? {
+                  signature: signed.signature,
+                  signedAt: signed.signedAt,
+                  signatureNonce: signed.signatureNonce,
+                }
+              : {}),
           }),
         };
       },

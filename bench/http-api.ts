@@ -35,12 +35,12 @@ const membersCount = Number(process.env.BENCH_HTTP_MEMBERS ?? 100);
  * Sessions made per member for the transfer run; each takes the default number of code entries
  * (10), so 100 members have 20,000 transfers in them: room for 7 s at well over 1,000 a second.
  */
-const sessionsPerMember = 20;
+export const sessionsPerMember = 20;
 const warmupSeconds = 1;
 const password = "Bench!2026pass";
-const pin = "2580";
-const amount = 1000n;
-const cooperativeId = 1;
+export const pin = "2580";
+export const amount = 1000n;
+export const cooperativeId = 1;
 const loadScript = fileURLToPath(new URL("./http-api-load.ts", import.meta.url));
 
 /**
@@ -53,20 +53,20 @@ const benchRateRules: Partial<RateRules> = {
   loginPerUser: { max: 1_000_000, windowMs: 60_000 },
 };
 
-interface BenchMember extends Omit<TransferMember, "sessions"> {
+export interface BenchMember extends Omit<TransferMember, "sessions"> {
   memberId: bigint;
   accountId: bigint;
   userId: string;
 }
 
-interface Fixture {
+export interface Fixture {
   server: BenchServer;
   bank: BankContext;
   members: BenchMember[];
 }
 
 /** Members as a branch makes them: a demand account with a PIN, a login, a security card. */
-async function fixture(kind: DbKind): Promise<Fixture> {
+export async function fixture(kind: DbKind): Promise<Fixture> {
   const server = await startBenchServer(kind, {
     poolSize: concurrency,
     // Warnings and errors go to stderr, out of the Markdown on stdout; at info, pino's line per
@@ -127,7 +127,7 @@ async function fixture(kind: DbKind): Promise<Fixture> {
 }
 
 /** What one kind of work cost: per second, and CPU ms of this process per operation. */
-interface Measured {
+export interface Measured {
   rate: number;
   cpuMs: number;
 }
@@ -136,7 +136,7 @@ interface Measured {
  * `fn`'s result with the CPU time this process spent meanwhile (all its threads: scrypt runs in
  * libuv's pool). On a shared machine CPU per operation moves less than operations per second.
  */
-async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpuMs: number; wallMs: number }> {
+export async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; cpuMs: number; wallMs: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
@@ -154,7 +154,7 @@ async function countOf(db: Queryable, sql: string): Promise<number> {
 
 /** Every successful login makes a session; every member transfer one row. */
 const loginsDone: Completed = (db) => countOf(db, "SELECT count(*)::int AS n FROM sessions");
-const transfersDone: Completed = (db) =>
+export const transfersDone: Completed = (db) =>
   countOf(db, "SELECT count(*)::int AS n FROM transfers WHERE kind = 'transfer'");
 
 /**
@@ -162,7 +162,7 @@ const transfersDone: Completed = (db) =>
  * the loader ran and after: the requests in flight when a run stops are finished but not counted
  * by the loader, so the database counts them.
  */
-async function load(
+export async function load(
   f: Fixture,
   work: LoadWork,
   completed: Completed,
@@ -188,7 +188,7 @@ async function load(
 }
 
 /** A baseline in this process, through the transfers bench's drive(): the same concurrency. */
-async function baseline(op: () => Promise<boolean>): Promise<Measured> {
+export async function baseline(op: () => Promise<boolean>): Promise<Measured> {
   const { value: rate, cpuMs, wallMs } = await withCpu(() => drive(op));
   return { rate, cpuMs: cpuMs / ((rate * wallMs) / 1000) };
 }
@@ -225,7 +225,7 @@ async function transferMembers(f: Fixture): Promise<TransferMember[]> {
 }
 
 /** The better of two runs of a baseline: the machine is shared, and a baseline should not lose by it. */
-const better = (a: Measured, b: Measured) => (a.rate >= b.rate ? a : b);
+export const better = (a: Measured, b: Measured) => (a.rate >= b.rate ? a : b);
 
 async function measure(kind: DbKind): Promise<Row> {
   const f = await fixture(kind);
@@ -278,13 +278,14 @@ async function measure(kind: DbKind): Promise<Row> {
   }
 }
 
-const f0 = (x: number) => x.toFixed(0);
+export const f0 = (x: number) => x.toFixed(0);
 /** A latency; a run that got no answer has none (NaN in the loader, null once through JSON). */
-const ms = (x: number | null) => (x === null || Number.isNaN(x) ? "—" : x < 10 ? x.toFixed(1) : x.toFixed(0));
-const dbName = (kind: DbKind) => (kind === "pglite" ? "PGlite" : "PostgreSQL");
+export const ms = (x: number | null) =>
+  x === null || Number.isNaN(x) ? "—" : x < 10 ? x.toFixed(1) : x.toFixed(0);
+export const dbName = (kind: DbKind) => (kind === "pglite" ? "PGlite" : "PostgreSQL");
 
 /** Everything that was not a checked success, so that a run with failures cannot pass for a clean one. */
-function failures(kind: DbKind, what: string, r: LoadResult): string[] {
+export function failures(kind: DbKind, what: string, r: LoadResult): string[] {
   if (r.non2xx + r.badBodies + r.errors + r.timeouts === 0) return [];
   const codes = Object.entries(r.statusCodes)
     .map(([code, n]) => `${code}: ${n}`)

@@ -9,6 +9,7 @@ import { machine } from "./measure.ts";
 import { benchOcsp } from "./ocsp.ts";
 import { benchOcspFlood } from "./ocsp-flood.ts";
 import { benchSeed } from "./seed.ts";
+import { benchTransferSignatures } from "./transfer-signatures.ts";
 import { benchTransfers } from "./transfers.ts";
 
 const sections: [string, () => Promise<string[]>][] = [
@@ -21,6 +22,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["OCSP under a CMP flood", benchOcspFlood],
   ["Login and transfers through the HTTP API", benchHttpApi],
   ["Certificate login through the HTTP API", benchCertificateLogin],
+  ["Transfer signatures through the HTTP API", benchTransferSignatures],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);

@@ -4,7 +4,8 @@
 // answer in one commit (made even when they refuse), the caller's signature check, and the posting
 // with its notifications in one transaction. Round trips are what a transfer costs the server most
 // (docs/benchmarks.md): each statement here is one the rules need.
-// The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook.
+// The bank knows nothing of certificates: whoever signs transfers supplies the check as a hook, and
+// a second hook to keep its evidence in the posting's transaction.
 import { type Db, isRetryable, type Queryable } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
@@ -40,6 +41,11 @@ export interface MemberTransferHooks {
   beforeCodeCheck?(tx: Queryable): Promise<void>;
   /** Checks the transfer's signature before the money moves; throws to refuse it. */
   checkSignature?(transfer: TransferRequest): Promise<void>;
+  /**
+   * Keeps the caller's evidence of the transfer (its signature, say) in the posting's transaction,
+   * once the new transfer's id is known; throws to roll the posting back. Not called for a repeat.
+   */
+  recordEvidence?(tx: Queryable, transferId: bigint): Promise<void>;
 }
 
 export interface MemberTransferResult {
@@ -168,6 +174,7 @@ async function claimedTransfer(
   const result = await ctx.db.transaction(async (tx) => {
     const r = await postTransfer(ctx, tx, transfer);
     if (!r.replayed) {
+      await hooks.recordEvidence?.(tx, r.transfer.id);
       await notifyTransfer(tx, {
         transferId: r.transfer.id,
         cooperativeId: r.transfer.cooperativeId,

@@ -42,4 +42,8 @@ export const pkiWords: Record<PkiErrorCode, Words> = {
     ko: "이 .pfx 파일에는 개인키가 여러 개 있어요. 인증서 하나만 담긴 파일로 다시 내보내 주세요.",
     en: "This .pfx file holds more than one private key: export the one certificate you need on its own.",
   },
+  bad_transfer_form: {
+    ko: "서명할 이체 내용의 형식이 올바르지 않아요.",
+    en: "The transfer to be signed is not in its canonical form.",
+  },
 };

@@ -2,7 +2,6 @@
 // its signature covers (the signed attributes as §5.4's SET OF, each certificate as carried).
 import {
   type Attribute,
-  ContentInfo,
   type EncapsulatedContent,
   id_contentType,
   id_messageDigest,
@@ -44,13 +43,29 @@ export function parseSignedData(signature: Uint8Array): ParsedSignedData {
     throw new PkiError("malformed", "an element overruns the one that holds it");
   }
 
+  // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT SignedData }, read from the
+  // tree above rather than parsed again: reading DER is most of what a signature check costs the
+  // server (docs/benchmarks.md, "Transfer signatures").
+  const top = tree.result;
+  const parts = top instanceof asn1js.Sequence ? children(top) : [];
+  const [type, explicit] = parts;
+  if (
+    parts.length !== 2 ||
+    !(type instanceof asn1js.ObjectIdentifier) ||
+    !explicit ||
+    !isContext(explicit, 0)
+  ) {
+    throw new PkiError("malformed", "not a CMS ContentInfo");
+  }
+  const contentType = type.valueBlock.toString();
+  if (contentType !== id_signedData) {
+    throw new PkiError("malformed", `the ContentInfo holds ${contentType}, not SignedData`);
+  }
+  const inner = children(explicit);
+  if (inner.length !== 1) throw new PkiError("malformed", "the ContentInfo's content is not one element");
   let signedData: SignedData;
   try {
-    const contentInfo = AsnConvert.parse(bytes, ContentInfo);
-    if (contentInfo.contentType !== id_signedData) {
-      throw new PkiError("malformed", `the ContentInfo holds ${contentInfo.contentType}, not SignedData`);
-    }
-    signedData = AsnConvert.parse(contentInfo.content, SignedData);
+    signedData = AsnConvert.parse(new Uint8Array(inner[0]!.valueBeforeDecodeView), SignedData);
   } catch (e) {
     if (e instanceof PkiError) throw e;
     throw new PkiError("malformed", "not a CMS SignedData", { cause: e });

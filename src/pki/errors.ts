@@ -30,6 +30,8 @@ export const pkiErrorCodes = [
   "cmp_refused",
   /** A PKCS#12 file holds more than one private key, and the caller cannot tell which is meant. */
   "several_keys",
+  /** A transfer's canonical form was given a field not in its exact spelling (transfer-form.ts). */
+  "bad_transfer_form",
 ] as const;
 
 export type PkiErrorCode = (typeof pkiErrorCodes)[number];

@@ -12,6 +12,7 @@ import type { CaContext } from "../ca/context.ts";
 import { caMaintenance } from "../ca/maintenance.ts";
 import { sendExpiryNotices } from "../certcenter/expiry-notices.ts";
 import { releaseUnusedFees } from "../certcenter/fees.ts";
+import { purgeSignatureNonces } from "../certcenter/transfer-nonces.ts";
 import type { App } from "./context.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
@@ -19,7 +20,8 @@ export const caMaintenanceIntervalMs = 60_000;
 
 /**
  * The default run: the CA's maintenance, then dead sessions, spent rate-limit buckets and days,
- * lapsed counts of unknown login IDs, transfer claims of dead processes and spent certificate login challenges swept away (all are refused or as good as absent
+ * lapsed counts of unknown login IDs, transfer claims of dead processes, spent certificate login
+ * challenges and expired transfer signature nonces swept away (all are refused or as good as absent
  * anyway; this keeps their tables small). Each takes its own lock or is
  * harmless twice, so any number of servers may run it.
  */
@@ -36,6 +38,7 @@ function serverMaintenance(app: App): Job {
     // After the CA's upkeep, which revokes certificates never confirmed: their fees go back now.
     await releaseUnusedFees(app.bank);
     await purgeLoginChallenges(app.db, now);
+    await purgeSignatureNonces(app.db, now);
   };
 }
 

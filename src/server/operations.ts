@@ -19,6 +19,7 @@ import { demoOtpOperation } from "./demo-operations.ts";
 import { ServerError } from "./errors.ts";
 import { choiceArg, type OperationArgs, stringArg, textArgs } from "./operation-args.ts";
 import { addTellerOperation, listTellersOperation, unlockTellerOperation } from "./teller-operations.ts";
+import { transferSignatureOperation } from "./transfer-signature-operations.ts";
 
 export type { OperationArgs } from "./operation-args.ts";
 
@@ -93,6 +94,8 @@ export const operations: readonly Operation[] = [
       return result.ok ? result : { ...result, seq: String(result.seq) };
     },
   },
+  // `geumgo audit transfer-signature`: a transfer's signature, its signed form and the CA chain.
+  { name: "audit.transfer-signature", run: transferSignatureOperation },
 ];
 
 const byName = new Map(operations.map((o) => [o.name, o]));

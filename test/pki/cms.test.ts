@@ -237,6 +237,24 @@ describe("CMS SignedData with an NPKI RSA key", () => {
     expect(accepted).toBeLessThan(signature.length / 2);
   });
 
+  it("a ContentInfo of another type, or with more than its two fields, is malformed", async () => {
+    const signature = await signCms({ content, certificate: cert, privateKey: key });
+    const info = AsnConvert.parse(signature, ContentInfo);
+    const asData = new Uint8Array(
+      AsnConvert.serialize(new ContentInfo({ contentType: id_data, content: info.content })),
+    );
+    await expectCode(verifyCms({ signature: asData, content }), "malformed");
+    // SEQUENCE { OID, [0] { SignedData }, NULL }: a field too many, with the lengths made to agree.
+    const body = signature.subarray(signature[1]! & 0x80 ? 2 + (signature[1]! & 0x7f) : 2);
+    const longer = new Uint8Array([...body, 0x05, 0x00]);
+    const n = longer.length;
+    const extra = new Uint8Array([0x30, 0x82, n >> 8, n & 0xff, ...longer]);
+    await expectCode(verifyCms({ signature: extra, content }), "malformed");
+    // The same rebuilt without the extra field verifies: the test changes only what it says.
+    const same = new Uint8Array([0x30, 0x82, body.length >> 8, body.length & 0xff, ...body]);
+    await expect(verifyCms({ signature: same, content })).resolves.toBeDefined();
+  });
+
   it("garbage is malformed", async () => {
     const signature = await signCms({ content, certificate: cert, privateKey: key });
     await expectCode(verifyCms({ signature: new Uint8Array(0), content }), "malformed");

@@ -25,7 +25,7 @@ import { mediumRefusal, proofingAnswers } from "./proofing-input.ts";
 import { type RateRules, rateLimit } from "./rate-limits.ts";
 import { errors, memberSecurity, memberUnsafeSecurity } from "./schemas.ts";
 import { requireMember } from "./session-hooks.ts";
-import { Challenge } from "./transfer-schemas.ts";
+import { MediumChallenge } from "./transfer-schemas.ts";
 
 export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRules }> = async (
   fastify,
@@ -38,7 +38,7 @@ export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: Rate
         tags: ["certcenter"],
         summary: "What identity proofing asks of the security medium: an OTP code, or two card code numbers",
         security: memberSecurity,
-        response: { 200: Challenge, ...errors },
+        response: { 200: MediumChallenge, ...errors },
       },
     },
     async (request) => {

@@ -15,6 +15,7 @@ import { defaultRateRules, type RateRules } from "./rate-limits.ts";
 import { renewalRoutes } from "./renewal-routes.ts";
 import { bindSessions } from "./session-hooks.ts";
 import { transferRoutes } from "./transfer-routes.ts";
+import { transferSignatureRoutes } from "./transfer-signature-routes.ts";
 
 export interface ApiOptions {
   app: App;
@@ -60,4 +61,5 @@ export async function apiRoutes(fastify: FastifyInstance, options: ApiOptions): 
   await fastify.register(renewalRoutes, { app, rules });
   await fastify.register(certcenterRoutes, { app, rules });
   await fastify.register(certificateLoginRoutes, { app, rules });
+  await fastify.register(transferSignatureRoutes, { app });
 }

@@ -2,19 +2,20 @@
 // transfer itself. Each route reads the request, makes one call into src/bank and maps the answer;
 // the use cases are src/bank/transfer-recipient.ts and src/bank/member-transfer.ts.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { formatAccountNumber } from "../../bank/account-number.ts";
+import { formatAccountNumber, parseAccountNumber } from "../../bank/account-number.ts";
 import { isBankError } from "../../bank/errors.ts";
 import type { SecurityMedium } from "../../bank/limits.ts";
 import { memberTransfer } from "../../bank/member-transfer.ts";
 import { mediumChallenge, mediumFailuresMax } from "../../bank/security-medium.ts";
-import type { TransferRequest } from "../../bank/transfer.ts";
 import type { TransferReceipt } from "../../bank/transfer-receipt.ts";
 import { transferRecipient } from "../../bank/transfer-recipient.ts";
+import { issueSignatureNonce } from "../../certcenter/transfer-nonces.ts";
+import { type TransferSignatureClaim, transferSignatureHooks } from "../../certcenter/transfer-signatures.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
 import { type RateRules, rateLimit } from "./rate-limits.ts";
 import { errors, memberSecurity, memberUnsafeSecurity } from "./schemas.ts";
-import { type MemberAuth, requireMember } from "./session-hooks.ts";
+import { requireMember } from "./session-hooks.ts";
 import { Challenge, Receipt, Recipient, RecipientBody, TransferBody } from "./transfer-schemas.ts";
 
 /** The bank's medium codes as this API names them (the plan's and the front end's words). */
@@ -33,15 +34,22 @@ function mediumError(e: unknown): unknown {
 }
 
 /**
- * Every transfer will carry a CMS signature over its canonical form, made with the member's
- * certificate and checked before the money moves; the certificate centre supplies this check
- * and keeps the signature beside the transfer id. Until then there is nothing to check.
+ * The signature the request carries, if any: all three fields or none (a part of one is refused as
+ * the missing field, as any other field of the form would be).
  */
-async function checkTransferSignature(
-  _app: App,
-  _auth: MemberAuth,
-  _transfer: TransferRequest,
-): Promise<void> {}
+function signatureClaim(body: {
+  signature?: string;
+  signedAt?: string;
+  signatureNonce?: string;
+}): TransferSignatureClaim | undefined {
+  const { signature, signedAt, signatureNonce } = body;
+  if (signature === undefined && signedAt === undefined && signatureNonce === undefined) return undefined;
+  const missing = (field: string) => new ServerError("validation", field, { field });
+  if (signature === undefined) throw missing("signature");
+  if (signedAt === undefined) throw missing("signedAt");
+  if (signatureNonce === undefined) throw missing("signatureNonce");
+  return { signature: new Uint8Array(Buffer.from(signature, "base64")), signedAt, nonce: signatureNonce };
+}
 
 function receiptJson(r: TransferReceipt) {
   return {
@@ -107,7 +115,8 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
     {
       schema: {
         tags: ["transfers"],
-        summary: "What the transfer form asks for: an OTP code, or two security-card code numbers",
+        summary:
+          "What the transfer form asks for: an OTP code, or two security-card code numbers; and the nonce a certificate signature carries",
         security: memberSecurity,
         response: { 200: Challenge, ...errors },
       },
@@ -117,9 +126,11 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
       const c = await mediumChallenge(app.bank, auth).catch((e: unknown) => {
         throw mediumError(e);
       });
+      const n = await issueSignatureNonce(app.db, auth, now());
+      const nonce = { signatureNonce: n.nonce, signatureNonceExpiresAt: n.expiresAt.toISOString() };
       return c.kind === "otp"
-        ? { medium: "otp" as const }
-        : { medium: "card" as const, first: c.challenge.first, second: c.challenge.second };
+        ? { medium: "otp" as const, ...nonce }
+        : { medium: "card" as const, first: c.challenge.first, second: c.challenge.second, ...nonce };
     },
   );
 
@@ -143,6 +154,21 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
         if (answer === undefined) throw new ServerError("validation", medium === "otp" ? "otp" : "card");
         return answer;
       };
+      const memo = body.memo ?? null;
+      // The certificate centre checks the signature against the form rebuilt from this request,
+      // and keeps it in the posting's transaction.
+      const signing = transferSignatureHooks(
+        { db: app.db, clock: app.bank.clock },
+        auth,
+        {
+          from: parseAccountNumber(body.fromAccount),
+          to: parseAccountNumber(body.toAccount),
+          amount: body.amount,
+          memo,
+          idempotencyKey: body.idempotencyKey,
+        },
+        signatureClaim(body),
+      );
       const result = await memberTransfer(
         app.bank,
         {
@@ -151,14 +177,14 @@ export const transferRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: RateRu
           fromAccount: body.fromAccount,
           toAccount: body.toAccount,
           amount: BigInt(body.amount),
-          memo: body.memo ?? null,
+          memo,
           pin: body.pin,
           mediumAnswer,
         },
         {
           // Counted in the commit that judges the codes (it is made even when they refuse).
           beforeCodeCheck: (tx) => rateLimit(tx, reply, rules, "codeEntryPerSession", auth.sessionId, now()),
-          checkSignature: (transfer) => checkTransferSignature(app, auth, transfer),
+          ...signing,
         },
       ).catch((e: unknown) => {
         // A duplicate of a transfer still running: ask again under the same key for its receipt.

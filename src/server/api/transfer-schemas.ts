@@ -24,21 +24,39 @@ export const Recipient = Type.Object({
   fee: Won,
 });
 
-export const Challenge = Type.Union([
-  Type.Object({ medium: Type.Literal("otp") }),
-  Type.Object({
-    medium: Type.Literal("card"),
-    first: Type.Integer({
-      minimum: 1,
-      maximum: 35,
-      description: "type the first two digits of this code",
-    }),
-    second: Type.Integer({
-      minimum: 1,
-      maximum: 35,
-      description: "type the last two digits of this code",
-    }),
+/** The one-time number a signed transfer's canonical form carries (docs/api.md, "Transfer signatures"). */
+const SignatureNonce = {
+  signatureNonce: Type.String({
+    pattern: "^[A-Za-z0-9_-]{43}$",
+    description:
+      "256 random bits, base64url: the `nonce` of the transfer form to sign; good once, in this session",
   }),
+  signatureNonceExpiresAt: Instant,
+};
+
+const cardCodes = {
+  first: Type.Integer({
+    minimum: 1,
+    maximum: 35,
+    description: "type the first two digits of this code",
+  }),
+  second: Type.Integer({
+    minimum: 1,
+    maximum: 35,
+    description: "type the last two digits of this code",
+  }),
+};
+
+/** What the security medium asks: an OTP code, or two code numbers of the security card. */
+export const MediumChallenge = Type.Union([
+  Type.Object({ medium: Type.Literal("otp") }),
+  Type.Object({ medium: Type.Literal("card"), ...cardCodes }),
+]);
+
+/** A transfer's challenge: the medium's question and the nonce its signature's form carries. */
+export const Challenge = Type.Union([
+  Type.Object({ medium: Type.Literal("otp"), ...SignatureNonce }),
+  Type.Object({ medium: Type.Literal("card"), ...SignatureNonce, ...cardCodes }),
 ]);
 
 export const TransferBody = Strict({
@@ -50,6 +68,23 @@ export const TransferBody = Strict({
   memo: Type.Optional(PassbookText(20, { description: "받는 분 통장 표시" })),
   pin: Type.String({ pattern: "^[0-9]{4}$", description: "the withdrawal account's passbook PIN" }),
   otp: Type.Optional(Type.String({ pattern: "^[0-9]{6}$" })),
+  signature: Type.Optional(
+    Type.String({
+      pattern: "^[A-Za-z0-9+/]+={0,2}$",
+      minLength: 4,
+      maxLength: 16384,
+      description: "CMS SignedData (DER, base64), detached, over the transfer's canonical form",
+    }),
+  ),
+  signedAt: Type.Optional(
+    Type.String({
+      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+      description: "the canonical form's `time` (UTC, to the second)",
+    }),
+  ),
+  signatureNonce: Type.Optional(
+    Type.String({ pattern: "^[A-Za-z0-9_-]{22,128}$", description: "the canonical form's `nonce`" }),
+  ),
   card: Type.Optional(
     Strict({
       first: Type.String({

@@ -30,6 +30,8 @@ const routes = [
   ["get", "/api/certcenter/certificates"],
   ["post", "/api/auth/certificate/challenge"],
   ["post", "/api/auth/certificate/login"],
+  ["get", "/api/transfers/{id}/signature"],
+  ["get", "/api/transfers/{id}/signed-content"],
 ] as const;
 
 describe("the OpenAPI description", () => {

@@ -58,6 +58,8 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
     const before = { hong: await balance(s.hong.accounts[0]!), lee: await balance(s.lee.accounts[0]!) };
     expect((await s.request("GET", "/api/transfers/challenge", { session: hong })).json()).toEqual({
       medium: "otp",
+      signatureNonce: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      signatureNonceExpiresAt: new Date(s.clock.now().getTime() + 600_000).toISOString(),
     });
     const body = {
       idempotencyKey: "form-3f9a1c7e-0001",
@@ -470,8 +472,10 @@ describe.each(dbKinds)("transfers through the API on %s", (kind) => {
     const asked = await challenge();
     expect(asked.medium).toBe("card");
     expect(asked.first).not.toBe(asked.second);
-    // The numbers stay until answered: reloading the form does not draw new ones to guess at.
-    expect(await challenge()).toEqual(asked);
+    // The numbers stay until answered: reloading the form does not draw new ones to guess at
+    // (the signature nonce is new each time: one per transfer form).
+    const reloaded = await challenge();
+    expect({ ...reloaded, signatureNonce: "" }).toEqual({ ...asked, signatureNonce: "" });
     const right = read(asked);
     const wrong = { ...right, first: String((Number(right.first) + 1) % 100).padStart(2, "0") };
     const refused = await send("kim-card-wrong-0001", "1000", wrong);

@@ -112,7 +112,7 @@ export function TransferPage() {
       };
       try {
         // STEP: the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
-        const signature = await certificateSignature(transfer);
+        const signature = await certificateSignature({ ...transfer, nonce: step.challenge.signatureNonce });
         const receipt = await api.post<Receipt>("/api/transfers", {
           idempotencyKey: transfer.idempotencyKey,
           fromAccount: transfer.fromAccount,
@@ -121,7 +121,7 @@ export function TransferPage() {
           ...(transfer.memo ? { memo: transfer.memo } : {}),
           pin,
           ...(step.challenge.medium === "otp" ? { otp } : { card: { first: cardFirst, second: cardSecond } }),
-          ...(signature ? { signature } : {}),
+          ...(signature ?? {}),
         });
         setPin("");
         setOtp("");

@@ -1,0 +1,36 @@
+// The transfer page's side of the signature: the form it would sign is the one the server rebuilds
+// from the same request (accounts as the page sends them, formatted; the challenge's nonce).
+import { describe, expect, it } from "vitest";
+import { buildTransferForm } from "../../src/pki/transfer-form.ts";
+import { transferFormOf } from "../../web/src/member/certificate-step.ts";
+
+describe("the transfer page's form to sign", () => {
+  it("is the server's canonical form of the request, accounts without dashes", () => {
+    const nonce = "q8J5z3b-Vw_0RkM2n1YtXaq8J5z3b-Vw_0RkM2n1Yt";
+    const { form, signedAt } = transferFormOf(
+      {
+        idempotencyKey: "form-3f9a1c7e-0001",
+        fromAccount: "9002-0000-1000-3",
+        toAccount: "9003 0000 1000 9",
+        amount: "30000",
+        memo: "모임회비",
+        nonce,
+      },
+      new Date("2026-11-25T12:00:00.750+09:00"),
+    );
+    expect(signedAt).toBe("2026-11-25T03:00:00Z");
+    expect(Buffer.from(form).toString("utf8")).toBe(
+      Buffer.from(
+        buildTransferForm({
+          from: "9002000010003",
+          to: "9003000010009",
+          amount: "30000",
+          memo: "모임회비",
+          time: "2026-11-25T03:00:00Z",
+          idempotencyKey: "form-3f9a1c7e-0001",
+          nonce,
+        }),
+      ).toString("utf8"),
+    );
+  });
+});
