@@ -72,7 +72,11 @@ export function SelectionWindow(props: SelectionWindowProps) {
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // The password is what is left to type: the first certificate is already chosen.
+      d.querySelector<HTMLInputElement>("#cc-window-password")?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (

@@ -32,8 +32,8 @@ export const en: Messages = {
       transfer: "Transfer",
       limits: "Limits",
       notifications: "Alerts",
-      me: "Me",
       certcenter: "Certs",
+      me: "Me",
     },
   },
   idle: {

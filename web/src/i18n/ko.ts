@@ -31,8 +31,8 @@ export const ko = {
       transfer: "이체",
       limits: "이체한도",
       notifications: "알림",
+      certcenter: "인증센터",
       me: "내 정보",
-      certcenter: "인증서",
     },
   },
   idle: {

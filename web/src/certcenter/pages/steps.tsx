@@ -16,7 +16,7 @@ export function StepList<S extends string>({ steps, current }: { steps: readonly
     <ol className="steps cc-steps" aria-label={cc.steps.label}>
       {steps.map((s) => (
         <li key={s} aria-current={s === current ? "step" : undefined}>
-          {words[s]}
+          <span className="cc-step-label">{words[s]}</span>
         </li>
       ))}
     </ol>
