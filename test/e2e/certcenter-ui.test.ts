@@ -115,7 +115,9 @@ describe("the certificate centre's screens", () => {
     await page.getByLabel(cc.issue.password, { exact: true }).fill("abc");
     // "abc" has a letter, nothing forbidden and no character thrice; it is short and in sequence.
     expect(await rules.locator(".rule-ok").count()).toBe(3);
-    expect(await rules.locator(".rule-ok").filter({ hasText: cc.issue.rules.sequential_characters }).count()).toBe(0);
+    expect(
+      await rules.locator(".rule-ok").filter({ hasText: cc.issue.rules.sequential_characters }).count(),
+    ).toBe(0);
     await page.getByLabel(cc.issue.password, { exact: true }).fill("Plum#tree47x");
     expect(await rules.locator(".rule-ok").count()).toBe(await rules.locator("li").count());
     await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill("Plum#tree47y");
