@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**"],
+          exclude: ["test/e2e/**", "test/**/*.browser.test.ts"],
           environment: "node",
         },
       },
@@ -61,7 +61,8 @@ export default defineConfig({
         },
         test: {
           name: "browser",
-          include: ["test/pki/**/*.test.ts"],
+          // test/web/*.browser.test.ts: web components that need a real DOM (the selection window).
+          include: ["test/pki/**/*.test.ts", "test/web/**/*.browser.test.ts"],
           exclude: ["test/pki/**/*.node.test.ts"],
           browser: {
             enabled: true,

@@ -121,22 +121,23 @@ function WindowBody({
   const pick = sources.pickDirectory ?? browserPicker();
   const rowsRef = useRef<(HTMLTableRowElement | null)[]>([]);
 
+  // Read through refs: a page passing a new array or clock each render must not re-list the store.
+  const latest = useRef({ now, serverCertificates });
+  latest.current = { now, serverCertificates };
   const list = useCallback(
     async (store: CertificateStore) => {
       setListing({ state: "loading" });
       try {
         const found = await store.list();
-        const at = now();
-        setListing({
-          state: "rows",
-          rows: sortRows(found.map((s) => describeStored(s, serverCertificates, at))),
-        });
+        const { now: clock, serverCertificates: server } = latest.current;
+        const at = clock();
+        setListing({ state: "rows", rows: sortRows(found.map((s) => describeStored(s, server, at))) });
         setChosen(0);
       } catch (e) {
         setListing({ state: "failed", message: `${w.readFailed} ${errorText(e)}` });
       }
     },
-    [now, serverCertificates, w.readFailed, errorText],
+    [w.readFailed, errorText],
   );
 
   // The browser's own store is read as the window opens and whenever its tab is chosen again.
