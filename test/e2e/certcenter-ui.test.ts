@@ -7,6 +7,7 @@
 import type { ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
+import { en } from "../../web/src/certcenter/i18n/en.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
 import { ko, memberLogin, menu, onPage, shownText } from "./support/ui.ts";
@@ -111,8 +112,8 @@ describe("the certificate centre's screens", () => {
     // The branch slip: reference number and code, then the certificate password with its rules.
     await page.goto("/certcenter/slip");
     await onPage(page, cc.issue.slipTitle);
-    await page.getByLabel(cc.issue.referenceNumber, { exact: true }).fill("12345678");
-    await page.getByLabel(cc.issue.authorizationCode, { exact: true }).fill("ABCD-EFGH");
+    await page.getByLabel(cc.issue.referenceNumber, { exact: true }).fill("4061787839");
+    await page.getByLabel(cc.issue.authorizationCode, { exact: true }).fill("4719912684490148");
     await step(page, "slip");
     await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
     await page.getByRole("heading", { name: cc.issue.passwordTitle }).waitFor();
@@ -202,6 +203,17 @@ describe("the certificate centre's screens", () => {
     await cdp.send("Input.insertText", { text: "" });
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
+
+    // In English too: the centre's own words follow the site's language switch.
+    await page.goto("/certcenter");
+    await onPage(page, cc.title);
+    await page.getByRole("button", { name: ko.common.switchLanguage }).click();
+    await onPage(page, en.title);
+    await page
+      .getByRole("navigation", { name: en.menu.label })
+      .getByRole("link", { name: new RegExp(`^${en.menu.issue}`) })
+      .waitFor();
+    await step(page, "centre-english");
 
     expect(csp).toEqual([]);
     await context.close();

@@ -10,7 +10,8 @@ export const en: Messages = {
   },
   common: {
     skipToContent: "Skip to content",
-    switchLanguage: "한국어로 보기",
+    /** Holds the button's visible word "한국어" whole, as its accessible name must (WCAG 2.5.3). */
+    switchLanguage: "한국어 화면으로 보기",
     logout: "Log out",
     checkFields: "Please check what you entered.",
     loading: "Loading…",

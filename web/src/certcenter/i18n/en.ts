@@ -83,6 +83,7 @@ export const en: CertcenterMessages = {
     purposeUniversalText:
       "Government and public services, securities, e-procurement and more. 4,400 won a year (VAT included), taken from the account below when the certificate is issued.",
     feeAccount: "Account for the fee",
+    feeLine: (fee: string) => `Fee ${fee} (VAT included)`,
     feeHeld:
       "The fee is held when we authorise the issuance and taken once the certificate is stored. If you do not finish, the hold is released after 10 minutes.",
     noAccount: "You have no account the fee can be taken from.",
@@ -106,7 +107,7 @@ export const en: CertcenterMessages = {
     referenceHint: "The number on the branch slip",
     referenceProblem: "Enter the reference number.",
     authorizationCode: "Authorisation code",
-    authorizationHint: "The code on the slip (not case-sensitive)",
+    authorizationHint: "The code printed on the slip",
     authorizationProblem: "Enter the authorisation code.",
     slipLead:
       "Enter the reference number and authorisation code from the certificate slip the branch gave you after checking your ID card. The code works once.",

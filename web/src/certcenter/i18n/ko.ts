@@ -83,6 +83,7 @@ export const ko = {
     purposeUniversalText:
       "정부·공공기관, 증권, 전자입찰 등 어디서나 써요. 1년에 4,400원(부가가치세 포함)이고, 발급을 마치면 아래 계좌에서 출금돼요.",
     feeAccount: "수수료 출금 계좌",
+    feeLine: (fee: string) => `수수료 ${fee} (부가가치세 포함)`,
     feeHeld: "인가할 때 수수료를 묶어 두고, 인증서가 저장되면 출금해요. 발급을 끝내지 않으면 10분 뒤 풀려요.",
     noAccount: "수수료를 낼 수 있는 계좌가 없어요.",
     identityTitle: "본인 확인",
@@ -105,7 +106,7 @@ export const ko = {
     referenceHint: "영업점 발급 안내서에 적힌 숫자",
     referenceProblem: "참조번호를 입력해 주세요.",
     authorizationCode: "인가코드",
-    authorizationHint: "안내서의 인가코드 (대소문자 구분 없음)",
+    authorizationHint: "안내서에 적힌 인가코드",
     authorizationProblem: "인가코드를 입력해 주세요.",
     slipLead:
       "영업점에서 신분증으로 본인 확인을 마치고 받은 공동인증서 발급 안내서의 참조번호와 인가코드를 입력해 주세요. 인가코드는 한 번만 쓸 수 있어요.",

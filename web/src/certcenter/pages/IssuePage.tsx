@@ -420,9 +420,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
                     </option>
                   ))}
                 </SelectField>
-                <p className="cc-fee">
-                  {cc.mine.purpose}: {cc.purpose.universal} · {formatWon(fee, lang)}
-                </p>
+                <p className="cc-fee">{cc.issue.feeLine(formatWon(fee, lang))}</p>
               </>
             ) : null}
             <div className="button-row">
