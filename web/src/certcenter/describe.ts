@@ -20,6 +20,19 @@ export interface CertificateRow {
   classified: Classified;
 }
 
+/** One of our own certificates as the server lists it, classified at `now`. */
+export function classifyOurs(c: ServerCertificate, now: Date): Classified {
+  return classifyCertificate(
+    {
+      notBefore: new Date(c.notBefore),
+      notAfter: new Date(c.notAfter),
+      server: c.status,
+      renewable: { from: new Date(c.renewable.from), until: new Date(c.renewable.until) },
+    },
+    now,
+  );
+}
+
 const unusable: Classified = { status: "expired", daysLeft: 0, usable: false, renewable: false };
 
 /** The CN of an RFC 4514 string ("CN=홍길동,OU=...") for matching against the server's issuer. */
@@ -55,17 +68,12 @@ export function describeStored(
       sameSerial(c.serial, summary.serialNumber) &&
       (c.issuer === summary.issuer || (issuerCn !== undefined && rdn(c.issuer, "CN") === issuerCn)),
   );
-  const classified = classifyCertificate(
-    {
-      notBefore: summary.notBefore,
-      notAfter: summary.notAfter,
-      server: ours?.status,
-      renewable: ours
-        ? { from: new Date(ours.renewable.from), until: new Date(ours.renewable.until) }
-        : undefined,
-    },
-    now,
-  );
+  const classified = ours
+    ? classifyOurs(
+        { ...ours, notBefore: summary.notBefore.toISOString(), notAfter: summary.notAfter.toISOString() },
+        now,
+      )
+    : classifyCertificate({ notBefore: summary.notBefore, notAfter: summary.notAfter }, now);
   return {
     stored,
     unreadable: false,

@@ -9,8 +9,8 @@ import { api } from "../../member/session.tsx";
 import { ErrorMessage } from "../../ui/Alerts.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
+import { classifyOurs } from "../describe.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
-import { classifyCertificate } from "../status.ts";
 
 const menu = [
   ["/certcenter/issue", "issue", "issueText"],
@@ -69,15 +69,7 @@ export function HomePage() {
               </thead>
               <tbody>
                 {list.data.certificates.map((c) => {
-                  const k = classifyCertificate(
-                    {
-                      notBefore: new Date(c.notBefore),
-                      notAfter: new Date(c.notAfter),
-                      server: c.status,
-                      renewable: { from: new Date(c.renewable.from), until: new Date(c.renewable.until) },
-                    },
-                    now,
-                  );
+                  const k = classifyOurs(c, now);
                   return (
                     <tr key={c.serial} className={k.usable ? undefined : "cc-row-off"}>
                       <td>{cc.purpose[c.purpose]}</td>

@@ -17,6 +17,7 @@ import { api } from "../../member/session.tsx";
 import type { Account } from "../../member/types.ts";
 import { ErrorMessage, type FieldProblem } from "../../ui/Alerts.tsx";
 import { Field, SecretDigitsField, SelectField } from "../../ui/Field.tsx";
+import { MediumFields, type MediumValues } from "../../ui/MediumFields.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { FormAlerts, useForm } from "../../ui/use-form.tsx";
 import {
@@ -29,9 +30,9 @@ import {
   type Purpose,
   type ReissueRequest,
 } from "../api.ts";
+import { classifyOurs } from "../describe.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
 import { universalFeeWon } from "../purpose.ts";
-import { classifyCertificate } from "../status.ts";
 import { enrolAndStore, isNotWired, type StorageChoice } from "../wiring.ts";
 import {
   canPickFolder,
@@ -68,6 +69,8 @@ const progressSteps: Record<IssueMode, readonly ProgressStep[]> = {
   reissue: ["keys", "enrol", "store", "confirm"],
 };
 
+const noMedium: MediumValues = { otp: "", cardFirst: "", cardSecond: "" };
+
 type Authorization = Pick<IssueAuthorization, "referenceNumber" | "authorizationCode">;
 
 export function IssuePage({ mode }: { mode: IssueMode }) {
@@ -93,9 +96,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   const [account, setAccount] = useState("");
   const [pin, setPin] = useState("");
   const [challenge, setChallenge] = useState<MediumChallenge | null>(null);
-  const [otp, setOtp] = useState("");
-  const [cardFirst, setCardFirst] = useState("");
-  const [cardSecond, setCardSecond] = useState("");
+  const [medium, setMedium] = useState<MediumValues>(noMedium);
   const [referenceNumber, setReferenceNumber] = useState("");
   const [authorizationCode, setAuthorizationCode] = useState("");
   const [serial, setSerial] = useState(() => new URLSearchParams(location.search).get("serial") ?? "");
@@ -116,11 +117,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   );
   const reissuable =
     mine.data?.certificates.filter(
-      (c) =>
-        classifyCertificate(
-          { notBefore: new Date(c.notBefore), notAfter: new Date(c.notAfter), server: c.status },
-          new Date(Date.now() + api.serverClockOffset),
-        ).usable,
+      (c) => classifyOurs(c, new Date(Date.now() + api.serverClockOffset)).usable,
     ) ?? [];
   const reissueSerial = reissuable.some((c) => c.serial === serial) ? serial : (reissuable[0]?.serial ?? "");
 
@@ -170,11 +167,11 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
     const found: FieldProblem[] = [];
     if ("problem" in checkRrn(rrn)) found.push({ field: "cc-rrn", text: cc.issue.rrnProblem });
     if (!/^\d{4}$/.test(pin)) found.push({ field: "cc-pin", text: cc.issue.pinProblem });
-    if (challenge?.medium === "otp" && !/^\d{6}$/.test(otp))
-      found.push({ field: "cc-otp", text: cc.issue.otpProblem });
+    if (challenge?.medium === "otp" && !/^\d{6}$/.test(medium.otp))
+      found.push({ field: "cc-otp", text: t.transfer.otpProblem });
     if (challenge?.medium === "card") {
-      if (!/^\d{2}$/.test(cardFirst)) found.push({ field: "cc-card1", text: cc.issue.cardProblem });
-      if (!/^\d{2}$/.test(cardSecond)) found.push({ field: "cc-card2", text: cc.issue.cardProblem });
+      if (!/^\d{2}$/.test(medium.cardFirst)) found.push({ field: "cc-card1", text: t.transfer.cardProblem });
+      if (!/^\d{2}$/.test(medium.cardSecond)) found.push({ field: "cc-card2", text: t.transfer.cardProblem });
     }
     return found;
   }
@@ -188,7 +185,10 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
         rrn: checked.digits,
         account: chosenAccount.number,
         pin,
-        medium: challenge.medium === "otp" ? { otp } : { card: { first: cardFirst, second: cardSecond } },
+        medium:
+          challenge.medium === "otp"
+            ? { otp: medium.otp }
+            : { card: { first: medium.cardFirst, second: medium.cardSecond } },
       };
       try {
         if (mode === "issue") {
@@ -208,9 +208,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
         next();
       } finally {
         // Single-use codes: a refusal asks for fresh ones.
-        setOtp("");
-        setCardFirst("");
-        setCardSecond("");
+        setMedium(noMedium);
       }
     },
   );
@@ -314,15 +312,16 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   );
 
   const failureText = failure ? (isNotWired(failure) ? cc.unavailable : errorText(failure)) : null;
-  const backButton = (
-    <button type="button" className="button button-secondary" onClick={back} disabled={form.sending}>
-      {cc.issue.back}
-    </button>
-  );
-  const nextButton = (label: string = cc.issue.next) => (
-    <button type="submit" className="button" disabled={form.sending} aria-disabled={form.sending}>
-      {form.sending ? t.common.sending : label}
-    </button>
+  /** Back and next (or the label given) under every step's form; one submission at a time. */
+  const stepButtons = (label: string = cc.issue.next) => (
+    <div className="button-row">
+      <button type="button" className="button button-secondary" onClick={back} disabled={form.sending}>
+        {cc.issue.back}
+      </button>
+      <button type="submit" className="button" disabled={form.sending} aria-disabled={form.sending}>
+        {form.sending ? t.common.sending : label}
+      </button>
+    </div>
   );
 
   return (
@@ -374,10 +373,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
               />
               {cc.issue.agreePrivacy}
             </label>
-            <div className="button-row">
-              {backButton}
-              {nextButton()}
-            </div>
+            {stepButtons()}
           </form>
         ) : null}
 
@@ -423,10 +419,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
                 <p className="cc-fee">{cc.issue.feeLine(formatWon(fee, lang))}</p>
               </>
             ) : null}
-            <div className="button-row">
-              {backButton}
-              {nextButton()}
-            </div>
+            {stepButtons()}
           </form>
         ) : null}
 
@@ -500,47 +493,17 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
               onDigits={setPin}
               error={form.errorOf("cc-pin")}
             />
-            {challenge?.medium === "otp" ? (
-              <Field
-                id="cc-otp"
-                label={cc.issue.otp}
-                hint={cc.issue.otpHint}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                value={otp}
-                onChange={(e) => setOtp(e.target.value.replace(/\D/g, ""))}
-                error={form.errorOf("cc-otp")}
+            {challenge ? (
+              <MediumFields
+                asked={challenge}
+                ids={{ otp: "cc-otp", cardFirst: "cc-card1", cardSecond: "cc-card2" }}
+                values={medium}
+                onChange={setMedium}
+                errorOf={form.errorOf}
               />
             ) : null}
-            {challenge?.medium === "card" ? (
-              <fieldset className="card-challenge">
-                <legend>{cc.issue.card}</legend>
-                <div className="date-row">
-                  <SecretDigitsField
-                    id="cc-card1"
-                    digits={2}
-                    label={cc.issue.cardFirst(challenge.first)}
-                    value={cardFirst}
-                    onDigits={setCardFirst}
-                    error={form.errorOf("cc-card1")}
-                  />
-                  <SecretDigitsField
-                    id="cc-card2"
-                    digits={2}
-                    label={cc.issue.cardSecond(challenge.second)}
-                    value={cardSecond}
-                    onDigits={setCardSecond}
-                    error={form.errorOf("cc-card2")}
-                  />
-                </div>
-              </fieldset>
-            ) : null}
             {!challenge && !failure ? <div className="facts-skeleton" aria-hidden="true" /> : null}
-            <div className="button-row">
-              {backButton}
-              {nextButton()}
-            </div>
+            {stepButtons()}
           </form>
         ) : null}
 
@@ -570,10 +533,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
               onChange={(e) => setAuthorizationCode(e.target.value.replace(/\s/g, ""))}
               error={form.errorOf("cc-authorization")}
             />
-            <div className="button-row">
-              {backButton}
-              {nextButton()}
-            </div>
+            {stepButtons()}
           </form>
         ) : null}
 
@@ -594,10 +554,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
               onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ""))}
               error={form.errorOf("cc-phone-code")}
             />
-            <div className="button-row">
-              {backButton}
-              {nextButton()}
-            </div>
+            {stepButtons()}
           </form>
         ) : null}
 
@@ -612,20 +569,14 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
               setAgain={setAgain}
               errorOf={form.errorOf}
             />
-            <div className="button-row">
-              {backButton}
-              {nextButton()}
-            </div>
+            {stepButtons()}
           </form>
         ) : null}
 
         {step === "storage" ? (
           <form className="card form" onSubmit={submitStorage} noValidate>
             <StorageChoiceField value={storage} onChange={setStorage} />
-            <div className="button-row">
-              {backButton}
-              {nextButton(cc.steps.progress)}
-            </div>
+            {stepButtons(cc.steps.progress)}
           </form>
         ) : null}
 

@@ -17,9 +17,9 @@ import { SelectField } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
 import type { CertificateRow } from "../describe.ts";
+import { classifyOurs } from "../describe.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
 import { SelectionWindow } from "../SelectionWindow.tsx";
-import { classifyCertificate } from "../status.ts";
 import type { Signer } from "../storage/types.ts";
 import { isNotWired, openSigner, renewAndStore, selectionSources } from "../wiring.ts";
 import { ProgressList, type ProgressStep } from "./steps.tsx";
@@ -39,15 +39,7 @@ export function RenewPage() {
   const now = new Date(Date.now() + api.serverClockOffset);
   const rows = (list.data?.certificates ?? []).map((c) => ({
     c,
-    k: classifyCertificate(
-      {
-        notBefore: new Date(c.notBefore),
-        notAfter: new Date(c.notAfter),
-        server: c.status,
-        renewable: { from: new Date(c.renewable.from), until: new Date(c.renewable.until) },
-      },
-      now,
-    ),
+    k: classifyOurs(c, now),
   }));
   const chosenFee = usable.find((a) => a.number === feeAccount) ?? usable[0];
 
