@@ -10,7 +10,7 @@ import { demoLogins } from "../../src/demo/seed.ts";
 import { en } from "../../web/src/certcenter/i18n/en.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
-import { ko, memberLogin, menu, onPage, shownText } from "./support/ui.ts";
+import { alertText, ko, memberLogin, menu, onPage, shownText } from "./support/ui.ts";
 
 let e2e: E2e;
 beforeAll(async () => {
@@ -138,6 +138,11 @@ describe("the certificate centre's screens", () => {
       true,
     );
     await step(page, "storage");
+    // Issuing with a reference number no branch gave: it fails, says nothing was issued or charged.
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor();
+    expect(await alertText(page)).toContain(cc.issue.failedNothing);
+    await step(page, "issue-failed");
 
     // The selection window, with nothing in this browser's store.
     await page.goto("/certcenter/manage");

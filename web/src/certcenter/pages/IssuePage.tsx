@@ -267,17 +267,23 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
 
   async function run(): Promise<void> {
     if (!authorization) return;
+    let directory: FileSystemDirectoryHandle | undefined;
+    if (storage === "folder" && canPickFolder()) {
+      const picker = (
+        window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker;
+      try {
+        directory = await picker.call(window, { id: "npki", mode: "readwrite" });
+      } catch (e) {
+        // The member closed the picker: still on the storage step, nothing started.
+        if (e instanceof DOMException && e.name === "AbortError") return;
+        throw e;
+      }
+    }
     setFailure(null);
+    setProgress("keys");
     setStep("progress");
     try {
-      let directory: FileSystemDirectoryHandle | undefined;
-      if (storage === "folder" && canPickFolder()) {
-        const picker = (
-          window as unknown as { showDirectoryPicker(o: object): Promise<FileSystemDirectoryHandle> }
-        ).showDirectoryPicker;
-        directory = await picker.call(window, { id: "npki", mode: "readwrite" });
-      }
-      setProgress("keys");
       await enrolAndStore({
         authorization,
         password,
@@ -290,7 +296,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
       setProgress(null);
       setStep("done");
     } catch (e) {
-      setProgress(null);
+      // The progress list keeps the step it stopped at.
       setFailure(e);
     }
   }
@@ -299,6 +305,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   function startAgain(): void {
     setAuthorization(null);
     setFailure(null);
+    setProgress(null);
     setPassword("");
     setAgain("");
     setPhoneSent(null);
@@ -581,11 +588,15 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
         ) : null}
 
         {step === "progress" ? (
-          <section className="card" aria-labelledby="cc-progress-h" aria-busy={progress ? true : undefined}>
+          <section
+            className="card"
+            aria-labelledby="cc-progress-h"
+            aria-busy={progress && !failure ? true : undefined}
+          >
             <h2 id="cc-progress-h">{failure ? cc.issue.failedTitle : cc.issue.progressTitle}</h2>
-            <ProgressList steps={progressSteps[mode]} at={progress} />
+            <ProgressList steps={progressSteps[mode]} at={progress} failed={failure !== null} />
             {failureText ? (
-              <ErrorMessage title={cc.issue.failedTitle}>
+              <ErrorMessage>
                 <p>{failureText}</p>
                 <p>{cc.issue.failedNothing}</p>
               </ErrorMessage>

@@ -46,6 +46,7 @@ export function RenewPage() {
   async function renew(signer: Signer, row: CertificateRow): Promise<void> {
     setWindowOpen(false);
     setFailure(null);
+    setDone(false);
     try {
       const ours = row.ours;
       if (!ours) throw new Error("not ours");
@@ -59,7 +60,7 @@ export function RenewPage() {
       setProgress(null);
       setDone(true);
     } catch (e) {
-      setProgress(null);
+      // The progress list keeps the step it stopped at.
       setFailure(e);
     }
   }
@@ -122,7 +123,7 @@ export function RenewPage() {
           <button
             type="button"
             className="button"
-            disabled={progress !== null || !rows.some((r) => r.k.renewable)}
+            disabled={(progress !== null && failure === null) || !rows.some((r) => r.k.renewable)}
             onClick={() => setWindowOpen(true)}
           >
             {cc.issue.renewChoose}
@@ -131,7 +132,11 @@ export function RenewPage() {
         {progress || failureText ? (
           <section className="card" aria-labelledby="cc-renew-progress">
             <h2 id="cc-renew-progress">{failureText ? cc.issue.failedTitle : cc.issue.progressTitle}</h2>
-            <ProgressList steps={["authorize", "keys", "enrol", "store", "confirm"]} at={progress} />
+            <ProgressList
+              steps={["authorize", "keys", "enrol", "store", "confirm"]}
+              at={progress}
+              failed={failure !== null}
+            />
             {failureText ? (
               <ErrorMessage>
                 <p>{failureText}</p>

@@ -152,7 +152,16 @@ export function StorageChoiceField({
 
 export type ProgressStep = "authorize" | IssueProgress;
 
-export function ProgressList({ steps, at }: { steps: readonly ProgressStep[]; at: ProgressStep | null }) {
+export function ProgressList({
+  steps,
+  at,
+  failed = false,
+}: {
+  steps: readonly ProgressStep[];
+  /** The step under way (or where it stopped); null once all are done. */
+  at: ProgressStep | null;
+  failed?: boolean;
+}) {
   const cc = useCertcenterWords();
   const index = at === null ? steps.length : steps.indexOf(at);
   return (
@@ -161,15 +170,23 @@ export function ProgressList({ steps, at }: { steps: readonly ProgressStep[]; at
         {steps.map((s, i) => (
           <li
             key={s}
-            className={i < index ? "cc-progress-done" : i === index ? "cc-progress-now" : undefined}
-            aria-current={i === index ? "step" : undefined}
+            className={
+              i < index
+                ? "cc-progress-done"
+                : i === index
+                  ? failed
+                    ? "cc-progress-failed"
+                    : "cc-progress-now"
+                  : undefined
+            }
+            aria-current={i === index && !failed ? "step" : undefined}
           >
             {cc.issue.progress[s]}
           </li>
         ))}
       </ol>
       <p className="visually-hidden" role="status">
-        {at ? cc.issue.progressLive(cc.issue.progress[at]) : ""}
+        {at && !failed ? cc.issue.progressLive(cc.issue.progress[at]) : ""}
       </p>
     </>
   );
