@@ -4,10 +4,12 @@
 // decrypt and counted on screen, three per opening, and the right one hands back the signer; the
 // renew button and Escape reach the page. The store is an in-memory CertificateStore (the real
 // adapters are the storage part's); the decryption is src/pki's.
+import "../../web/src/styles/app.css";
+import "../../web/src/certcenter/certcenter.css";
 import { createElement } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { userEvent } from "vitest/browser";
+import { page, userEvent } from "vitest/browser";
 import { readCertificateSummary } from "../../src/pki/certificate.ts";
 import { decryptKeyFile, encryptKeyFile } from "../../src/pki/key-file.ts";
 import { issuePersonalCertificate } from "../../src/pki/profile.ts";
@@ -180,6 +182,23 @@ describe("the certificate selection window", () => {
     render(true, seen);
     await until(() => (rows().length === 3 ? rows() : null));
     expect(dialog().open).toBe(true);
+
+    // Kept to look at: the window at a desktop and a phone width (test-results/web/), in the
+    // site's styles and a Korean font (this Chromium has none of its own).
+    const font = document.createElement("style");
+    for (const [weight, file] of [
+      [400, "Regular"],
+      [700, "Bold"],
+    ] as const)
+      font.append(
+        `@font-face { font-family: Pretendard; font-weight: ${weight}; src: url("/node_modules/pretendard/dist/web/static/woff2/Pretendard-${file}.woff2"); }`,
+      );
+    document.head.append(font);
+    await document.fonts.load("16px Pretendard", "인증서");
+    await page.viewport(1280, 800);
+    await page.screenshot({ path: "../../test-results/web/selection-window-desktop.png" });
+    await page.viewport(360, 740);
+    await page.screenshot({ path: "../../test-results/web/selection-window-phone.png" });
 
     // Usable first, latest expiry first; the expired one last and greyed out.
     const cells = rows().map((r) => [...r.cells].map((c) => text(c)));
