@@ -144,6 +144,16 @@ describe("the certificate centre's screens", () => {
     expect(await alertText(page)).toContain(cc.issue.failedNothing);
     await step(page, "issue-failed");
 
+    // Reissue and renewal open with their rules said first.
+    await page.goto("/certcenter/reissue");
+    await onPage(page, cc.issue.reissueTitle);
+    await page.getByText(cc.issue.reissueLead).waitFor();
+    await step(page, "reissue");
+    await page.goto("/certcenter/renew");
+    await onPage(page, cc.issue.renewTitle);
+    await page.getByText(cc.issue.renewLead).waitFor();
+    await step(page, "renew");
+
     // The selection window, with nothing in this browser's store.
     await page.goto("/certcenter/manage");
     await onPage(page, cc.menu.manage);
