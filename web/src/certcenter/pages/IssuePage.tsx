@@ -7,12 +7,10 @@
 // the rest as issue. The key is made and used only in this browser (wiring.ts).
 import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
-import { formatAccountNumber } from "../../lib/account-number.ts";
 import { Link, navigate } from "../../lib/router.tsx";
 import { checkRrn, formatRrnInput } from "../../lib/rrn.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { formatWon } from "../../lib/won.ts";
-import { accountName } from "../../member/pages/HomePage.tsx";
 import { api } from "../../member/session.tsx";
 import type { Account } from "../../member/types.ts";
 import { ErrorMessage, type FieldProblem } from "../../ui/Alerts.tsx";
@@ -35,6 +33,7 @@ import { useCertcenterWords } from "../i18n/index.ts";
 import { universalFeeWon } from "../purpose.ts";
 import { enrolAndStore, isNotWired, type StorageChoice } from "../wiring.ts";
 import {
+  AccountSelect,
   canPickFolder,
   NewPasswordFields,
   ProgressList,
@@ -408,21 +407,16 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
             </fieldset>
             {purpose === "universal" ? (
               <>
-                <SelectField
+                <AccountSelect
                   id="cc-fee-account"
                   label={cc.issue.feeAccount}
                   hint={cc.issue.feeHeld}
-                  value={chosenFeeAccount?.number ?? ""}
-                  onChange={(e) => setFeeAccount(e.target.value)}
+                  accounts={usable}
+                  value={chosenFeeAccount}
+                  onChange={setFeeAccount}
                   error={form.errorOf("cc-fee-account")}
-                >
-                  {usable.map((a) => (
-                    <option key={a.number} value={a.number}>
-                      {accountName(a, t.accountKinds, lang)} {formatAccountNumber(a.number)} (
-                      {formatWon(a.available, lang)})
-                    </option>
-                  ))}
-                </SelectField>
+                  showAvailable
+                />
                 <p className="cc-fee">{cc.issue.feeLine(formatWon(fee, lang))}</p>
               </>
             ) : null}
@@ -479,18 +473,13 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
               onChange={(e) => setRrn(e.target.value.replace(/\D/g, "").slice(0, 13))}
               error={form.errorOf("cc-rrn")}
             />
-            <SelectField
+            <AccountSelect
               id="cc-account"
               label={cc.issue.account}
-              value={chosenAccount?.number ?? ""}
-              onChange={(e) => setAccount(e.target.value)}
-            >
-              {usable.map((a) => (
-                <option key={a.number} value={a.number}>
-                  {accountName(a, t.accountKinds, lang)} {formatAccountNumber(a.number)}
-                </option>
-              ))}
-            </SelectField>
+              accounts={usable}
+              value={chosenAccount}
+              onChange={setAccount}
+            />
             <SecretDigitsField
               id="cc-pin"
               digits={4}

@@ -5,15 +5,12 @@
 // after expiry it leads to a new issuance.
 import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
-import { formatAccountNumber } from "../../lib/account-number.ts";
 import { formatDate } from "../../lib/dates.ts";
 import { Link } from "../../lib/router.tsx";
 import { useLoad } from "../../lib/use-load.ts";
-import { accountName } from "../../member/pages/HomePage.tsx";
 import { api } from "../../member/session.tsx";
 import type { Account } from "../../member/types.ts";
 import { ErrorMessage } from "../../ui/Alerts.tsx";
-import { SelectField } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
 import type { CertificateRow } from "../describe.ts";
@@ -22,10 +19,10 @@ import { useCertcenterWords } from "../i18n/index.ts";
 import { SelectionWindow } from "../SelectionWindow.tsx";
 import type { Signer } from "../storage/types.ts";
 import { isNotWired, openSigner, renewAndStore, selectionSources } from "../wiring.ts";
-import { ProgressList, type ProgressStep } from "./steps.tsx";
+import { AccountSelect, ProgressList, type ProgressStep } from "./steps.tsx";
 
 export function RenewPage() {
-  const { t, lang, errorText } = useI18n();
+  const { t, errorText } = useI18n();
   const cc = useCertcenterWords();
   const client = certcenterApi(api);
   const list = useLoad<CertificateList>(() => client.certificates(), []);
@@ -103,19 +100,15 @@ export function RenewPage() {
             ))}
           </ul>
           {rows.some((r) => r.k.renewable && r.c.purpose === "universal") ? (
-            <SelectField
+            <AccountSelect
               id="cc-renew-fee"
               label={cc.issue.feeAccount}
               hint={cc.issue.feeHeld}
-              value={chosenFee?.number ?? ""}
-              onChange={(e) => setFeeAccount(e.target.value)}
-            >
-              {usable.map((a) => (
-                <option key={a.number} value={a.number}>
-                  {accountName(a, t.accountKinds, lang)} {formatAccountNumber(a.number)}
-                </option>
-              ))}
-            </SelectField>
+              accounts={usable}
+              value={chosenFee}
+              onChange={setFeeAccount}
+              showAvailable
+            />
           ) : null}
           {list.data && !rows.some((r) => r.k.renewable) ? (
             <p className="empty">{cc.issue.renewNone}</p>

@@ -1,10 +1,16 @@
 // The pieces every issuance-like flow shares: the step list at the top, the certificate password
 // set with its live rules, the storage choice, and the progress list.
-import { useId } from "react";
+import { type ReactNode, useId } from "react";
 import {
   type CertificatePasswordViolation,
   checkCertificatePassword,
 } from "../../../../src/pki/password-rules.ts";
+import { useI18n } from "../../i18n/index.tsx";
+import { formatAccountNumber } from "../../lib/account-number.ts";
+import { formatWon } from "../../lib/won.ts";
+import { accountName } from "../../member/pages/HomePage.tsx";
+import type { Account } from "../../member/types.ts";
+import { SelectField } from "../../ui/Field.tsx";
 import { CertificatePasswordField } from "../CertificatePasswordField.tsx";
 import { useCertcenterWords } from "../i18n/index.ts";
 import type { IssueProgress, StorageChoice } from "../wiring.ts";
@@ -189,5 +195,45 @@ export function ProgressList({
         {at && !failed ? cc.issue.progressLive(cc.issue.progress[at]) : ""}
       </p>
     </>
+  );
+}
+
+/** One of the member's active accounts (identity proofing, the fee), with its balance when asked. */
+export function AccountSelect({
+  id,
+  label,
+  hint,
+  accounts,
+  value,
+  onChange,
+  error,
+  showAvailable = false,
+}: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  accounts: Account[];
+  value: Account | undefined;
+  onChange(number: string): void;
+  error?: string | undefined;
+  showAvailable?: boolean;
+}) {
+  const { t, lang } = useI18n();
+  return (
+    <SelectField
+      id={id}
+      label={label}
+      hint={hint}
+      value={value?.number ?? ""}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+    >
+      {accounts.map((a) => (
+        <option key={a.number} value={a.number}>
+          {accountName(a, t.accountKinds, lang)} {formatAccountNumber(a.number)}
+          {showAvailable ? ` (${formatWon(a.available, lang)})` : ""}
+        </option>
+      ))}
+    </SelectField>
   );
 }
