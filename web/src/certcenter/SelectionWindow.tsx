@@ -43,8 +43,7 @@ export interface SelectionWindowProps {
   now?: () => Date;
 }
 
-type Place = Exclude<StorageKind, "phone"> | "phone";
-const places: Place[] = ["browser", "folder", "archive", "phone"];
+const places: StorageKind[] = ["browser", "folder", "archive", "phone"];
 
 type Listing =
   | { state: "idle" }
@@ -110,7 +109,7 @@ function WindowBody({
   const w = useCertcenterWords().window;
   const cw = useCertcenterWords();
   const { errorText } = useI18n();
-  const [place, setPlace] = useState<Place>("browser");
+  const [place, setPlace] = useState<StorageKind>("browser");
   const [listing, setListing] = useState<Listing>({ state: "idle" });
   const [chosen, setChosen] = useState(0);
   const [password, setPassword] = useState("");
