@@ -50,6 +50,7 @@ describe("the certificate centre's screens", () => {
     const guestCsp = watchCsp(guest);
     await guest.goto("/login");
     await onPage(guest, ko.login.title);
+    await step(guest, "login-links");
     await guest.getByRole("link", { name: ko.login.certificateGuide, exact: true }).click();
     await onPage(guest, cc.guide.title);
     // The guide says where NPKI folders live on each system.
