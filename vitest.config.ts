@@ -22,8 +22,8 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          // test/web/certcenter needs a browser (IndexedDB, workers, the origin-private file system).
-          exclude: ["test/e2e/**", "test/web/certcenter/**"],
+          // test/web/certcenter and *.browser.test.ts need a browser (IndexedDB, workers, the DOM).
+          exclude: ["test/e2e/**", "test/web/certcenter/**", "test/**/*.browser.test.ts"],
           environment: "node",
         },
       },
@@ -62,7 +62,12 @@ export default defineConfig({
         },
         test: {
           name: "browser",
-          include: ["test/pki/**/*.test.ts", "test/web/certcenter/**/*.test.ts"],
+          // test/web/*.browser.test.ts: web components that need a real DOM (the selection window).
+          include: [
+            "test/pki/**/*.test.ts",
+            "test/web/certcenter/**/*.test.ts",
+            "test/web/**/*.browser.test.ts",
+          ],
           exclude: ["test/pki/**/*.node.test.ts"],
           browser: {
             enabled: true,

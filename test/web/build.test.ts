@@ -1,6 +1,7 @@
 // The production build of web/ (Vite, into a scratch folder): pages the strict CSP allows (no
 // inline script or style), the member site's JavaScript under its 200 KB gzipped budget, and the
-// teller console in a bundle of its own that the member page never loads.
+// teller console in a bundle of its own that the member page never loads, and the certificate
+// centre in a chunk of its own that the member page loads only when a centre page opens.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,6 +56,32 @@ describe("the web build", () => {
     // No chunk the member page loads carries the console's words.
     for (const s of memberScripts)
       expect(readFileSync(join(out, s), "utf8")).not.toContain("/api/teller/members");
+  });
+
+  it("keeps the certificate centre out of the first page: a chunk of its own, loaded on demand", () => {
+    const memberScripts = scriptsOf(index);
+    const assets = readdirSync(join(out, "assets"));
+    const centre = assets.filter((f) => /^certcenter-.*\.js$/.test(f));
+    expect(centre).toHaveLength(1);
+    const chunk = readFileSync(join(out, "assets", centre[0]!), "utf8");
+    // It is the centre: its API calls and its selection window's words are in it...
+    expect(chunk).toContain("/api/certcenter/certificates");
+    expect(chunk).toContain("인증서 선택");
+    // ...and none of what index.html loads holds them or names the chunk in a <script>/<link>.
+    expect(memberScripts.some((s) => s.includes("/certcenter-"))).toBe(false);
+    for (const s of memberScripts) {
+      const code = readFileSync(join(out, s), "utf8");
+      expect(code).not.toContain("/api/certcenter/certificates");
+      expect(code).not.toContain("인증서 선택");
+    }
+    // The first page's JavaScript, gzipped, against the centre's: both measured, the first under budget.
+    const firstPage = memberScripts.reduce((sum, s) => sum + gzipSync(readFileSync(join(out, s))).length, 0);
+    const centreSize = gzipSync(chunk).length;
+    console.info(
+      `member first page ${(firstPage / 1024).toFixed(1)} KB gzipped; certificate centre chunk ${(centreSize / 1024).toFixed(1)} KB gzipped`,
+    );
+    expect(firstPage).toBeLessThan(200 * 1024);
+    expect(centreSize).toBeGreaterThan(0);
   });
 
   it("names every asset with a content hash (they are served as immutable)", () => {

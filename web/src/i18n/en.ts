@@ -10,7 +10,8 @@ export const en: Messages = {
   },
   common: {
     skipToContent: "Skip to content",
-    switchLanguage: "한국어로 보기",
+    /** Holds the button's visible word "한국어" whole, as its accessible name must (WCAG 2.5.3). */
+    switchLanguage: "한국어 화면으로 보기",
     logout: "Log out",
     checkFields: "Please check what you entered.",
     loading: "Loading…",
@@ -25,8 +26,16 @@ export const en: Messages = {
     limits: "Limits",
     notifications: "Notifications",
     me: "My details",
-    /** The phone tab bar's labels: a fifth of 360 px holds one short word on one line. */
-    tabs: { home: "Home", transfer: "Transfer", limits: "Limits", notifications: "Alerts", me: "Me" },
+    certcenter: "Certificates",
+    /** The phone tab bar's labels: a sixth of 360 px holds one short word on one line. */
+    tabs: {
+      home: "Home",
+      transfer: "Transfer",
+      limits: "Limits",
+      notifications: "Alerts",
+      certcenter: "Certs",
+      me: "Me",
+    },
   },
   idle: {
     remaining: (time: string) => `${time} until automatic logout`,
@@ -59,6 +68,9 @@ export const en: Messages = {
       "Log in with the user ID and temporary password on the slip from your branch; you will then choose your own password.",
     forgotTitle: "Forgot your user ID or password?",
     forgot: "Bring your ID card to any branch and we will issue a new password.",
+    certificateTitle: "Joint certificates",
+    certificateGuide: "Certificate guide",
+    certificateFaq: "Frequently asked questions",
   },
   password: {
     registerTitle: "Online registration",
@@ -360,6 +372,6 @@ export const en: Messages = {
     authorizationCode: "Authorisation code",
     expiresAt: "Valid until",
     certHelp: (days: number) =>
-      `Enter the reference number and authorisation code in the certificate centre of internet banking. The code works once, for ${days} days (until the date above).`,
+      `Log in to internet banking and enter the reference number and authorisation code under Certificates > Issue with a branch slip (/certcenter/slip). The code works once, for ${days} days (until the date above).`,
   },
 };

@@ -24,8 +24,16 @@ export const ko = {
     limits: "이체한도",
     notifications: "알림",
     me: "내 정보",
-    /** The phone tab bar's labels: a fifth of 360 px holds one short word on one line. */
-    tabs: { home: "홈", transfer: "이체", limits: "이체한도", notifications: "알림", me: "내 정보" },
+    certcenter: "인증센터",
+    /** The phone tab bar's labels: a sixth of 360 px holds one short word on one line. */
+    tabs: {
+      home: "홈",
+      transfer: "이체",
+      limits: "이체한도",
+      notifications: "알림",
+      certcenter: "인증센터",
+      me: "내 정보",
+    },
   },
   idle: {
     remaining: (time: string) => `자동 로그아웃까지 ${time} 남음`,
@@ -58,6 +66,9 @@ export const ko = {
       "영업점에서 받은 신청확인증의 아이디와 임시 비밀번호로 로그인하면 새 비밀번호를 정하는 사용자 등록이 이어져요.",
     forgotTitle: "아이디나 비밀번호를 잊으셨나요?",
     forgot: "신분증을 가지고 가까운 영업점에 오시면 확인 후 비밀번호를 다시 발급해 드려요.",
+    certificateTitle: "공동인증서 안내",
+    certificateGuide: "공동인증서 이용 안내",
+    certificateFaq: "자주 묻는 질문",
   },
   password: {
     registerTitle: "온라인 사용자 등록",
@@ -356,7 +367,7 @@ export const ko = {
     authorizationCode: "인가코드",
     expiresAt: "유효기한",
     certHelp: (days: number) =>
-      `인터넷뱅킹의 인증센터에서 참조번호와 인가코드를 입력해 인증서를 발급받아 주세요. 인가코드는 한 번만, 발급일부터 ${days}일 동안(유효기한까지) 쓸 수 있어요.`,
+      `인터넷뱅킹에 로그인한 뒤 인증센터 > 영업점 발급 안내서로 발급(/certcenter/slip)에서 참조번호와 인가코드를 입력해 인증서를 발급받아 주세요. 인가코드는 한 번만, 발급일부터 ${days}일 동안(유효기한까지) 쓸 수 있어요.`,
   },
 };
 

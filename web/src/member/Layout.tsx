@@ -54,6 +54,7 @@ export function Layout({ children, loading }: { children?: ReactNode; loading?: 
     ["/transfer", t.nav.transfer],
     ["/limits", t.nav.limits],
     ["/notifications", t.nav.notifications],
+    ["/certcenter", t.nav.certcenter],
     ["/me", t.nav.me],
   ];
   const tabs: [string, string][] = [
@@ -61,6 +62,7 @@ export function Layout({ children, loading }: { children?: ReactNode; loading?: 
     ["/transfer", t.nav.tabs.transfer],
     ["/limits", t.nav.tabs.limits],
     ["/notifications", t.nav.tabs.notifications],
+    ["/certcenter", t.nav.tabs.certcenter],
     ["/me", t.nav.tabs.me],
   ];
   return (

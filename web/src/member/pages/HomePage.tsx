@@ -111,6 +111,9 @@ export function HomePage() {
             <Link to="/notifications">{t.nav.notifications}</Link>
           </li>
           <li>
+            <Link to="/certcenter">{t.nav.certcenter}</Link>
+          </li>
+          <li>
             <Link to="/me">{t.nav.me}</Link>
           </li>
           <li>

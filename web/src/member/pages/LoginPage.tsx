@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { ApiError } from "../../lib/api.ts";
-import { navigate } from "../../lib/router.tsx";
+import { Link, navigate } from "../../lib/router.tsx";
 import { ErrorMessage, ErrorSummary, type FieldProblem, Notice } from "../../ui/Alerts.tsx";
 import { Field } from "../../ui/Field.tsx";
 import { Page } from "../../ui/Page.tsx";
@@ -107,6 +107,15 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
           <p>{t.login.firstTime}</p>
           <h2>{t.login.forgotTitle}</h2>
           <p>{t.login.forgot}</p>
+          <h2>{t.login.certificateTitle}</h2>
+          <ul className="plain-list">
+            <li>
+              <Link to="/certcenter/guide">{t.login.certificateGuide}</Link>
+            </li>
+            <li>
+              <Link to="/certcenter/faq">{t.login.certificateFaq}</Link>
+            </li>
+          </ul>
         </div>
       </div>
     </Page>

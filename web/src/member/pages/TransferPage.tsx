@@ -12,6 +12,7 @@ import { formatWon, formatWonUnits } from "../../lib/won.ts";
 import { ErrorMessage, type FieldProblem } from "../../ui/Alerts.tsx";
 import { AmountField } from "../../ui/AmountField.tsx";
 import { Field, SecretDigitsField, SelectField } from "../../ui/Field.tsx";
+import { MediumFields } from "../../ui/MediumFields.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { Facts } from "../../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../../ui/use-form.tsx";
@@ -226,41 +227,17 @@ export function TransferPage() {
               onDigits={setPin}
               error={form.errorOf("tr-pin")}
             />
-            {challenge.medium === "otp" ? (
-              <Field
-                id="tr-otp"
-                label={t.transfer.otp}
-                hint={t.transfer.otpHint}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                value={otp}
-                onChange={(e) => setOtp(e.target.value.replace(/\D/g, ""))}
-                error={form.errorOf("tr-otp")}
-              />
-            ) : (
-              <fieldset className="card-challenge">
-                <legend>{t.transfer.card}</legend>
-                <div className="date-row">
-                  <SecretDigitsField
-                    id="tr-card1"
-                    digits={2}
-                    label={t.transfer.cardFirst(challenge.first)}
-                    value={cardFirst}
-                    onDigits={setCardFirst}
-                    error={form.errorOf("tr-card1")}
-                  />
-                  <SecretDigitsField
-                    id="tr-card2"
-                    digits={2}
-                    label={t.transfer.cardSecond(challenge.second)}
-                    value={cardSecond}
-                    onDigits={setCardSecond}
-                    error={form.errorOf("tr-card2")}
-                  />
-                </div>
-              </fieldset>
-            )}
+            <MediumFields
+              asked={challenge}
+              ids={{ otp: "tr-otp", cardFirst: "tr-card1", cardSecond: "tr-card2" }}
+              values={{ otp, cardFirst, cardSecond }}
+              onChange={(v) => {
+                setOtp(v.otp);
+                setCardFirst(v.cardFirst);
+                setCardSecond(v.cardSecond);
+              }}
+              errorOf={form.errorOf}
+            />
             {/* STEP: the certificate signature (choose 공동인증서, enter its password) goes here. */}
             <div className="button-row">
               <button

@@ -1,0 +1,99 @@
+// The certificate centre's calls to the server, typed to the shapes the RA's routes answer with
+// (docs/api.md, "Certificate centre"). Money is a decimal string of won; bytes are base64. The
+// page shows whatever the server refuses with (ApiError, Korean and English words): no route is
+// faked here, so a route that is not there yet shows as the server's 404.
+import type { ApiClient } from "../lib/api.ts";
+import type { ServerStatus } from "./status.ts";
+
+export type Purpose = "bank" | "universal";
+
+export interface ServerCertificate {
+  /** Hex, as the CA wrote it. */
+  serial: string;
+  purpose: Purpose;
+  status: ServerStatus;
+  notBefore: string;
+  notAfter: string;
+  subject: string;
+  issuer: string;
+  renewable: { from: string; until: string };
+}
+
+export interface CertificateList {
+  certificates: ServerCertificate[];
+  /** The CA certificate, base64 DER: the browser checks what it stores against it. */
+  caCertificate: string;
+}
+
+/** The second factor the bank asks for: the OTP, or two positions of the security card. */
+export type MediumChallenge = { medium: "otp" } | { medium: "card"; first: number; second: number };
+
+export type MediumAnswer = { otp: string } | { card: { first: string; second: string } };
+
+export interface IdentityProof {
+  /** 13 digits, no hyphen. */
+  rrn: string;
+  /** One of the logged-in member's accounts, and its passbook PIN. */
+  account: string;
+  pin: string;
+  medium: MediumAnswer;
+}
+
+export interface IssueRequest {
+  purpose: Purpose;
+  /** The account the universal fee is held on; absent for bank use (free). */
+  feeAccount?: string;
+  /** The member agreed to the terms and the personal-data collection (versions shown). */
+  consent: { terms: string; privacy: string };
+  identity: IdentityProof;
+}
+
+/** A web issuance authorisation: one-time, bound to this session, 10 minutes (DESIGN.md §4). */
+export interface IssueAuthorization {
+  referenceNumber: string;
+  authorizationCode: string;
+  expiresAt: string;
+  /** The fee held for it, "0" for bank use. */
+  fee: string;
+}
+
+export interface ReissueRequest {
+  serial: string;
+  reason: "lost" | "damaged" | "forgotten";
+  identity: IdentityProof;
+  /** The one-time code sent to the member's registered phone. */
+  phoneCode: string;
+}
+
+export interface RenewRequest {
+  serial: string;
+  feeAccount?: string;
+}
+
+export interface RenewAuthorization {
+  /** The fee held for the renewal ("0" for bank use). */
+  fee: string;
+  expiresAt: string;
+}
+
+export interface PhoneCodeSent {
+  /** The registered phone as the server masks it (010-****-5678). */
+  maskedPhone: string;
+  expiresAt: string;
+}
+
+/** The terms' and privacy notice's versions the member is shown and agrees to. */
+export const consentVersions = { terms: "2026-12", privacy: "2026-12" } as const;
+
+export function certcenterApi(api: ApiClient) {
+  return {
+    certificates: () => api.get<CertificateList>("/api/certcenter/certificates"),
+    mediumChallenge: () => api.get<MediumChallenge>("/api/certcenter/identity/challenge"),
+    authorizeIssue: (body: IssueRequest) => api.post<IssueAuthorization>("/api/certcenter/issuance", body),
+    authorizeRenewal: (body: RenewRequest) => api.post<RenewAuthorization>("/api/certcenter/renewal", body),
+    sendReissueCode: (serial: string) => api.post<PhoneCodeSent>("/api/certcenter/reissue/code", { serial }),
+    authorizeReissue: (body: ReissueRequest) => api.post<IssueAuthorization>("/api/certcenter/reissue", body),
+  };
+}
+
+export type CertcenterApi = ReturnType<typeof certcenterApi>;

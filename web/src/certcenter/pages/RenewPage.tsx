@@ -1,0 +1,159 @@
+// Renewal (갱신): from 30 days before expiry to the expiry day (DESIGN.md §4). The member chooses
+// the certificate in the selection window (its password proves the old key), a universal one's
+// fee is held on an account, then a new key is made here and a kur signed by the old key asks
+// for the new certificate, stored where the old one was. Outside the window the page says why;
+// after expiry it leads to a new issuance.
+import { useState } from "react";
+import { useI18n } from "../../i18n/index.tsx";
+import { formatDate } from "../../lib/dates.ts";
+import { Link } from "../../lib/router.tsx";
+import { useLoad } from "../../lib/use-load.ts";
+import { api } from "../../member/session.tsx";
+import type { Account } from "../../member/types.ts";
+import { ErrorMessage } from "../../ui/Alerts.tsx";
+import { Page } from "../../ui/Page.tsx";
+import { type CertificateList, certcenterApi } from "../api.ts";
+import type { CertificateRow } from "../describe.ts";
+import { classifyOurs } from "../describe.ts";
+import { useCertcenterWords } from "../i18n/index.ts";
+import { SelectionWindow } from "../SelectionWindow.tsx";
+import type { Signer } from "../storage/types.ts";
+import { isNotWired, openSigner, renewAndStore, selectionSources } from "../wiring.ts";
+import { AccountSelect, ProgressList, type ProgressStep } from "./steps.tsx";
+
+export function RenewPage() {
+  const { t, errorText } = useI18n();
+  const cc = useCertcenterWords();
+  const client = certcenterApi(api);
+  const list = useLoad<CertificateList>(() => client.certificates(), []);
+  const accounts = useLoad(() => api.get<{ accounts: Account[] }>("/api/accounts"), []);
+  const usable = accounts.data?.accounts.filter((a) => a.status === "active") ?? [];
+  const [feeAccount, setFeeAccount] = useState("");
+  const [windowOpen, setWindowOpen] = useState(false);
+  const [progress, setProgress] = useState<ProgressStep | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const now = new Date(Date.now() + api.serverClockOffset);
+  const rows = (list.data?.certificates ?? []).map((c) => ({
+    c,
+    k: classifyOurs(c, now),
+  }));
+  const chosenFee = usable.find((a) => a.number === feeAccount) ?? usable[0];
+
+  async function renew(signer: Signer, row: CertificateRow): Promise<void> {
+    setWindowOpen(false);
+    setFailure(null);
+    setDone(false);
+    try {
+      const ours = row.ours;
+      if (!ours) throw new Error("not ours");
+      setProgress("authorize");
+      await client.authorizeRenewal({
+        serial: ours.serial,
+        ...(ours.purpose === "universal" && chosenFee ? { feeAccount: chosenFee.number } : {}),
+      });
+      setProgress("keys");
+      await renewAndStore(signer, row.stored, setProgress);
+      setProgress(null);
+      setDone(true);
+    } catch (e) {
+      // The progress list keeps the step it stopped at.
+      setFailure(e);
+    }
+  }
+
+  const failureText = failure ? (isNotWired(failure) ? cc.unavailable : errorText(failure)) : null;
+  return (
+    <Page title={cc.issue.renewTitle} siteName={t.app.name}>
+      <div className="narrow">
+        <p className="lead">{cc.issue.renewLead}</p>
+        {list.error ? (
+          <ErrorMessage>
+            <p>{errorText(list.error)}</p>
+          </ErrorMessage>
+        ) : null}
+        <section
+          className="card"
+          aria-labelledby="cc-renew-h"
+          aria-busy={!list.data && !list.error ? true : undefined}
+        >
+          <h2 id="cc-renew-h">{cc.mine.title}</h2>
+          {list.data && rows.length === 0 ? <p className="empty">{cc.mine.none}</p> : null}
+          <ul className="plain-list cc-renew-list">
+            {rows.map(({ c, k }) => (
+              <li key={c.serial} className={k.usable ? undefined : "cc-row-off"}>
+                <strong>
+                  {cc.purpose[c.purpose]} · {c.subject}
+                </strong>{" "}
+                <span className={`cc-status cc-status-${k.status}`}>{cc.status[k.status]}</span>
+                <span className="cc-days">
+                  {cc.mine.notAfter} {formatDate(c.notAfter)}
+                </span>
+                {k.renewable ? null : k.status === "expired" ? (
+                  <p className="field-hint">
+                    {cc.issue.renewExpired} <Link to="/certcenter/issue">{cc.menu.issue}</Link>
+                  </p>
+                ) : k.usable ? (
+                  <p className="field-hint">{cc.issue.renewOutside(formatDate(c.renewable.from))}</p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {rows.some((r) => r.k.renewable && r.c.purpose === "universal") ? (
+            <AccountSelect
+              id="cc-renew-fee"
+              label={cc.issue.feeAccount}
+              hint={cc.issue.feeHeld}
+              accounts={usable}
+              value={chosenFee}
+              onChange={setFeeAccount}
+              showAvailable
+            />
+          ) : null}
+          {list.data && !rows.some((r) => r.k.renewable) ? (
+            <p className="empty">{cc.issue.renewNone}</p>
+          ) : null}
+          <button
+            type="button"
+            className="button"
+            disabled={(progress !== null && failure === null) || !rows.some((r) => r.k.renewable)}
+            onClick={() => setWindowOpen(true)}
+          >
+            {cc.issue.renewChoose}
+          </button>
+        </section>
+        {progress || failureText ? (
+          <section className="card" aria-labelledby="cc-renew-progress">
+            <h2 id="cc-renew-progress">{failureText ? cc.issue.failedTitle : cc.issue.progressTitle}</h2>
+            <ProgressList
+              steps={["authorize", "keys", "enrol", "store", "confirm"]}
+              at={progress}
+              failed={failure !== null}
+            />
+            {failureText ? (
+              <ErrorMessage>
+                <p>{failureText}</p>
+                <p>{cc.issue.failedNothing}</p>
+              </ErrorMessage>
+            ) : null}
+          </section>
+        ) : null}
+        {done ? (
+          <section className="card receipt" aria-labelledby="cc-renew-done">
+            <h2 id="cc-renew-done">{cc.issue.doneTitle}</h2>
+            <p>{cc.issue.backupText}</p>
+          </section>
+        ) : null}
+        <SelectionWindow
+          open={windowOpen}
+          onClose={() => setWindowOpen(false)}
+          sources={selectionSources}
+          openSigner={openSigner}
+          onSigner={(signer, row) => void renew(signer, row)}
+          serverCertificates={list.data?.certificates ?? []}
+          purpose={cc.issue.renewTitle}
+        />
+      </div>
+    </Page>
+  );
+}
