@@ -24,6 +24,8 @@ export const certStoreErrorCodes = [
   "archive_empty",
   /** The signer was asked to sign twice; each opening signs once. */
   "signer_used",
+  /** A .pfx was opened where certificates are listed; its password must open it first. */
+  "pfx_not_listed",
 ] as const;
 
 export type CertStoreErrorCode = (typeof certStoreErrorCodes)[number];
@@ -65,5 +67,9 @@ export const certStoreWords: Record<CertStoreErrorCode, Words> = {
   signer_used: {
     ko: "인증서 암호를 다시 입력해 주세요. 한 번 입력으로 한 번만 서명해요.",
     en: "Enter the certificate password again: each entry signs once.",
+  },
+  pfx_not_listed: {
+    ko: ".pfx 파일은 목록에서 열 수 없어요. NPKI 폴더나 .zip 파일을 선택해 주세요.",
+    en: "A .pfx file cannot be listed here: choose an NPKI folder or a .zip file.",
   },
 };

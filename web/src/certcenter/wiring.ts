@@ -4,6 +4,8 @@
 // the page shows "not available yet": nothing is pretended, nothing is issued.
 import type { IssueAuthorization } from "./api.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
+import { openSigner as openStoredSigner } from "./signer.ts";
+import { selectionSources as makeSources } from "./sources.ts";
 import type { Signer, StorageKind, StoredCertificate } from "./storage/types.ts";
 
 export class NotWiredError extends Error {
@@ -30,11 +32,12 @@ export interface EnrolResult {
   stored: StoredCertificate;
 }
 
-/** The stores the selection window reads; empty until the storage adapters are wired. */
-export const selectionSources: SelectionSources = {};
+/** The stores the selection window reads (sources.ts). */
+export const selectionSources: SelectionSources = makeSources();
 
-export async function openSigner(_stored: StoredCertificate, _password: string): Promise<Signer> {
-  throw new NotWiredError("openSigner");
+/** Decrypts the key file here, checks it against the certificate, and hands back a one-shot signer. */
+export function openSigner(stored: StoredCertificate, password: string): Promise<Signer> {
+  return openStoredSigner(stored, password);
 }
 
 /** Key pair in a worker, CMP ir with the authorisation, store, then certConf (DESIGN.md §5). */
