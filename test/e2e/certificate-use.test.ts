@@ -126,13 +126,14 @@ describe("the member uses the certificate: login and a signed transfer", () => {
           otp: await demoOtpCode(e2e, hong.userId),
         }),
       });
-      expect(authorized.status).toBe(200);
+      expect(authorized.status, await authorized.clone().text()).toBe(201);
       const mine = await enrolToZip(
         `hong-${viewport}.zip`,
         (await authorized.json()) as { referenceNumber: string; authorizationCode: string },
         session.cookie,
       );
 
+      await page.clock.setFixedTime(e2e.clock.now());
       // (a) Log out, then log in with the certificate: a wrong certificate password first.
       await page.getByRole("button", { name: ko.common.logout }).first().click();
       await onPage(page, ko.login.title);
@@ -145,7 +146,11 @@ describe("the member uses the certificate: login and a signed transfer", () => {
       await dialog.getByText(cc.window.wrong(1, 3)).waitFor();
       await step(page, "login-wrong-password");
       await page.clock.setFixedTime(e2e.clock.now());
-      await typeCertPassword(page, certPassword);
+      const [loggedIn] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === "/api/auth/certificate/login"),
+        typeCertPassword(page, certPassword),
+      ]);
+      expect(loggedIn.status(), await loggedIn.text()).toBe(200);
       await onPage(page, ko.home.title);
       await page.getByText(ko.home.hello("홍길동")).waitFor();
       await step(page, "home-after-certificate-login");
@@ -171,7 +176,7 @@ describe("the member uses the certificate: login and a signed transfer", () => {
         page.waitForResponse((r) => new URL(r.url()).pathname === "/api/transfers"),
         typeCertPassword(page, certPassword),
       ]);
-      expect(posted.status()).toBe(200);
+      expect(posted.status()).toBe(201);
       const sent = JSON.parse(posted.request().postData() ?? "{}") as Record<string, string>;
       expect(sent.signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
       await onPage(page, ko.transfer.doneTitle);
