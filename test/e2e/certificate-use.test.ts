@@ -263,11 +263,11 @@ describe("the member uses the certificate: login and a signed transfer", () => {
           phone: "010-5555-0101",
           address: "서울특별시 중구 세종대로 1",
         },
-        { userId: `signer${viewport}`, password: "Signer!2026pw" },
+        { userId: `sign${viewport.slice(0, 1)}2026`, password: "Signer!2026pw" },
       );
       expect(other.id).toBeDefined();
       const otherAuth = await authorizeForUser(e2e.app, {
-        userId: `signer${viewport}`,
+        userId: `sign${viewport.slice(0, 1)}2026`,
         purpose: "bank",
         channel: "web",
         actor: "member",
