@@ -8,7 +8,7 @@
 // certificate at login, the certificate password wrong three times. Every step: axe clean, no CSP
 // violation, a screenshot kept.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -18,6 +18,8 @@ import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { authWords } from "../../src/messages/auth.ts";
 import { certcenterWords as ccWords } from "../../src/messages/certcenter.ts";
+import { decryptKeyFile, encryptKeyFile } from "../../src/pki/key-file.ts";
+import { getRandomNum, setRandomNum } from "../../src/pki/private-key.ts";
 import { X509Certificate } from "../../src/pki/x509.ts";
 import { issueAndStore } from "../../web/src/certcenter/enrolment.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
@@ -72,7 +74,7 @@ async function enrolToZip(
   name: string,
   authorization: { referenceNumber: string; authorizationCode: string },
   cookie?: string,
-): Promise<{ path: string; certificate: Uint8Array }> {
+): Promise<{ path: string; certificate: Uint8Array; keyFile: Uint8Array }> {
   const store = ZipCertificateStore.empty();
   const { stored } = await issueAndStore({
     send: cmpSender(cookie),
@@ -83,7 +85,7 @@ async function enrolToZip(
   });
   const path = join(dir, name);
   writeFileSync(path, store.toZip());
-  return { path, certificate: stored.certificate };
+  return { path, certificate: stored.certificate, keyFile: stored.keyFile };
 }
 
 /** Opens the selection window's .zip tab and the file in it, as a member picks a file. */
@@ -197,9 +199,20 @@ describe("the member uses the certificate: login and a signed transfer", () => {
       const sig = join(dir, `transfer-${viewport}.p7s`);
       const form = join(dir, `transfer-${viewport}.json`);
       const chain = join(dir, "chain.pem");
-      writeFileSync(sig, await get(`/api/transfers/${id}/signature`));
-      const content = await get(`/api/transfers/${id}/signed-content`);
-      writeFileSync(form, content);
+      // The member's downloads, as the browser saves them, are the server's bytes.
+      for (const [link, path, file] of [
+        [ko.transfer.signatureDownload, `/api/transfers/${id}/signature`, sig],
+        [ko.transfer.signedContentDownload, `/api/transfers/${id}/signed-content`, form],
+      ] as const) {
+        const [saved] = await Promise.all([
+          page.waitForEvent("download"),
+          page.getByRole("link", { name: link }).click(),
+        ]);
+        expect(saved.suggestedFilename()).toMatch(new RegExp(`^transfer-${id}\\.(p7s|json)$`));
+        await saved.saveAs(file);
+        expect(new Uint8Array(readFileSync(file))).toEqual(await get(path));
+      }
+      const content = new Uint8Array(readFileSync(form));
       writeFileSync(chain, await get("/pki/chain.pem"));
       const issuingDer = await get("/pki/issuing-ca.der");
       expect(new X509Certificate(new Uint8Array(mine.certificate)).issuer).toBe(
@@ -288,9 +301,29 @@ describe("the member uses the certificate: login and a signed transfer", () => {
       expect(await alertText(page)).toContain(ccWords.certificate_other_member.ko);
       await step(page, "transfer-other-members-certificate");
 
-      // (c) The certificate revoked: the login with it is refused, in the server's words.
+      // (c) At login, the other member's certificate with a key file carrying this member's R (a
+      // key file swapped between two people's folders): its VID does not match, and it is refused.
       await page.getByRole("button", { name: ko.common.logout }).first().click();
       await onPage(page, ko.login.title);
+      const hongR = getRandomNum((await decryptKeyFile(mine.keyFile, certPassword)).pkcs8);
+      expect(hongR).toBeDefined();
+      const theirKey = (await decryptKeyFile(theirs.keyFile, certPassword)).pkcs8;
+      const swapped = ZipCertificateStore.empty();
+      await swapped.write({
+        certificate: theirs.certificate,
+        keyFile: await encryptKeyFile(setRandomNum(theirKey, hongR!), certPassword, { iterations: 2048 }),
+      });
+      const swappedPath = join(dir, `swapped-${viewport}.zip`);
+      writeFileSync(swappedPath, swapped.toZip());
+      await page.getByRole("button", { name: ko.login.certificateLogin }).click();
+      await openZip(page, swappedPath);
+      await page.clock.setFixedTime(e2e.clock.now());
+      await typeCertPassword(page, certPassword);
+      expect(await alertText(page)).toContain(authWords.vid_mismatch.ko);
+      await onPage(page, ko.login.title);
+      await step(page, "login-vid-mismatch");
+
+      // (c) The certificate revoked: the login with it is refused, in the server's words.
       const { rows } = await e2e.app.db.query<{ serial: Uint8Array }>(
         "SELECT serial FROM certificates WHERE der = $1",
         [Buffer.from(mine.certificate)],
