@@ -63,6 +63,7 @@ export function LoginPage({ reason }: { reason?: LoggedOutReason | undefined }) 
       return found;
     },
     async () => {
+      setCertFailure(null);
       try {
         const answer = await api.post<LoginAnswer>(
           "/api/auth/login",
