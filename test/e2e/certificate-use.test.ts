@@ -67,6 +67,12 @@ function cmpSender(cookie?: string) {
   };
 }
 
+/** Transfers in the ledger: what a refused or cancelled send must leave as it was. */
+async function transferCount(): Promise<number> {
+  const { rows } = await e2e.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM transfers");
+  return rows[0]!.n;
+}
+
 /** What docs/api.md tells an auditor to run; throws when OpenSSL refuses. */
 function opensslVerify(signature: string, content: string, chain: string): void {
   const args = ["cms", "-verify", "-binary", "-inform", "DER", "-in", signature, "-content", content];
@@ -269,10 +275,19 @@ describe("the member uses the certificate: login and a signed transfer", () => {
       await page.getByLabel(ko.transfer.pin, { exact: true }).fill("1234");
       await page.getByLabel(ko.transfer.otp, { exact: true }).fill(await demoOtpCode(e2e, hong.userId));
       await page.clock.setFixedTime(e2e.clock.now());
+      // Closing the window sends nothing (and spends no code): the member can send again.
+      const transfersBefore = await transferCount();
+      await page.getByRole("button", { name: ko.transfer.send("3,000원") }).click();
+      await dialog.getByRole("button", { name: cc.issue.cancel, exact: true }).click();
+      await page.getByRole("status").getByText(ko.transfer.signCancelled).waitFor();
+      expect(await dialog.isVisible()).toBe(false);
+      expect(await transferCount()).toBe(transfersBefore);
+      await step(page, "transfer-sign-cancelled");
       await page.getByRole("button", { name: ko.transfer.send("3,000원") }).click();
       await openZip(page, theirs.path);
       await typeCertPassword(page, certPassword);
       expect(await alertText(page)).toContain(ccWords.certificate_other_member.ko);
+      expect(await transferCount()).toBe(transfersBefore);
       await step(page, "transfer-other-members-certificate");
 
       // (c) At login, the other member's certificate with a key file carrying this member's R (a
