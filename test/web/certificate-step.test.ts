@@ -2,7 +2,11 @@
 // from the same request (accounts as the page sends them, formatted; the challenge's nonce).
 import { describe, expect, it } from "vitest";
 import { buildTransferForm } from "../../src/pki/transfer-form.ts";
-import { transferFormOf } from "../../web/src/member/certificate-step.ts";
+import {
+  holdsCertificateInForce,
+  signTransfer,
+  transferFormOf,
+} from "../../web/src/member/certificate-step.ts";
 
 describe("the transfer page's form to sign", () => {
   it("is the server's canonical form of the request, accounts without dashes", () => {
@@ -32,5 +36,43 @@ describe("the transfer page's form to sign", () => {
         }),
       ).toString("utf8"),
     );
+  });
+
+  it("hands the signer exactly that form and sends its signature with the form's time and nonce", async () => {
+    const signed: Uint8Array[] = [];
+    const signer = {
+      certificate: new Uint8Array([1]),
+      vidRandom: undefined,
+      async signCms(content: Uint8Array) {
+        signed.push(content);
+        return new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05]);
+      },
+    };
+    const transfer = {
+      idempotencyKey: "form-3f9a1c7e-0002",
+      fromAccount: "9002-0000-1000-3",
+      toAccount: "9003-0000-1000-9",
+      amount: "12000",
+      memo: null,
+      nonce: "q8J5z3b-Vw_0RkM2n1YtXaq8J5z3b-Vw_0RkM2n1Yt",
+    };
+    const at = new Date("2026-11-25T03:00:07Z");
+    const signature = await signTransfer(signer, transfer, at);
+    expect(signature).toEqual({
+      signature: "MAMCAQU=",
+      signedAt: "2026-11-25T03:00:07Z",
+      signatureNonce: transfer.nonce,
+    });
+    expect(signed).toEqual([transferFormOf(transfer, at).form]);
+  });
+});
+
+describe("whether the page asks for a signature", () => {
+  it("asks when the member holds a certificate the server calls valid, not for one on hold, revoked or expired", () => {
+    expect(holdsCertificateInForce([])).toBe(false);
+    expect(holdsCertificateInForce([{ status: "hold" }, { status: "revoked" }, { status: "expired" }])).toBe(
+      false,
+    );
+    expect(holdsCertificateInForce([{ status: "pending" }, { status: "valid" }])).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { caUrls } from "../../../src/ca/context.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp } from "../../../src/server/context.ts";
@@ -96,6 +97,9 @@ export async function startE2e(options: { at?: Date } = {}): Promise<E2e> {
   });
   await fastify.listen({ host: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+  // The server's public origin is where the browser reaches it (the port is known only now): the
+  // certificate login's form is rebuilt over it, and certificates name their CRL and OCSP there.
+  app.ca.urls = caUrls(url);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     env: { ...process.env, FONTCONFIG_FILE: fontConfig(dir) },

@@ -1,11 +1,14 @@
-// The place where the certificate signature of a transfer slots in: before POST /api/transfers,
-// the member's 공동인증서 signs the transfer's canonical form (src/pki/transfer-form.ts, built
-// here from what the page sends and the challenge's signatureNonce) as CMS SignedData, detached,
-// and the three signature fields travel with the request (docs/api.md, "Transfer signatures").
-// Until the certificate centre's selection window and signer are wired in, no signature is made
-// and the transfer goes with PIN + OTP/security card alone (the server's interim policy lets a
-// member without a certificate do so).
+// The certificate signature of a transfer: before POST /api/transfers, the member's 공동인증서
+// signs the transfer's canonical form (src/pki/transfer-form.ts, built here from what the page
+// sends and the challenge's signatureNonce) as CMS SignedData, detached, and the three signature
+// fields travel with the request (docs/api.md, "Transfer signatures"). The signer comes from the
+// selection window (loaded on demand by TransferPage); this module holds no certificate code.
+// Whether the member must sign: one who holds a certificate in force (GET
+// /api/certcenter/certificates) does, as the server's interim policy says; one without may still
+// send with PIN + OTP/security card.
+import { base64Encode } from "../../../src/pki/bytes.ts";
 import { buildTransferForm, transferFormTime } from "../../../src/pki/transfer-form.ts";
+import type { Signer } from "../certcenter/storage/types.ts";
 
 export interface TransferToSign {
   idempotencyKey: string;
@@ -41,12 +44,18 @@ export function transferFormOf(transfer: TransferToSign, at: Date): { form: Uint
   return { form, signedAt };
 }
 
-/**
- * The certificate centre replaces this with the signing step (certificate choice + certificate
- * password, then signCms over `transferFormOf(transfer, new Date()).form`).
- */
-export async function certificateSignature(
-  _transfer: TransferToSign,
-): Promise<TransferSignature | undefined> {
-  return undefined;
+/** Signs the transfer's form as of `at` with the window's one-shot signer. */
+export async function signTransfer(
+  signer: Signer,
+  transfer: TransferToSign,
+  at: Date,
+): Promise<TransferSignature> {
+  const { form, signedAt } = transferFormOf(transfer, at);
+  const signature = await signer.signCms(form);
+  return { signature: base64Encode(signature), signedAt, signatureNonce: transfer.nonce };
+}
+
+/** A certificate in force (the server's list says "valid": issued, confirmed, within its dates) means every transfer is signed. */
+export function holdsCertificateInForce(certificates: readonly { status: string }[]): boolean {
+  return certificates.some((c) => c.status === "valid");
 }

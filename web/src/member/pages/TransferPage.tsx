@@ -1,7 +1,11 @@
 // A transfer in three steps: details (from, to, amount with its Korean unit form, limits shown),
 // confirmation of the recipient's name with PIN and OTP or security card, then the receipt. One
 // idempotency key per confirmed form: a double click or a retry sends the same transfer once.
-import { useState } from "react";
+// A member holding a 공동인증서 in force signs each transfer: Send opens the selection window
+// (loaded on demand), the signer signs the canonical form, and the receipt offers the signature
+// and the signed content for download (docs/api.md, "Transfer signatures").
+import { lazy, Suspense, useRef, useState } from "react";
+import type { Signer } from "../../certcenter/storage/types.ts";
 import { useI18n } from "../../i18n/index.tsx";
 import { checkAccountNumber, formatAccountNumber } from "../../lib/account-number.ts";
 import { ApiError, newIdempotencyKey } from "../../lib/api.ts";
@@ -16,15 +20,27 @@ import { MediumFields } from "../../ui/MediumFields.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { Facts } from "../../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../../ui/use-form.tsx";
-import { certificateSignature } from "../certificate-step.ts";
+import { holdsCertificateInForce, signTransfer, type TransferSignature } from "../certificate-step.ts";
 import { api } from "../session.tsx";
 import type { Account, Challenge, Limits, Receipt, Recipient } from "../types.ts";
 import { accountName } from "./HomePage.tsx";
 
+const UseWindow = lazy(() => import("../../certcenter/UseWindow.tsx"));
+
 type Step =
   | { name: "details" }
-  | { name: "confirm"; recipient: Recipient; challenge: Challenge; key: string }
-  | { name: "done"; receipt: Receipt };
+  | { name: "confirm"; recipient: Recipient; challenge: Challenge; key: string; mustSign: boolean }
+  | { name: "done"; receipt: Receipt; signed: boolean };
+
+/** Whether the member holds a certificate in force; a list that cannot be read says no (the server still judges). */
+async function mustSignTransfers(): Promise<boolean> {
+  try {
+    const list = await api.get<{ certificates: { status: string }[] }>("/api/certcenter/certificates");
+    return holdsCertificateInForce(list.certificates);
+  } catch {
+    return false;
+  }
+}
 
 const quickAmounts = [10_000n, 50_000n, 100_000n, 1_000_000n] as const;
 
@@ -43,6 +59,20 @@ export function TransferPage() {
   const [cardSecond, setCardSecond] = useState("");
   // One submission at a time, whichever step's button (a double-click sends once).
   const form = useForm();
+  // The selection window, open while a send waits for the member's certificate (null: cancelled).
+  const [signing, setSigning] = useState(false);
+  const [cancelled, setCancelled] = useState(false);
+  const waiting = useRef<((signer: Signer | null) => void) | null>(null);
+  const askSigner = () =>
+    new Promise<Signer | null>((resolve) => {
+      waiting.current = resolve;
+      setSigning(true);
+    });
+  const answerSigner = (signer: Signer | null) => {
+    setSigning(false);
+    waiting.current?.(signer);
+    waiting.current = null;
+  };
 
   const usable = accounts.data?.accounts.filter((a) => a.status === "active") ?? [];
   const fromAccount = usable.find((a) => a.number === from) ?? usable[0] ?? null;
@@ -80,12 +110,14 @@ export function TransferPage() {
         amount,
       });
       const challenge = await api.get<Challenge>("/api/transfers/challenge");
+      const mustSign = await mustSignTransfers();
+      setCancelled(false);
       setPin("");
       setOtp("");
       setCardFirst("");
       setCardSecond("");
       // A new key for each confirmed set of details; kept across retries of this confirmation.
-      setStep({ name: "confirm", recipient, challenge, key: newIdempotencyKey() });
+      setStep({ name: "confirm", recipient, challenge, key: newIdempotencyKey(), mustSign });
     },
   );
 
@@ -111,9 +143,21 @@ export function TransferPage() {
         amount: step.recipient.amount,
         memo: memo.trim() === "" ? null : memo.trim(),
       };
+      setCancelled(false);
+      let signature: TransferSignature | undefined;
+      if (step.mustSign) {
+        const signer = await askSigner();
+        if (!signer) {
+          setCancelled(true);
+          return;
+        }
+        signature = await signTransfer(
+          signer,
+          { ...transfer, nonce: step.challenge.signatureNonce },
+          new Date(),
+        );
+      }
       try {
-        // STEP: the 공동인증서 signature of the transfer slots in here; see certificate-step.ts.
-        const signature = await certificateSignature({ ...transfer, nonce: step.challenge.signatureNonce });
         const receipt = await api.post<Receipt>("/api/transfers", {
           idempotencyKey: transfer.idempotencyKey,
           fromAccount: transfer.fromAccount,
@@ -126,7 +170,7 @@ export function TransferPage() {
         });
         setPin("");
         setOtp("");
-        setStep({ name: "done", receipt });
+        setStep({ name: "done", receipt, signed: signature !== undefined });
         accounts.reload();
         limits.reload();
       } catch (error) {
@@ -135,6 +179,9 @@ export function TransferPage() {
         setCardFirst("");
         setCardSecond("");
         if (error instanceof ApiError && error.code.includes("pin")) setPin("");
+        // The member holds a certificate the list did not show (issued meanwhile): sign from now on.
+        if (error instanceof ApiError && error.code === "signature_required")
+          setStep({ ...step, mustSign: true });
         throw error;
       }
     },
@@ -168,6 +215,30 @@ export function TransferPage() {
               ]}
             />
           </div>
+          {step.signed ? (
+            <section className="card no-print" aria-labelledby="signature-title">
+              <h2 id="signature-title">{t.transfer.signatureTitle}</h2>
+              <p>{t.transfer.signatureLead}</p>
+              <ul className="plain-list">
+                <li>
+                  <a
+                    href={`/api/transfers/${encodeURIComponent(r.id)}/signature`}
+                    download={`transfer-${r.id}.p7s`}
+                  >
+                    {t.transfer.signatureDownload}
+                  </a>
+                </li>
+                <li>
+                  <a
+                    href={`/api/transfers/${encodeURIComponent(r.id)}/signed-content`}
+                    download={`transfer-${r.id}.json`}
+                  >
+                    {t.transfer.signedContentDownload}
+                  </a>
+                </li>
+              </ul>
+            </section>
+          ) : null}
           <div className="button-row no-print">
             <button type="button" className="button button-secondary" onClick={() => window.print()}>
               {t.common.print}
@@ -216,6 +287,11 @@ export function TransferPage() {
             />
           </section>
           <FormAlerts form={form} />
+          {cancelled ? (
+            <p className="field-hint" role="status">
+              {t.transfer.signCancelled}
+            </p>
+          ) : null}
           <form className="card form" onSubmit={send} noValidate>
             <h2>{t.transfer.authTitle}</h2>
             <SecretDigitsField
@@ -238,7 +314,12 @@ export function TransferPage() {
               }}
               errorOf={form.errorOf}
             />
-            {/* STEP: the certificate signature (choose 공동인증서, enter its password) goes here. */}
+            {step.mustSign ? (
+              <div className="sign-step">
+                <h2>{t.transfer.signTitle}</h2>
+                <p className="field-hint">{t.transfer.signHint}</p>
+              </div>
+            ) : null}
             <div className="button-row">
               <button
                 type="button"
@@ -256,6 +337,16 @@ export function TransferPage() {
               </button>
             </div>
           </form>
+          {signing ? (
+            <Suspense fallback={null}>
+              <UseWindow
+                open
+                onClose={() => answerSigner(null)}
+                onSigner={(signer) => answerSigner(signer)}
+                purpose={t.transfer.signPurpose(formatWon(recipient.amount, lang), recipient.recipientName)}
+              />
+            </Suspense>
+          ) : null}
         </div>
       </Page>
     );
