@@ -4,9 +4,9 @@
 // back and checked with our npki tools and OpenSSL) and as a universal certificate to a .zip
 // download (its fee captured once). Each step: axe clean, screenshot kept, no CSP violation.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
@@ -84,9 +84,9 @@ async function homeListsValid(page: Page, purpose: "bank" | "universal"): Promis
   expect(await shownText(row.first())).toContain(cc.status.valid);
 }
 
-/** Runs a CLI of ours in node. */
+/** Runs our CLI in node (`geumgo …`). */
 function geumgo(args: string[]): string {
-  return execFileSync(process.execPath, [join(root, "src/cli/main.ts"), ...args], {
+  return execFileSync(process.execPath, [join(root, "bin/geumgo.js"), ...args], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
@@ -97,31 +97,50 @@ function openssl(args: string[]): string {
   return execFileSync("openssl", args, { encoding: "utf8" });
 }
 
-/** signCert.der and signPri.key of an NPKI pair checked in node: the certificate, the key under its password, a match. */
-function checkNpkiPair(dir: string, subject: RegExp): void {
-  const certText = openssl([
-    "x509",
-    "-inform",
-    "DER",
-    "-in",
-    join(dir, "signCert.der"),
-    "-noout",
-    "-subject",
-    "-issuer",
-  ]);
-  expect(certText).toMatch(subject);
-  const keyPem = openssl([
-    "pkey",
-    "-inform",
-    "DER",
-    "-in",
-    join(dir, "signPri.key"),
-    "-passin",
-    `pass:${certPassword}`,
-    "-pubout",
-  ]);
-  const certKey = openssl(["x509", "-inform", "DER", "-in", join(dir, "signCert.der"), "-noout", "-pubkey"]);
-  expect(keyPem).toBe(certKey);
+/** The CA certificate the page checks against, as PEM in `dir`. */
+async function caPem(page: Page, dir: string): Promise<string> {
+  const b64 = await page.evaluate(async () => {
+    const r = await fetch("/api/certcenter/certificates", { credentials: "same-origin" });
+    return ((await r.json()) as { caCertificate: string }).caCertificate;
+  });
+  const der = join(dir, "ca.der");
+  writeFileSync(der, Buffer.from(b64, "base64"));
+  const pem = join(dir, "ca.pem");
+  openssl(["x509", "-inform", "DER", "-in", der, "-out", pem]);
+  return pem;
+}
+
+/**
+ * Every NPKI certificate folder under `dir`, checked in node: `geumgo npki list` finds it, the
+ * key file opens with the certificate password (`geumgo npki decrypt`) and is the certificate's
+ * key (OpenSSL's public keys agree), the VID matches the member's RRN (R kept in the key file),
+ * and OpenSSL verifies the certificate against the CA's.
+ */
+function checkNpkiTree(dir: string, ca: string): { path: string; purpose?: string }[] {
+  const found = (
+    JSON.parse(geumgo(["npki", "list", dir, "--json"])) as {
+      certificates: { path: string; hasKey: boolean; purpose?: string }[];
+    }
+  ).certificates;
+  const secrets = mkdtempSync(join(tmpdir(), "geumgo-flows-secret-"));
+  const passwordFile = join(secrets, "password");
+  writeFileSync(passwordFile, `${certPassword}\n`);
+  const rrnFile = join(secrets, "rrn");
+  writeFileSync(rrnFile, `${demoRrn}\n`);
+  for (const [i, { path, hasKey }] of found.entries()) {
+    expect(hasKey).toBe(true);
+    const cert = join(path, "signCert.der");
+    const pem = join(secrets, `key-${i}.pem`);
+    geumgo(["npki", "decrypt", path, "--password-file", passwordFile, "--out", pem, "--force"]);
+    expect(openssl(["pkey", "-in", pem, "-pubout"])).toBe(
+      openssl(["x509", "-inform", "DER", "-in", cert, "-noout", "-pubkey"]),
+    );
+    geumgo(["npki", "check-vid", path, "--password-file", passwordFile, "--rrn-file", rrnFile]);
+    const certPem = join(secrets, "cert.pem");
+    openssl(["x509", "-inform", "DER", "-in", cert, "-out", certPem]);
+    expect(openssl(["verify", "-partial_chain", "-CAfile", ca, certPem])).toContain(": OK");
+  }
+  return found;
 }
 
 describe("the certificate centre's flows", () => {
@@ -146,6 +165,61 @@ describe("the certificate centre's flows", () => {
     const dialog = page.getByRole("dialog", { name: cc.window.title });
     await dialog.getByRole("row").filter({ hasText: cc.purpose.bank }).first().waitFor();
     await step(page, "selection-window-lists-it");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it("(b) issues to a folder the member picks, in the NPKI layout that our tools and OpenSSL read", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-issue-folder", "desktop");
+    const context = await env.context("desktop");
+    // Where the native folder picker would open: the origin-private directory, a real directory handle.
+    await context.addInitScript(() => {
+      (
+        window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker = () => navigator.storage.getDirectory();
+    });
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await walkToStorage(page, env, step, "bank", "folder");
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await issued(page);
+    await step(page, "done");
+    // The files, read back out of the origin-private directory.
+    const files = await page.evaluate(async () => {
+      const out: { path: string; base64: string }[] = [];
+      async function walk(dir: FileSystemDirectoryHandle, prefix: string): Promise<void> {
+        for await (const [name, handle] of (
+          dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+        ).entries()) {
+          if (handle.kind === "directory")
+            await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+          else {
+            const bytes = new Uint8Array(
+              await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer(),
+            );
+            let binary = "";
+            for (const b of bytes) binary += String.fromCharCode(b);
+            out.push({ path: `${prefix}${name}`, base64: btoa(binary) });
+          }
+        }
+      }
+      await walk(await navigator.storage.getDirectory(), "");
+      return out;
+    });
+    const paths = files.map((f) => f.path).sort();
+    expect(paths).toHaveLength(2);
+    expect(paths[0]).toMatch(/^NPKI\/[^/]+\/USER\/[^/]+\/signCert\.der$/);
+    expect(paths[1]).toMatch(/^NPKI\/[^/]+\/USER\/[^/]+\/signPri\.key$/);
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-flows-folder-"));
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), Buffer.from(f.base64, "base64"));
+    }
+    expect(checkNpkiTree(dir, await caPem(page, dir))).toHaveLength(1);
+    await homeListsValid(page, "bank");
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
