@@ -11,9 +11,8 @@ import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
-import { readZip } from "../../web/src/certcenter/storage/zip.ts";
 import { type E2e, startE2e, steps } from "./support/harness.ts";
-import { demandAccountOf, demoOtpCode } from "./support/ledger.ts";
+import { accountByNumber, demandAccountOf, demoOtpCode } from "./support/ledger.ts";
 import { memberLogin, onPage, shownText } from "./support/ui.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -220,6 +219,46 @@ describe("the certificate centre's flows", () => {
     }
     expect(checkNpkiTree(dir, await caPem(page, dir))).toHaveLength(1);
     await homeListsValid(page, "bank");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it("(c) issues a universal certificate as a .zip download, its fee taken exactly once", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-issue-zip", "desktop");
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    const feeAccount = await demandAccountOf(env, demoLogins.member.userId);
+    const before = await accountByNumber(env, feeAccount.number);
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await walkToStorage(page, env, step, "universal", "zip");
+    // Authorised: the fee is held on the account, not yet taken.
+    const held = await accountByNumber(env, feeAccount.number);
+    expect(held.balance).toBe(before.balance);
+    expect(held.available).toBe(before.available - 4400n);
+    const download = page.waitForEvent("download", { timeout: 120_000 });
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("NPKI.zip");
+    await issued(page);
+    await step(page, "done");
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-flows-zip-"));
+    const zip = join(dir, "NPKI.zip");
+    await file.saveAs(zip);
+    execFileSync("unzip", ["-q", zip, "-d", join(dir, "out")]);
+    const found = checkNpkiTree(join(dir, "out"), await caPem(page, dir));
+    expect(found).toHaveLength(1);
+    expect(found[0]?.purpose).toBe("universal");
+    // Captured once: 4,400 won left the account, and nothing stays held.
+    const after = await accountByNumber(env, feeAccount.number);
+    expect(after.balance).toBe(before.balance - 4400n);
+    expect(after.available).toBe(before.available - 4400n);
+    await homeListsValid(page, "universal");
+    await step(page, "home-valid");
+    // Reloading the centre takes nothing more.
+    expect((await accountByNumber(env, feeAccount.number)).balance).toBe(before.balance - 4400n);
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
