@@ -9,11 +9,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
+import { tellerActor } from "../../src/branch/desk.ts";
+import { authorizeForUser } from "../../src/certcenter/authorize.ts";
+import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { type E2e, startE2e, steps } from "./support/harness.ts";
 import { accountByNumber, demandAccountOf, demoOtpCode } from "./support/ledger.ts";
-import { memberLogin, onPage, shownText } from "./support/ui.ts";
+import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
 const root = join(import.meta.dirname, "../..");
 const demoRrn = "8503151234567";
@@ -72,6 +75,20 @@ function escapeRegExp(text: string): string {
 
 async function issued(page: Page): Promise<void> {
   await page.getByRole("heading", { name: cc.issue.doneTitle, level: 2 }).waitFor({ timeout: 120_000 });
+}
+
+/** The member's certificates as the server lists them. */
+async function serverCertificates(
+  page: Page,
+): Promise<{ serial: string; purpose: string; status: string; notAfter: string }[]> {
+  return page.evaluate(async () => {
+    const r = await fetch("/api/certcenter/certificates", { credentials: "same-origin" });
+    return (
+      (await r.json()) as {
+        certificates: { serial: string; purpose: string; status: string; notAfter: string }[];
+      }
+    ).certificates;
+  });
 }
 
 /** The centre's home lists a certificate of this purpose as valid (정상). */
@@ -262,4 +279,104 @@ describe("the certificate centre's flows", () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it("(d) enrols a teller's slip online and stores it in this browser", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-slip", "desktop");
+    // At the branch: the teller authorises an issuance for the member (the slip printed for them).
+    const slip = await authorizeForUser(
+      { bank: env.app.bank, ca: env.app.ca },
+      {
+        userId: demoLogins.member.userId,
+        purpose: "bank",
+        channel: "branch",
+        actor: tellerActor("teller01"),
+      },
+    );
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await page.goto("/certcenter/slip");
+    await onPage(page, cc.issue.slipTitle);
+    await page.getByLabel(cc.issue.referenceNumber, { exact: true }).fill(slip.referenceNumber);
+    await page.getByLabel(cc.issue.authorizationCode, { exact: true }).fill(slip.authorizationCode);
+    await step(page, "slip");
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByLabel(cc.issue.password, { exact: true }).fill(certPassword);
+    await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill(certPassword);
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByRole("group", { name: cc.issue.storageTitle }).waitFor();
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await issued(page);
+    await step(page, "done");
+    await homeListsValid(page, "bank");
+    // The slip is spent: the same reference and code again are refused by the CA, nothing issued.
+    await page.goto("/certcenter/slip");
+    await page.getByLabel(cc.issue.referenceNumber, { exact: true }).fill(slip.referenceNumber);
+    await page.getByLabel(cc.issue.authorizationCode, { exact: true }).fill(slip.authorizationCode);
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByLabel(cc.issue.password, { exact: true }).fill(certPassword);
+    await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill(certPassword);
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor({ timeout: 120_000 });
+    const refusal = await alertText(page);
+    expect(refusal).toContain(cc.issue.failedNothing);
+    // Worded from the CA's refusal code, not the generic error.
+    expect(refusal).not.toContain(ko.errors.generic);
+    await step(page, "slip-spent");
+    expect((await serverCertificates(page)).filter((c) => c.status === "valid")).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it("(e) renews in the renewal window with the selection window, after the expiry notice", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-renew", "desktop");
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await walkToStorage(page, env, step, "bank", "browser");
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await issued(page);
+    const [old] = await serverCertificates(page);
+    expect(old).toBeDefined();
+    // 20 days before it expires: the notice job runs, the member logs in again (the session has long ended).
+    env.clock.at = new Date(Date.parse(old!.notAfter) - 20 * 86_400_000);
+    const run = await sendExpiryNotices({ bank: env.app.bank, ca: env.app.ca });
+    expect(run).toBeDefined();
+    await page.context().clearCookies();
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await page.goto("/notifications");
+    await page.getByText("공동인증서 만료").first().waitFor();
+    await step(page, "expiry-notice");
+    await page.goto("/certcenter/renew");
+    await onPage(page, cc.issue.renewTitle);
+    await step(page, "renew");
+    await page.getByRole("button", { name: cc.issue.renewChoose, exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: cc.window.title });
+    await dialog.getByRole("row").filter({ hasText: cc.purpose.bank }).first().waitFor();
+    await dialog.getByLabel(cc.window.password, { exact: true }).fill(certPassword);
+    await step(page, "renew-window");
+    await dialog.getByRole("button", { name: cc.window.confirm, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.doneTitle, level: 2 }).waitFor({ timeout: 120_000 });
+    await step(page, "renewed");
+    const after = await serverCertificates(page);
+    const renewed = after.find((c) => c.serial !== old!.serial && c.status === "valid");
+    expect(renewed).toBeDefined();
+    expect(Date.parse(renewed!.notAfter)).toBeGreaterThan(Date.parse(old!.notAfter));
+    // This browser now holds the new one in the old one's place.
+    await page.goto("/certcenter/manage");
+    await page.getByRole("button", { name: cc.window.title, exact: true }).click();
+    const listed = page.getByRole("dialog", { name: cc.window.title });
+    await listed.getByRole("row").filter({ hasText: cc.purpose.bank }).first().waitFor();
+    expect(await listed.getByRole("row").filter({ hasText: cc.purpose.bank }).count()).toBe(1);
+    expect(await shownText(listed)).toContain(renewed!.notAfter.slice(0, 4));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
 });
