@@ -3,10 +3,11 @@
 // folder (an origin-private directory handed where the native picker would open, its files read
 // back and checked with our npki tools and OpenSSL) and as a universal certificate to a .zip
 // download (its fee captured once). Each step: axe clean, screenshot kept, no CSP violation.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { tellerActor } from "../../src/branch/desk.ts";
@@ -18,6 +19,7 @@ import { type E2e, startE2e, steps } from "./support/harness.ts";
 import { accountByNumber, demandAccountOf, demoOtpCode } from "./support/ledger.ts";
 import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
+const execFileAsync = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
 const demoRrn = "8503151234567";
 const demoPin = "1234";
@@ -383,6 +385,96 @@ describe("the certificate centre's flows", () => {
     await listed.getByRole("row").filter({ hasText: cc.purpose.bank }).first().waitFor();
     expect(await listed.getByRole("row").filter({ hasText: cc.purpose.bank }).count()).toBe(1);
     expect(await shownText(listed)).toContain(renewed!.notAfter.slice(0, 4));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 300_000);
+
+  it("(f) reissues after a forgotten password: a code to the phone, the old certificate revoked (openssl ocsp)", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-reissue", "desktop");
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await walkToStorage(page, env, step, "bank", "browser");
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await issued(page);
+    const [old] = await serverCertificates(page);
+    expect(old?.status).toBe("valid");
+    await page.goto("/certcenter/reissue");
+    await onPage(page, cc.issue.reissueTitle);
+    await page.getByLabel(cc.issue.agreeAll).check();
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.identityTitle }).waitFor();
+    await page.getByLabel(cc.issue.reissueReason, { exact: true }).selectOption("forgotten");
+    await page.getByLabel(cc.issue.rrn, { exact: true }).fill(demoRrn);
+    await page.getByLabel(cc.issue.pin, { exact: true }).fill(demoPin);
+    await page.locator("#cc-otp").fill(await demoOtpCode(env, demoLogins.member.userId));
+    await step(page, "identity");
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.phoneTitle }).waitFor();
+    await page.getByRole("button", { name: cc.issue.phoneSend, exact: true }).click();
+    await page.getByText("010-****-5678").first().waitFor();
+    // The code, as the member's phone shows it: the development outbox.
+    const outbox = await page.evaluate(async () => {
+      const r = await fetch("/dev/outbox.json?to=010-1234-5678&limit=1");
+      return (await r.json()) as { messages: { body: string }[] };
+    });
+    const code = /\[([0-9]{6})\]/.exec(outbox.messages[0]?.body ?? "")?.[1];
+    expect(code).toMatch(/^[0-9]{6}$/);
+    await page.getByLabel(cc.issue.phoneCode, { exact: true }).fill(code!);
+    await step(page, "phone-code");
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByLabel(cc.issue.password, { exact: true }).fill("Fresh#start58q");
+    await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill("Fresh#start58q");
+    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
+    await page.getByRole("group", { name: cc.issue.storageTitle }).waitFor();
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await issued(page);
+    await step(page, "done");
+    const after = await serverCertificates(page);
+    const fresh = after.find((c) => c.serial !== old!.serial && c.status === "valid");
+    expect(fresh).toBeDefined();
+    expect(after.find((c) => c.serial === old!.serial)?.status ?? "revoked").toBe("revoked");
+
+    // OpenSSL asks the server's OCSP responder about the old certificate: revoked.
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-flows-ocsp-"));
+    const ca = await caPem(page, dir);
+    const { rows } = await env.app.db.query<{ der: Uint8Array }>(
+      "SELECT der FROM certificates WHERE serial = decode($1, 'hex')",
+      [old!.serial],
+    );
+    expect(rows).toHaveLength(1);
+    const oldCert = join(dir, "old.der");
+    writeFileSync(oldCert, rows[0]!.der);
+    const oldPem = join(dir, "old.pem");
+    openssl(["x509", "-inform", "DER", "-in", oldCert, "-out", oldPem]);
+    const now = env.clock.now().getTime();
+    // Asynchronously: the responder is this very process, which must keep serving while OpenSSL asks.
+    const ocsp = await execFileAsync(
+      "openssl",
+      [
+        "ocsp",
+        "-url",
+        `${env.url}/pki/ocsp`,
+        "-issuer",
+        ca,
+        "-CAfile",
+        ca,
+        "-partial_chain",
+        "-cert",
+        oldPem,
+        "-no_nonce",
+        "-attime",
+        String(Math.floor(now / 1000)),
+        "-validity_period",
+        String(Math.ceil(Math.abs(now - Date.now()) / 1000) + 300),
+      ],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    expect(ocsp.stderr).toContain("Response verify OK");
+    expect(ocsp.stdout).toContain(": revoked");
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
