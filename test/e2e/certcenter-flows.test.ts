@@ -2,9 +2,11 @@
 // with online identity proofing (the demo member's RRN, passbook PIN and OTP) to this browser, to a
 // folder (an origin-private directory handed where the native picker would open, its files read
 // back and checked with our npki tools and OpenSSL) and as a universal certificate to a .zip
-// download (its fee captured once). Each step: axe clean, screenshot kept, no CSP violation.
+// download (its fee captured once); a teller's slip enrolled online; renewal after the expiry notice;
+// reissue after a forgotten password (the old certificate revoked as openssl ocsp reads it); a tab
+// closed mid-issuance. Each step: axe clean, screenshot kept, no CSP violation.
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -478,4 +480,28 @@ describe("the certificate centre's flows", () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 300_000);
+
+  it("(g) closing the tab while the key is being made leaves nothing issued and no fee taken", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-closed-tab", "desktop");
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const feeAccount = await demandAccountOf(env, demoLogins.member.userId);
+    const before = await accountByNumber(env, feeAccount.number);
+    await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+    await walkToStorage(page, env, step, "universal", "browser");
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    // The key generation has begun (the progress list shows it), then the tab is closed.
+    await page.getByRole("heading", { name: cc.issue.progressTitle, level: 2 }).waitFor();
+    await page.close();
+    await new Promise((done) => setTimeout(done, 2_000));
+    const { rows } = await env.app.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM certificates WHERE status IN ('valid', 'pending')",
+    );
+    expect(rows[0]?.n).toBe(0);
+    // The fee was only held; nothing left the account.
+    expect((await accountByNumber(env, feeAccount.number)).balance).toBe(before.balance);
+    await context.close();
+  }, 240_000);
 });
