@@ -125,3 +125,23 @@ export function cmpRefusalWords(refusal: {
   }
   return refusedWords;
 }
+
+/** The member's words when the CMP exchange fails below CMP (web/src/certcenter/cmp-transport.ts). */
+export const cmpTransportWords: Readonly<Record<"network" | "rate_limited" | "server" | "not_cmp", Words>> = {
+  network: {
+    ko: "인증센터에 연결하지 못했어요. 인터넷 연결을 확인하고 처음부터 다시 해 주세요.",
+    en: "Could not reach the certificate centre. Check the connection and start again.",
+  },
+  rate_limited: {
+    ko: "요청이 너무 많아요. 잠시 후 다시 해 주세요.",
+    en: "Too many requests. Please try again in a moment.",
+  },
+  server: {
+    ko: "인증센터에 일시적인 문제가 있어요. 잠시 후 다시 해 주세요.",
+    en: "The certificate centre has a temporary problem. Please try again shortly.",
+  },
+  not_cmp: {
+    ko: "인증센터의 응답을 읽지 못했어요. 잠시 후 다시 해 주세요.",
+    en: "The certificate centre's answer could not be read. Please try again shortly.",
+  },
+};

@@ -1,5 +1,5 @@
 // The certificate centre's calls to the server, typed to the shapes the RA's routes answer with
-// (docs/api.md, "Certificate centre"). Money is a decimal string of won; bytes are base64. The
+// (docs/api.md, "Certificate centre API" and "Renewal, reissue and notices"). Money is a decimal string of won; bytes are base64. The
 // page shows whatever the server refuses with (ApiError, Korean and English words): no route is
 // faked here, so a route that is not there yet shows as the server's 404.
 import type { ApiClient } from "../lib/api.ts";
@@ -39,12 +39,15 @@ export interface IdentityProof {
   medium: MediumAnswer;
 }
 
+/** The proof as the server's bodies take it: the medium's answer spread in (`otp` or `card`). */
+function proofFields(p: IdentityProof): Record<string, unknown> {
+  return { rrn: p.rrn, account: p.account, pin: p.pin, ...p.medium };
+}
+
 export interface IssueRequest {
   purpose: Purpose;
   /** The account the universal fee is held on; absent for bank use (free). */
   feeAccount?: string;
-  /** The member agreed to the terms and the personal-data collection (versions shown). */
-  consent: { terms: string; privacy: string };
   identity: IdentityProof;
 }
 
@@ -53,33 +56,45 @@ export interface IssueAuthorization {
   referenceNumber: string;
   authorizationCode: string;
   expiresAt: string;
-  /** The fee held for it, "0" for bank use. */
-  fee: string;
+  purpose: Purpose;
+  /** The fee held for it (universal), null for bank use. */
+  fee: { amount: string; account: string } | null;
 }
 
 export interface ReissueRequest {
-  serial: string;
+  /** A reissue replaces the member's certificate of this purpose. */
+  purpose: Purpose;
   reason: "lost" | "damaged" | "forgotten";
   identity: IdentityProof;
   /** The one-time code sent to the member's registered phone. */
   phoneCode: string;
 }
 
-export interface RenewRequest {
-  serial: string;
-  feeAccount?: string;
+export interface ReissueAuthorization {
+  referenceNumber: string;
+  authorizationCode: string;
+  expiresAt: string;
 }
 
+export interface RenewRequest {
+  serial: string;
+  /** The account the universal renewal's fee is held on. */
+  account: string;
+}
+
+/** A universal renewal's fee, held until the kur reaches the CA (before expiresAt). */
 export interface RenewAuthorization {
-  /** The fee held for the renewal ("0" for bank use). */
-  fee: string;
+  serial: string;
+  amount: string;
+  account: string;
   expiresAt: string;
 }
 
 export interface PhoneCodeSent {
   /** The registered phone as the server masks it (010-****-5678). */
-  maskedPhone: string;
+  sentTo: string;
   expiresAt: string;
+  digits: number;
 }
 
 /** The terms' and privacy notice's versions the member is shown and agrees to. */
@@ -88,11 +103,24 @@ export const consentVersions = { terms: "2026-12", privacy: "2026-12" } as const
 export function certcenterApi(api: ApiClient) {
   return {
     certificates: () => api.get<CertificateList>("/api/certcenter/certificates"),
-    mediumChallenge: () => api.get<MediumChallenge>("/api/certcenter/identity/challenge"),
-    authorizeIssue: (body: IssueRequest) => api.post<IssueAuthorization>("/api/certcenter/issuance", body),
-    authorizeRenewal: (body: RenewRequest) => api.post<RenewAuthorization>("/api/certcenter/renewal", body),
-    sendReissueCode: (serial: string) => api.post<PhoneCodeSent>("/api/certcenter/reissue/code", { serial }),
-    authorizeReissue: (body: ReissueRequest) => api.post<IssueAuthorization>("/api/certcenter/reissue", body),
+    mediumChallenge: () => api.get<MediumChallenge>("/api/certcenter/challenge"),
+    authorizeIssue: (body: IssueRequest) =>
+      api.post<IssueAuthorization>("/api/certcenter/authorizations", {
+        purpose: body.purpose,
+        ...proofFields(body.identity),
+        ...(body.feeAccount ? { feeAccount: body.feeAccount } : {}),
+      }),
+    /** Universal only: a bank-use renewal is free and needs no call before the kur. */
+    authorizeRenewal: (body: RenewRequest) => api.post<RenewAuthorization>("/api/certcenter/renewals", body),
+    sendReissueCode: (purpose: Purpose) =>
+      api.post<PhoneCodeSent>("/api/certcenter/reissue/phone-code", { purpose }),
+    authorizeReissue: (body: ReissueRequest) =>
+      api.post<ReissueAuthorization>("/api/certcenter/reissue", {
+        purpose: body.purpose,
+        reason: body.reason,
+        phoneCode: body.phoneCode,
+        ...proofFields(body.identity),
+      }),
   };
 }
 

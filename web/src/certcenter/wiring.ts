@@ -1,12 +1,19 @@
-// Where the certificate centre's pages meet the browser-side key work, which lands separately
-// (storage adapters, the signer, key generation and CMP: web/src/certcenter/storage/*, signer.ts,
-// the CMP client in src/pki). Until it is wired here, each entry says so with NotWiredError and
-// the page shows "not available yet": nothing is pretended, nothing is issued.
+// Where the certificate centre's pages meet the browser-side key work: the key made in the worker,
+// our CMP client over cmpTransport() (the session cookie goes along: the CA binds a web
+// authorisation to the session that made it), the certificate stored where the member chose, and
+// only then confirmed (enrolment.ts, DESIGN.md §5). A .zip or .pfx is built in memory and offered as
+// a download once the CA has the confirmation; a folder or this browser is written before it.
+import { base64Decode } from "../../../src/pki/bytes.ts";
 import type { IssueAuthorization } from "./api.ts";
+import { cmpTransport } from "./cmp-transport.ts";
+import { issueAndStore, renewAndStore as renewStored } from "./enrolment.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
 import { openSigner as openStoredSigner } from "./signer.ts";
-import { selectionSources as makeSources } from "./sources.ts";
-import type { Signer, StorageKind, StoredCertificate } from "./storage/types.ts";
+import { selectionSources as makeSources, thisBrowser } from "./sources.ts";
+import { writePfx, ZipCertificateStore } from "./storage/archive.ts";
+import { FolderCertificateStore } from "./storage/folder.ts";
+import { downloadFile } from "./storage/pick.ts";
+import type { CertificateStore, Signer, StorageKind, StoredCertificate } from "./storage/types.ts";
 
 export class NotWiredError extends Error {
   override readonly name = "NotWiredError";
@@ -26,11 +33,17 @@ export interface EnrolInput {
   /** The folder picked for "folder" storage. */
   directory?: FileSystemDirectoryHandle;
   onProgress(step: IssueProgress): void;
+  /** Aborts the key generation and the CMP exchange (the page is left). */
+  signal?: AbortSignal;
 }
 
 export interface EnrolResult {
   stored: StoredCertificate;
 }
+
+/** The download names a .zip and a .pfx are offered under. */
+export const zipFileName = "NPKI.zip";
+export const pfxFileName = "certificate.pfx";
 
 /** The stores the selection window reads (sources.ts). */
 export const selectionSources: SelectionSources = makeSources();
@@ -40,18 +53,130 @@ export function openSigner(stored: StoredCertificate, password: string): Promise
   return openStoredSigner(stored, password);
 }
 
-/** Key pair in a worker, CMP ir with the authorisation, store, then certConf (DESIGN.md §5). */
-export async function enrolAndStore(_input: EnrolInput): Promise<EnrolResult> {
-  throw new NotWiredError("enrolAndStore");
+/** The CA's certificate as the server hands it (GET /api/certcenter/certificates). */
+async function caCertificate(signal?: AbortSignal): Promise<Uint8Array> {
+  const response = await fetch("/api/certcenter/certificates", {
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { accept: "application/json" },
+    ...(signal ? { signal } : {}),
+  });
+  if (!response.ok) throw new NotWiredError("ca_certificate");
+  const body = (await response.json()) as { caCertificate?: unknown };
+  if (typeof body.caCertificate !== "string") throw new NotWiredError("ca_certificate");
+  return base64Decode(body.caCertificate);
 }
 
-/** A new key, kur signed by the old one (the signer), the new certificate stored where the old one was. */
-export async function renewAndStore(
-  _signer: Signer,
-  _old: StoredCertificate,
-  _onProgress: (step: IssueProgress) => void,
-): Promise<EnrolResult> {
-  throw new NotWiredError("renewAndStore");
+/** A store whose writes report the "store" step and then, written, the "confirm" step. */
+function reporting(store: CertificateStore, onProgress: (step: IssueProgress) => void): CertificateStore {
+  return {
+    kind: store.kind,
+    list: () => store.list(),
+    write: async (entry) => {
+      onProgress("store");
+      const stored = await store.write(entry);
+      onProgress("confirm");
+      return stored;
+    },
+    replace: (id, entry) => store.replace(id, entry),
+    delete: (id) => store.delete(id),
+  };
+}
+
+function keygenProgress(onProgress: (step: IssueProgress) => void) {
+  return ({ stage }: { stage: string }) => {
+    if (stage === "done") onProgress("enrol");
+  };
+}
+
+/** Key pair in a worker, CMP ir with the authorisation, store, then certConf (DESIGN.md §5). */
+export async function enrolAndStore(input: EnrolInput): Promise<EnrolResult> {
+  const { storage, onProgress, signal } = input;
+  let store: CertificateStore;
+  let archive: ZipCertificateStore | undefined;
+  if (storage === "browser") store = thisBrowser();
+  else if (storage === "folder") {
+    if (!input.directory) throw new NotWiredError("folder_not_picked");
+    store = new FolderCertificateStore(input.directory);
+  } else {
+    archive = ZipCertificateStore.empty();
+    store = archive;
+  }
+  onProgress("keys");
+  const ca = await caCertificate(signal);
+  const issued = await issueAndStore({
+    send: cmpTransport(signal),
+    store: reporting(store, onProgress),
+    referenceNumber: input.authorization.referenceNumber,
+    authorizationCode: input.authorization.authorizationCode,
+    password: input.password,
+    caCertificate: ca,
+    onProgress: keygenProgress(onProgress),
+    ...(signal ? { signal } : {}),
+  });
+  // Confirmed by the CA: only now is a file offered (a download cannot be taken back).
+  if (storage === "zip" && archive) downloadFile(archive.toZip(), zipFileName, "application/zip");
+  if (storage === "pfx") {
+    const pfx = await writePfx(issued.stored, input.password, {
+      caCertificates: issued.caCertificates.length > 0 ? issued.caCertificates : [ca],
+    });
+    downloadFile(pfx, pfxFileName, "application/x-pkcs12");
+  }
+  return { stored: issued.stored };
+}
+
+/**
+ * Sources that remember the store each certificate was listed from, so that a renewal writes the
+ * new certificate where the old one was (this browser, the picked folder, the opened .zip).
+ */
+export function rememberingSources(): {
+  sources: SelectionSources;
+  storeOf(kind: StorageKind): CertificateStore | undefined;
+} {
+  const seen = new Map<StorageKind, CertificateStore>();
+  const remember = <S extends CertificateStore>(s: S): S => {
+    seen.set(s.kind, s);
+    return s;
+  };
+  const base = selectionSources;
+  const sources: SelectionSources = {
+    ...base,
+    ...(base.browser ? { browser: remember(base.browser) } : {}),
+    ...(base.folder ? { folder: (d: FileSystemDirectoryHandle) => remember(base.folder!(d)) } : {}),
+    ...(base.archive ? { archive: async (f: File) => remember(await base.archive!(f)) } : {}),
+  };
+  return { sources, storeOf: (kind) => seen.get(kind) };
+}
+
+export interface RenewInput {
+  current: StoredCertificate;
+  /** The store it was listed from: the new certificate goes there. */
+  store: CertificateStore;
+  /** The password typed in the selection window: it decrypts the old key that signs the kur. */
+  password: string;
+  onProgress(step: IssueProgress): void;
+  signal?: AbortSignal;
+}
+
+/** A new key, kur signed by the old key, the new certificate stored where the old one was. */
+export async function renewAndStore(input: RenewInput): Promise<EnrolResult> {
+  const { onProgress, signal } = input;
+  onProgress("keys");
+  const ca = await caCertificate(signal);
+  const issued = await renewStored({
+    send: cmpTransport(signal),
+    store: reporting(input.store, onProgress),
+    current: input.current,
+    password: input.password,
+    caCertificate: ca,
+    onProgress: keygenProgress(onProgress),
+    ...(signal ? { signal } : {}),
+  });
+  // An opened .zip lives only in memory: the renewed one is offered as a download.
+  if (input.store instanceof ZipCertificateStore) {
+    downloadFile(input.store.toZip(), zipFileName, "application/zip");
+  }
+  return { stored: issued.stored };
 }
 
 export function isNotWired(error: unknown): boolean {

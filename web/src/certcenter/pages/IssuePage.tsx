@@ -21,7 +21,6 @@ import { FormAlerts, useForm } from "../../ui/use-form.tsx";
 import {
   type CertificateList,
   certcenterApi,
-  consentVersions,
   type IdentityProof,
   type IssueAuthorization,
   type MediumChallenge,
@@ -29,6 +28,7 @@ import {
   type ReissueRequest,
 } from "../api.ts";
 import { classifyOurs } from "../describe.ts";
+import { certcenterErrorText } from "../failure-words.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
 import { universalFeeWon } from "../purpose.ts";
 import { enrolAndStore, isNotWired, type StorageChoice } from "../wiring.ts";
@@ -119,6 +119,8 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
       (c) => classifyOurs(c, new Date(Date.now() + api.serverClockOffset)).usable,
     ) ?? [];
   const reissueSerial = reissuable.some((c) => c.serial === serial) ? serial : (reissuable[0]?.serial ?? "");
+  // The server reissues the member's certificate of a purpose (one of each at a time).
+  const reissuePurpose: Purpose = reissuable.find((c) => c.serial === reissueSerial)?.purpose ?? "bank";
 
   const title =
     mode === "slip" ? cc.issue.slipTitle : mode === "reissue" ? cc.issue.reissueTitle : cc.issue.title;
@@ -194,7 +196,6 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
           const answer = await client.authorizeIssue({
             purpose,
             ...(purpose === "universal" && chosenFeeAccount ? { feeAccount: chosenFeeAccount.number } : {}),
-            consent: consentVersions,
             identity: proof,
           });
           setAuthorization(answer);
@@ -233,8 +234,8 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   const sendPhoneCode = async () => {
     try {
       setFailure(null);
-      const sent = await client.sendReissueCode(reissueSerial);
-      setPhoneSent(sent.maskedPhone);
+      const sent = await client.sendReissueCode(reissuePurpose);
+      setPhoneSent(sent.sentTo);
     } catch (e) {
       setFailure(e);
     }
@@ -244,7 +245,12 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
     () => (/^\d{6}$/.test(phoneCode) ? [] : [{ field: "cc-phone-code", text: cc.issue.phoneCodeProblem }]),
     async () => {
       if (!identity) return;
-      const answer = await client.authorizeReissue({ serial: reissueSerial, reason, identity, phoneCode });
+      const answer = await client.authorizeReissue({
+        purpose: reissuePurpose,
+        reason,
+        identity,
+        phoneCode,
+      });
       setIdentity(null);
       setPhoneCode("");
       setAuthorization(answer);
@@ -317,7 +323,11 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
     async () => run(),
   );
 
-  const failureText = failure ? (isNotWired(failure) ? cc.unavailable : errorText(failure)) : null;
+  const failureText = failure
+    ? isNotWired(failure)
+      ? cc.unavailable
+      : certcenterErrorText(failure, lang, errorText)
+    : null;
   /** Back and next (or the label given) under every step's form; one submission at a time. */
   const stepButtons = (label: string = cc.issue.next) => (
     <div className="button-row">

@@ -3,7 +3,7 @@
 // fee is held on an account, then a new key is made here and a kur signed by the old key asks
 // for the new certificate, stored where the old one was. Outside the window the page says why;
 // after expiry it leads to a new issuance.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { Link } from "../../lib/router.tsx";
@@ -15,14 +15,15 @@ import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
 import type { CertificateRow } from "../describe.ts";
 import { classifyOurs } from "../describe.ts";
+import { certcenterErrorText } from "../failure-words.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
 import { SelectionWindow } from "../SelectionWindow.tsx";
-import type { Signer } from "../storage/types.ts";
-import { isNotWired, openSigner, renewAndStore, selectionSources } from "../wiring.ts";
+import type { Signer, StoredCertificate } from "../storage/types.ts";
+import { isNotWired, openSigner, rememberingSources, renewAndStore } from "../wiring.ts";
 import { AccountSelect, ProgressList, type ProgressStep } from "./steps.tsx";
 
 export function RenewPage() {
-  const { t, errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const cc = useCertcenterWords();
   const client = certcenterApi(api);
   const list = useLoad<CertificateList>(() => client.certificates(), []);
@@ -39,30 +40,48 @@ export function RenewPage() {
     k: classifyOurs(c, now),
   }));
   const chosenFee = usable.find((a) => a.number === feeAccount) ?? usable[0];
+  // The window's stores, remembered so the new certificate goes where the old one was listed from.
+  const [remembered] = useState(rememberingSources);
+  // The kur is signed by the old key itself: the password the member typed in the selection window
+  // (which proved it there) is kept here until the renewal has used it, then dropped.
+  const typed = useRef<{ stored: StoredCertificate; password: string } | null>(null);
+  async function openKeeping(stored: StoredCertificate, password: string): Promise<Signer> {
+    const signer = await openSigner(stored, password);
+    typed.current = { stored, password };
+    return signer;
+  }
 
-  async function renew(signer: Signer, row: CertificateRow): Promise<void> {
+  async function renew(_signer: Signer, row: CertificateRow): Promise<void> {
     setWindowOpen(false);
     setFailure(null);
     setDone(false);
+    const kept = typed.current;
+    typed.current = null;
     try {
       const ours = row.ours;
-      if (!ours) throw new Error("not ours");
+      const store = remembered.storeOf(row.stored.kind);
+      if (!ours || !kept || kept.stored !== row.stored || !store) throw new Error("not ours");
       setProgress("authorize");
-      await client.authorizeRenewal({
-        serial: ours.serial,
-        ...(ours.purpose === "universal" && chosenFee ? { feeAccount: chosenFee.number } : {}),
-      });
-      setProgress("keys");
-      await renewAndStore(signer, row.stored, setProgress);
+      // A universal renewal's fee is held first; a bank-use renewal is free and needs no call.
+      if (ours.purpose === "universal") {
+        if (!chosenFee) throw new Error("no fee account");
+        await client.authorizeRenewal({ serial: ours.serial, account: chosenFee.number });
+      }
+      await renewAndStore({ current: row.stored, store, password: kept.password, onProgress: setProgress });
       setProgress(null);
       setDone(true);
+      list.reload();
     } catch (e) {
       // The progress list keeps the step it stopped at.
       setFailure(e);
     }
   }
 
-  const failureText = failure ? (isNotWired(failure) ? cc.unavailable : errorText(failure)) : null;
+  const failureText = failure
+    ? isNotWired(failure)
+      ? cc.unavailable
+      : certcenterErrorText(failure, lang, errorText)
+    : null;
   return (
     <Page title={cc.issue.renewTitle} siteName={t.app.name}>
       <div className="narrow">
@@ -147,8 +166,8 @@ export function RenewPage() {
         <SelectionWindow
           open={windowOpen}
           onClose={() => setWindowOpen(false)}
-          sources={selectionSources}
-          openSigner={openSigner}
+          sources={remembered.sources}
+          openSigner={openKeeping}
           onSigner={(signer, row) => void renew(signer, row)}
           serverCertificates={list.data?.certificates ?? []}
           purpose={cc.issue.renewTitle}
