@@ -79,8 +79,13 @@ export function thisMorningInSeoul(): Date {
   return new Date(`${seoulToday}T10:00:00+09:00`);
 }
 
-/** The server and a browser; `at` starts the server's clock (default: this morning in Seoul). */
-export async function startE2e(options: { at?: Date } = {}): Promise<E2e> {
+/**
+ * The server and a browser; `at` starts the server's clock (default: this morning in Seoul).
+ * `log` receives the server's log lines at `logLevel` (default: warn, to the console).
+ */
+export async function startE2e(
+  options: { at?: Date; logLevel?: string; log?: { write(line: string): void } } = {},
+): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), "geumgo-e2e-"));
   const clock = new TestClock(options.at ?? thisMorningInSeoul());
   const config = {
@@ -88,7 +93,10 @@ export async function startE2e(options: { at?: Date } = {}): Promise<E2e> {
     clock,
   };
   const app = await openApp(config, { setUp: true });
-  const fastify: FastifyInstance = await buildServer(app, { logLevel: "warn" });
+  const fastify: FastifyInstance = await buildServer(app, {
+    logLevel: options.logLevel ?? "warn",
+    ...(options.log ? { logStream: options.log } : {}),
+  });
   // The page reads the server's time from the Date header (to line up the idle-logout countdown
   // with the session's end); Node writes the machine's time there, so here the test clock's goes
   // in, as a production server's header and its sessions share one clock.
