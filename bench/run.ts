@@ -1,5 +1,6 @@
 // `npm run bench`: every speed figure of the project, each next to its baseline measured in the same
 // run. Prints Markdown; docs/benchmarks.md keeps a copy of the figures with the machine.
+import { benchBrowserIssuance } from "./browser-issuance.ts";
 import { benchCertificateLogin } from "./certificate-login.ts";
 import { benchCrl } from "./crl.ts";
 import { benchHttpApi } from "./http-api.ts";
@@ -23,6 +24,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ["Login and transfers through the HTTP API", benchHttpApi],
   ["Certificate login through the HTTP API", benchCertificateLogin],
   ["Transfer signatures through the HTTP API", benchTransferSignatures],
+  ["Certificate issuance in Chromium", benchBrowserIssuance],
 ];
 
 console.log(`# Geumgo benchmarks\n\nMachine: ${machine()}\n`);
