@@ -35,8 +35,8 @@ export function classifyOurs(c: ServerCertificate, now: Date): Classified {
 
 const unusable: Classified = { status: "expired", daysLeft: 0, usable: false, renewable: false };
 
-/** The CN of an RFC 4514 string ("CN=홍길동,OU=...") for matching against the server's issuer. */
-function rdn(name: string, key: string): string | undefined {
+/** One attribute of an RFC 4514 string ("CN=홍길동,OU=..."): the CN to show, or to match an issuer. */
+export function rdn(name: string, key: string): string | undefined {
   const m = new RegExp(`(?:^|,)\\s*${key}=([^,]+)`, "i").exec(name);
   return m?.[1]?.trim();
 }

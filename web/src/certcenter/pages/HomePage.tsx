@@ -9,7 +9,7 @@ import { api } from "../../member/session.tsx";
 import { ErrorMessage } from "../../ui/Alerts.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
-import { classifyOurs } from "../describe.ts";
+import { classifyOurs, rdn } from "../describe.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
 
 const menu = [
@@ -74,7 +74,8 @@ export function HomePage() {
                     <tr key={c.serial} className={k.usable ? undefined : "cc-row-off"}>
                       <td>{cc.purpose[c.purpose]}</td>
                       <td className="cc-user">
-                        {c.subject}
+                        {/* The holder's name as NPKI writes it (CN), as the selection window shows it, not the whole DN. */}
+                        {rdn(c.subject, "CN") ?? c.subject}
                         <span className="cc-serial">
                           {cc.mine.serial} {c.serial}
                         </span>
@@ -88,25 +89,27 @@ export function HomePage() {
                       <td>
                         <span className={`cc-status cc-status-${k.status}`}>{cc.status[k.status]}</span>
                       </td>
-                      <td className="cc-actions">
-                        {k.renewable ? (
-                          <Link to={`/certcenter/renew?serial=${c.serial}`} className="button button-small">
-                            {cc.mine.renew}
-                          </Link>
-                        ) : null}
-                        {k.usable ? (
-                          <Link
-                            to={`/certcenter/reissue?serial=${c.serial}`}
-                            className="button button-small button-secondary"
-                          >
-                            {cc.mine.reissue}
-                          </Link>
-                        ) : null}
-                        {k.status === "expired" ? (
-                          <Link to="/certcenter/issue" className="button button-small">
-                            {cc.menu.issue}
-                          </Link>
-                        ) : null}
+                      <td>
+                        <div className="cc-actions">
+                          {k.renewable ? (
+                            <Link to={`/certcenter/renew?serial=${c.serial}`} className="button button-small">
+                              {cc.mine.renew}
+                            </Link>
+                          ) : null}
+                          {k.usable ? (
+                            <Link
+                              to={`/certcenter/reissue?serial=${c.serial}`}
+                              className="button button-small button-secondary"
+                            >
+                              {cc.mine.reissue}
+                            </Link>
+                          ) : null}
+                          {k.status === "expired" ? (
+                            <Link to="/certcenter/issue" className="button button-small">
+                              {cc.menu.issue}
+                            </Link>
+                          ) : null}
+                        </div>
                       </td>
                     </tr>
                   );
