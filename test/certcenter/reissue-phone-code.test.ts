@@ -532,6 +532,18 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
       expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
       expect(page.body).toContain(await codeOnPhone());
       expect(page.headers["cache-control"]).toBe("no-store");
+      // Through a reverse proxy on this machine the peer is local, but the caller may be anyone.
+      for (const header of [
+        { "x-forwarded-for": "203.0.113.7" },
+        { forwarded: "for=203.0.113.7" },
+        { "x-real-ip": "203.0.113.7" },
+      ]) {
+        for (const url of ["/dev/outbox", "/dev/outbox.json"]) {
+          const proxied = await fastify.inject({ method: "GET", url, headers: header });
+          expect(proxied.statusCode, `${url} ${JSON.stringify(header)}`).toBe(403);
+          expect(proxied.body).not.toContain(await codeOnPhone());
+        }
+      }
     } finally {
       await fastify.close();
     }

@@ -49,8 +49,17 @@ ${rows || '<tr><td colspan="6">(empty)</td></tr>'}
 `;
 }
 
+/**
+ * A request a proxy passed on: the TCP peer is this machine, but the caller may be anyone. Live
+ * codes are shown only to a caller on this machine itself, never through a reverse proxy.
+ */
+function forwarded(request: FastifyRequest): boolean {
+  const h = request.headers;
+  return h["x-forwarded-for"] !== undefined || h.forwarded !== undefined || h["x-real-ip"] !== undefined;
+}
+
 async function messagesFor(app: App, request: FastifyRequest<{ Querystring: OutboxQuery }>) {
-  if (!fromThisMachine(request)) throw new ServerError("forbidden");
+  if (!fromThisMachine(request) || forwarded(request)) throw new ServerError("forbidden");
   const { to, limit } = request.query;
   return readOutbox(app.db, { ...(to ? { to } : {}), ...(limit ? { limit } : {}) });
 }
