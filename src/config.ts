@@ -36,6 +36,13 @@ export interface Config {
    * adds its own name there.
    */
   messageSender: string;
+  /**
+   * GEUMGO_TRUST_PROXY: the addresses (or CIDR ranges) of the reverse proxies in front of this
+   * server, comma-separated. A request from one of them is taken to come from the address its
+   * X-Forwarded-For names, so that per-address limits count callers, not the proxy. Empty: the TCP
+   * peer is the caller (no header is believed).
+   */
+  trustProxy: string[];
   /** Things an operator should know at start (generated keys, a faked clock). */
   warnings: string[];
   /**
@@ -155,6 +162,20 @@ function portFrom(value: string | undefined): number {
     throw new ConfigError(`PORT must be a port number from 0 to 65535, not "${value}"`);
   }
   return Number(value);
+}
+
+function trustProxyFrom(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === "") return [];
+  const entries = value.split(",").map((v) => v.trim());
+  for (const entry of entries) {
+    // An IPv4 or IPv6 address, with an optional prefix length; never "true" (that would believe anyone).
+    if (!/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(entry) || !/[.:]/.test(entry)) {
+      throw new ConfigError(
+        `GEUMGO_TRUST_PROXY must list the proxies' addresses, such as 127.0.0.1 or 10.0.0.0/8, not "${entry}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 function hostFrom(value: string | undefined): string {
@@ -279,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrlFrom(env.GEUMGO_PUBLIC_URL),
     requireVidRandom: flagFrom("GEUMGO_CA_REQUIRE_VID", env.GEUMGO_CA_REQUIRE_VID),
     messageSender: messageSenderFrom(env.GEUMGO_MESSAGE_SENDER, production),
+    trustProxy: trustProxyFrom(env.GEUMGO_TRUST_PROXY),
     warnings,
     keySources,
   };

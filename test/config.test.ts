@@ -20,6 +20,19 @@ describe("configuration", () => {
     expect(b.warnings).toEqual([]);
   });
 
+  it("reads the trusted reverse proxies, and refuses anything but addresses", () => {
+    const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
+    expect(loadConfig({ GEUMGO_DATA: dir }).trustProxy).toEqual([]);
+    expect(
+      loadConfig({ GEUMGO_DATA: dir, GEUMGO_TRUST_PROXY: " 127.0.0.1, 10.0.0.0/8,::1 " }).trustProxy,
+    ).toEqual(["127.0.0.1", "10.0.0.0/8", "::1"]);
+    for (const bad of ["true", "1", "*", "proxy.example.kr", "127.0.0.1,", "10.0.0.0/8 x"]) {
+      expect(() => loadConfig({ GEUMGO_DATA: dir, GEUMGO_TRUST_PROXY: bad }), bad).toThrow(
+        /GEUMGO_TRUST_PROXY/,
+      );
+    }
+  });
+
   it("adds a PIN key to a data directory's secrets.json from before it, keeping the other keys", () => {
     const dir = mkdtempSync(join(tmpdir(), "geumgo-cfg-"));
     const path = join(dir, "secrets.json");

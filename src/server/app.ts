@@ -87,6 +87,9 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     },
     genReqId: requestId,
     requestIdHeader: false,
+    // Behind the configured reverse proxies, request.ip is the caller's (X-Forwarded-For), so the
+    // per-address limits count callers; from anyone else the header is ignored.
+    trustProxy: app.config.trustProxy.length > 0 ? app.config.trustProxy : false,
     // Bodies are small everywhere here; routes that take binary set their own, smaller limits.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,

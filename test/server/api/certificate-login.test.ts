@@ -440,6 +440,42 @@ describe.each(dbKinds)("certificate login on %s", (kind) => {
     }
   });
 
+  it("counts challenges by the caller a trusted reverse proxy names, and by the peer otherwise", async () => {
+    const rateRules = { challengePerAddress: { max: 2, windowMs: 60_000 } };
+    const challenge = (server: Awaited<ReturnType<typeof buildServer>>, caller: string) =>
+      server.inject({
+        method: "POST",
+        url: "/api/auth/certificate/challenge",
+        headers: { "x-forwarded-for": caller },
+      });
+    // The proxy on this machine is trusted: each caller behind it has a limit of its own.
+    const behindProxy = await buildServer(
+      { ...s.app, config: { ...s.app.config, trustProxy: ["127.0.0.1"] } },
+      { logLevel: "silent", rateRules },
+    );
+    try {
+      const a = [];
+      for (let i = 0; i < 3; i++) a.push((await challenge(behindProxy, "198.51.100.1")).statusCode);
+      expect(a).toEqual([200, 200, 429]);
+      expect((await challenge(behindProxy, "198.51.100.2")).statusCode).toBe(200);
+    } finally {
+      await behindProxy.close();
+    }
+    // Not configured: the header is nobody's word, and the peer's address is counted.
+    const direct = await buildServer(s.app, { logLevel: "silent", rateRules });
+    try {
+      // The peer (127.0.0.1) may have spent some of its budget in earlier tests: spend the rest.
+      let status = 200;
+      for (let i = 0; i < 5 && status === 200; i++)
+        status = (await challenge(direct, "203.0.113.1")).statusCode;
+      expect(status).toBe(429);
+      // Another caller named in the header is the same peer, and refused as well.
+      expect((await challenge(direct, "203.0.113.2")).statusCode).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
+
   it("rate limits challenges per address, and logins per certificate as password logins per user ID", async () => {
     const limited = await startWebServer(kind, {
       rateRules: {
