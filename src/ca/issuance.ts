@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { Name } from "@peculiar/asn1-x509";
-import { auditAppendCtes } from "../audit/audit-log.ts";
+import { appendAudit, auditAppendCtes } from "../audit/audit-log.ts";
 import { isUniqueViolation, type Queryable } from "../db/db.ts";
 import { toBytes, toHex } from "../pki/bytes.ts";
 import { caSigningAlgorithm } from "../pki/ca-profile.ts";
@@ -237,4 +237,40 @@ export async function revokeUnconfirmed(ca: CaContext): Promise<Uint8Array[]> {
   });
   if (serials.length) await publishRevocationStatus(ca, serials);
   return serials;
+}
+
+/**
+ * Marks serials reserved but never signed (the process died between the reservation and the
+ * signature) as rejected, once the confirmation wait is over: no certificate exists to revoke, the
+ * member's next try is not blocked by it, and a fee the RA held for it can be given back (the RA's
+ * sweep releases fees of rejected certificates). Returns their serials. For the scheduler.
+ */
+export async function rejectUnsigned(ca: CaContext): Promise<Uint8Array[]> {
+  const now = ca.clock.now();
+  return ca.db.transaction(async (tx) => {
+    // Locked before the first audit append, as revokeUnconfirmed does; a row being signed right now
+    // (locked by its signing transaction) is skipped.
+    const { rows } = await tx.query<{ serial: Uint8Array; holder: string }>(
+      `SELECT serial, holder FROM certificates WHERE status = 'signing' AND created_at < $1
+        ORDER BY serial LIMIT 1000 FOR NO KEY UPDATE SKIP LOCKED`,
+      [new Date(now.getTime() - confirmWaitMs)],
+    );
+    const done: Uint8Array[] = [];
+    for (const r of rows) {
+      const serial = toBytes(r.serial);
+      await tx.query("UPDATE certificates SET status = 'rejected' WHERE serial = $1", [serial]);
+      await appendAudit(
+        tx,
+        {
+          actor: "scheduler:unsigned",
+          action: "ca.abandoned",
+          subject: r.holder,
+          details: { serial: toHex(serial) },
+        },
+        now,
+      );
+      done.push(serial);
+    }
+    return done;
+  });
 }

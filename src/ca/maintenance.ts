@@ -8,7 +8,7 @@ import { summarizeRefusals } from "./cmp-refusal-counts.ts";
 import type { CaContext } from "./context.ts";
 import { type PublishedCrl, publishCrl, refreshCrlIfDue } from "./crl-publisher.ts";
 import { purgeSenderNonces } from "./freshness.ts";
-import { revokeUnconfirmed } from "./issuance.ts";
+import { rejectUnsigned, revokeUnconfirmed } from "./issuance.ts";
 import { refreshOcspResponses } from "./ocsp-responder.ts";
 import { newOcspSigner, type OcspSignerInfo } from "./ocsp-signer.ts";
 import { revokeExpiredHolds } from "./revocation.ts";
@@ -55,6 +55,7 @@ export async function caMaintenance(ca: CaContext): Promise<MaintenanceReport> {
     const holds = await revokeExpiredHolds(ca, { publish: false });
     await takeLease(ca, holder);
     const unconfirmed = await revokeUnconfirmed(ca);
+    await rejectUnsigned(ca);
     await purgeSenderNonces(ca);
     await takeLease(ca, holder);
     const rotated = await newOcspSigner(ca, { actor: "scheduler", onlyIfDue: true });

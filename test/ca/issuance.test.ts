@@ -1,13 +1,16 @@
 // The CA's revocation of certificates left unconfirmed, against a confirmation in flight: on the
-// PostgreSQL server, where two connections can hold locks at once (PGlite has one connection).
+// PostgreSQL server, where two connections can hold locks at once (PGlite has one connection);
+// and serials reserved but never signed (a crash between the two), rejected by the upkeep.
 import { AsnConvert } from "@peculiar/asn1-schema";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaContext } from "../../src/ca/context.ts";
-import { confirmWaitMs, issueCertificate, revokeUnconfirmed } from "../../src/ca/issuance.ts";
+import { confirmWaitMs, issueCertificate, rejectUnsigned, revokeUnconfirmed } from "../../src/ca/issuance.ts";
+import { caMaintenance } from "../../src/ca/maintenance.ts";
 import { toHex } from "../../src/pki/bytes.ts";
 import { personalSubjectName } from "../../src/pki/profile.ts";
 import { type CaFixture, caFixture } from "../support/ca-fixture.ts";
+import { dbKinds } from "../support/db.ts";
 
 describe("revokeUnconfirmed on postgres", () => {
   let f: CaFixture;
@@ -95,5 +98,44 @@ describe("issueCertificate on a context that has not loaded its issuing CA yet (
     ]);
     expect(outcome, "issueCertificate waited for a connection its own transaction holds").not.toBe("waited");
     expect(outcome).toMatchObject({ der: expect.any(Uint8Array) });
+  }, 60_000);
+});
+
+describe.each(dbKinds)("serials reserved and never signed (%s)", (kind) => {
+  let f: CaFixture;
+  beforeAll(async () => {
+    f = await caFixture(kind);
+  }, 120_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("are rejected by the CA's upkeep once the confirmation wait is over, with an audit entry", async () => {
+    // A process that died between reserving a serial and signing it leaves the row in `signing`.
+    const crashed = await f.issue({ status: "signing" });
+    const status = async () =>
+      (
+        await f.db.query<{ status: string }>("SELECT status FROM certificates WHERE serial = $1", [
+          crashed.serial,
+        ])
+      ).rows[0]?.status;
+    expect(await rejectUnsigned(f.ca)).toEqual([]);
+    expect(await status()).toBe("signing");
+    f.clock.advance(confirmWaitMs + 60_000);
+    try {
+      const report = await caMaintenance(f.ca);
+      expect(report.ran).toBe(true);
+      expect(await status()).toBe("rejected");
+      const { rows } = await f.db.query<{ payload: string }>(
+        "SELECT payload FROM audit_log WHERE action = 'ca.abandoned'",
+      );
+      expect(
+        rows.map((r) => (JSON.parse(r.payload) as { details: { serial: string } }).details.serial),
+      ).toEqual([crashed.hex]);
+      // Once only.
+      expect(await rejectUnsigned(f.ca)).toEqual([]);
+    } finally {
+      f.clock.advance(-(confirmWaitMs + 60_000));
+    }
   }, 60_000);
 });
