@@ -1,4 +1,4 @@
-// Certificate login (DESIGN §4 "Certificate use", §5; issue 14 item 4): the server issues a
+// Certificate login (DESIGN §4 "Certificate use", §5): the server issues a
 // single-use challenge (128 random bits, two minutes, kept as its SHA-256); the member's browser
 // signs the login form over it and our origin (src/pki/login-form.ts) as detached CMS SignedData
 // and sends R from its key file; here the challenge is spent, the signature checked over the form
@@ -21,7 +21,7 @@ import { AuthError } from "./errors.ts";
 import { type AuthContext, type LoggedIn, loginFailuresMax, type MemberRef, recordLogin } from "./login.ts";
 
 export const challengeLifetimeMs = 2 * 60_000;
-/** 128 bits, as issue 14 asks at the least. */
+/** 128 bits: more than anyone can guess in the challenge's two minutes. */
 const challengeBytes = 16;
 /** A spent or expired challenge is kept this long, so that a replay is told "used", not "unknown". */
 export const challengeKeptMs = 60 * 60_000;

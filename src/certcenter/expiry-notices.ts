@@ -1,4 +1,4 @@
-// Expiry notices (DESIGN §4 "Notices", issue 14 item 6): 30, 7 and 1 days before a member's
+// Expiry notices (DESIGN §4 "Notices"): 30, 7 and 1 days before a member's
 // certificate expires, a notification in the bank's notification centre pointing at
 // /certcenter/renew. Each (certificate, threshold) notifies once, however many server processes
 // run the job: the row in certificate_expiry_notices is inserted in the transaction that writes

@@ -1,4 +1,4 @@
-// A reissue's additional check (DESIGN §4 "Reissue", issue 14 item 7): a one-time code sent to the
+// A reissue's additional check (DESIGN §4 "Reissue"): a one-time code sent to the
 // member's registered phone through the message sender. Six digits, good for 3 minutes, ended by 5
 // wrong tries, used once, bound to the session that asked for it. Stored as HMAC-SHA-256 under a
 // key derived from the PIN key, which lives apart from the database (DESIGN §3): a stolen table

@@ -1,4 +1,4 @@
-// Reissue (재발급, DESIGN §4 "Reissue", issue 14 item 7) as the RA authorises it on the web: the
+// Reissue (재발급, DESIGN §4 "Reissue") as the RA authorises it on the web: the
 // member proves who they are again (identity-proofing.ts, the web issuance's own proofing with its
 // lockouts), then gives the one-time code sent to their registered phone (phone-code.ts), then the
 // RA makes the web authorisation that replaces the live certificate as rules.ts reissueReplacement

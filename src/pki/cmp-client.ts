@@ -64,8 +64,8 @@ export interface Enrolled {
 }
 
 /**
- * Keeps the certificate where the member chose (issue 14: "stored where the member chose, only
- * then certConf"), called once the certificate is checked and before it is confirmed. If it throws,
+ * Keeps the certificate where the member chose (a certificate the member cannot find must never
+ * be valid), called once the certificate is checked and before it is confirmed. If it throws,
  * the client tells the CA it rejects the certificate (certConf with status rejection, systemFailure),
  * so that the CA revokes it instead of leaving a valid certificate whose key file is nowhere, and
  * the error is thrown on. Without it, the certificate is confirmed at once, as before.

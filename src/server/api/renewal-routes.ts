@@ -1,4 +1,4 @@
-// The certificate centre's renewal and reissue routes (issue 14 items 6 and 7): the renewal status
+// The certificate centre's renewal and reissue routes (DESIGN §4 "Renewal", "Reissue"): the renewal status
 // of one of the member's certificates, the one-time code a reissue sends to the registered phone,
 // and the reissue authorisation itself (identity proofing, the code, bound to the session). Thin: each
 // reads the request, calls one use case of src/certcenter and maps the answer.

@@ -1,4 +1,4 @@
-// Issuance and renewal from the browser's side, in issue 14's order: the key made in the worker,
+// Issuance and renewal from the browser's side, in DESIGN §5's order: the key made in the worker,
 // the CMP request sent by our client (src/pki/cmp-client.ts), the certificate stored where the
 // member chose, and only then confirmed (certConf). A store that fails makes the client reject the
 // certificate (the CA revokes it) and leaves the member's store as it was. A renewal carries R over

@@ -13,13 +13,13 @@ import { assertCertificatePassword } from "../../../src/pki/password-rules.ts";
 import { importSigningKey, type KeyAlgorithm, setRandomNum } from "../../../src/pki/private-key.ts";
 
 /**
- * PBKDF2 iterations of the key files the browser writes: issue 14 asks for at least 600,000 (OWASP's
+ * PBKDF2 iterations of the key files the browser writes: at least 600,000, our floor (OWASP's
  * figure for PBKDF2-HMAC-SHA1 is higher still, but every NPKI reader must open the file in a few
  * seconds on an old PC; the password rules carry the rest).
  */
 export const browserKeyFileIterations = 600_000;
 
-/** R's length: KCAC.TS.SIVID's 160 bits, the least issue 14 allows. */
+/** R's length: KCAC.TS.SIVID's 160 bits, our floor for the VID random. */
 export const vidRandomBytes = 20;
 
 export interface KeygenRequest {
