@@ -35,7 +35,7 @@ function mediumError(e: unknown): unknown {
 
 /**
  * The signature the request carries, if any: all three fields or none (a part of one is refused as
- * the missing field, as any other field of the form would be).
+ * the missing field, like every other field of the form).
  */
 function signatureClaim(body: {
   signature?: string;
