@@ -12,16 +12,13 @@ import type { Page } from "playwright-core";
 import { revokeCertificate } from "../src/ca/revocation.ts";
 import { demoLogins } from "../src/demo/seed.ts";
 import { fromHex } from "../src/pki/bytes.ts";
+import { walkToStorage } from "../test/e2e/support/certcenter.ts";
 import { type E2e, startE2e } from "../test/e2e/support/harness.ts";
-import { demoOtpCode } from "../test/e2e/support/ledger.ts";
-import { memberLogin, onPage } from "../test/e2e/support/ui.ts";
+import { memberLogin } from "../test/e2e/support/ui.ts";
 import { ko as cc } from "../web/src/certcenter/i18n/ko.ts";
 import { browserKeyFileIterations } from "../web/src/certcenter/keygen-job.ts";
 
 const runs = Number(process.env.BENCH_BROWSER_ISSUANCES ?? 7);
-const demoRrn = "8503151234567";
-const demoPin = "1234";
-const certPassword = "Plum#tree47x";
 const stages = Object.keys(cc.issue.progress) as (keyof typeof cc.issue.progress)[];
 
 /** What the page saw of one issuance, in its own clock (performance.now, ms). */
@@ -30,29 +27,6 @@ interface Timeline {
   done: number;
   /** When each progress step became the current one. */
   stages: Record<string, number>;
-}
-
-/** Terms, purpose, identity, password, storage "this browser": up to the final 발급 button. */
-async function walkToStorage(page: Page, env: E2e): Promise<void> {
-  await page.goto("/certcenter/issue");
-  await onPage(page, cc.issue.title);
-  await page.getByLabel(cc.issue.agreeAll).check();
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  await page.getByRole("group", { name: cc.issue.purposeTitle }).waitFor();
-  await page.getByLabel(cc.purposeLong.bank).check();
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  await page.getByRole("heading", { name: cc.issue.identityTitle }).waitFor();
-  await page.getByLabel(cc.issue.rrn, { exact: true }).fill(demoRrn);
-  await page.getByLabel(cc.issue.pin, { exact: true }).fill(demoPin);
-  await page.locator("#cc-otp").fill(await demoOtpCode(env, demoLogins.member.userId));
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  await page.getByRole("heading", { name: cc.issue.passwordTitle }).waitFor();
-  await page.getByLabel(cc.issue.password, { exact: true }).fill(certPassword);
-  await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill(certPassword);
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  const group = page.getByRole("group", { name: cc.issue.storageTitle });
-  await group.waitFor();
-  await group.getByRole("radio", { name: new RegExp(`^${cc.issue.storage.browser}`) }).check();
 }
 
 /**

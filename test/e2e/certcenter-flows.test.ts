@@ -17,15 +17,20 @@ import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
+import {
+  certPassword,
+  demoPin,
+  demoRrn,
+  issued,
+  serverCertificates,
+  walkToStorage,
+} from "./support/certcenter.ts";
 import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
 import { accountByNumber, demandAccountOf, demoOtpCode } from "./support/ledger.ts";
 import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
 const execFileAsync = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
-const demoRrn = "8503151234567";
-const demoPin = "1234";
-const certPassword = "Plum#tree47x";
 
 let e2e: E2e | undefined;
 afterEach(async () => {
@@ -37,62 +42,6 @@ function pageErrors(page: Page): string[] {
   const found: string[] = [];
   page.on("pageerror", (e) => found.push(`pageerror: ${e.message}`));
   return found;
-}
-
-type Step = ReturnType<typeof steps>;
-
-/** Terms, purpose, identity (the server makes the web authorisation), password, storage; up to the button. */
-async function walkToStorage(
-  page: Page,
-  env: E2e,
-  step: Step,
-  purpose: "bank" | "universal",
-  storage: keyof typeof cc.issue.storage,
-): Promise<void> {
-  await page.goto("/certcenter/issue");
-  await onPage(page, cc.issue.title);
-  await page.getByLabel(cc.issue.agreeAll).check();
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  await page.getByRole("group", { name: cc.issue.purposeTitle }).waitFor();
-  await page.getByLabel(cc.purposeLong[purpose]).check();
-  await step(page, `purpose-${purpose}`);
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  await page.getByRole("heading", { name: cc.issue.identityTitle }).waitFor();
-  await page.getByLabel(cc.issue.rrn, { exact: true }).fill(demoRrn);
-  await page.getByLabel(cc.issue.pin, { exact: true }).fill(demoPin);
-  await page.locator("#cc-otp").fill(await demoOtpCode(env, demoLogins.member.userId));
-  await step(page, "identity");
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  await page.getByRole("heading", { name: cc.issue.passwordTitle }).waitFor();
-  await page.getByLabel(cc.issue.password, { exact: true }).fill(certPassword);
-  await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill(certPassword);
-  await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-  const group = page.getByRole("group", { name: cc.issue.storageTitle });
-  await group.waitFor();
-  await group.getByRole("radio", { name: new RegExp(`^${escapeRegExp(cc.issue.storage[storage])}`) }).check();
-  await step(page, `storage-${storage}`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-async function issued(page: Page): Promise<void> {
-  await page.getByRole("heading", { name: cc.issue.doneTitle, level: 2 }).waitFor({ timeout: 120_000 });
-}
-
-/** The member's certificates as the server lists them. */
-async function serverCertificates(
-  page: Page,
-): Promise<{ serial: string; purpose: string; status: string; notAfter: string }[]> {
-  return page.evaluate(async () => {
-    const r = await fetch("/api/certcenter/certificates", { credentials: "same-origin" });
-    return (
-      (await r.json()) as {
-        certificates: { serial: string; purpose: string; status: string; notAfter: string }[];
-      }
-    ).certificates;
-  });
 }
 
 /** The centre's home lists a certificate of this purpose as valid (정상). */
@@ -174,7 +123,7 @@ describe("the certificate centre's flows", () => {
       const page = await context.newPage();
       const errors = pageErrors(page);
       await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-      await walkToStorage(page, env, step, "bank", "browser");
+      await walkToStorage(page, env, { purpose: "bank", storage: "browser", step });
       await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
       await issued(page);
       await step(page, "done");
@@ -206,7 +155,7 @@ describe("the certificate centre's flows", () => {
     const page = await context.newPage();
     const errors = pageErrors(page);
     await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-    await walkToStorage(page, env, step, "bank", "folder");
+    await walkToStorage(page, env, { purpose: "bank", storage: "folder", step });
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
     await issued(page);
     await step(page, "done");
@@ -257,7 +206,7 @@ describe("the certificate centre's flows", () => {
     const feeAccount = await demandAccountOf(env, demoLogins.member.userId);
     const before = await accountByNumber(env, feeAccount.number);
     await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-    await walkToStorage(page, env, step, "universal", "zip");
+    await walkToStorage(page, env, { purpose: "universal", storage: "zip", step });
     // Authorised: the fee is held on the account, not yet taken.
     const held = await accountByNumber(env, feeAccount.number);
     expect(held.balance).toBe(before.balance);
@@ -347,7 +296,7 @@ describe("the certificate centre's flows", () => {
     const page = await context.newPage();
     const errors = pageErrors(page);
     await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-    await walkToStorage(page, env, step, "bank", "browser");
+    await walkToStorage(page, env, { purpose: "bank", storage: "browser", step });
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
     await issued(page);
     const [old] = await serverCertificates(page);
@@ -402,7 +351,7 @@ describe("the certificate centre's flows", () => {
     const page = await context.newPage();
     const errors = pageErrors(page);
     await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-    await walkToStorage(page, env, step, "bank", "browser");
+    await walkToStorage(page, env, { purpose: "bank", storage: "browser", step });
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
     await issued(page);
     const [old] = await serverCertificates(page);
@@ -493,7 +442,7 @@ describe("the certificate centre's flows", () => {
     const feeAccount = await demandAccountOf(env, demoLogins.member.userId);
     const before = await accountByNumber(env, feeAccount.number);
     await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-    await walkToStorage(page, env, step, "universal", "browser");
+    await walkToStorage(page, env, { purpose: "universal", storage: "browser", step });
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
     // The key generation has begun (the progress list shows it), then the tab is closed.
     await page.getByRole("heading", { name: cc.issue.progressTitle, level: 2 }).waitFor();

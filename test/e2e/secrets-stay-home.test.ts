@@ -16,13 +16,9 @@ import { demoLogins } from "../../src/demo/seed.ts";
 import { decryptKeyFile } from "../../src/pki/key-file.ts";
 import { getRandomNum, withoutAttributes } from "../../src/pki/private-key.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
+import { certPassword, demoRrn, issued, walkToStorage } from "./support/certcenter.ts";
 import { type E2e, startE2e } from "./support/harness.ts";
-import { demoOtpCode } from "./support/ledger.ts";
 import { ko, memberLogin, onPage, shownText } from "./support/ui.ts";
-
-const demoRrn = "8503151234567";
-const demoPin = "1234";
-const certPassword = "Plum#tree47x";
 
 let e2e: E2e | undefined;
 afterEach(async () => {
@@ -236,26 +232,9 @@ describe("the member's secrets stay home", () => {
 
     // Issuance to this browser, after online identity proofing.
     await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
-    await page.goto("/certcenter/issue");
-    await onPage(page, cc.issue.title);
-    await page.getByLabel(cc.issue.agreeAll).check();
-    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-    await page.getByLabel(cc.purposeLong.bank).check();
-    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-    await page.getByRole("heading", { name: cc.issue.identityTitle }).waitFor();
-    await page.getByLabel(cc.issue.rrn, { exact: true }).fill(demoRrn);
-    await page.getByLabel(cc.issue.pin, { exact: true }).fill(demoPin);
-    await page.locator("#cc-otp").fill(await demoOtpCode(env, demoLogins.member.userId));
-    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-    await page.getByRole("heading", { name: cc.issue.passwordTitle }).waitFor();
-    await page.getByLabel(cc.issue.password, { exact: true }).fill(certPassword);
-    await page.getByLabel(cc.issue.passwordAgain, { exact: true }).fill(certPassword);
-    await page.getByRole("button", { name: cc.issue.next, exact: true }).click();
-    const group = page.getByRole("group", { name: cc.issue.storageTitle });
-    await group.waitFor();
-    await group.getByRole("radio", { name: new RegExp(`^${cc.issue.storage.browser}`) }).check();
+    await walkToStorage(page, env);
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
-    await page.getByRole("heading", { name: cc.issue.doneTitle, level: 2 }).waitFor({ timeout: 120_000 });
+    await issued(page);
     keyFiles.push(...(await browserKeyFiles(page)));
     expect(keyFiles).toHaveLength(1);
 
