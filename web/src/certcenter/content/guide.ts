@@ -155,8 +155,8 @@ export const guideEn: GuideContent = {
       id: "steps",
       title: "Getting one, step by step",
       paragraphs: [
-        "Log in → Certificate centre → Get a certificate → agree to the terms → choose its use → prove who you are (resident registration number, account PIN, OTP or security card) → set the certificate password → choose where to keep it → done.",
-        "With a slip from a branch (reference number and authorisation code), go to Certificate centre → Get one with a branch slip and type the two.",
+        "Log in → Certificates → Get a certificate → agree to the terms → choose its use → prove who you are (resident registration number, account PIN, OTP or security card) → set the certificate password → choose where to keep it → done.",
+        "With a slip from a branch (reference number and authorisation code), go to Certificates → Get one with a branch slip and type the two.",
       ],
     },
     {
@@ -204,7 +204,7 @@ export const guideEn: GuideContent = {
       id: "forgot",
       question: "I forgot my certificate password.",
       answer: [
-        "The bank does not know it either, so it cannot be recovered. Go to Certificate centre → Reissue and choose “Password forgotten”. A reissue is free and runs to the current certificate's expiry.",
+        "The bank does not know it either, so it cannot be recovered. Go to Certificates → Reissue and choose “Password forgotten”. A reissue is free and runs to the current certificate's expiry.",
       ],
     },
     {
@@ -218,7 +218,7 @@ export const guideEn: GuideContent = {
       id: "expired",
       question: "My certificate expired.",
       answer: [
-        "An expired certificate cannot be renewed. Get a new one under Certificate centre → Get a certificate.",
+        "An expired certificate cannot be renewed. Get a new one under Certificates → Get a certificate.",
       ],
     },
     {
