@@ -110,7 +110,10 @@ describe("the guide's pictures", () => {
     expect(guidePictures("en").map((n) => n.slice(3))).toEqual(ko);
   });
 
-  it.each(["ko", "en"] as const)(
+  // The English walk runs in every suite (nothing else walks the English screens end to end); the
+  // Korean one repeats what certcenter-flows already walks, so it runs when the pictures are remade.
+  const langs: Lang[] = process.env.GEUMGO_GUIDE_SHOTS === "1" ? ["ko", "en"] : ["en"];
+  it.each(langs)(
     "in %s: every picture the guide shows, taken from the real app",
     async (lang) => {
       e2e = await startE2e();
