@@ -4,11 +4,10 @@
 import type { AddressInfo } from "node:net";
 import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
-import { caUrls } from "../ca/context.ts";
 import { loadConfig } from "../config.ts";
 import { demoLogins } from "../demo/seed.ts";
 import { buildServer } from "../server/app.ts";
-import { type App, defaultPublicUrl, openApp } from "../server/context.ts";
+import { type App, openApp } from "../server/context.ts";
 import { type Jobs, startJobs } from "../server/jobs.ts";
 import { claimDataDir, type DataDirClaim } from "../server/server-file.ts";
 import { keysRecordedLine } from "./keys-recorded.ts";
@@ -62,11 +61,8 @@ export async function serve(out: Output): Promise<void> {
     app = await openApp(config, { setUp: true });
     server = await buildServer(app, claim ? { adminToken: claim.token } : {});
     await server.listen({ port: config.port, host: config.host });
+    // With PORT=0 the certificates name the port actually chosen: buildServer saw to it on listening.
     const { port } = server.server.address() as AddressInfo;
-    if (!config.publicUrl && config.port !== port) {
-      // PORT=0: the certificates must name the port actually chosen.
-      Object.assign(app.ca.urls, caUrls(defaultPublicUrl(port)));
-    }
     const url = localUrl(config.host, port);
     claim?.publish(url);
     jobs = startJobs(app, server.log);

@@ -9,7 +9,7 @@ import { type ApiOptions, apiRoutes } from "./api/index.ts";
 import { registerOpenApi } from "./api/openapi.ts";
 import { defaultRateRules } from "./api/rate-limits.ts";
 import { caNotReady } from "./ca-readiness.ts";
-import type { App } from "./context.ts";
+import { type App, listeningOn } from "./context.ts";
 import { errorReply, ServerError } from "./errors.ts";
 import { guardInput } from "./input-guard.ts";
 import { schemaCompilerOptions } from "./input-rules.ts";
@@ -95,6 +95,13 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     return503OnClosing: true,
     // Ids within bigint, days within reason, text that displays and prints (src/server/input-rules.ts).
     ajv: schemaCompilerOptions,
+  });
+
+  // Node's own event, before listen() resolves and before any request is read: whoever started the
+  // server (npm start, a test on PORT=0) finds our public URL naming the port it got.
+  fastify.server.on("listening", () => {
+    const address = fastify.server.address();
+    if (address !== null && typeof address === "object") listeningOn(app, address.port);
   });
 
   fastify.addHook("onRequest", async (request, reply) => {

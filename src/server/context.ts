@@ -140,6 +140,16 @@ export function certificateLoginPort(app: Pick<App, "db" | "bank">): Certificate
 }
 
 /**
+ * The server now listens on `port`. Without GEUMGO_PUBLIC_URL our public URL is the local address,
+ * whose port PORT=0 leaves to the system until this moment: from here on the CA's URLs (written into
+ * every certificate) and with them our origin (certificate login's form) name the port chosen.
+ */
+export function listeningOn(app: Pick<App, "config" | "ca">, port: number): void {
+  if (app.config.publicUrl) return;
+  Object.assign(app.ca.urls, caUrls(defaultPublicUrl(port)));
+}
+
+/**
  * Our origin as the browser sees it: the public base URL's (GEUMGO_PUBLIC_URL, else the local
  * address with the port actually listened on, as the CA's URLs hold it), never a request's Host.
  */

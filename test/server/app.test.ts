@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -9,7 +10,7 @@ import { createBranch, createCooperative } from "../../src/bank/federation.ts";
 import { createCaHierarchy } from "../../src/ca/ca-keys.ts";
 import { loadConfig } from "../../src/config.ts";
 import { buildServer } from "../../src/server/app.ts";
-import { type App, contextsFor } from "../../src/server/context.ts";
+import { type App, contextsFor, publicOrigin } from "../../src/server/context.ts";
 import { freshDb } from "../support/db.ts";
 
 const token = "test-admin-token_0123456789";
@@ -269,6 +270,33 @@ describe("the HTTP server", () => {
       });
       expect(text.statusCode).toBe(415);
     });
+  });
+
+  it("on PORT=0, names the port it got in the CA's URLs and its origin as soon as listen() resolves", async () => {
+    const other = await testApp({ PORT: "0" });
+    expect(other.ca.urls.crl).toBe("http://127.0.0.1:0/pki/crl");
+    const s = await buildServer(other, { logLevel: "silent" });
+    await s.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = s.server.address() as AddressInfo;
+    expect(port).toBeGreaterThan(0);
+    expect(other.ca.urls).toEqual({
+      crl: `http://127.0.0.1:${port}/pki/crl`,
+      ocsp: `http://127.0.0.1:${port}/pki/ocsp`,
+      caIssuers: `http://127.0.0.1:${port}/pki/issuing-ca.der`,
+    });
+    expect(publicOrigin(other)).toBe(`http://127.0.0.1:${port}`);
+    await s.close();
+    await other.close();
+  });
+
+  it("keeps GEUMGO_PUBLIC_URL in the CA's URLs and its origin whatever port it listens on", async () => {
+    const other = await testApp({ PORT: "0", GEUMGO_PUBLIC_URL: "https://ca.example.kr/geumgo" });
+    const s = await buildServer(other, { logLevel: "silent" });
+    await s.listen({ host: "127.0.0.1", port: 0 });
+    expect(other.ca.urls.ocsp).toBe("https://ca.example.kr/geumgo/pki/ocsp");
+    expect(publicOrigin(other)).toBe("https://ca.example.kr");
+    await s.close();
+    await other.close();
   });
 
   it("is absent without an admin token (servers on PostgreSQL)", async () => {

@@ -1,11 +1,12 @@
 // The certificate centre's walks shared by the end-to-end tests and the browser bench: the demo
-// member's proofing secrets and the issue page walked up to the final 발급 button.
+// member's proofing secrets, the issue page walked up to the final 발급 button, and the whole
+// issuance from the member's login to the done screen.
 import type { Page } from "playwright-core";
 import { demoLogins } from "../../../src/demo/seed.ts";
 import { ko as cc } from "../../../web/src/certcenter/i18n/ko.ts";
 import type { E2e } from "./harness.ts";
 import { demoOtpCode } from "./ledger.ts";
-import { onPage } from "./ui.ts";
+import { memberLogin, onPage } from "./ui.ts";
 
 /** The demo member's resident registration number and passbook PIN (src/demo/seed.ts). */
 export const demoRrn = "8503151234567";
@@ -61,6 +62,24 @@ export async function walkToStorage(page: Page, env: E2e, options: WalkOptions =
 /** Waits for the done screen of an issuance (a key made in the page can take a while on a loaded machine). */
 export async function issued(page: Page): Promise<void> {
   await page.getByRole("heading", { name: cc.issue.doneTitle, level: 2 }).waitFor({ timeout: 120_000 });
+}
+
+/** Presses the issue page's final 발급 button (the key is made in the page from here). */
+export async function pressIssue(page: Page): Promise<void> {
+  await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+}
+
+/** The demo member logs in on `page` and walks the issue page up to the final 발급 button. */
+export async function loginAndWalk(page: Page, env: E2e, options: WalkOptions = {}): Promise<void> {
+  await memberLogin(page, demoLogins.member.userId, demoLogins.member.password);
+  await walkToStorage(page, env, options);
+}
+
+/** The demo member logs in on `page` and is issued a certificate: the walk, 발급, the done screen. */
+export async function loginAndIssue(page: Page, env: E2e, options: WalkOptions = {}): Promise<void> {
+  await loginAndWalk(page, env, options);
+  await pressIssue(page);
+  await issued(page);
 }
 
 /** The member's certificates as the server lists them. */

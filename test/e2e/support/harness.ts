@@ -11,16 +11,14 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { caUrls } from "../../../src/ca/context.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
-import { type App, openApp } from "../../../src/server/context.ts";
+import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
 import { TestClock } from "../../support/bank.ts";
 
 export const viewports = {
@@ -104,10 +102,10 @@ export async function startE2e(
     res.setHeader("date", clock.now().toUTCString());
   });
   await fastify.listen({ host: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
-  // The server's public origin is where the browser reaches it (the port is known only now): the
-  // certificate login's form is rebuilt over it, and certificates name their CRL and OCSP there.
-  app.ca.urls = caUrls(url);
+  // The browser goes where the server says it is reached: the local address on the port it got,
+  // which the server filled in as it began listening (the certificate login's form is rebuilt over
+  // this origin, and certificates name their CRL and OCSP under it).
+  const url = publicOrigin(app);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     env: { ...process.env, FONTCONFIG_FILE: fontConfig(dir) },
