@@ -196,7 +196,7 @@ export const en: CertcenterMessages = {
     empty: "No certificate here.",
     loading: "Looking for certificates…",
     readFailed: "The certificates here could not be read.",
-    unreadable: "Unreadable certificate",
+    unreadable: "Damaged certificate: cannot be used",
     columns: { purpose: "Use", user: "Holder", notAfter: "Expires", issuer: "Issuer", status: "Status" },
     renew: "Renew",
     selected: (user: string) => `Chosen: ${user}`,
@@ -213,6 +213,14 @@ export const en: CertcenterMessages = {
     openFailed: "The certificate could not be opened.",
     confirm: "OK",
     opening: "Opening…",
+  },
+  clock: {
+    title: "This device's clock is wrong",
+    off: (by: string, ahead: boolean) =>
+      `This device's clock is ${by} ${ahead ? "ahead" : "behind"}. The certificate centre shows expiry dates and statuses, and issues and renews, by the bank's own time; set this device's date and time before you use the certificate on other sites.`,
+    days: (n: number) => `about ${n} ${n === 1 ? "day" : "days"}`,
+    hours: (n: number) => `about ${n} ${n === 1 ? "hour" : "hours"}`,
+    minutes: (n: number) => `about ${n} minutes`,
   },
   guide: { title: "Joint certificate guide", toc: "Contents" },
   faq: { title: "Questions and answers" },

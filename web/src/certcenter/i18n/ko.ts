@@ -193,7 +193,7 @@ export const ko = {
     empty: "이 위치에 인증서가 없어요.",
     loading: "인증서를 찾는 중…",
     readFailed: "이 위치의 인증서를 읽지 못했어요.",
-    unreadable: "읽을 수 없는 인증서",
+    unreadable: "손상되어 쓸 수 없는 인증서",
     columns: { purpose: "구분", user: "사용자", notAfter: "만료일", issuer: "발급자", status: "상태" },
     renew: "갱신",
     selected: (user: string) => `선택한 인증서: ${user}`,
@@ -209,6 +209,14 @@ export const ko = {
     openFailed: "인증서를 열지 못했어요.",
     confirm: "확인",
     opening: "여는 중…",
+  },
+  clock: {
+    title: "이 기기의 시계가 맞지 않아요",
+    off: (by: string, ahead: boolean) =>
+      `이 기기의 시계가 실제 시간보다 ${by} ${ahead ? "빨라요" : "느려요"}. 인증센터는 은행 서버의 시간으로 만료일과 상태를 보여 드리고 발급·갱신도 그 시간으로 처리해요. 다른 사이트에서 인증서를 쓰기 전에 기기의 날짜와 시간을 맞춰 주세요.`,
+    days: (n: number) => `약 ${n}일`,
+    hours: (n: number) => `약 ${n}시간`,
+    minutes: (n: number) => `약 ${n}분`,
   },
   guide: { title: "공동인증서 이용 안내", toc: "목차" },
   faq: { title: "자주 묻는 질문" },
