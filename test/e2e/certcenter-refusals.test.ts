@@ -19,7 +19,8 @@ import { certStoreWords } from "../../src/messages/cert-store.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { certPassword, issued, serverCertificates, walkToStorage } from "./support/certcenter.ts";
 import { type E2e, startE2e, steps, type Viewport } from "./support/harness.ts";
-import { memberLogin, onPage, shownText } from "./support/ui.ts";
+import { accountByNumber, demandAccountOf } from "./support/ledger.ts";
+import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
 const hong = demoLogins.member;
 const minute = 60_000;
@@ -76,6 +77,35 @@ async function browserRecords(
           };
         };
       }),
+  );
+}
+
+type StoredRecord = { id: string; certificate: number[]; keyFile: number[] };
+
+/** Writes a record into this browser's certificate store as it is, bypassing the page's checks. */
+async function putBrowserRecord(page: Page, record: StoredRecord): Promise<void> {
+  await page.evaluate(
+    (r) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open("geumgo-certificates");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction("certificates", "readwrite");
+          tx.objectStore("certificates").put({
+            id: r.id,
+            certificate: new Uint8Array(r.certificate),
+            keyFile: new Uint8Array(r.keyFile),
+            savedAt: new Date().toISOString(),
+          });
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    record,
   );
 }
 
@@ -376,6 +406,175 @@ describe("the certificate centre's refusals in the browser", () => {
       await context.close();
     }, 300_000);
   }
+
+  it("(3) a record changed in this browser's IndexedDB is listed as damaged and cannot be used", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-refusal-tampered", "desktop");
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await issueToBrowser(env, context, page);
+    const [record] = await browserRecords(page);
+    expect(record).toBeDefined();
+    const changes = {
+      // One byte of the certificate's signature: it still parses, but is not the certificate saved.
+      certificate: (r: StoredRecord) => {
+        const certificate = [...r.certificate];
+        certificate[certificate.length - 5]! ^= 0x01;
+        return { ...r, certificate };
+      },
+      // The key file cut short: not a key file any more.
+      "key-file": (r: StoredRecord) => ({ ...r, keyFile: r.keyFile.slice(0, 40) }),
+    };
+    for (const [name, change] of Object.entries(changes)) {
+      await putBrowserRecord(page, change(record!));
+      await page.goto("/certcenter/manage");
+      await onPage(page, cc.menu.manage);
+      await page.getByRole("button", { name: cc.window.title, exact: true }).click();
+      const dialog = page.getByRole("dialog", { name: cc.window.title });
+      const grid = dialog.getByRole("grid", { name: cc.window.listLabel });
+      const damaged = grid.getByRole("row").filter({ hasText: cc.window.unreadable });
+      await damaged.waitFor();
+      expect(await grid.getByRole("row").count(), name).toBe(2); // the header and the damaged one
+      await damaged.click();
+      await dialog.getByLabel(cc.window.password, { exact: true }).fill(certPassword);
+      await dialog.getByRole("button", { name: cc.window.confirm, exact: true }).click();
+      await dialog.getByText(cc.window.damaged).waitFor();
+      await step(page, `damaged-${name}`);
+      // Still on the manage page: nothing was opened with it.
+      expect(
+        await page
+          .getByRole("status")
+          .filter({ hasText: cc.window.selected("") })
+          .count(),
+      ).toBe(0);
+      await dialog.getByRole("button", { name: cc.window.close, exact: true }).click();
+    }
+    // The server's side is untouched: the certificate is as issued.
+    expect(await certificatesByStatus(env)).toEqual({ valid: 1 });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it("(3) this browser's storage full during issuance: store_full in words, the certificate rejected, no fee taken", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-refusal-store-full", "desktop");
+    const context = await env.context("desktop");
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    const feeAccount = await demandAccountOf(env, hong.userId);
+    const before = await accountByNumber(env, feeAccount.number);
+    await context.clock.setSystemTime(env.clock.now());
+    await memberLogin(page, hong.userId, hong.password);
+    await walkToStorage(page, env, { purpose: "universal", storage: "browser", step });
+    expect((await accountByNumber(env, feeAccount.number)).available).toBe(before.available - 4400n);
+    // The browser's own quota for this origin, as a full disk leaves it: a byte.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Storage.overrideQuotaForOrigin", { origin: env.url, quotaSize: 1 });
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor({ timeout: 120_000 });
+    const refusal = await alertText(page);
+    expect(refusal).toContain(certStoreWords.store_full.ko);
+    expect(refusal).toContain(cc.issue.failedNothing);
+    await step(page, "store-full");
+    // The CA was told (certConf rejecting it): the certificate is revoked, never valid or pending.
+    expect(await certificatesByStatus(env)).toEqual({ revoked: 1 });
+    // The fee was only held, and the hold is given back.
+    expect(await heldFees(env)).toBe(0);
+    const after = await accountByNumber(env, feeAccount.number);
+    expect(after.balance).toBe(before.balance);
+    expect(after.available).toBe(before.available);
+    await cdp.send("Storage.overrideQuotaForOrigin", { origin: env.url });
+    expect(await browserRecords(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it("(4) a folder that also holds kmCert.der and kmPri.key lists the signing certificate only, and it logs in", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-refusal-km-folder", "desktop");
+    const context = await env.context("desktop");
+    // Where the native folder picker would open: the origin-private directory, a real directory handle.
+    await context.addInitScript(() => {
+      (
+        window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker = () => navigator.storage.getDirectory();
+    });
+    const page = await context.newPage();
+    const errors = pageErrors(page);
+    await context.clock.setSystemTime(env.clock.now());
+    await memberLogin(page, hong.userId, hong.password);
+    await walkToStorage(page, env, { purpose: "bank", storage: "folder" });
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await issued(page);
+    // The key-management pair beside the signing pair, as CAs that issue both leave it: copies of
+    // the signing files, so that a window reading them would list a second, whole certificate.
+    const folder = await page.evaluate(async () => {
+      async function subjectFolder(
+        dir: FileSystemDirectoryHandle,
+        path: string,
+      ): Promise<[FileSystemDirectoryHandle, string]> {
+        for await (const [name, handle] of (
+          dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+        ).entries()) {
+          if (name === "signCert.der") return [dir, path];
+          if (handle.kind === "directory") {
+            const found = await subjectFolder(handle as FileSystemDirectoryHandle, `${path}${name}/`).catch(
+              () => undefined,
+            );
+            if (found) return found;
+          }
+        }
+        throw new Error("no signCert.der");
+      }
+      const [dir, path] = await subjectFolder(await navigator.storage.getDirectory(), "");
+      for (const [from, to] of [
+        ["signCert.der", "kmCert.der"],
+        ["signPri.key", "kmPri.key"],
+      ] as const) {
+        const bytes = await (await (await dir.getFileHandle(from)).getFile()).arrayBuffer();
+        const w = await (await dir.getFileHandle(to, { create: true })).createWritable();
+        await w.write(bytes);
+        await w.close();
+      }
+      const names: string[] = [];
+      for await (const [name] of (
+        dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
+      ).entries()) {
+        names.push(name);
+      }
+      return { path, names: names.sort() };
+    });
+    expect(folder.path).toMatch(/^NPKI\/[^/]+\/USER\/[^/]+\/$/);
+    expect(folder.names).toEqual(["kmCert.der", "kmPri.key", "signCert.der", "signPri.key"]);
+
+    // Certificate login from that folder.
+    await page.getByRole("button", { name: ko.common.logout }).first().click();
+    await onPage(page, ko.login.title);
+    await page.getByRole("button", { name: ko.login.certificateLogin }).click();
+    const dialog = page.getByRole("dialog", { name: cc.window.title });
+    await dialog.getByRole("tab", { name: cc.window.places.folder }).click();
+    await dialog.getByRole("button", { name: cc.window.pickFolder, exact: true }).click();
+    const grid = dialog.getByRole("grid", { name: cc.window.listLabel });
+    await grid.getByRole("row").nth(1).waitFor();
+    expect(await grid.getByRole("row").count()).toBe(2); // the header and the signing certificate
+    expect(await shownText(grid)).toContain(cc.purpose.bank);
+    expect(await shownText(grid)).not.toContain(cc.window.unreadable);
+    await step(page, "one-listed");
+    await dialog.getByLabel(cc.window.password, { exact: true }).fill(certPassword);
+    const [loggedIn] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === "/api/auth/certificate/login"),
+      dialog.getByRole("button", { name: cc.window.confirm, exact: true }).click(),
+    ]);
+    expect(loggedIn.status(), await loggedIn.text()).toBe(200);
+    await onPage(page, ko.home.title);
+    await step(page, "logged-in");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
 
   it("(5) a .zip whose paths climb out or are absolute, and zip bombs: refused in the window's words, nothing listed", async () => {
     e2e = await startE2e();

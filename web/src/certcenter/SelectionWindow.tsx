@@ -180,7 +180,8 @@ function WindowBody({
   async function confirm(): Promise<void> {
     setProblem(null);
     if (!row) return setProblem(w.noneSelected);
-    if (!row.classified.usable || row.unreadable) return setProblem(w.notUsable);
+    if (row.unreadable) return setProblem(w.damaged);
+    if (!row.classified.usable) return setProblem(w.notUsable);
     if (password === "") return setProblem(w.passwordMissing);
     setBusy(true);
     try {

@@ -201,6 +201,7 @@ export const en: CertcenterMessages = {
     renew: "Renew",
     selected: (user: string) => `Chosen: ${user}`,
     noneSelected: "Choose a certificate first.",
+    damaged: "This certificate is damaged and cannot be used: use a backup copy or reissue it.",
     notUsable: "This certificate cannot be used. Get a new one in place of an expired or revoked one.",
     password: "Certificate password",
     caseSensitive: "The password is case-sensitive.",

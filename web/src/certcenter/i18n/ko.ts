@@ -198,6 +198,7 @@ export const ko = {
     renew: "갱신",
     selected: (user: string) => `선택한 인증서: ${user}`,
     noneSelected: "인증서를 먼저 골라 주세요.",
+    damaged: "이 인증서는 손상되어 쓸 수 없어요. 백업본을 쓰거나 인증서를 재발급해 주세요.",
     notUsable: "이 인증서는 쓸 수 없어요. 만료·폐지된 인증서는 새로 발급해 주세요.",
     password: "인증서 비밀번호",
     caseSensitive: "비밀번호는 대문자와 소문자를 구분해요.",
