@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { certStoreWords } from "../../src/messages/cert-store.ts";
+import { cmpReasonWords } from "../../src/messages/cmp.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { certPassword, issued, serverCertificates, walkToStorage } from "./support/certcenter.ts";
 import { type E2e, startE2e, steps, type Viewport } from "./support/harness.ts";
@@ -406,6 +407,77 @@ describe("the certificate centre's refusals in the browser", () => {
       await context.close();
     }, 300_000);
   }
+
+  it("(2) two tabs renewing at once: one renewal, the other told plainly, one new certificate in this browser", async () => {
+    e2e = await startE2e();
+    const env = e2e;
+    const step = steps("certcenter-refusal-two-tabs", "desktop");
+    const context = await env.context("desktop");
+    const first = await context.newPage();
+    const errors = pageErrors(first);
+    await issueToBrowser(env, context, first);
+    const [old] = await serverCertificates(first);
+    expect(old?.status).toBe("valid");
+    await intoRenewalWindow(env, context, first, old!.notAfter, 0);
+    const second = await context.newPage();
+    errors.push(...pageErrors(second));
+    // Both tabs: the renewal page, the window, the password typed; then both press 확인 together.
+    for (const page of [first, second]) {
+      await page.goto("/certcenter/renew");
+      await onPage(page, cc.issue.renewTitle);
+      await page.getByRole("button", { name: cc.issue.renewChoose, exact: true }).click();
+      const dialog = page.getByRole("dialog", { name: cc.window.title });
+      await dialog.getByRole("row").filter({ hasText: cc.purpose.bank }).first().waitFor();
+      await dialog.getByLabel(cc.window.password, { exact: true }).fill(certPassword);
+    }
+    await Promise.all(
+      [first, second].map((page) =>
+        page
+          .getByRole("dialog", { name: cc.window.title })
+          .getByRole("button", { name: cc.window.confirm, exact: true })
+          .click(),
+      ),
+    );
+    const outcome = async (page: Page): Promise<"done" | "failed"> => {
+      const done = page.getByRole("heading", { name: cc.issue.doneTitle, level: 2 });
+      const failed = page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 });
+      await done.or(failed).first().waitFor({ timeout: 180_000 });
+      return (await done.count()) > 0 ? "done" : "failed";
+    };
+    const outcomes = await Promise.all([outcome(first), outcome(second)]);
+    expect([...outcomes].sort()).toEqual(["done", "failed"]);
+    const loser = outcomes[0] === "failed" ? first : second;
+    const winner = loser === first ? second : first;
+    const refusal = await alertText(loser);
+    expect(refusal).toContain(cmpReasonWords.old_renewed?.ko);
+    expect(refusal).toContain(cc.issue.failedNothing);
+    await step(winner, "renewed");
+    await step(loser, "told-already-renewed");
+    // The server: the old one superseded, exactly one new one valid, nothing left pending.
+    const after = await serverCertificates(first);
+    const renewed = after.filter((c) => c.serial !== old!.serial && c.status === "valid");
+    expect(renewed).toHaveLength(1);
+    expect((await certificatesByStatus(env)).pending ?? 0).toBe(0);
+    expect((await certificatesByStatus(env)).valid).toBe(1);
+    // This browser: exactly one record, the new certificate, whole.
+    const records = await browserRecords(first);
+    expect(records).toHaveLength(1);
+    const { rows } = await env.app.db.query<{ der: Uint8Array }>(
+      "SELECT der FROM certificates WHERE serial = decode($1, 'hex')",
+      [renewed[0]!.serial],
+    );
+    expect(Buffer.from(records[0]!.certificate)).toEqual(Buffer.from(rows[0]!.der));
+    await first.goto("/certcenter/manage");
+    await first.getByRole("button", { name: cc.window.title, exact: true }).click();
+    const grid = first
+      .getByRole("dialog", { name: cc.window.title })
+      .getByRole("grid", { name: cc.window.listLabel });
+    await grid.getByRole("row").nth(1).waitFor();
+    expect(await grid.getByRole("row").count()).toBe(2);
+    expect(await shownText(grid)).toContain(cc.status.valid);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 360_000);
 
   it("(3) a record changed in this browser's IndexedDB is listed as damaged and cannot be used", async () => {
     e2e = await startE2e();
