@@ -34,6 +34,10 @@ const requestRefusals: Record<CaRequestErrorCode, { failure: PkiFailure; text: (
       failure: "certRevoked",
       text: () => "a revoked or suspended certificate cannot be renewed; reissue it",
     },
+    old_renewed: {
+      failure: "certRevoked",
+      text: () => "the certificate was renewed already; use its renewal",
+    },
     old_not_valid: { failure: "notAuthorized", text: () => "the certificate is not in use" },
     old_expired: {
       failure: "notAuthorized",

@@ -10,6 +10,7 @@ import { fromHex, toHex } from "../pki/bytes.ts";
 import { type CertificateRecord, certificateBySerial } from "./certificates.ts";
 import type { CaContext, HookedCertificate } from "./context.ts";
 import { CaRequestError, type CaRequestErrorCode } from "./errors.ts";
+import { renewedAlready } from "./renewal.ts";
 import { publishRevocationStatus, revokeInTransaction } from "./revocation.ts";
 
 /** A renewal (kur): it supersedes the certificate whose key signed it, and no authorisation stands behind it. */
@@ -19,6 +20,7 @@ function isRenewal(row: CertificateRecord): boolean {
 
 /** Why a renewal's old certificate no longer carries it (revoked, held, expired), or undefined. */
 function renewalGround(old: CertificateRecord | undefined, now: Date): CaRequestErrorCode | undefined {
+  if (old && renewedAlready(old)) return "old_renewed";
   if (old?.status === "revoked" || old?.status === "hold") return "old_revoked";
   if (old?.status !== "valid") return "old_not_valid";
   if (old.notAfter.getTime() <= now.getTime()) return "old_expired";

@@ -60,6 +60,11 @@ export const caRequestErrorCodes = [
   "authorization_ended",
   /** A revoked or suspended certificate cannot be renewed: it is reissued. */
   "old_revoked",
+  /**
+   * The certificate was renewed already (revoked as superseded by its renewal): another tab or
+   * device renewed it first, and the new certificate is the one to use.
+   */
+  "old_renewed",
   /** The certificate to renew is not in use (not yet confirmed, or refused). */
   "old_not_valid",
   /** An expired certificate cannot be renewed: the member applies for a new one. */

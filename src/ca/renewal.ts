@@ -13,12 +13,21 @@ import { type IssueRequest, oneYearAfter, spkiHash } from "./issuance.ts";
 
 /** Whether the certificate may be renewed now; throws CaRequestError (old_*, renewal_window) if not. */
 export function assertRenewable(old: CertificateRecord, now: Date, rules: RaRules): void {
+  if (renewedAlready(old)) throw new CaRequestError("old_renewed");
   if (old.status === "revoked" || old.status === "hold") throw new CaRequestError("old_revoked");
   if (old.status !== "valid") throw new CaRequestError("old_not_valid");
   if (old.notAfter.getTime() <= now.getTime()) throw new CaRequestError("old_expired");
   if (old.notAfter.getTime() - now.getTime() > rules.renewalWindowMs) {
     throw new CaRequestError("renewal_window");
   }
+}
+
+/**
+ * Revoked as superseded: its renewal (or a reissue after damage) took its place. A member who
+ * renewed in two tabs at once is told so, not sent to reissue a certificate they already replaced.
+ */
+export function renewedAlready(old: CertificateRecord): boolean {
+  return old.status === "revoked" && old.revocationReason === "superseded";
 }
 
 /** The request that renews `old` for the new key; throws CaRequestError same_key for the old key. */

@@ -33,6 +33,7 @@ function blockOf(e: unknown, status: string): RenewalBlock {
     case "old_expired":
       return "expired";
     case "old_revoked":
+    case "old_renewed":
       return status === "hold" ? "on_hold" : "revoked";
     case "old_not_valid":
       return "not_valid";

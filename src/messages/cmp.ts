@@ -45,6 +45,10 @@ export const cmpReasonWords: Readonly<Record<string, Words>> = {
     ko: "폐지되었거나 효력정지된 인증서는 갱신할 수 없어요. 재발급해 주세요.",
     en: "A revoked or suspended certificate cannot be renewed. Please reissue it.",
   },
+  old_renewed: {
+    ko: "이 인증서는 이미 새 인증서로 바뀌었어요(다른 창이나 기기에서 먼저 갱신했어요). 새 인증서를 쓰면 돼요.",
+    en: "This certificate has been replaced already (renewed in another window or on another device): use the new one.",
+  },
   old_not_valid: {
     ko: "사용 중인 인증서가 아니라 갱신할 수 없어요.",
     en: "This certificate is not in use, so it cannot be renewed.",

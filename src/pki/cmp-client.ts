@@ -82,7 +82,18 @@ interface Session {
   sender: ReturnType<typeof directoryName>;
   extraCerts: Uint8Array[];
   lastNonce?: Uint8Array | undefined;
+  /** The time our messages carry (messageTime): the CA refuses one more than a few minutes off its own. */
+  now: () => Date;
 }
+
+/**
+ * Where a client reads the time its messages carry. A browser whose own clock is wrong passes the
+ * CA's time as it last saw it (a response's Date header plus the offset since), so that a member's
+ * mis-set computer does not make every signed request stale.
+ */
+export type CmpClock = () => Date;
+
+const systemClock: CmpClock = () => new Date();
 
 function random(n: number): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(n));
@@ -172,6 +183,7 @@ export async function enrol(o: {
   caCertificate?: Uint8Array;
   /** Stores the certificate before it is confirmed; see StoreBeforeConfirm. */
   store?: StoreBeforeConfirm;
+  now?: CmpClock;
 }): Promise<Enrolled> {
   const transactionID = random(16);
   const key = await pbmKey(new TextEncoder().encode(o.authorizationCode), newPbmParameter(o.iterations));
@@ -182,6 +194,7 @@ export async function enrol(o: {
     caCertificate: o.caCertificate,
     sender: directoryName(),
     extraCerts: [],
+    now: o.now ?? systemClock,
   };
   const regInfo = o.vidRandom
     ? [
@@ -219,7 +232,7 @@ async function exchangeWithKid(s: Session, body: PkiBody, expect: PkiBodyType, k
       senderNonce,
       recipNonce: s.lastNonce,
       senderKID: kid,
-      messageTime: new Date(),
+      messageTime: s.now(),
     },
     body,
     s.protection,
@@ -295,6 +308,7 @@ function signedSession(o: {
   certificate: Uint8Array;
   key: CryptoKey;
   caCertificate: Uint8Array;
+  now?: CmpClock | undefined;
 }): Session {
   const subject = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate.subject;
   return {
@@ -304,6 +318,7 @@ function signedSession(o: {
     caCertificate: o.caCertificate,
     sender: directoryName(subject),
     extraCerts: [],
+    now: o.now ?? systemClock,
   };
 }
 
@@ -316,6 +331,7 @@ export async function renew(o: {
   caCertificate: Uint8Array;
   /** Stores the new certificate before it is confirmed; see StoreBeforeConfirm. */
   store?: StoreBeforeConfirm;
+  now?: CmpClock;
 }): Promise<Enrolled> {
   const s = signedSession(o);
   const subject = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate.subject;
@@ -334,6 +350,7 @@ export async function revoke(o: {
   key: CryptoKey;
   reason: RevocationReason;
   caCertificate: Uint8Array;
+  now?: CmpClock;
 }): Promise<void> {
   const s = signedSession(o);
   const tbs = AsnConvert.parse(toBytes(o.certificate), Certificate).tbsCertificate;

@@ -3,6 +3,7 @@
 // to anyone (the login page links to them); the rest is behind the session.
 import "./certcenter.css";
 import { NotFoundPage } from "../member/pages/NotFoundPage.tsx";
+import { ClockNotice } from "./ClockNotice.tsx";
 import { FaqPage } from "./pages/FaqPage.tsx";
 import { GuidePage } from "./pages/GuidePage.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
@@ -11,6 +12,16 @@ import { ManagePage } from "./pages/ManagePage.tsx";
 import { RenewPage } from "./pages/RenewPage.tsx";
 
 export default function CertCenter({ path }: { path: string }) {
+  return (
+    <>
+      {/* Above every page of the centre: a wrong clock matters to issuance, renewal and the statuses. */}
+      <ClockNotice />
+      <CertCenterPage path={path} />
+    </>
+  );
+}
+
+function CertCenterPage({ path }: { path: string }) {
   switch (path) {
     case "/certcenter/guide":
       return <GuidePage />;

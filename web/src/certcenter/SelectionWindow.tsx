@@ -9,7 +9,7 @@ import { useI18n } from "../i18n/index.tsx";
 import { formatDate } from "../lib/dates.ts";
 import type { ServerCertificate } from "./api.ts";
 import { CertificatePasswordField } from "./CertificatePasswordField.tsx";
-import { type CertificateRow, describeStored, sortRows } from "./describe.ts";
+import { type CertificateRow, describeDamaged, describeStored, sortRows } from "./describe.ts";
 import { useCertcenterWords } from "./i18n/index.ts";
 import type { CertificateStore, Signer, StorageKind, StoredCertificate } from "./storage/types.ts";
 
@@ -127,10 +127,15 @@ function WindowBody({
     async (store: CertificateStore) => {
       setListing({ state: "loading" });
       try {
-        const found = await store.list();
+        // Damaged records are listed too (greyed out, never chosen): a certificate must not vanish unexplained.
+        const [found, damaged] = await Promise.all([store.list(), store.damaged?.() ?? []]);
         const { now: clock, serverCertificates: server } = latest.current;
         const at = clock();
-        setListing({ state: "rows", rows: sortRows(found.map((s) => describeStored(s, server, at))) });
+        const described = [
+          ...found.map((s) => describeStored(s, server, at)),
+          ...damaged.map(describeDamaged),
+        ];
+        setListing({ state: "rows", rows: sortRows(described) });
         setChosen(0);
       } catch (e) {
         setListing({ state: "failed", message: `${w.readFailed} ${errorText(e)}` });
@@ -175,7 +180,8 @@ function WindowBody({
   async function confirm(): Promise<void> {
     setProblem(null);
     if (!row) return setProblem(w.noneSelected);
-    if (!row.classified.usable || row.unreadable) return setProblem(w.notUsable);
+    if (row.unreadable) return setProblem(w.damaged);
+    if (!row.classified.usable) return setProblem(w.notUsable);
     if (password === "") return setProblem(w.passwordMissing);
     setBusy(true);
     try {

@@ -5,7 +5,7 @@ import { readCertificateSummary } from "../../../src/pki/certificate.ts";
 import type { ServerCertificate } from "./api.ts";
 import { type PurposeKind, purposeKind } from "./purpose.ts";
 import { type Classified, classifyCertificate, sameSerial } from "./status.ts";
-import type { StoredCertificate } from "./storage/types.ts";
+import type { DamagedCertificate, StoredCertificate } from "./storage/types.ts";
 
 export interface CertificateRow {
   stored: StoredCertificate;
@@ -84,6 +84,26 @@ export function describeStored(
     serial: summary.serialNumber,
     ours,
     classified,
+  };
+}
+
+/**
+ * A record its store could not read back whole (a changed byte, a file missing): shown greyed out
+ * as damaged, so the member learns of it rather than the certificate silently vanishing; it holds
+ * no bytes and can never be chosen to sign.
+ */
+export function describeDamaged(damaged: DamagedCertificate): CertificateRow {
+  const none = new Uint8Array(0);
+  return {
+    stored: { id: damaged.id, kind: damaged.kind, certificate: none, keyFile: none },
+    unreadable: true,
+    purpose: "other",
+    user: damaged.id,
+    issuer: "",
+    notAfter: null,
+    serial: "",
+    ours: undefined,
+    classified: unusable,
   };
 }
 

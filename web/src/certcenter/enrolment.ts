@@ -8,7 +8,13 @@
 // beside the new. If the confirmation fails after the new one was stored, the store is put back.
 
 import { equalBytes } from "../../../src/pki/bytes.ts";
-import { type CmpTransport, type Enrolled, enrol, renew } from "../../../src/pki/cmp-client.ts";
+import {
+  type CmpClock,
+  type CmpTransport,
+  type Enrolled,
+  enrol,
+  renew,
+} from "../../../src/pki/cmp-client.ts";
 import { certificateMatchesKey } from "../../../src/pki/cms.ts";
 import { PkiError } from "../../../src/pki/errors.ts";
 import { decryptKeyFile } from "../../../src/pki/key-file.ts";
@@ -30,6 +36,8 @@ interface Common {
   onProgress?: (p: KeygenProgress) => void;
   signal?: AbortSignal;
   keygen?: Keygen;
+  /** The time the CMP messages carry; this computer's clock when absent (see server-time.ts). */
+  now?: CmpClock;
 }
 
 export interface Issued {
@@ -60,6 +68,7 @@ export async function issueAndStore(
     keys: { publicKey: job.publicKey, privateKey: job.privateKey },
     vidRandom: job.vidRandom,
     ...(o.caCertificate ? { caCertificate: o.caCertificate } : {}),
+    ...(o.now ? { now: o.now } : {}),
     store: async ({ certificate }) => {
       stored = await o.store.write({ certificate, keyFile: job.keyFile });
     },
@@ -112,6 +121,7 @@ export async function renewAndStore(
       key,
       newKeys: { publicKey: job.publicKey, privateKey: job.privateKey },
       caCertificate: o.caCertificate,
+      ...(o.now ? { now: o.now } : {}),
       store: async ({ certificate }) => {
         stored = await o.store.write({ certificate, keyFile: job.keyFile });
       },

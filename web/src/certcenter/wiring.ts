@@ -8,6 +8,7 @@ import type { IssueAuthorization } from "./api.ts";
 import { cmpTransport } from "./cmp-transport.ts";
 import { issueAndStore, renewAndStore as renewStored } from "./enrolment.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
+import { noteServerDate, serverNow } from "./server-time.ts";
 import { openSigner as openStoredSigner } from "./signer.ts";
 import { selectionSources as makeSources, thisBrowser } from "./sources.ts";
 import { writePfx, ZipCertificateStore } from "./storage/archive.ts";
@@ -53,14 +54,19 @@ export function openSigner(stored: StoredCertificate, password: string): Promise
   return openStoredSigner(stored, password);
 }
 
-/** The CA's certificate as the server hands it (GET /api/certcenter/certificates). */
+/**
+ * The CA's certificate as the server hands it (GET /api/certcenter/certificates). Asked just before
+ * each CMP exchange, its answer's Date header also sets the time the exchange's messages carry.
+ */
 async function caCertificate(signal?: AbortSignal): Promise<Uint8Array> {
+  const sentAt = Date.now();
   const response = await fetch("/api/certcenter/certificates", {
     credentials: "same-origin",
     cache: "no-store",
     headers: { accept: "application/json" },
     ...(signal ? { signal } : {}),
   });
+  noteServerDate(response, sentAt);
   if (!response.ok) throw new NotWiredError("ca_certificate");
   const body = (await response.json()) as { caCertificate?: unknown };
   if (typeof body.caCertificate !== "string") throw new NotWiredError("ca_certificate");
@@ -111,6 +117,7 @@ export async function enrolAndStore(input: EnrolInput): Promise<EnrolResult> {
     authorizationCode: input.authorization.authorizationCode,
     password: input.password,
     caCertificate: ca,
+    now: serverNow,
     onProgress: keygenProgress(onProgress),
     ...(signal ? { signal } : {}),
   });
@@ -169,6 +176,7 @@ export async function renewAndStore(input: RenewInput): Promise<EnrolResult> {
     current: input.current,
     password: input.password,
     caCertificate: ca,
+    now: serverNow,
     onProgress: keygenProgress(onProgress),
     ...(signal ? { signal } : {}),
   });

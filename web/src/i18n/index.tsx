@@ -1,6 +1,7 @@
 // The language of the page: Korean by default, English on request, remembered in localStorage;
 // `<html lang>` and every string follow it.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { certStoreWords } from "../../../src/messages/cert-store.ts";
 import { serverErrorCodes, serverWords } from "../../../src/messages/server.ts";
 import { ApiError } from "../lib/api.ts";
 import { en } from "./en.ts";
@@ -15,6 +16,15 @@ const catalogues: Record<Lang, Messages> = { ko, en };
 const triesCounted: readonly string[] = ["pin_wrong", "medium_wrong"];
 /** The bank's tries before a lock, when the answer does not say (five, DESIGN.md §3). */
 const triesMaxDefault = 5;
+
+function storeRefusal(error: unknown): keyof typeof certStoreWords | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name !== "CertStoreError" || typeof code !== "string" || !Object.hasOwn(certStoreWords, code)) {
+    return undefined;
+  }
+  return code as keyof typeof certStoreWords;
+}
 
 function storedLang(): Lang {
   try {
@@ -67,6 +77,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
           const served = serverErrorCodes.find((c) => c === error.code);
           return served ? serverWords[served][lang] : t.errors.generic;
         }
+        // The certificate stores' refusals (a .zip that climbs out of its folder, storage full), found
+        // by class name so that this first-page code does not load the stores to know them.
+        const store = storeRefusal(error);
+        if (store) return certStoreWords[store][lang];
         return t.errors.generic;
       },
     };

@@ -45,6 +45,8 @@ export function ManagePage() {
             setOpened(row.user);
           }}
           onRenew={(row) => navigate(`/certcenter/renew?serial=${row.serial}`)}
+          // The statuses by the bank's time, not a wrong clock's (ClockNotice tells the member of it).
+          now={() => new Date(Date.now() + api.serverClockOffset)}
         />
       </div>
     </Page>
