@@ -7,6 +7,7 @@
 // It takes BER (indefinite lengths and OCTET STRINGs in pieces, as OpenSSL's -stream writes) and
 // refuses an element that overruns the one holding it, trailing bytes, and nesting deeper than
 // any SignedData needs, always as PkiError "malformed".
+import { toBytes } from "./bytes.ts";
 import { PkiError } from "./errors.ts";
 
 /** A SignedData larger than this is refused before parsing; a transfer's canonical form is far smaller. */
@@ -318,7 +319,9 @@ export function parseSignedData(signature: Uint8Array): ParsedSignedData {
   if (signature.length > signatureBytesMax) {
     malformed(`the signature is larger than ${signatureBytesMax} bytes`);
   }
-  return guarded(() => readSignedData(signature));
+  // A copy of our own: a Node Buffer's slice() is a view, and the signed attributes' tag is
+  // rewritten below; the caller's bytes (kept as evidence) must not change.
+  return guarded(() => readSignedData(toBytes(signature)));
 }
 
 /** A reader's slip (none is known) is still a refusal, never another kind of error. */
@@ -386,7 +389,7 @@ export interface SignedAttributeValues {
  * contentType and messageDigest must be there; none of the three may appear twice or hold two values.
  */
 export function readSignedAttributes(signedAttrsDer: Uint8Array): SignedAttributeValues {
-  return guarded(() => readAttributes(signedAttrsDer));
+  return guarded(() => readAttributes(toBytes(signedAttrsDer)));
 }
 
 function readAttributes(signedAttrsDer: Uint8Array): SignedAttributeValues {

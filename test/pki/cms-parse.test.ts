@@ -118,6 +118,19 @@ describe("reading a SignedData by hand", () => {
     await expectMalformed(verifyCms({ signature: ber.subarray(0, ber.length - 2) }));
   });
 
+  it("leaves the caller's bytes as they were, also when slice() gives a view (a Node Buffer's does)", async () => {
+    class Viewed extends Uint8Array {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+        return this.subarray(start, end) as Uint8Array<ArrayBuffer>;
+      }
+    }
+    const signature = await signCms({ content, certificate: cert, privateKey: key, signingTime });
+    const given = new Viewed(signature);
+    for (let i = 0; i < 2; i++)
+      expect((await verifyCms({ signature: given, content })).signingTime).toEqual(signingTime);
+    expect(new Uint8Array(given)).toEqual(signature);
+  });
+
   it("refuses nesting far deeper than a SignedData goes, and a ContentInfo's worth of trailing bytes", async () => {
     const deep = new Uint8Array(20_000).map((_, i) => (i % 2 === 0 ? 0x30 : 0x80));
     await expectMalformed(verifyCms({ signature: deep, content }));
