@@ -13,9 +13,8 @@ import { PkiError } from "./errors.ts";
 /** A SignedData larger than this is refused before parsing; a transfer's canonical form is far smaller. */
 export const signatureBytesMax = 16 * 1024 * 1024;
 
-/** RFC 5652 §3, §4: the content types a check names. */
-export const oidSignedData = "1.2.840.113549.1.7.2";
-export const oidData = "1.2.840.113549.1.7.1";
+/** The OIDs it looks for: signedData (RFC 5652 §5.1), §11.1–11.3's attributes, RFC 5280 §4.2.1.2's extension. */
+const oidSignedData = "1.2.840.113549.1.7.2";
 const oidContentType = "1.2.840.113549.1.9.3";
 const oidMessageDigest = "1.2.840.113549.1.9.4";
 const oidSigningTime = "1.2.840.113549.1.9.5";
