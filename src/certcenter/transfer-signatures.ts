@@ -163,10 +163,10 @@ async function verifySignatureOver(
 async function signedOtherContent(signature: Uint8Array, content: Uint8Array): Promise<boolean> {
   try {
     const parsed = parseSignedData(signature);
-    const info = parsed.signerInfos.length === 1 ? parsed.signerInfos[0]!.info : undefined;
-    const hash = info ? hashByOid(info.digestAlgorithm.algorithm) : undefined;
-    if (!info?.signedAttrs || !hash) return false;
-    const claimed = readSignedAttributes(info.signedAttrs).messageDigest;
+    const info = parsed.signerInfos.length === 1 ? parsed.signerInfos[0] : undefined;
+    const hash = info ? hashByOid(info.digestAlgorithm.oid) : undefined;
+    if (!info?.signedAttrsDer || !hash) return false;
+    const claimed = readSignedAttributes(info.signedAttrsDer).messageDigest;
     const digest = new Uint8Array(await crypto.subtle.digest(hash, toBytes(content)));
     return !equalBytes(claimed, digest);
   } catch {

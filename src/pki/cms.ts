@@ -25,30 +25,33 @@ import {
 import { id_ecPublicKey } from "@peculiar/asn1-ecc";
 import { id_rsaEncryption } from "@peculiar/asn1-rsa";
 import { AsnArray, AsnConvert, AsnType, AsnTypeTypes, OctetString } from "@peculiar/asn1-schema";
-import { Certificate, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from "@peculiar/asn1-x509";
+import { Certificate } from "@peculiar/asn1-x509";
 import * as asn1js from "asn1js";
 import { equalBytes, toBytes } from "./bytes.ts";
 import {
-  encapsulatedContent,
-  type ParsedSignedData,
+  type AlgorithmParts,
+  type CarriedCertificate,
   parseSignedData,
   readSignedAttributes,
+  type SignerIdentifierParts,
 } from "./cms-parse.ts";
 import { PkiError } from "./errors.ts";
 import {
   digestAlgorithmIdentifier,
   hashByOid,
+  importVerifyingKey,
   type KeyType,
   keyTypeOf,
   type PublicKeyInfo,
   readPublicKey,
-  readSignatureAlgorithm,
   type SignatureAlgorithm,
+  signatureAlgorithmByOidContent,
   signatureAlgorithmFor,
   signatureAlgorithmIdentifier,
   signatureAlgorithmOf,
   signData,
   verifySignature,
+  verifyWithKey,
 } from "./signature-algorithms.ts";
 
 /**
@@ -182,16 +185,14 @@ export async function signCms(options: CmsSignOptions): Promise<Uint8Array> {
 export async function verifyCms(options: CmsVerifyOptions): Promise<CmsVerifyResult> {
   const crypto = options.crypto ?? globalThis.crypto;
   const parsed = parseSignedData(options.signature);
-  const { signedData } = parsed;
   if (parsed.signerInfos.length !== 1) {
     throw new PkiError("malformed", `expected one SignerInfo, found ${parsed.signerInfos.length}`);
   }
-  const { info, signedAttrsDer } = parsed.signerInfos[0]!;
+  const info = parsed.signerInfos[0]!;
 
-  const encap = signedData.encapContentInfo;
   let content: Uint8Array;
-  if (encap.eContent) {
-    content = encapsulatedContent(encap.eContent);
+  if (parsed.content) {
+    content = parsed.content;
     if (options.content && !equalBytes(options.content, content)) {
       throw new PkiError("bad_signature", "the content given is not the content signed");
     }
@@ -202,53 +203,93 @@ export async function verifyCms(options: CmsVerifyOptions): Promise<CmsVerifyRes
     content = options.content;
   }
 
-  const digestHash = hashByOid(info.digestAlgorithm.algorithm);
+  const digestHash = hashByOid(info.digestAlgorithm.oid);
   if (!digestHash) {
-    throw new PkiError("unsupported_algorithm", `digest algorithm ${info.digestAlgorithm.algorithm}`);
+    throw new PkiError("unsupported_algorithm", `digest algorithm ${info.digestAlgorithm.oid}`);
   }
-  const scheme = signerInfoAlgorithm(info, digestHash);
+  const scheme = signerInfoAlgorithm(info.signatureAlgorithm, digestHash);
   if (scheme.hash !== digestHash) {
     throw new PkiError("malformed", "the signature algorithm's hash is not the digest algorithm");
   }
 
   const signer = findSigner(parsed.certificates, info.sid);
-  const publicKey = publicKeyOf(signer.cert);
-  if (publicKey.type.kind !== scheme.key) {
+  const publicKey = carriedKey(signer.spki);
+  if (publicKey.info.type.kind !== scheme.key) {
     throw new PkiError("bad_signature", "the signature algorithm does not fit the signer's key");
   }
 
   let signedBytes: Uint8Array;
   let signingTime: Date | undefined;
-  if (info.signedAttrs) {
-    const attrs = readSignedAttributes(info.signedAttrs);
-    if (attrs.contentType !== encap.eContentType) {
+  if (info.signedAttrsDer) {
+    const attrs = readSignedAttributes(info.signedAttrsDer);
+    if (attrs.contentType !== parsed.contentType) {
       throw new PkiError("bad_signature", "the contentType attribute is not the content's type");
     }
     const digest = new Uint8Array(await crypto.subtle.digest(digestHash, toBytes(content)));
     if (!equalBytes(digest, attrs.messageDigest)) {
       throw new PkiError("bad_signature", "the messageDigest attribute does not match the content");
     }
-    signedBytes = signedAttrsDer!;
+    signedBytes = info.signedAttrsDer;
     signingTime = attrs.signingTime;
   } else {
     // §5.3: without signed attributes the signature is over the content itself, which must be data.
-    if (encap.eContentType !== id_data) {
+    if (parsed.contentType !== id_data) {
       throw new PkiError("malformed", "no signed attributes over non-data content");
     }
     signedBytes = content;
   }
 
-  const verified = await verifySignature({
-    publicKey,
-    algorithm: scheme,
-    signature: new Uint8Array(info.signature.buffer),
-    data: signedBytes,
-    crypto,
-  });
+  const key = await verifyingKey(publicKey, scheme, crypto);
+  const verified =
+    key &&
+    (await verifyWithKey({ key, algorithm: scheme, signature: info.signature, data: signedBytes, crypto }));
   if (!verified) {
     throw new PkiError("bad_signature", "the signature does not verify with the signer's certificate");
   }
   return signingTime ? { content, signer: signer.der, signingTime } : { content, signer: signer.der };
+}
+
+/**
+ * Signers' public keys seen before, read and imported once: a member signs many times with one
+ * key, and importing it is most of what is left of a check's CPU once the reading is done.
+ * Keyed by the SubjectPublicKeyInfo's bytes themselves, so two keys never share an entry; bounded,
+ * the least recently used leaving first. Imports are kept for the global WebCrypto only (a key
+ * belongs to the implementation that imported it).
+ */
+interface CarriedKey {
+  info: PublicKeyInfo;
+  /** By signature algorithm OID: the key as imported for it, or false when it can make none. */
+  imported: Map<string, Promise<CryptoKey | false>>;
+}
+
+const carriedKeys = new Map<string, CarriedKey>();
+const carriedKeysMax = 2000;
+/** Longer than any key we certify (an RSA-4096 SubjectPublicKeyInfo is 550 bytes): not kept. */
+const carriedKeyBytesMax = 2048;
+
+function carriedKey(spki: Uint8Array): CarriedKey {
+  if (spki.length > carriedKeyBytesMax) return { info: readPublicKey(spki), imported: new Map() };
+  const id = String.fromCharCode(...spki);
+  let entry = carriedKeys.get(id);
+  if (entry) {
+    carriedKeys.delete(id);
+  } else {
+    entry = { info: readPublicKey(spki), imported: new Map() };
+    if (carriedKeys.size >= carriedKeysMax) carriedKeys.delete(carriedKeys.keys().next().value!);
+  }
+  carriedKeys.set(id, entry);
+  return entry;
+}
+
+function verifyingKey(entry: CarriedKey, algorithm: SignatureAlgorithm, crypto: Crypto) {
+  if (crypto !== globalThis.crypto) return importVerifyingKey(entry.info, algorithm, crypto);
+  let key = entry.imported.get(algorithm.oid);
+  if (!key) {
+    key = importVerifyingKey(entry.info, algorithm, crypto);
+    entry.imported.set(algorithm.oid, key);
+    key.catch(() => entry.imported.delete(algorithm.oid));
+  }
+  return key;
 }
 
 /**
@@ -274,14 +315,24 @@ function sameKeyType(a: KeyType, b: KeyType): boolean {
 
 /**
  * The SignerInfo's signatureAlgorithm from the table; a bare key OID (rsaEncryption, which RFC 3370
- * §3.2 allows and OpenSSL writes, or id-ecPublicKey) takes its hash from digestAlgorithm.
+ * §3.2 allows and OpenSSL writes, or id-ecPublicKey) takes its hash from digestAlgorithm. Parameters
+ * absent or NULL are accepted (readSignatureAlgorithm's rule); unsupported_algorithm otherwise.
  */
-function signerInfoAlgorithm(info: SignerInfo, digestHash: SignatureAlgorithm["hash"]): SignatureAlgorithm {
-  const oid = info.signatureAlgorithm.algorithm;
-  if (oid === id_rsaEncryption) return signatureAlgorithmOf("RSA", digestHash);
-  if (oid === id_ecPublicKey) return signatureAlgorithmOf("EC", digestHash);
-  return readSignatureAlgorithm(info.signatureAlgorithm);
+function signerInfoAlgorithm(
+  identifier: AlgorithmParts,
+  digestHash: SignatureAlgorithm["hash"],
+): SignatureAlgorithm {
+  if (identifier.oid === id_rsaEncryption) return signatureAlgorithmOf("RSA", digestHash);
+  if (identifier.oid === id_ecPublicKey) return signatureAlgorithmOf("EC", digestHash);
+  const found = signatureAlgorithmByOidContent(identifier.oidContent);
+  const p = identifier.parameters;
+  if (!found || !(p === undefined || equalBytes(p, nullDer))) {
+    throw new PkiError("unsupported_algorithm", `signature algorithm ${identifier.oid}`);
+  }
+  return found;
 }
+
+const nullDer = Uint8Array.of(0x05, 0x00);
 
 /** The certificate's public key: RSA, or EC on a curve of the table; unsupported_algorithm otherwise. */
 function publicKeyOf(cert: Certificate): PublicKeyInfo {
@@ -305,34 +356,13 @@ export function parseDerCertificate(der: Uint8Array): Certificate {
   return cert;
 }
 
-function findSigner(
-  certificates: ParsedSignedData["certificates"],
-  sid: SignerIdentifier,
-): ParsedSignedData["certificates"][number] {
+function findSigner(certificates: CarriedCertificate[], sid: SignerIdentifierParts): CarriedCertificate {
   if (certificates.length === 0) {
     throw new PkiError("malformed", "the SignedData carries no certificates; the signer's is needed");
   }
-  const byIssuer = sid.issuerAndSerialNumber;
-  const byKeyId = sid.subjectKeyIdentifier;
-  const found = certificates.find(({ cert }) => {
-    const tbs = cert.tbsCertificate;
-    if (byIssuer) {
-      return (
-        equalBytes(new Uint8Array(tbs.serialNumber), new Uint8Array(byIssuer.serialNumber)) &&
-        equalDer(tbs.issuer, byIssuer.issuer)
-      );
-    }
-    if (byKeyId) {
-      const ext = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-      if (!ext) return false;
-      try {
-        const keyId = AsnConvert.parse(ext.extnValue.buffer, SubjectKeyIdentifier);
-        return equalBytes(new Uint8Array(keyId.buffer), new Uint8Array(byKeyId.buffer));
-      } catch {
-        return false;
-      }
-    }
-    return false;
+  const found = certificates.find((cert) => {
+    if ("issuer" in sid) return equalBytes(cert.serial, sid.serial) && equalBytes(cert.issuer, sid.issuer);
+    return cert.subjectKeyIdentifier !== undefined && equalBytes(cert.subjectKeyIdentifier, sid.keyId);
   });
   if (!found) {
     throw new PkiError("bad_signature", "no certificate in the SignedData is the one its SignerInfo names");

@@ -323,11 +323,30 @@ export async function verifySignature(options: {
   if (info.kind !== algorithm.key) return false;
   const { type } = info;
   if (!type) throw new PkiError("unsupported_algorithm", "the public key's curve");
+  const key = await importVerifyingKey({ type, spki: info.spki }, algorithm, crypto);
+  return key
+    ? verifyWithKey({ key, algorithm, signature: options.signature, data: options.data, crypto })
+    : false;
+}
+
+/**
+ * The public key imported to verify `algorithm`'s signatures, for a caller that verifies many
+ * with one key (verifySignature imports it each time); false when no signature of the algorithm
+ * can verify under it (another key type, an RSA exponent RFC 8017 §3.1 does not allow), malformed
+ * when it cannot be imported.
+ */
+export async function importVerifyingKey(
+  publicKey: PublicKeyInfo,
+  algorithm: SignatureAlgorithm,
+  crypto: Crypto = globalThis.crypto,
+): Promise<CryptoKey | false> {
+  const { type } = publicKey;
+  if (type.kind !== algorithm.key) return false;
   let key: CryptoKey;
   try {
     key = await crypto.subtle.importKey(
       "spki",
-      toBytes(info.spki),
+      toBytes(publicKey.spki),
       importParams(type, algorithm.hash),
       false,
       ["verify"],
@@ -340,15 +359,29 @@ export async function verifySignature(options: {
   if (type.kind === "RSA" && !usableRsaExponent((key.algorithm as RsaHashedKeyAlgorithm).publicExponent)) {
     return false;
   }
+  return key;
+}
+
+/** verifySignature with a key importVerifyingKey gave for the same algorithm. */
+export async function verifyWithKey(options: {
+  key: CryptoKey;
+  algorithm: SignatureAlgorithm;
+  signature: Uint8Array | ArrayBuffer;
+  data: Uint8Array | ArrayBuffer;
+  crypto?: Crypto;
+}): Promise<boolean> {
+  const crypto = options.crypto ?? globalThis.crypto;
+  const { algorithm } = options;
   let signature =
     options.signature instanceof ArrayBuffer ? new Uint8Array(options.signature) : options.signature;
-  if (type.kind === "EC") {
-    const raw = ecdsaFromDer(signature, curves[type.curve].size);
+  if (algorithm.key === "EC") {
+    const curve = (options.key.algorithm as EcKeyAlgorithm).namedCurve as NamedCurve;
+    const raw = ecdsaFromDer(signature, curves[curve].size);
     if (!raw) return false;
     signature = raw;
   }
   const data = options.data instanceof ArrayBuffer ? options.data : toBytes(options.data);
-  return crypto.subtle.verify(signParams(algorithm), key, toBytes(signature), data);
+  return crypto.subtle.verify(signParams(algorithm), options.key, toBytes(signature), data);
 }
 
 /** An RSA public exponent RFC 8017 §3.1 allows: odd and at least 3 (big-endian bytes). */
