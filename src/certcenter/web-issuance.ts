@@ -109,10 +109,11 @@ export async function authorizeWebIssuance(
       purpose: request.purpose,
       channel: "web",
       actor: `member:${who.cooperativeId}:${who.memberId}`,
-    });
-    await bank.db.transaction(async (tx) => {
-      await bindToSession(tx, who, { ...made, purpose: request.purpose }, bank.clock.now());
-      if (fee) await attachAuthorization(tx, fee.id, made);
+      // In the authorisation's transaction: no authorisation is left unbound, or without its fee.
+      alongside: async (tx, made) => {
+        await bindToSession(tx, who, { ...made, purpose: request.purpose }, bank.clock.now());
+        if (fee) await attachAuthorization(tx, fee.id, made);
+      },
     });
     return {
       ...made,
