@@ -62,9 +62,16 @@ function newAuthorizationCode(): string {
 const codeLabel = (ref: string) => `ca.authorization.code:${ref}`;
 const rrnLabel = (ref: string) => `ca.authorization.rrn:${ref}`;
 
+/**
+ * What the RA records of an authorisation in the CA's transaction (the web session it is bound to):
+ * if it fails, nothing is made, and a lost certificate is not revoked either.
+ */
+export type AlongsideAuthorization = (tx: Queryable, made: IssuedAuthorization) => Promise<void>;
+
 export async function createAuthorization(
   ca: CaContext,
   req: AuthorizationRequest,
+  alongside?: AlongsideAuthorization,
 ): Promise<IssuedAuthorization> {
   const now = ca.clock.now();
   const expiresAt = new Date(now.getTime() + req.lifetimeMs);
@@ -72,9 +79,13 @@ export async function createAuthorization(
     const referenceNumber = newReferenceNumber();
     const authorizationCode = newAuthorizationCode();
     let renewalsEnded: Uint8Array[] = [];
+    // Only the reference number's insert can clash with one drawn before; a unique violation after
+    // it (the RA's own rows) is a failure to pass on, not a reason to draw again.
+    let drawn = false;
     try {
       await ca.db.transaction(async (tx) => {
         renewalsEnded = [];
+        drawn = false;
         await tx.query(
           `INSERT INTO ca_authorizations (reference_number, code_sealed, holder, purpose, channel, subject_name,
              real_name, rrn_sealed, not_after, replaces, replace_reason, created_at, expires_at)
@@ -95,6 +106,7 @@ export async function createAuthorization(
             expiresAt,
           ],
         );
+        drawn = true;
         if (req.replaces?.reason === "keyCompromise") {
           // A lost certificate is revoked the moment the reissue is authorised (DESIGN §4), and
           // with it any renewal pending under its key.
@@ -123,9 +135,10 @@ export async function createAuthorization(
           },
           now,
         );
+        if (alongside) await alongside(tx, { referenceNumber, authorizationCode, expiresAt });
       });
     } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
+      if (drawn || !isUniqueViolation(e)) throw e;
       // A reference number drawn twice: draw again, a bounded number of times.
       if (draw >= referenceNumberDrawsMax) {
         throw new CaInternalError("reference_number_draws_exhausted", { cause: e });

@@ -6,7 +6,11 @@ import { AsnConvert } from "@peculiar/asn1-schema";
 import { findUser } from "../auth/users.ts";
 import type { BankContext } from "../bank/context.ts";
 import { revealRrnForVid } from "../bank/members.ts";
-import { createAuthorization, type IssuedAuthorization } from "../ca/authorizations.ts";
+import {
+  type AlongsideAuthorization,
+  createAuthorization,
+  type IssuedAuthorization,
+} from "../ca/authorizations.ts";
 import { liveCertificate } from "../ca/certificates.ts";
 import type { CaContext } from "../ca/context.ts";
 import { personalSubjectName } from "../pki/profile.ts";
@@ -24,6 +28,8 @@ export function holderOf(cooperativeId: number, memberId: bigint): string {
  * Authorises an issuance for the member with this internet banking user ID, for as long as the
  * channel's `authorizationLifetimeMs` (branch: days, web: minutes). Without `reissue`, refused when the member holds a live certificate of the purpose
  * (renew or reissue that one); with it, the new certificate replaces the live one and keeps its expiry.
+ * `alongside` runs in the authorisation's transaction (binding it to a web session): if it fails,
+ * nothing is made and nothing revoked.
  */
 export async function authorizeForUser(
   ctx: { bank: BankContext; ca: CaContext },
@@ -33,6 +39,7 @@ export async function authorizeForUser(
     channel: "branch" | "web";
     actor: string;
     reissue?: ReissueReason | undefined;
+    alongside?: AlongsideAuthorization | undefined;
   },
 ): Promise<IssuedAuthorization> {
   const { bank, ca } = ctx;
@@ -57,15 +64,19 @@ export async function authorizeForUser(
     registrationUnit: member.name,
     organization: ca.organization,
   });
-  return createAuthorization(ca, {
-    holder,
-    purpose: input.purpose,
-    channel: input.channel,
-    lifetimeMs: authorizationLifetimeMs[input.channel],
-    subjectName: new Uint8Array(AsnConvert.serialize(subject)),
-    realName: member.real_name,
-    rrn: await revealRrnForVid(bank, user.cooperativeId, user.memberId),
-    replaces: live && input.reissue ? reissueReplacement(input.reissue, live) : undefined,
-    actor: input.actor,
-  });
+  return createAuthorization(
+    ca,
+    {
+      holder,
+      purpose: input.purpose,
+      channel: input.channel,
+      lifetimeMs: authorizationLifetimeMs[input.channel],
+      subjectName: new Uint8Array(AsnConvert.serialize(subject)),
+      realName: member.real_name,
+      rrn: await revealRrnForVid(bank, user.cooperativeId, user.memberId),
+      replaces: live && input.reissue ? reissueReplacement(input.reissue, live) : undefined,
+      actor: input.actor,
+    },
+    input.alongside,
+  );
 }

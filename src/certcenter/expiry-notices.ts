@@ -9,6 +9,8 @@
 // only the certificates that entered the threshold since the last run, not the month of them
 // already notified; so a certificate that is valid only after its threshold has been passed (one
 // released from a hold, a reissue that keeps an expiry already near) gets the next notice, not that one.
+// A certificate skipped while its renewal awaited confirmation holds the mark, so if the renewal is
+// abandoned the certificate still gets the notice it was skipped for.
 import type { BankContext } from "../bank/context.ts";
 import { type NewNotification, notifyAll } from "../bank/notifications.ts";
 import type { CaContext } from "../ca/context.ts";
@@ -118,7 +120,21 @@ async function dueAt(
   // A full batch stops at its last expiry (scanned again next time, inclusively: certificates
   // sharing that instant are not lost); otherwise the whole band is done.
   const last = rows[rows.length - 1];
-  return { due, scannedTo: rows.length === batch && last ? last.not_after : upper };
+  const reached = rows.length === batch && last ? last.not_after : upper;
+  // A certificate skipped because a renewal of it awaits its holder's confirmation is owed this
+  // notice again if the renewal is abandoned (rejected, never confirmed): the mark stays at the
+  // first such certificate, so the next run looks at it again. The wait is short (the CA's
+  // confirmation wait), so the mark falls behind by minutes, not by the band.
+  const held = await tx.query<{ first: Date | null }>(
+    `SELECT min(c.not_after) AS first FROM certificates c
+      WHERE c.status = 'valid' AND c.not_after >= $1 AND c.not_after > $2 AND c.not_after <= $3
+        AND EXISTS (SELECT 1 FROM certificates r WHERE r.replaces = c.serial AND r.status = 'pending')
+        AND NOT EXISTS (SELECT 1 FROM certificate_expiry_notices n
+                         WHERE n.serial = c.serial AND n.threshold_days <= $4)`,
+    [from, floor, reached, thresholdDays],
+  );
+  const first = held.rows[0]?.first;
+  return { due, scannedTo: first && first < reached ? first : reached };
 }
 
 /** The once-only guard and the notifications, in the caller's transaction. Returns how many. */

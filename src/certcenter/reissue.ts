@@ -2,7 +2,8 @@
 // member proves who they are again (identity-proofing.ts, the web issuance's own proofing with its
 // lockouts), then gives the one-time code sent to their registered phone (phone-code.ts), then the
 // RA makes the web authorisation that replaces the live certificate as rules.ts reissueReplacement
-// says, bound to the session that asked (web-issuance.ts bindToSession) as a web issuance is.
+// says, bound to the session that asked (web-issuance.ts bindToSession) as a web issuance is, in the
+// transaction that makes it (and revokes a lost certificate), so a failure leaves nothing done.
 // Proofing comes first: someone who cannot pass it never gets to spend the member's phone code.
 // A reissue is free (DESIGN §4), universal or not: no fee is held.
 import { authorizeForUser, type CertificatePurposeName } from "./authorize.ts";
@@ -46,8 +47,12 @@ export async function authorizeReissue(
     channel: "web",
     actor: `member:${who.cooperativeId}:${who.memberId}`,
     reissue: request.reason,
+    // Bound in the transaction that makes the authorisation (and, after a loss, revokes the old
+    // certificate): a failure between would leave the member with neither a certificate nor an
+    // authorisation this session may enrol with.
+    alongside: (tx, made) =>
+      bindToSession(tx, who, { ...made, purpose: request.purpose }, ctx.bank.clock.now()),
   });
-  await bindToSession(ctx.bank.db, who, { ...made, purpose: request.purpose }, ctx.bank.clock.now());
   return {
     referenceNumber: made.referenceNumber,
     authorizationCode: made.authorizationCode,

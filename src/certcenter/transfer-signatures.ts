@@ -260,7 +260,8 @@ async function checkSignerCertificate(
 /**
  * Keeps the signature beside the transfer, in the posting's transaction, and spends its nonce in
  * the same statement: when another transfer spent it first (two sent at once with one nonce), this
- * throws signature_nonce_used and the posting rolls back with it.
+ * throws signature_nonce_used and the posting rolls back with it; when the nonce's time ran out
+ * and the maintenance swept it since the check, signature_nonce_expired.
  */
 export async function recordTransferEvidence(
   tx: Queryable,
@@ -290,7 +291,20 @@ export async function recordTransferEvidence(
       evidence.signingTime,
     ],
   );
-  if (rows.length === 0) throw new CertcenterError("signature_nonce_used");
+  if (rows.length === 0) throw await unspendableNonce(tx, evidence);
+}
+
+/**
+ * Why a nonce checked a moment ago could not be spent: another transfer spent it (its signature is
+ * kept under the nonce's hash), or it ran past its time and the maintenance swept it in between,
+ * which is no use of it: the member needs a new challenge, not to hear the signature was used.
+ */
+async function unspendableNonce(tx: Queryable, evidence: TransferEvidence): Promise<CertcenterError> {
+  const { rows } = await tx.query(
+    "SELECT 1 FROM transfer_signatures WHERE cooperative_id = $1 AND nonce_hash = $2",
+    [evidence.cooperativeId, evidence.nonceHash],
+  );
+  return new CertcenterError(rows.length > 0 ? "signature_nonce_used" : "signature_nonce_expired");
 }
 
 /** A kept signature: the SignedData, the form it covers and its certificate's serial. */

@@ -11,6 +11,7 @@ import { liveCertificate } from "../ca/certificates.ts";
 import type { Queryable } from "../db/db.ts";
 import { equalBytes, toBytes, toHex } from "../pki/bytes.ts";
 import { authorizeForUser, type CertificatePurposeName, holderOf } from "./authorize.ts";
+import { requireConsents } from "./consents.ts";
 import type { CertcenterContext } from "./context.ts";
 import { CertcenterError } from "./errors.ts";
 import { attachAuthorization, cancelFee, feeOf, type HeldFee, holdFee } from "./fees.ts";
@@ -66,7 +67,8 @@ export async function bindToSession(
 
 /**
  * Proves the member's identity, holds the fee (universal), and makes the web authorisation bound to
- * the session. Refusals come before anything is made: a wrong answer (proveIdentity), a live
+ * the session. Refusals come before anything is made: the terms in force not agreed to
+ * (consent_required, consents.ts), a wrong answer (proveIdentity), a live
  * certificate of the purpose (cert_exists), a fee account not the member's or short of money
  * (account_not_found, insufficient_funds). A fee held for an authorisation that then fails is given back.
  */
@@ -81,6 +83,8 @@ export async function authorizeWebIssuance(
   },
 ): Promise<WebAuthorization> {
   const { bank, ca } = ctx;
+  // Before proofing: a member who has not agreed to the terms in force spends no proofing tries.
+  await requireConsents(bank.db, who);
   const proven = await proveIdentity(bank, who, request.proofing);
   if (await liveCertificate(ca.db, holderOf(who.cooperativeId, who.memberId), request.purpose)) {
     throw new CertcenterError("cert_exists");
@@ -109,10 +113,11 @@ export async function authorizeWebIssuance(
       purpose: request.purpose,
       channel: "web",
       actor: `member:${who.cooperativeId}:${who.memberId}`,
-    });
-    await bank.db.transaction(async (tx) => {
-      await bindToSession(tx, who, { ...made, purpose: request.purpose }, bank.clock.now());
-      if (fee) await attachAuthorization(tx, fee.id, made);
+      // In the authorisation's transaction: no authorisation is left unbound, or without its fee.
+      alongside: async (tx, made) => {
+        await bindToSession(tx, who, { ...made, purpose: request.purpose }, bank.clock.now());
+        if (fee) await attachAuthorization(tx, fee.id, made);
+      },
     });
     return {
       ...made,

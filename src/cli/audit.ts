@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { AuditVerification } from "../audit/audit-log.ts";
+import { isDecimalId } from "../server/input-rules.ts";
 import type { TransferSignatureJson } from "../server/transfer-signature-operations.ts";
 import { CliError } from "./errors.ts";
 import { runOperation } from "./operation-client.ts";
@@ -48,6 +49,9 @@ export function registerAuditCommands(program: Command, out: Output): void {
     )
     .option("--json", "machine-readable output")
     .action(async (opts: { cooperative: string; transfer: string; out: string; json?: boolean }) => {
+      // Refused here, in words, before any database is opened: 19 digits can pass the column's
+      // bigint, which the database would answer with an error an auditor cannot act on.
+      if (!isDecimalId(opts.transfer)) throw new CliError("transfer_id_invalid", opts.transfer);
       const r = (await runOperation(
         "audit.transfer-signature",
         { cooperative: opts.cooperative, transfer: opts.transfer },

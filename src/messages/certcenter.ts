@@ -59,6 +59,11 @@ export const certcenterErrorCodes = [
   "signature_time_skew",
   /** No signature is kept for that transfer of this member. */
   "transfer_signature_not_found",
+  // Consent to the terms (src/certcenter/consents.ts).
+  /** The member has not agreed to the terms and personal-data consent in force now (details: documents). */
+  "consent_required",
+  /** The agreement names a document version not in force now (details: documents, current). */
+  "consent_version_unknown",
 ] as const;
 
 export type CertcenterErrorCode = (typeof certcenterErrorCodes)[number];
@@ -172,6 +177,14 @@ export const certcenterWords: Record<CertcenterErrorCode, Words> = {
   transfer_signature_not_found: {
     ko: "이 이체에 보관된 전자서명이 없어요.",
     en: "No signature is kept for that transfer.",
+  },
+  consent_required: {
+    ko: "인증서를 발급하려면 지금 시행 중인 이용약관과 개인정보 수집·이용에 동의해 주세요.",
+    en: "To have a certificate issued, agree to the terms of use and the personal-data consent in force now.",
+  },
+  consent_version_unknown: {
+    ko: "약관이 바뀌었어요. 페이지를 새로 고쳐 바뀐 약관을 읽고 다시 동의해 주세요.",
+    en: "The terms have changed. Reload the page, read the new terms and agree again.",
   },
 };
 

@@ -10,6 +10,7 @@ export const cliErrorCodes = [
   "pkcs12_without_key",
   "usage",
   "audit_broken",
+  "transfer_id_invalid",
 ] as const;
 
 export type CliErrorCode = (typeof cliErrorCodes)[number];
@@ -34,5 +35,9 @@ export const cliWords: Record<CliErrorCode, Words> = {
   audit_broken: {
     ko: "감사 기록의 해시 체인이 끊어졌어요(바뀌거나 지워진 기록이 있어요).",
     en: "The audit log's hash chain is broken (an entry was changed or removed).",
+  },
+  transfer_id_invalid: {
+    ko: "이체 번호는 1부터 9223372036854775807까지의 숫자여야 해요.",
+    en: "A transfer id is a number from 1 to 9223372036854775807.",
   },
 };

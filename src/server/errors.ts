@@ -134,6 +134,8 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     signature_nonce_expired: 400,
     signature_time_skew: 400,
     transfer_signature_not_found: 404,
+    consent_required: 403,
+    consent_version_unknown: 409,
   },
   bank: {
     amount_must_be_positive: 400,

@@ -4,6 +4,8 @@
 import { keptTransferSignature, signatureChain } from "../certcenter/transfer-signatures.ts";
 import { toHex, toPem } from "../pki/bytes.ts";
 import type { App } from "./context.ts";
+import { ServerError } from "./errors.ts";
+import { isDecimalId } from "./input-rules.ts";
 import { type OperationArgs, stringArg } from "./operation-args.ts";
 
 export interface TransferSignatureJson {
@@ -24,7 +26,10 @@ export async function transferSignatureOperation(
   args: OperationArgs,
 ): Promise<TransferSignatureJson> {
   const cooperativeId = Number(stringArg(args, "cooperative", /^[1-9][0-9]{0,8}$/));
-  const transferId = BigInt(stringArg(args, "transfer", /^[1-9][0-9]{0,18}$/));
+  const transfer = stringArg(args, "transfer");
+  // The column's bigint, not only its digits: a larger number is the caller's mistake, not the database's.
+  if (!isDecimalId(transfer)) throw new ServerError("bad_argument", "--transfer 1 … 9223372036854775807");
+  const transferId = BigInt(transfer);
   const kept = await keptTransferSignature(app.db, { cooperativeId, transferId });
   const chain = await signatureChain(app.db, kept.serial);
   return {

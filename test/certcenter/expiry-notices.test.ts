@@ -1,13 +1,15 @@
 // Expiry notices (issue 14 item 6): one notification at 30, 7 and 1 days before a certificate
 // expires, each once, with the test's clock; only the nearest threshold after a gap; none for a
-// renewed certificate; and once only when two jobs run at once (two pools on PostgreSQL).
+// renewed certificate, but one for a certificate whose renewal was abandoned; and once only when two
+// jobs run at once (two pools on PostgreSQL).
 import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findUser } from "../../src/auth/users.ts";
+import { enrollUser, findUser } from "../../src/auth/users.ts";
 import { createMember } from "../../src/bank/members.ts";
 import { liveCertificate } from "../../src/ca/certificates.ts";
 import { issuingCa } from "../../src/ca/context.ts";
+import { confirmWaitMs, revokeUnconfirmed } from "../../src/ca/issuance.ts";
 import { authorizeForUser, holderOf } from "../../src/certcenter/authorize.ts";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
 import type { Db } from "../../src/db/db.ts";
@@ -98,6 +100,82 @@ describe.each(dbKinds)("certificate expiry notices on %s", (kind) => {
       live.serial,
       new Date(end + 1000),
     ]);
+  });
+
+  it("notifies a certificate skipped while its renewal was pending, once the renewal is abandoned", async () => {
+    // Two members' certificates, both issued before any scan that could pass them by.
+    at(start);
+    const members = [];
+    for (const userId of ["abandon1", "abandon2"]) {
+      const m = await createMember(s.app.bank, {
+        cooperativeId: 1,
+        branchId: 1,
+        realName: "갱신포기",
+        rrn: testRrn(),
+      });
+      await enrollUser(s.app.db, {
+        cooperativeId: 1,
+        memberId: m.id,
+        userId,
+        password: "Temp!2026pass",
+        mustChangePassword: false,
+        at: s.clock.now(),
+      });
+      members.push(await issue(userId));
+    }
+    const [rejected, unconfirmed] = members as [(typeof members)[0], (typeof members)[0]];
+    // Both renewed at the real time, a few days before expiry: within the 7-day notice's band.
+    const now = Date.now();
+    at(now);
+    const caCertificate = (await issuingCa(s.app.ca)).certificate;
+    let offline = false;
+    const renewing = (m: typeof rejected, store: () => Promise<void>) =>
+      generateKeyPair({ algorithm: "EC" }).then((newKeys) =>
+        renew({
+          // Once offline, the certConf never reaches the CA.
+          send: (der) => (offline ? Promise.reject(new Error("offline")) : send(der)),
+          certificate: m.certificate,
+          key: m.keys.privateKey,
+          newKeys,
+          caCertificate,
+          store,
+        }),
+      );
+    // The first renewal is stored by its holder only while the second awaits its confirmation, and
+    // the scan runs while both are pending: neither certificate is notified.
+    await expect(
+      renewing(rejected, async () => {
+        await expect(
+          renewing(unconfirmed, async () => {
+            expect((await sendExpiryNotices(s.app)).sent).toBe(0);
+            offline = true;
+          }),
+        ).rejects.toThrow("offline");
+        offline = false;
+        // A failed store makes the client reject its certificate.
+        throw new Error("disk full");
+      }),
+    ).rejects.toThrow("disk full");
+    const title = (m: typeof rejected) =>
+      `Your certificate expires in ${Math.ceil((m.live.notAfter.getTime() - s.clock.now().getTime()) / dayMs)} days`;
+    // The rejected renewal: its certificate gets the notice it was skipped for, once.
+    expect((await sendExpiryNotices(s.app)).sent).toBe(1);
+    expect((await sendExpiryNotices(s.app)).sent).toBe(0);
+    expect((await noticesOf(rejected.user.memberId)).map((n) => n.title_en)).toEqual([title(rejected)]);
+    // The unconfirmed one is revoked once the confirmation wait is over; then its certificate's turn.
+    at(now + confirmWaitMs + 1000);
+    expect(await revokeUnconfirmed(s.app.ca)).toHaveLength(1);
+    expect((await sendExpiryNotices(s.app)).sent).toBe(1);
+    expect((await sendExpiryNotices(s.app)).sent).toBe(0);
+    expect((await noticesOf(unconfirmed.user.memberId)).map((n) => n.title_en)).toEqual([title(unconfirmed)]);
+    for (const m of members) {
+      expect((await liveCertificate(s.app.db, m.live.holder, "bank"))?.serial).toEqual(m.live.serial);
+      // Revoked for the next tests, which count the notices of their own certificates.
+      await s.app.db.query("UPDATE certificates SET status = 'revoked', revoked_at = $2 WHERE serial = $1", [
+        m.live.serial,
+        s.clock.now(),
+      ]);
+    }
   });
 
   it("sends only the nearest notice after a gap, and none once the certificate is renewed", async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueSecurityCard } from "../../src/bank/security-medium.ts";
 import { rrnMissesMax } from "../../src/certcenter/identity-proofing.ts";
-import { type CertcenterServer, startCertcenterServer } from "../support/certcenter-server.ts";
+import { type CertcenterServer, startCertcenterSessions } from "../support/certcenter-server.ts";
 import { dbKinds } from "../support/db.ts";
 import { pins, type Session, type WebMember } from "../support/web-server.ts";
 
@@ -14,9 +14,7 @@ describe.each(dbKinds)("identity proofing on %s", (kind) => {
   let hong: Session;
   let kim: Session;
   beforeAll(async () => {
-    s = await startCertcenterServer(kind);
-    hong = await s.login("hong", "Hong!2026demo");
-    kim = await s.login("kim2026", "Kim!2026pass");
+    ({ s, hong, kim } = await startCertcenterSessions(kind));
   }, 60_000);
   afterAll(async () => {
     await s?.close();

@@ -5,7 +5,8 @@
 // identity proofing (his resident registration number, account and passbook PIN, OTP), bound to the
 // session like a web issuance, ending in a real enrolment at /pki/cmp with the session's cookie
 // that replaces the old certificate: superseded at confirmation after a forgotten password, revoked
-// at once after a loss (as `openssl ocsp` reads the responder), free and with the old expiry.
+// at once after a loss (as `openssl ocsp` reads the responder), free and with the old expiry; a
+// loss's revocation, the authorisation and its binding to the session are done together or not at all.
 // Logs never carry the code or the number.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -519,6 +520,58 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
     expect(fees.rows).toEqual([]);
     const captures = await s.app.db.query("SELECT id FROM transfers WHERE kind = 'hold_capture'");
     expect(captures.rows).toEqual([]);
+  });
+
+  it("after a loss, a reissue that cannot be bound to the session leaves the old certificate valid and no authorisation", async () => {
+    s.clock.advance(3_600_000);
+    const old = (await hongLive("bank"))!;
+    const authorizations = async () =>
+      (
+        await s.app.db.query<{ n: bigint }>(
+          "SELECT count(*)::bigint AS n FROM ca_authorizations WHERE holder = $1",
+          [holderOf(hong.cooperativeId, hong.memberId)],
+        )
+      ).rows[0]!.n;
+    const before = await authorizations();
+    const session = await login(hong.userId);
+    expect((await post("/api/certcenter/reissue/phone-code", session, { purpose: "bank" })).status).toBe(200);
+    // The binding to the session fails (a constraint no new row meets), after the CA has made the
+    // authorisation and revoked the lost certificate in its transaction.
+    await s.app.db.exec(
+      "ALTER TABLE certcenter_web_authorizations ADD CONSTRAINT refuse_binding CHECK (false) NOT VALID",
+    );
+    try {
+      const failed = await post(
+        "/api/certcenter/reissue",
+        session,
+        reissueBody("bank", "lost", await codeOnPhone(), nextOtp()),
+      );
+      expect(failed.status).toBe(500);
+    } finally {
+      await s.app.db.exec("ALTER TABLE certcenter_web_authorizations DROP CONSTRAINT refuse_binding");
+    }
+    expect(await statusOf(old.serial), "not revoked").toEqual({ status: "valid", revocation_reason: null });
+    expect(await opensslOcsp(old.der!)).toMatch(/^good/);
+    expect(await authorizations(), "no authorisation made").toBe(before);
+
+    // The member asks again (a new code: the first was spent) and the reissue goes through.
+    expect((await post("/api/certcenter/reissue/phone-code", session, { purpose: "bank" })).status).toBe(200);
+    const ok = await post(
+      "/api/certcenter/reissue",
+      session,
+      reissueBody("bank", "lost", await codeOnPhone(), nextOtp()),
+    );
+    expect(ok.status).toBe(200);
+    expect(await statusOf(old.serial)).toEqual({ status: "revoked", revocation_reason: "keyCompromise" });
+    expect(await authorizations()).toBe(before + 1n);
+    // Enrolled under it from this session: the member holds a bank certificate again.
+    s.clock.advance(2_000);
+    const reissued = await enrol({
+      send: cmpAs(session),
+      ...ok.body,
+      keys: await generateKeyPair({ algorithm: "EC" }),
+    });
+    expect((await hongLive("bank"))?.der).toEqual(reissued.certificate);
   });
 
   it("shows the outbox on the development page, and has no such page or sender in production", async () => {

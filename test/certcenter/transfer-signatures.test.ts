@@ -1,6 +1,7 @@
 // The certificate centre's transfer-signature hooks around the bank's real transfer, where the API
 // cannot reach: a posting that fails after the signature was checked keeps no signature and spends
-// no nonce; two transfers that both passed the check with one nonce post once, the other rolled back.
+// no nonce; two transfers that both passed the check with one nonce post once, the other rolled back;
+// a nonce swept past its time between the check and the posting is refused as expired.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,6 +135,25 @@ describe.each(dbKinds)("transfer signature hooks in the posting on %s", (kind) =
     expect(await rows(a.idempotencyKey)).toEqual({ transfers: 1, signatures: 1 });
     expect(await rows(b.idempotencyKey)).toEqual({ transfers: 0, signatures: 0 });
   });
+  it("a nonce swept between the check and the posting is expired, not used: the posting rolls back", async () => {
+    const { nonce } = await issueSignatureNonce(s.app.db, who(), s.clock.now());
+    const f = fields(`hooks-${kind}-swept-0001`, "1000");
+    // Checked a second before its ten minutes end (the OTP takes the clock on 30 seconds); the
+    // sweep runs as the posting begins.
+    s.clock.advance(10 * 60_000 - 31_000);
+    const hooks = await signed(f, nonce);
+    const swept = {
+      ...hooks,
+      async checkSignature(t: Parameters<typeof hooks.checkSignature>[0]) {
+        await hooks.checkSignature(t);
+        s.clock.advance(1000);
+        await purgeSignatureNonces(s.app.db, s.clock.now());
+      },
+    };
+    await expect(send(f, swept)).rejects.toMatchObject({ code: "signature_nonce_expired" });
+    expect(await rows(f.idempotencyKey)).toEqual({ transfers: 0, signatures: 0 });
+  });
+
   it("the maintenance sweeps nonces past their ten minutes and keeps the others", async () => {
     const old = await issueSignatureNonce(s.app.db, who(), s.clock.now());
     s.clock.advance(9 * 60_000);

@@ -1,13 +1,16 @@
 // `geumgo audit transfer-signature` through commander, as an auditor runs it on PostgreSQL (the
 // DATABASE_URL path): a transfer signed through the real API, its three files written, and
-// `openssl cms -verify` accepting them; an unknown transfer refused in words.
+// `openssl cms -verify` accepting them; an unknown transfer, and a transfer id past the column's
+// bigint, refused in words.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerAuditCommands } from "../../src/cli/audit.ts";
+import { CliError } from "../../src/cli/errors.ts";
 import { OperationFailed } from "../../src/cli/operation-client.ts";
+import { describeError } from "../../src/messages/index.ts";
 import {
   issueMemberCertificate,
   opensslCmsVerify,
@@ -91,6 +94,40 @@ describe("geumgo audit transfer-signature", () => {
     expect(r.stderr).toContain("Verification successful");
     expect(r.status).toBe(0);
     expect(readFileSync(join(dir, "out.json")).equals(Buffer.from(form))).toBe(true);
+  });
+
+  it("refuses a transfer id past PostgreSQL's bigint in words, before asking the database", async () => {
+    for (const id of ["9223372036854775808", "9999999999999999999", "0", "12a", "00012"]) {
+      const e = await run(
+        "audit",
+        "transfer-signature",
+        "--cooperative",
+        "1",
+        "--transfer",
+        id,
+        "--out",
+        tmpdir(),
+      )
+        .then(() => undefined)
+        .catch((x: unknown) => x);
+      expect(e, id).toBeInstanceOf(CliError);
+      expect((e as CliError).code).toBe("transfer_id_invalid");
+      expect(describeError(e, "en"), id).toContain(
+        `A transfer id is a number from 1 to 9223372036854775807: ${id}`,
+      );
+    }
+    // The largest bigint is an id like any other: there is no such transfer.
+    const e = await run(
+      "audit",
+      "transfer-signature",
+      "--cooperative",
+      "1",
+      "--transfer",
+      "9223372036854775807",
+      "--out",
+      tmpdir(),
+    ).catch((x: unknown) => x);
+    expect((e as OperationFailed).code).toBe("transfer_signature_not_found");
   });
 
   it("refuses a transfer with no signature kept, in words", async () => {

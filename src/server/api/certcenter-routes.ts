@@ -1,5 +1,5 @@
 // The certificate centre (인증센터, DESIGN §5) for the logged-in member: the medium's challenge for
-// identity proofing, the web issuance authorisation (proofing, the universal fee held, the
+// identity proofing, the member's agreement to the terms, the web issuance authorisation (proofing, the universal fee held, the
 // reference number and code for the browser's own CMP enrolment at /pki/cmp), its status for the
 // session that made it, the universal renewal's fee, and the member's certificates with the issuing
 // CA's certificate. Each route reads the request, makes one call into src/certcenter and maps the
@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { formatAccountNumber } from "../../bank/account-number.ts";
 import { mediumChallenge } from "../../bank/security-medium.ts";
+import { recordConsents } from "../../certcenter/consents.ts";
 import { memberCertificates } from "../../certcenter/member-certificates.ts";
 import { holdRenewalFee } from "../../certcenter/renewal-fee.ts";
 import { authorizeWebIssuance, webAuthorizationStatus } from "../../certcenter/web-issuance.ts";
@@ -17,6 +18,8 @@ import {
   AuthorizationBody,
   AuthorizationParams,
   AuthorizationStatus,
+  Consent,
+  ConsentBody,
   MemberCertificates,
   Renewal,
   RenewalBody,
@@ -49,6 +52,29 @@ export const certcenterRoutes: FastifyPluginAsyncTypebox<{ app: App; rules: Rate
       return c.kind === "otp"
         ? { medium: "otp" as const }
         : { medium: "card" as const, first: c.challenge.first, second: c.challenge.second };
+    },
+  );
+
+  fastify.post(
+    "/api/certcenter/consents",
+    {
+      schema: {
+        tags: ["certcenter"],
+        summary:
+          "Record that the member agreed to the terms and personal-data consent at these versions (before a web issuance)",
+        security: memberUnsafeSecurity,
+        body: ConsentBody,
+        response: { 201: Consent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const auth = await requireMember(request);
+      const refs = Object.entries(request.body).map(([id, version]) => `${id}@${version}`);
+      const agreed = await recordConsents(app.db, auth, refs, {
+        now: app.bank.clock.now(),
+        requestId: request.id,
+      });
+      return reply.status(201).send({ documents: agreed.documents, agreedAt: agreed.agreedAt.toISOString() });
     },
   );
 

@@ -3,6 +3,7 @@
 // renewal's fee, and the member's certificates.
 // Imports only typebox, so the web app may take its types from here.
 import { Type } from "typebox";
+import { consentIdPattern, consentVersionPattern } from "../../messages/consent-documents.ts";
 import { AccountNumberIn, AccountNumberOut, Instant, Strict, Won } from "./schemas.ts";
 
 export const Purpose = Type.Union([Type.Literal("bank"), Type.Literal("universal")], {
@@ -109,4 +110,24 @@ export const MemberCertificate = Type.Object({
 export const MemberCertificates = Type.Object({
   certificates: Type.Array(MemberCertificate),
   caCertificate: Type.String({ description: "the issuing CA's certificate, base64 DER" }),
+});
+
+/** Each document agreed to, by id, with the version the page showed (every body value is a string). */
+export const ConsentBody = Type.Record(
+  Type.String({ pattern: consentIdPattern }),
+  Type.String({ pattern: consentVersionPattern }),
+  {
+    minProperties: 1,
+    maxProperties: 8,
+    additionalProperties: false,
+    description:
+      'the documents the member agreed to, by id, each with the version the page showed: { "certcenter-terms": "2026-12", "certcenter-privacy": "2026-12" }',
+  },
+);
+
+export const Consent = Type.Object({
+  documents: Type.Array(Type.String({ description: "`id@version`" }), {
+    description: "what was recorded, each document at its version",
+  }),
+  agreedAt: Instant,
 });

@@ -15,7 +15,7 @@ import { generateKeyPair } from "../../../src/pki/csr.ts";
 import { X509Certificate } from "../../../src/pki/x509.ts";
 import { startJobs } from "../../../src/server/jobs.ts";
 import { expectLedgerInvariants } from "../../support/bank.ts";
-import { type CertcenterServer, startCertcenterServer } from "../../support/certcenter-server.ts";
+import { type CertcenterServer, startCertcenterSessions } from "../../support/certcenter-server.ts";
 import { dbKinds } from "../../support/db.ts";
 import { pins, type Session, type WebMember } from "../../support/web-server.ts";
 
@@ -26,9 +26,7 @@ describe.each(dbKinds)("the certificate centre's issuance and fees on %s", (kind
   let hong: Session;
   let kim: Session;
   beforeAll(async () => {
-    s = await startCertcenterServer(kind);
-    hong = await s.login("hong", "Hong!2026demo");
-    kim = await s.login("kim2026", "Kim!2026pass");
+    ({ s, hong, kim } = await startCertcenterSessions(kind));
   }, 60_000);
   afterAll(async () => {
     if (s) await expectLedgerInvariants(s.app.db);

@@ -24,6 +24,7 @@ const routes = [
   ["post", "/api/certcenter/reissue/phone-code"],
   ["post", "/api/certcenter/reissue"],
   ["get", "/api/certcenter/challenge"],
+  ["post", "/api/certcenter/consents"],
   ["post", "/api/certcenter/authorizations"],
   ["get", "/api/certcenter/authorizations/{referenceNumber}"],
   ["post", "/api/certcenter/renewals"],

@@ -1,7 +1,8 @@
 // Key generation in a real worker in Chromium (DESIGN §5): the key file it writes is PBES2 with
 // PBKDF2-HMAC-SHA1 (600,000 iterations) and seedCBC, holds R (160 bits) and opens with the
 // certificate password; the page receives a non-extractable private key and never the raw key; the
-// job reports its stages; a weak password is refused in the worker with the typed error. Prints
+// job reports its stages; a weak password is refused in the worker with the typed error, and a refused
+// R leaves no copy of the exported key behind. Prints
 // WebCrypto's bare RSA-2048 generation beside the whole job, for docs/benchmarks.md.
 import { describe, expect, it } from "vitest";
 import { isPkiError } from "../../../src/pki/errors.ts";
@@ -18,6 +19,7 @@ import {
   generateKeyInWorker,
   type KeygenProgress,
 } from "../../../web/src/certcenter/keygen.ts";
+import { runKeygenJob } from "../../../web/src/certcenter/keygen-job.ts";
 
 const password = "Gm7#kq2!Rv9z";
 
@@ -79,6 +81,36 @@ describe("key generation in a worker", () => {
     await expect(generateKeyInWorker({ password: "short1!" })).rejects.toSatisfy((e) =>
       isPkiError(e, "weak_password"),
     );
+  });
+
+  it("wipes the exported key when it refuses an R too short to carry over", async () => {
+    // WebCrypto as the job is given it, keeping what the private key was exported into.
+    const exported: ArrayBuffer[] = [];
+    const real = crypto.subtle;
+    const subtle = new Proxy(real, {
+      get(target, name) {
+        if (name === "exportKey") {
+          return async (format: "pkcs8", key: CryptoKey) => {
+            const out = await target.exportKey(format, key);
+            if (format === "pkcs8") exported.push(out);
+            return out;
+          };
+        }
+        const v = Reflect.get(target, name);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const spying = { subtle, getRandomValues: (a: Uint8Array) => crypto.getRandomValues(a) } as Crypto;
+    await expect(
+      runKeygenJob(
+        { password, algorithm: "EC", iterations: 10_000, vidRandom: new Uint8Array(19).fill(7) },
+        undefined,
+        spying,
+      ),
+    ).rejects.toSatisfy((e) => isPkiError(e, "bad_parameters"));
+    expect(exported).toHaveLength(1);
+    expect(exported[0]!.byteLength).toBeGreaterThan(0);
+    expect(new Uint8Array(exported[0]!).every((b) => b === 0)).toBe(true);
   });
 
   it("stops the worker when the page aborts", async () => {

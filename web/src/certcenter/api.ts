@@ -2,6 +2,7 @@
 // (docs/api.md, "Certificate centre API" and "Renewal, reissue and notices"). Money is a decimal string of won; bytes are base64. The
 // page shows whatever the server refuses with (ApiError, Korean and English words): no route is
 // faked here, so a route that is not there yet shows as the server's 404.
+import { consentBodyOf, consentDocuments } from "../../../src/messages/consent-documents.ts";
 import type { ApiClient } from "../lib/api.ts";
 import type { ServerStatus } from "./status.ts";
 
@@ -97,13 +98,29 @@ export interface PhoneCodeSent {
   digits: number;
 }
 
-/** The terms' and privacy notice's versions the member is shown and agrees to. */
-export const consentVersions = { terms: "2026-12", privacy: "2026-12" } as const;
+/** The terms' and privacy notice's versions the member is shown and agrees to (defined with the server's). */
+export const consentVersions = {
+  terms: consentDocuments.terms.version,
+  privacy: consentDocuments.privacy.version,
+} as const;
+
+/** What the server recorded of the member's agreement. */
+export interface ConsentRecorded {
+  /** Each document as `id@version`. */
+  documents: string[];
+  agreedAt: string;
+}
 
 export function certcenterApi(api: ApiClient) {
   return {
     certificates: () => api.get<CertificateList>("/api/certcenter/certificates"),
     mediumChallenge: () => api.get<MediumChallenge>("/api/certcenter/challenge"),
+    /** The member agreed to the terms and the personal-data consent, at the versions the page showed. */
+    agreeToTerms: () =>
+      api.post<ConsentRecorded>(
+        "/api/certcenter/consents",
+        consentBodyOf([consentDocuments.terms, consentDocuments.privacy]),
+      ),
     authorizeIssue: (body: IssueRequest) =>
       api.post<IssueAuthorization>("/api/certcenter/authorizations", {
         purpose: body.purpose,

@@ -69,15 +69,17 @@ export async function runKeygenJob(
   const generateMs = since();
   onProgress({ stage: "encrypt", elapsedMs: generateMs });
   const bare = new Uint8Array(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
-  if (request.vidRandom && request.vidRandom.length < vidRandomBytes) {
-    throw new PkiError(
-      "bad_parameters",
-      `an R of ${request.vidRandom.length} bytes (at least ${vidRandomBytes})`,
-    );
-  }
-  const vidRandom = request.vidRandom?.slice() ?? crypto.getRandomValues(new Uint8Array(vidRandomBytes));
-  const pkcs8 = setRandomNum(bare, vidRandom);
+  let pkcs8: Uint8Array | undefined;
   try {
+    // Inside the try: a refusal here wipes the exported key as every other way out does.
+    if (request.vidRandom && request.vidRandom.length < vidRandomBytes) {
+      throw new PkiError(
+        "bad_parameters",
+        `an R of ${request.vidRandom.length} bytes (at least ${vidRandomBytes})`,
+      );
+    }
+    const vidRandom = request.vidRandom?.slice() ?? crypto.getRandomValues(new Uint8Array(vidRandomBytes));
+    pkcs8 = setRandomNum(bare, vidRandom);
     const keyFile = await encryptKeyFile(
       pkcs8,
       request.password,
@@ -98,6 +100,6 @@ export async function runKeygenJob(
   } finally {
     // The plaintext key leaves no copy of ours behind (the engine's own copies are beyond reach).
     bare.fill(0);
-    pkcs8.fill(0);
+    pkcs8?.fill(0);
   }
 }

@@ -147,6 +147,8 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   const submitTerms = form.onSubmit(
     () => (terms && privacy ? [] : [{ field: "cc-terms", text: cc.issue.termsMissing }]),
     async () => {
+      // The server keeps which versions the member agreed to; a web issuance is refused without.
+      await client.agreeToTerms();
       next();
       if (steps[steps.indexOf(step) + 1] === "identity")
         await loadChallenge().catch((e: unknown) => setFailure(e));
