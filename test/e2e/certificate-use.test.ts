@@ -18,6 +18,7 @@ import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { authWords } from "../../src/messages/auth.ts";
 import { certcenterWords as ccWords } from "../../src/messages/certcenter.ts";
+import { consentDocuments } from "../../src/messages/consent-documents.ts";
 import { decryptKeyFile, encryptKeyFile } from "../../src/pki/key-file.ts";
 import { getRandomNum, setRandomNum } from "../../src/pki/private-key.ts";
 import { X509Certificate } from "../../src/pki/x509.ts";
@@ -131,6 +132,15 @@ describe("the member uses the certificate: login and a signed transfer", () => {
       // A web authorisation with this page's session, then enrolment as the browser does it.
       const session = await sessionOf(context);
       const account = await demandAccountOf(e2e, hong.userId);
+      // The terms and privacy consent the issue page posts on its first step.
+      const consent = await fetch(`${e2e.url}/api/certcenter/consents`, {
+        method: "POST",
+        headers: { cookie: session.cookie, "x-csrf-token": session.csrf, "content-type": "application/json" },
+        body: JSON.stringify(
+          Object.fromEntries(Object.values(consentDocuments).map((d) => [d.id, d.version])),
+        ),
+      });
+      expect(consent.status, await consent.clone().text()).toBe(201);
       const authorized = await fetch(`${e2e.url}/api/certcenter/authorizations`, {
         method: "POST",
         headers: { cookie: session.cookie, "x-csrf-token": session.csrf, "content-type": "application/json" },
