@@ -335,7 +335,9 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
     const a = f.accounts[1]!;
     // Teller03 and a fresh PIN on the account (the bad-input test locked it).
     await f.db.query("UPDATE accounts SET pin_failures = 0 WHERE cooperative_id = 1 AND id = $1", [a.id]);
-    for (let round = 0; round < 4; round++) {
+    // The close sent a little later each round, so that it lands before, during and after the
+    // withdrawal's steps (the claim, the PIN's commit, the posting).
+    for (const delayMs of [0, 5, 15, 40, 100]) {
       f.clock.advance(dayMs);
       const opened = await openDrawer(desk("teller03"), { count: "50000" });
       expect(opened.openingCount).toBe("50000");
@@ -343,7 +345,9 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
       // The teller counts as if the withdrawal had been paid.
       const [w, c] = await Promise.allSettled([
         withdraw("teller03", a, "10000"),
-        closeDrawer(desk("teller03"), { count: "40000" }),
+        new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>
+          closeDrawer(desk("teller03"), { count: "40000" }),
+        ),
       ]);
       expect(c.status).toBe("fulfilled");
       const closed = (c as PromiseFulfilledResult<Awaited<ReturnType<typeof closeDrawer>>>).value;
