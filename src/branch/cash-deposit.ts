@@ -63,7 +63,7 @@ export async function cashDeposit(ctx: DeskContext, input: CashDepositInput): Pr
     });
     // A repeat sent at the same moment waited on the first's key and finds it posted.
     if (r.replayed) return audit(await receiptOfTransfer(tx, teller.cooperativeId, r.transfer.id), true);
-    await writeReceipt(tx, {
+    const receipt = await writeReceipt(tx, {
       cooperativeId: teller.cooperativeId,
       drawerDayId: day.id,
       tellerId: teller.tellerId,
@@ -75,6 +75,6 @@ export async function cashDeposit(ctx: DeskContext, input: CashDepositInput): Pr
       idDocument: null,
       at: r.transfer.createdAt,
     });
-    return audit(await receiptOfTransfer(tx, teller.cooperativeId, r.transfer.id), false);
+    return audit(receipt, false);
   });
 }

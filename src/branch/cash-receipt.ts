@@ -1,7 +1,9 @@
-// The receipt of a cash deposit or withdrawal: written in the posting's transaction, numbered by
-// the Seoul day and a serial, and read again by number for a reprint.
+// The receipt of a cash deposit or withdrawal: written in the posting's transaction (with the
+// holder's notification), numbered by the Seoul day and a serial, and read again by number for a
+// reprint.
 import { TellerError } from "../auth/teller-errors.ts";
 import { formatAccountNumber } from "../bank/account-number.ts";
+import { notifyCash } from "../bank/notifications.ts";
 import { seoulDay } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import { audited, type DeskContext, type TellerActor } from "./desk.ts";
@@ -26,6 +28,7 @@ export interface CashReceiptView {
   cooperative: string;
 }
 
+/** Writes the receipt of a new cash posting, tells the holder, and answers the receipt. */
 export async function writeReceipt(
   tx: Queryable,
   r: {
@@ -40,7 +43,7 @@ export async function writeReceipt(
     idDocument: IdDocument | null;
     at: Date;
   },
-): Promise<string> {
+): Promise<CashReceiptView> {
   const { rows } = await tx.query<{ serial: bigint }>("SELECT nextval('cash_receipt_seq') AS serial");
   const number = `${seoulDay(r.at).replace(/-/g, "")}-${String(rows[0]!.serial).padStart(8, "0")}`;
   await tx.query(
@@ -63,7 +66,23 @@ export async function writeReceipt(
       r.at,
     ],
   );
-  return number;
+  const receipt = await receiptOfTransfer(tx, r.cooperativeId, r.transferId);
+  const { rows: holder } = await tx.query<{ member_id: bigint; number: string }>(
+    "SELECT member_id, number FROM accounts WHERE cooperative_id = $1 AND id = $2",
+    [r.cooperativeId, r.accountId],
+  );
+  await notifyCash(tx, {
+    kind: r.kind,
+    transferId: r.transferId,
+    cooperativeId: r.cooperativeId,
+    memberId: holder[0]!.member_id,
+    number: holder[0]!.number,
+    branchName: receipt.branch.name,
+    amount: r.amount,
+    balanceAfter: BigInt(receipt.balanceAfter),
+    at: r.at,
+  });
+  return receipt;
 }
 
 const receiptQuery = `SELECT r.number, r.kind, r.created_at, a.number AS account, m.real_name, r.amount, r.balance_after,

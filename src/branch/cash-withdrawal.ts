@@ -110,7 +110,7 @@ export async function cashWithdrawal(
       if (r.replayed) {
         receipt = await receiptOfTransfer(tx, teller.cooperativeId, r.transfer.id);
       } else {
-        await writeReceipt(tx, {
+        receipt = await writeReceipt(tx, {
           cooperativeId: teller.cooperativeId,
           drawerDayId: day.id,
           tellerId: teller.tellerId,
@@ -122,7 +122,6 @@ export async function cashWithdrawal(
           idDocument: input.idCheck.document,
           at: r.transfer.createdAt,
         });
-        receipt = await receiptOfTransfer(tx, teller.cooperativeId, r.transfer.id);
       }
       // The withdrawal appears as the claim goes: a duplicate sees one or the other, never neither.
       await releaseClaim(tx, claim);

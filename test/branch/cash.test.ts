@@ -113,6 +113,11 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
       [a.id],
     );
     expect(memo.rows[0]!.description).toBe("김입금");
+    const told = await f.db.query<{ title_ko: string; title_en: string }>(
+      "SELECT title_ko, title_en FROM notifications WHERE cooperative_id = 1 AND member_id = $1",
+      [a.memberId],
+    );
+    expect(told.rows).toEqual([{ title_ko: "현금입금 300,000원", title_en: "Cash in KRW 300,000" }]);
 
     // The same request again (a double click, a retry): the first receipt, nothing moved twice.
     const again = await deposit("teller01", a, "300000", key, "김입금");
@@ -133,6 +138,13 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
       depositorName: null,
     });
     expect(await balance(b)).toBe(800_000n);
+    const toldB = await f.db.query<{ title_ko: string; body_ko: string }>(
+      "SELECT title_ko, body_ko FROM notifications WHERE cooperative_id = 1 AND member_id = $1",
+      [b.memberId],
+    );
+    expect(toldB.rows).toEqual([
+      { title_ko: "현금출금 200,000원", body_ko: expect.stringContaining("본점 창구에서") },
+    ]);
 
     // The drawer holds 600,000: more is refused, whatever the balance.
     await expect(withdraw("teller01", a, "600001")).rejects.toMatchObject({ code: "cash_insufficient" });
