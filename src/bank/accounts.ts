@@ -7,7 +7,16 @@ import { BankError } from "./errors.ts";
 import { findCooperativeByCode } from "./federation.ts";
 import { assertPinShape, pinMac } from "./passbook-pin.ts";
 
-export type AccountKind = "demand" | "savings" | "fee" | "clearing" | "funding";
+/** Members' demand and savings; the cooperative's own fee, clearing and funding; cash (src/bank/cash.ts). */
+export type AccountKind =
+  | "demand"
+  | "savings"
+  | "fee"
+  | "clearing"
+  | "funding"
+  | "cash"
+  | "vault"
+  | "over_short";
 export type AccountStatus = "active" | "dormant" | "frozen" | "closed";
 
 export interface Account {

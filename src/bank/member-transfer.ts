@@ -130,7 +130,7 @@ export async function memberTransfer(
  * commit: a wrong PIN's or answer's count, and the rate limit's hit, must outlive the refusal. A
  * deadlock or serialization failure still rolls back, and `fn` runs again.
  */
-async function committingRefusals<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+export async function committingRefusals<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const r = await db.transaction(async (tx): Promise<{ value: T } | { refused: unknown }> => {
     try {
       return { value: await fn(tx) };

@@ -210,3 +210,41 @@ export async function notifyLoginLocked(
     eventKey: `locked:${who.at.toISOString()}`,
   });
 }
+
+/** Cash paid in or out at a branch's counter, told to the account's holder. */
+export async function notifyCash(
+  tx: Queryable,
+  c: {
+    kind: "deposit" | "withdrawal";
+    transferId: bigint;
+    cooperativeId: number;
+    memberId: bigint;
+    number: string;
+    branchName: string;
+    amount: bigint;
+    balanceAfter: bigint;
+    at: Date;
+  },
+): Promise<void> {
+  const account = formatAccountNumber(c.number);
+  const deposit = c.kind === "deposit";
+  await notify(tx, {
+    cooperativeId: c.cooperativeId,
+    memberId: c.memberId,
+    kind: deposit ? "transfer_in" : "transfer_out",
+    title: deposit
+      ? { ko: `현금입금 ${won(c.amount)}`, en: `Cash in ${wonEn(c.amount)}` }
+      : { ko: `현금출금 ${won(c.amount)}`, en: `Cash out ${wonEn(c.amount)}` },
+    body: deposit
+      ? {
+          ko: `${c.branchName} 창구에서 ${account} 계좌로 ${won(c.amount)}이 현금으로 입금되었어요. 잔액은 ${won(c.balanceAfter)}이에요.`,
+          en: `${wonEn(c.amount)} in cash was paid into ${account} at the ${c.branchName} counter. Your balance is ${wonEn(c.balanceAfter)}.`,
+        }
+      : {
+          ko: `${c.branchName} 창구에서 ${account} 계좌의 ${won(c.amount)}을 현금으로 찾았어요. 잔액은 ${won(c.balanceAfter)}이에요.`,
+          en: `${wonEn(c.amount)} was withdrawn in cash from ${account} at the ${c.branchName} counter. Your balance is ${wonEn(c.balanceAfter)}.`,
+        },
+    eventKey: `cash:${c.cooperativeId}:${c.transferId}`,
+    at: c.at,
+  });
+}

@@ -58,6 +58,9 @@ const accountKindNames: Record<AccountKind, string> = {
   fee: "수수료 수입",
   clearing: "중앙회 결제",
   funding: "출자금",
+  cash: "창구시재",
+  vault: "금고시재",
+  over_short: "현금과부족",
 };
 
 /**

@@ -30,9 +30,25 @@ export interface AccountRef {
 
 export type TransferActor =
   | { kind: "member"; cooperativeId: number; memberId: bigint; medium: SecurityMedium }
+  | TellerScope
   | { kind: "system" };
 
-export type TransferKind = "transfer" | "fee" | "deposit" | "hold_capture";
+/** A teller at the counter: cash in and out of their drawer, under their own idempotency keys. */
+export interface TellerScope {
+  kind: "teller";
+  cooperativeId: number;
+  tellerId: string;
+}
+
+export type TransferKind =
+  | "transfer"
+  | "fee"
+  | "deposit"
+  | "hold_capture"
+  | "cash_deposit"
+  | "cash_withdrawal"
+  | "vault_cash"
+  | "over_short";
 
 export interface TransferRequest {
   idempotencyKey: string;
@@ -74,11 +90,14 @@ export const idempotencyKeyLengthMax = 100;
 /** Whose idempotency keys a request's key is one of: a member's own, or the system's. */
 export type IdempotencyScope =
   | { kind: "member"; cooperativeId: number; memberId: bigint }
+  | TellerScope
   | { kind: "system" };
 
 /** The scope's name as the transfers (and transfer_claims) tables store it. */
 export function scopeOf(actor: IdempotencyScope): string {
-  return actor.kind === "member" ? `member:${actor.cooperativeId}:${actor.memberId}` : "system";
+  if (actor.kind === "member") return `member:${actor.cooperativeId}:${actor.memberId}`;
+  if (actor.kind === "teller") return `teller:${actor.cooperativeId}:${actor.tellerId}`;
+  return "system";
 }
 
 function requestHash(r: TransferRequest): Uint8Array {
@@ -305,9 +324,15 @@ export async function postTransfer(
   }
   if (from.status !== "active") throw new BankError("account_not_active", { account: "from" });
   if (to.status === "closed") throw new BankError("account_closed", { account: "to" });
-  const floorFree = from.kind === "funding" || from.kind === "clearing";
+  // Funding and clearing stand for money outside the ledger. Cash accounts keep their notes as a
+  // negative balance (migration 0031): a posting out of a drawer is notes coming into it.
+  const floorFree = ["funding", "clearing", "cash", "vault", "over_short"].includes(from.kind);
   if (!floorFree && from.balance - from.held + from.overdraft_limit < r.amount) {
     throw new BankError("insufficient_funds");
+  }
+  // A drawer cannot hand out more notes than it holds.
+  if (to.kind === "cash" && to.balance + r.amount > 0n) {
+    throw new BankError("cash_insufficient", { cash: -to.balance });
   }
 
   const senderName = from.owner_name ?? from.name;

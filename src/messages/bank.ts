@@ -31,6 +31,7 @@ export const bankErrorCodes = [
   "medium_not_registered",
   "otp_reused",
   "transfer_in_progress",
+  "cash_insufficient",
 ] as const;
 
 export type BankErrorCode = (typeof bankErrorCodes)[number];
@@ -94,5 +95,9 @@ export const bankWords: Record<BankErrorCode, Words> = {
   transfer_in_progress: {
     ko: "같은 이체를 처리하고 있어요. 잠시 후 거래내역에서 결과를 확인해 주세요.",
     en: "This transfer is already being processed. Check the result in your history in a moment.",
+  },
+  cash_insufficient: {
+    ko: "창구 시재가 부족해요. 시재를 채운 뒤 다시 해 주세요.",
+    en: "The teller's drawer does not hold that much cash: refill it first.",
   },
 };

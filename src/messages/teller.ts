@@ -27,6 +27,24 @@ export const tellerErrorCodes = [
   "teller_not_found",
   /** The cooperative has no branch with that code. */
   "branch_not_found",
+  /** Cash needs the teller's drawer open: open it with a count first. */
+  "drawer_not_open",
+  /** The drawer is open already (it opens once a day). */
+  "drawer_already_open",
+  /** The drawer was closed today: it takes no more cash until tomorrow, and closes only once. */
+  "drawer_closed",
+  /** Cash amounts are whole won. */
+  "amount_not_whole",
+  /** The account belongs to another cooperative: its own branches take its cash. */
+  "account_other_cooperative",
+  /** Cash goes only to and from members' accounts. */
+  "not_member_account",
+  /** A withdrawal needs the holder's ID document checked, and which one it was. */
+  "id_not_checked",
+  /** No receipt of the teller's cooperative has this number. */
+  "receipt_not_found",
+  /** A drawer count is whole won, zero or more, and no more than a drawer can hold. */
+  "bad_count",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];
@@ -76,5 +94,38 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   branch_not_found: {
     ko: "그 금고에 이 코드의 지점이 없어요.",
     en: "The cooperative has no branch with this code.",
+  },
+  drawer_not_open: {
+    ko: "시재가 개시되지 않았어요. 현금을 세어 시재를 먼저 개시해 주세요.",
+    en: "The cash drawer is not open: count the cash and open it first.",
+  },
+  drawer_already_open: {
+    ko: "시재가 이미 개시되어 있어요.",
+    en: "The cash drawer is open already.",
+  },
+  drawer_closed: {
+    ko: "오늘 시재는 이미 마감되었어요. 마감한 시재로는 현금을 받거나 내줄 수 없어요.",
+    en: "Today's cash drawer is closed already: a closed drawer takes and pays no cash.",
+  },
+  amount_not_whole: {
+    ko: "금액은 원 단위 정수로 입력해 주세요.",
+    en: "Amounts are whole won.",
+  },
+  account_other_cooperative: {
+    ko: "다른 금고의 계좌예요. 현금 입출금은 그 금고의 창구에서 해 주세요.",
+    en: "The account belongs to another cooperative: its own branches handle its cash.",
+  },
+  not_member_account: {
+    ko: "회원 계좌가 아니에요. 현금은 회원의 예금 계좌로만 입출금할 수 있어요.",
+    en: "This is not a member's account: cash goes only to and from members' accounts.",
+  },
+  id_not_checked: {
+    ko: "현금 출금은 예금주의 신분증을 확인한 뒤에 할 수 있어요. 확인한 신분증의 종류를 골라 주세요.",
+    en: "A cash withdrawal needs the holder's ID checked: choose the ID document you checked.",
+  },
+  receipt_not_found: { ko: "영수증을 찾을 수 없어요.", en: "There is no such receipt." },
+  bad_count: {
+    ko: "시재 금액은 0원 이상의 원 단위 정수로 입력해 주세요.",
+    en: "A drawer count is whole won, zero or more.",
   },
 };

@@ -167,6 +167,7 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     medium_not_registered: 400,
     otp_reused: 400,
     transfer_in_progress: 409,
+    cash_insufficient: 409,
   },
   auth: {
     bad_credentials: 401,
@@ -201,6 +202,15 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     teller_id_taken: 409,
     teller_not_found: 404,
     branch_not_found: 404,
+    drawer_not_open: 409,
+    drawer_already_open: 409,
+    drawer_closed: 409,
+    amount_not_whole: 400,
+    account_other_cooperative: 403,
+    not_member_account: 400,
+    id_not_checked: 400,
+    receipt_not_found: 404,
+    bad_count: 400,
   },
 };
 

@@ -113,9 +113,16 @@ export async function expectLedgerInvariants(db: Db): Promise<void> {
   expect(orphans.rows, "no transfer without postings").toEqual([]);
 
   const below = await db.query(
-    `SELECT cooperative_id, id FROM accounts WHERE kind NOT IN ('funding', 'clearing') AND balance - held < -overdraft_limit`,
+    `SELECT cooperative_id, id FROM accounts
+     WHERE kind NOT IN ('funding', 'clearing', 'cash', 'vault', 'over_short') AND balance - held < -overdraft_limit`,
   );
   expect(below.rows, "no balance below its floor").toEqual([]);
+
+  // A drawer's notes are a debit (migration 0031): its balance is its cash negated, never above 0.
+  const negativeCash = await db.query(
+    "SELECT cooperative_id, id FROM accounts WHERE kind = 'cash' AND balance > 0",
+  );
+  expect(negativeCash.rows, "no drawer holds less than no cash").toEqual([]);
 
   const heldDrift = await db.query(
     `SELECT a.id FROM accounts a LEFT JOIN holds h ON h.cooperative_id = a.cooperative_id AND h.account_id = a.id AND h.status = 'active'

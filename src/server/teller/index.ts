@@ -7,7 +7,12 @@ import { type TSchema, Type } from "typebox";
 import { appendAudit } from "../../audit/audit-log.ts";
 import { sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
 import { authenticateTeller, getTeller, type Teller } from "../../auth/tellers.ts";
+import { isBankError } from "../../bank/errors.ts";
 import { authorizeCertificate } from "../../branch/authorize-certificate.ts";
+import { cashDeposit } from "../../branch/cash-deposit.ts";
+import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts";
+import { reprintReceipt } from "../../branch/cash-receipt.ts";
+import { cashWithdrawal } from "../../branch/cash-withdrawal.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
 import { lookupMember, viewMember } from "../../branch/find-member.ts";
@@ -28,9 +33,14 @@ import {
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
 import {
+  cashAnswer,
   certificateAuthorizationAnswer,
   certificateAuthorizationBody,
   createMemberBody,
+  depositBody,
+  drawerAnswer,
+  drawerCountBody,
+  drawerDayAnswer,
   enrolmentBody,
   errorBody,
   extendAnswer,
@@ -40,11 +50,14 @@ import {
   memberView,
   openAccountBody,
   otpAnswer,
+  receiptAnswer,
+  receiptParams,
   securityCardAnswer,
   tellerSessionAnswer,
   tellerTag,
   temporaryPasswordAnswer,
   unlockAnswer,
+  withdrawalBody,
 } from "./schemas.ts";
 
 /** The error answers a route may give, for the OpenAPI description. */
@@ -356,5 +369,101 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       );
       return reply.status(201).send(a);
     },
+  );
+
+  // ---- cash at the counter: the teller's drawer, deposits, withdrawals, receipts ----
+
+  f.get(
+    "/api/teller/cash/drawer",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "The teller's drawer: its cash by the ledger, the day open (or today's), the day's postings",
+        response: { 200: drawerAnswer, ...errors() },
+      },
+    },
+    async (request) => drawerDay(desk(await requireTeller(request))),
+  );
+
+  f.post(
+    "/api/teller/cash/drawer/open",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Open the drawer for today with the cash counted; a difference moves from or to the vault",
+        body: drawerCountBody,
+        response: { 201: drawerDayAnswer, ...errors(409) },
+      },
+    },
+    async (request, reply) => {
+      const day = await openDrawer(desk(await requireTeller(request)), request.body);
+      return reply.status(201).send(day);
+    },
+  );
+
+  f.post(
+    "/api/teller/cash/drawer/close",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Close the drawer with the cash counted; the difference is posted to over/short",
+        body: drawerCountBody,
+        response: { 200: drawerDayAnswer, ...errors(409) },
+      },
+    },
+    async (request) => closeDrawer(desk(await requireTeller(request)), request.body),
+  );
+
+  f.post(
+    "/api/teller/cash/deposits",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "A cash deposit to a member's account of the cooperative, with its receipt",
+        body: depositBody,
+        response: { 201: cashAnswer, ...errors(404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const answer = await cashDeposit(desk(await requireTeller(request)), request.body);
+      if (answer.replayed) reply.header("idempotent-replayed", "true");
+      return reply.status(201).send(answer);
+    },
+  );
+
+  f.post(
+    "/api/teller/cash/withdrawals",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "A cash withdrawal by the holder (ID checked, passbook PIN), with its receipt",
+        body: withdrawalBody,
+        response: { 201: cashAnswer, ...errors(404, 409, 423) },
+      },
+    },
+    async (request, reply) => {
+      const answer = await cashWithdrawal(desk(await requireTeller(request)), request.body).catch(
+        (e: unknown) => {
+          // A duplicate of a withdrawal still running: ask again under the same key for its receipt.
+          if (isBankError(e, "transfer_in_progress")) reply.header("retry-after", "1");
+          throw e;
+        },
+      );
+      if (answer.replayed) reply.header("idempotent-replayed", "true");
+      return reply.status(201).send(answer);
+    },
+  );
+
+  f.get(
+    "/api/teller/cash/receipts/:number",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "A cash receipt of the cooperative, to print again",
+        params: receiptParams,
+        response: { 200: receiptAnswer, ...errors(404) },
+      },
+    },
+    async (request) => reprintReceipt(desk(await requireTeller(request)), request.params.number),
   );
 }

@@ -1,7 +1,7 @@
 // Request and answer schemas of the teller API (/api/teller): validation at the edge, the answers'
 // exact shapes, and the OpenAPI description (tag "teller"). Domain types are not derived from these.
 import { Type } from "typebox";
-import { DisplayText, ErrorBody } from "../api/schemas.ts";
+import { AccountNumberIn, DisplayText, ErrorBody, PassbookText } from "../api/schemas.ts";
 
 export const tellerTag = "teller";
 
@@ -173,4 +173,130 @@ export const certificateAuthorizationAnswer = Type.Object({
   referenceNumber: Type.String(),
   authorizationCode: Type.String(),
   expiresAt: timestamp,
+});
+
+// ---- cash at the counter ----
+
+/**
+ * Won as the teller typed it, as a decimal string: a minus sign or a fraction passes the schema
+ * so that the desk refuses it by name (amount_must_be_positive, amount_not_whole, bad_count).
+ */
+const typedWon = (description: string) =>
+  Type.String({ pattern: "^-?[0-9]{1,20}(\\.[0-9]{1,10})?$", description });
+
+const idempotencyKey = Type.String({
+  pattern: "^[A-Za-z0-9_-]{8,100}$",
+  description: "one per form, e.g. a random UUID: a repeat answers with the first receipt",
+});
+
+export const drawerCountBody = Type.Object(
+  { count: typedWon("the cash counted in the drawer, whole won") },
+  { additionalProperties: false },
+);
+
+export const drawerDayAnswer = Type.Object({
+  day: Type.String({ description: "the Seoul business day, YYYY-MM-DD" }),
+  status: Type.Union([Type.Literal("open"), Type.Literal("closed")]),
+  openedAt: timestamp,
+  openingCount: won,
+  openingLedger: Type.String({
+    pattern: "^-?[0-9]+$",
+    description: "the drawer's cash by the ledger at the opening (carried from its last close)",
+  }),
+  fromVault: Type.String({
+    pattern: "^-?[0-9]+$",
+    description: "count less ledger at the opening, posted between the vault and the drawer",
+  }),
+  closedAt: nullable(timestamp),
+  closingCount: nullable(won),
+  closingLedger: nullable(won),
+  difference: nullable(
+    Type.String({
+      pattern: "^-?[0-9]+$",
+      description: "count less ledger at the close, posted to over/short: over (+) or short (-)",
+    }),
+  ),
+});
+
+export const drawerAnswer = Type.Object({
+  drawerAccount: nullable(Type.String({ description: "the drawer's own ledger account" })),
+  cash: Type.String({ pattern: "^-?[0-9]+$", description: "the drawer's cash by the ledger" }),
+  day: Type.Union([drawerDayAnswer, Type.Null()]),
+  lines: Type.Array(
+    Type.Object({
+      at: timestamp,
+      kind: Type.Union([
+        Type.Literal("cash_deposit"),
+        Type.Literal("cash_withdrawal"),
+        Type.Literal("vault_cash"),
+        Type.Literal("over_short"),
+      ]),
+      cash: Type.String({ pattern: "^-?[0-9]+$", description: "into the drawer (+) or out of it (-)" }),
+      account: nullable(Type.String()),
+      receipt: nullable(Type.String()),
+    }),
+  ),
+});
+
+export const depositBody = Type.Object(
+  {
+    idempotencyKey,
+    account: AccountNumberIn,
+    amount: typedWon("whole won, 1 to 1,000,000,000"),
+    depositorName: Type.Optional(
+      PassbookText(20, { description: "who brought the cash, when not the holder (입금자명)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const idDocument = Type.Union(
+  [
+    Type.Literal("resident_card"),
+    Type.Literal("driver_license"),
+    Type.Literal("passport"),
+    Type.Literal("other"),
+  ],
+  { description: "the ID document the teller checked" },
+);
+
+export const withdrawalBody = Type.Object(
+  {
+    idempotencyKey,
+    account: AccountNumberIn,
+    amount: typedWon("whole won, 1 to 1,000,000,000"),
+    pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN the holder typed" }),
+    idCheck: Type.Object(
+      {
+        document: idDocument,
+        checked: Type.Boolean({ description: "the teller saw the holder and the document" }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const receiptAnswer = Type.Object({
+  number: Type.String({ description: "20261125-00000042" }),
+  kind: Type.Union([Type.Literal("deposit"), Type.Literal("withdrawal")]),
+  at: timestamp,
+  account: Type.String(),
+  holderName: Type.String(),
+  amount: won,
+  balanceAfter: won,
+  depositorName: nullable(Type.String()),
+  idDocument: Type.Union([idDocument, Type.Null()]),
+  tellerId: Type.String(),
+  branch: Type.Object({ code: Type.String(), name: Type.String() }),
+  cooperative: Type.String(),
+});
+
+export const cashAnswer = Type.Object({
+  receipt: receiptAnswer,
+  replayed: Type.Boolean({ description: "true when the request repeated an earlier one" }),
+});
+
+export const receiptParams = Type.Object({
+  number: Type.String({ pattern: "^[0-9]{8}-[0-9]{8,12}$", description: "the receipt's number" }),
 });

@@ -41,6 +41,12 @@ describe("the teller API in the OpenAPI document", () => {
         "POST /api/teller/members/{memberId}/unlock",
         "POST /api/teller/members/{memberId}/password-reset",
         "POST /api/teller/members/{memberId}/certificate-authorization",
+        "GET /api/teller/cash/drawer",
+        "POST /api/teller/cash/drawer/open",
+        "POST /api/teller/cash/drawer/close",
+        "POST /api/teller/cash/deposits",
+        "POST /api/teller/cash/withdrawals",
+        "GET /api/teller/cash/receipts/{number}",
       ].sort(),
     );
     for (const [, ops] of teller) {
