@@ -1,6 +1,6 @@
 // Cash in the ledger: each teller's drawer (시재), each branch's vault and over/short (과부족)
 // accounts, made the first time they are needed, and the drawer's cash as the ledger knows it.
-// Cash accounts keep their notes as a negative balance (migration 0031 says why), so a drawer's
+// Cash accounts keep their notes as a negative balance (migration 0030 says why), so a drawer's
 // cash is its balance negated; every movement of cash is a posting through src/bank/transfer.ts.
 import type { Queryable } from "../db/db.ts";
 import { makeAccountNumber } from "./account-number.ts";

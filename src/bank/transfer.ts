@@ -325,7 +325,7 @@ export async function postTransfer(
   if (from.status !== "active") throw new BankError("account_not_active", { account: "from" });
   if (to.status === "closed") throw new BankError("account_closed", { account: "to" });
   // Funding and clearing stand for money outside the ledger. Cash accounts keep their notes as a
-  // negative balance (migration 0031): a posting out of a drawer is notes coming into it.
+  // negative balance (migration 0030): a posting out of a drawer is notes coming into it.
   const floorFree = ["funding", "clearing", "cash", "vault", "over_short"].includes(from.kind);
   if (!floorFree && from.balance - from.held + from.overdraft_limit < r.amount) {
     throw new BankError("insufficient_funds");

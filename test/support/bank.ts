@@ -118,7 +118,7 @@ export async function expectLedgerInvariants(db: Db): Promise<void> {
   );
   expect(below.rows, "no balance below its floor").toEqual([]);
 
-  // A drawer's notes are a debit (migration 0031): its balance is its cash negated, never above 0.
+  // A drawer's notes are a debit (migration 0030): its balance is its cash negated, never above 0.
   const negativeCash = await db.query(
     "SELECT cooperative_id, id FROM accounts WHERE kind = 'cash' AND balance > 0",
   );
