@@ -138,7 +138,9 @@ export function rememberingSources(): {
     seen.set(s.kind, s);
     return s;
   };
-  const base = selectionSources;
+  // No .pfx: its key is opened for one signature and it is no store to write the renewed one into,
+  // so a .pfx chosen here is refused as before (import it into a folder or this browser first).
+  const { pfx: _pfx, ...base } = selectionSources;
   const sources: SelectionSources = {
     ...base,
     ...(base.browser ? { browser: remember(base.browser) } : {}),

@@ -213,6 +213,13 @@ export const en: CertcenterMessages = {
     openFailed: "The certificate could not be opened.",
     confirm: "OK",
     opening: "Opening…",
+    pfx: {
+      locked: (name: string) =>
+        `${name} is sealed with a password. Enter the file's password and press "Open file".`,
+      password: ".pfx file password",
+      open: "Open file",
+      ready: "The file is open. Check the certificate and press OK to sign this once.",
+    },
   },
   guide: { title: "Joint certificate guide", toc: "Contents" },
   faq: { title: "Questions and answers" },

@@ -209,6 +209,13 @@ export const ko = {
     openFailed: "인증서를 열지 못했어요.",
     confirm: "확인",
     opening: "여는 중…",
+    pfx: {
+      locked: (name: string) =>
+        `${name} 파일은 비밀번호로 잠겨 있어요. 이 파일의 비밀번호를 입력하고 [파일 열기]를 눌러 주세요.`,
+      password: ".pfx 파일 비밀번호",
+      open: "파일 열기",
+      ready: "파일을 열었어요. 인증서를 확인하고 [확인]을 누르면 이번 한 번 서명해요.",
+    },
   },
   guide: { title: "공동인증서 이용 안내", toc: "목차" },
   faq: { title: "자주 묻는 질문" },
