@@ -8,7 +8,7 @@ import type { IssueAuthorization } from "./api.ts";
 import { cmpTransport } from "./cmp-transport.ts";
 import { issueAndStore, renewAndStore as renewStored } from "./enrolment.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
-import { openSigner as openStoredSigner } from "./signer.ts";
+import { openSigner as openStoredSigner, takeSigningKey } from "./signer.ts";
 import { selectionSources as makeSources, thisBrowser } from "./sources.ts";
 import { writePfx, ZipCertificateStore } from "./storage/archive.ts";
 import { FolderCertificateStore } from "./storage/folder.ts";
@@ -154,7 +154,9 @@ export interface RenewInput {
   current: StoredCertificate;
   /** The store it was listed from: the new certificate goes there. */
   store: CertificateStore;
-  /** The password typed in the selection window: it decrypts the old key that signs the kur. */
+  /** The signer the selection window opened for it: its key, decrypted there once, signs the kur. */
+  signer: Signer;
+  /** The password typed in the selection window: the new key file is written under it. */
   password: string;
   onProgress(step: IssueProgress): void;
   signal?: AbortSignal;
@@ -163,12 +165,15 @@ export interface RenewInput {
 /** A new key, kur signed by the old key, the new certificate stored where the old one was. */
 export async function renewAndStore(input: RenewInput): Promise<EnrolResult> {
   const { onProgress, signal } = input;
+  // Taken before anything else: the signer is spent whatever happens next (one operation).
+  const currentKey = { key: takeSigningKey(input.signer), vidRandom: input.signer.vidRandom };
   onProgress("keys");
   const ca = await caCertificate(signal);
   const issued = await renewStored({
     send: cmpTransport(signal),
     store: reporting(input.store, onProgress),
     current: input.current,
+    currentKey,
     password: input.password,
     caCertificate: ca,
     onProgress: keygenProgress(onProgress),

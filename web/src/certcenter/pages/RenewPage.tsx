@@ -42,8 +42,9 @@ export function RenewPage() {
   const chosenFee = usable.find((a) => a.number === feeAccount) ?? usable[0];
   // The window's stores, remembered so the new certificate goes where the old one was listed from.
   const [remembered] = useState(rememberingSources);
-  // The kur is signed by the old key itself: the password the member typed in the selection window
-  // (which proved it there) is kept here until the renewal has used it, then dropped.
+  // The kur is signed by the old key itself, through the signer the window opened (the key file is
+  // decrypted once, there); the password the member typed is kept until the renewal has written the
+  // new key file under it, then dropped.
   const typed = useRef<{ stored: StoredCertificate; password: string } | null>(null);
   async function openKeeping(stored: StoredCertificate, password: string): Promise<Signer> {
     const signer = await openSigner(stored, password);
@@ -51,7 +52,7 @@ export function RenewPage() {
     return signer;
   }
 
-  async function renew(_signer: Signer, row: CertificateRow): Promise<void> {
+  async function renew(signer: Signer, row: CertificateRow): Promise<void> {
     setWindowOpen(false);
     setFailure(null);
     setDone(false);
@@ -67,7 +68,13 @@ export function RenewPage() {
         if (!chosenFee) throw new Error("no fee account");
         await client.authorizeRenewal({ serial: ours.serial, account: chosenFee.number });
       }
-      await renewAndStore({ current: row.stored, store, password: kept.password, onProgress: setProgress });
+      await renewAndStore({
+        current: row.stored,
+        store,
+        signer,
+        password: kept.password,
+        onProgress: setProgress,
+      });
       setProgress(null);
       setDone(true);
       list.reload();
