@@ -7,6 +7,7 @@
 import type { ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
+import { caCertificateWords } from "../../web/src/certcenter/failure-words.ts";
 import { en } from "../../web/src/certcenter/i18n/en.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
@@ -139,10 +140,22 @@ describe("the certificate centre's screens", () => {
       true,
     );
     await step(page, "storage");
-    // Issuing with a reference number no branch gave: it fails, says nothing was issued or charged.
+    // The CA certificate cannot be fetched: its own words (not "not available yet"), and 다시 시도
+    // runs the same step again, as nothing reached the CA.
+    const caRoute = "**/api/certcenter/certificates";
+    await page.route(caRoute, (route) => route.fulfill({ status: 503, body: "" }));
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
     await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor();
+    const caFailed = await alertText(page);
+    expect(caFailed).toContain(caCertificateWords.ca_certificate_unavailable.ko);
+    expect(caFailed).not.toContain(cc.unavailable);
+    await step(page, "issue-ca-certificate-failed");
+    await page.unroute(caRoute);
+    await page.getByRole("button", { name: cc.issue.retrySame, exact: true }).click();
+    // Issuing with a reference number no branch gave: it fails, says nothing was issued or charged.
+    await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor();
     expect(await alertText(page)).toContain(cc.issue.failedNothing);
+    expect(await alertText(page)).not.toContain(caCertificateWords.ca_certificate_unavailable.ko);
     await step(page, "issue-failed");
 
     // Reissue and renewal open with their rules said first.

@@ -3,8 +3,8 @@
 // authorisation to the session that made it), the certificate stored where the member chose, and
 // only then confirmed (enrolment.ts, DESIGN.md §5). A .zip or .pfx is built in memory and offered as
 // a download once the CA has the confirmation; a folder or this browser is written before it.
-import { base64Decode } from "../../../src/pki/bytes.ts";
 import type { IssueAuthorization } from "./api.ts";
+import { fetchCaCertificate as caCertificate } from "./ca-certificate.ts";
 import { cmpTransport } from "./cmp-transport.ts";
 import { issueAndStore, renewAndStore as renewStored } from "./enrolment.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
@@ -51,20 +51,6 @@ export const selectionSources: SelectionSources = makeSources();
 /** Decrypts the key file here, checks it against the certificate, and hands back a one-shot signer. */
 export function openSigner(stored: StoredCertificate, password: string): Promise<Signer> {
   return openStoredSigner(stored, password);
-}
-
-/** The CA's certificate as the server hands it (GET /api/certcenter/certificates). */
-async function caCertificate(signal?: AbortSignal): Promise<Uint8Array> {
-  const response = await fetch("/api/certcenter/certificates", {
-    credentials: "same-origin",
-    cache: "no-store",
-    headers: { accept: "application/json" },
-    ...(signal ? { signal } : {}),
-  });
-  if (!response.ok) throw new NotWiredError("ca_certificate");
-  const body = (await response.json()) as { caCertificate?: unknown };
-  if (typeof body.caCertificate !== "string") throw new NotWiredError("ca_certificate");
-  return base64Decode(body.caCertificate);
 }
 
 /** A store whose writes report the "store" step and then, written, the "confirm" step. */

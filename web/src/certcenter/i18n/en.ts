@@ -150,6 +150,7 @@ export const en: CertcenterMessages = {
     failedTitle: "The certificate was not issued",
     failedNothing: "Nothing was issued and no fee was taken.",
     retry: "Start again",
+    retrySame: "Try again",
     doneTitle: "Your certificate is ready",
     doneText: (where: string) => `Stored in ${where}. You can use it to log in and to sign transfers now.`,
     backupTitle: "Keep a backup",

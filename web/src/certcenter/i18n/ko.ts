@@ -147,6 +147,7 @@ export const ko = {
     failedTitle: "발급하지 못했어요",
     failedNothing: "발급이 끝나지 않았으니 인증서는 만들어지지 않았고 수수료도 나가지 않아요.",
     retry: "처음부터 다시",
+    retrySame: "다시 시도",
     doneTitle: "인증서를 발급했어요",
     doneText: (where: string) => `인증서를 ${where}에 저장했어요. 로그인과 이체에 바로 쓸 수 있어요.`,
     backupTitle: "백업해 두세요",

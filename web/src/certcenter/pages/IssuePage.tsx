@@ -27,6 +27,7 @@ import {
   type Purpose,
   type ReissueRequest,
 } from "../api.ts";
+import { isRetryableFailure } from "../ca-certificate.ts";
 import { classifyOurs } from "../describe.ts";
 import { certcenterErrorText } from "../failure-words.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
@@ -605,9 +606,16 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
                 <Link to="/certcenter" className="button button-secondary">
                   {cc.issue.toCentre}
                 </Link>
-                <button type="button" className="button" onClick={startAgain}>
-                  {cc.issue.retry}
-                </button>
+                {isRetryableFailure(failure) ? (
+                  // Nothing reached the CA: the authorisation still holds, so the same step runs again.
+                  <button type="button" className="button" onClick={() => void run()}>
+                    {cc.issue.retrySame}
+                  </button>
+                ) : (
+                  <button type="button" className="button" onClick={startAgain}>
+                    {cc.issue.retry}
+                  </button>
+                )}
               </div>
             ) : null}
           </section>

@@ -13,6 +13,7 @@ import type { Account } from "../../member/types.ts";
 import { ErrorMessage } from "../../ui/Alerts.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
+import { isRetryableFailure } from "../ca-certificate.ts";
 import type { CertificateRow } from "../describe.ts";
 import { classifyOurs } from "../describe.ts";
 import { certcenterErrorText } from "../failure-words.ts";
@@ -161,6 +162,12 @@ export function RenewPage() {
                 <p>{failureText}</p>
                 <p>{cc.issue.failedNothing}</p>
               </ErrorMessage>
+            ) : null}
+            {isRetryableFailure(failure) ? (
+              // Nothing reached the CA (a fee held is answered again, not held twice): choose and go again.
+              <button type="button" className="button" onClick={() => setWindowOpen(true)}>
+                {cc.issue.retrySame}
+              </button>
             ) : null}
           </section>
         ) : null}
