@@ -3,13 +3,15 @@
 // page), the issue and branch-slip steps as far as this server goes, and the certificate
 // selection window with an empty browser store — opened and closed from the keyboard, focus kept
 // inside, the smartphone tab shown as coming, the password field's Caps Lock and Korean-input
-// warnings. Every step: axe clean, screenshot kept; and no CSP violation or console error anywhere.
+// warnings; leaving an issuance under way by a link asks first and ends it (no CMP request, nothing
+// issued). Every step: axe clean, screenshot kept; and no CSP violation or console error anywhere.
 import type { ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { caCertificateWords } from "../../web/src/certcenter/failure-words.ts";
 import { en } from "../../web/src/certcenter/i18n/en.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
+import { serverCertificates, walkToStorage } from "./support/certcenter.ts";
 import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
 import { alertText, ko, memberLogin, menu, onPage, shownText } from "./support/ui.ts";
 
@@ -157,6 +159,30 @@ describe("the certificate centre's screens", () => {
     expect(await alertText(page)).toContain(cc.issue.failedNothing);
     expect(await alertText(page)).not.toContain(caCertificateWords.ca_certificate_unavailable.ko);
     await step(page, "issue-failed");
+
+    // Leaving the issue page by a link in the app while the key is being made: asked first, and
+    // once left, the issuance ends as a closed tab's would: the key worker is gone, no CMP request
+    // reaches the CA, no certificate is issued.
+    const cmpRequests: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/pki/cmp") cmpRequests.push(r.method());
+    });
+    await walkToStorage(page, e2e);
+    const asked: string[] = [];
+    page.once("dialog", (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.progressTitle, level: 2 }).waitFor();
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
+    await menu(page, ko.nav.certcenter);
+    expect(asked).toEqual([cc.issue.leaveConfirm]);
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
+    // Long enough for a key the worker had finished to have gone to the CA.
+    await page.waitForTimeout(2_000);
+    expect(cmpRequests).toEqual([]);
+    expect(await serverCertificates(page)).toEqual([]);
 
     // Reissue and renewal open with their rules said first.
     await page.goto("/certcenter/reissue");

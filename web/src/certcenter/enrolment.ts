@@ -65,6 +65,8 @@ export async function issueAndStore(
       stored = await o.store.write({ certificate, keyFile: job.keyFile });
     },
   }).catch(async (e: unknown) => {
+    // R in the clear is needed no more (sealed for the CA, kept in the encrypted key file).
+    job.vidRandom.fill(0);
     // Stored, then the confirmation failed: the CA will revoke it, so it must not stay listed.
     if (stored) await removeCertificate(o.store, stored.certificate).catch(() => undefined);
     throw e;

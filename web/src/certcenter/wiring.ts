@@ -3,6 +3,11 @@
 // authorisation to the session that made it), the certificate stored where the member chose, and
 // only then confirmed (enrolment.ts, DESIGN.md §5). A .zip or .pfx is built in memory and offered as
 // a download once the CA has the confirmation; a folder or this browser is written before it.
+// Leaving the page (the signal) ends it as closing the tab would, or better: the key worker is
+// ended, no request goes to the CA after that, and a certificate already on its way is refused
+// (certConf rejection: the CA revokes it and gives the fee back at once) rather than stored.
+
+import type { CmpTransport } from "../../../src/pki/cmp-client.ts";
 import type { IssueAuthorization } from "./api.ts";
 import { fetchCaCertificate as caCertificate } from "./ca-certificate.ts";
 import { cmpTransport } from "./cmp-transport.ts";
@@ -33,7 +38,7 @@ export interface EnrolInput {
   /** The folder picked for "folder" storage. */
   directory?: FileSystemDirectoryHandle;
   onProgress(step: IssueProgress): void;
-  /** Aborts the key generation and the CMP exchange (the page is left). */
+  /** The page was left: see `stopping` for what stops where. */
   signal?: AbortSignal;
 }
 
@@ -53,12 +58,38 @@ export function openSigner(stored: StoredCertificate, password: string): Promise
   return openStoredSigner(stored, password);
 }
 
-/** A store whose writes report the "store" step and then, written, the "confirm" step. */
-function reporting(store: CertificateStore, onProgress: (step: IssueProgress) => void): CertificateStore {
+/**
+ * The CA's transport for a page that may be left. Aborted, the first request (ir or kur) is not
+ * sent. A request already in flight is let finish: cut, the CA might have made a certificate that
+ * only its confirmation wait would end; answered, it is refused at the store (below) and revoked
+ * at once. The certConf, accepting or rejecting, always goes.
+ */
+function stopping(signal: AbortSignal | undefined): CmpTransport {
+  const send = cmpTransport();
+  let first = true;
+  return (request) => {
+    if (first) signal?.throwIfAborted();
+    first = false;
+    return send(request);
+  };
+}
+
+/**
+ * A store whose writes report the "store" step and then, written, the "confirm" step. Once the page
+ * is left, nothing is written: the write fails, so the client rejects the certificate (certConf
+ * with status rejection). A write under way when the page is left finishes and is confirmed: the
+ * member then has a stored, valid certificate rather than one half-kept.
+ */
+function reporting(
+  store: CertificateStore,
+  onProgress: (step: IssueProgress) => void,
+  signal: AbortSignal | undefined,
+): CertificateStore {
   return {
     kind: store.kind,
     list: () => store.list(),
     write: async (entry) => {
+      signal?.throwIfAborted();
       onProgress("store");
       const stored = await store.write(entry);
       onProgress("confirm");
@@ -91,8 +122,8 @@ export async function enrolAndStore(input: EnrolInput): Promise<EnrolResult> {
   onProgress("keys");
   const ca = await caCertificate(signal);
   const issued = await issueAndStore({
-    send: cmpTransport(signal),
-    store: reporting(store, onProgress),
+    send: stopping(signal),
+    store: reporting(store, onProgress, signal),
     referenceNumber: input.authorization.referenceNumber,
     authorizationCode: input.authorization.authorizationCode,
     password: input.password,
@@ -156,8 +187,8 @@ export async function renewAndStore(input: RenewInput): Promise<EnrolResult> {
   onProgress("keys");
   const ca = await caCertificate(signal);
   const issued = await renewStored({
-    send: cmpTransport(signal),
-    store: reporting(input.store, onProgress),
+    send: stopping(signal),
+    store: reporting(input.store, onProgress, signal),
     current: input.current,
     currentKey,
     password: input.password,

@@ -151,6 +151,8 @@ export const en: CertcenterMessages = {
     failedNothing: "Nothing was issued and no fee was taken.",
     retry: "Start again",
     retrySame: "Try again",
+    leaveConfirm:
+      "A certificate is being issued. Leaving this page cancels it: no certificate is made and no fee is taken. Leave?",
     doneTitle: "Your certificate is ready",
     doneText: (where: string) => `Stored in ${where}. You can use it to log in and to sign transfers now.`,
     backupTitle: "Keep a backup",

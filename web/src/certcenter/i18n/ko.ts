@@ -148,6 +148,8 @@ export const ko = {
     failedNothing: "발급이 끝나지 않았으니 인증서는 만들어지지 않았고 수수료도 나가지 않아요.",
     retry: "처음부터 다시",
     retrySame: "다시 시도",
+    leaveConfirm:
+      "인증서 발급이 진행 중이에요. 이 화면을 떠나면 발급이 취소되고, 인증서는 만들어지지 않으며 수수료도 나가지 않아요. 떠날까요?",
     doneTitle: "인증서를 발급했어요",
     doneText: (where: string) => `인증서를 ${where}에 저장했어요. 로그인과 이체에 바로 쓸 수 있어요.`,
     backupTitle: "백업해 두세요",

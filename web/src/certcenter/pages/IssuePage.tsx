@@ -42,6 +42,7 @@ import {
   passwordProblems,
   StepList,
   StorageChoiceField,
+  useRunUnderWay,
 } from "./steps.tsx";
 
 export type IssueMode = "issue" | "slip" | "reissue";
@@ -128,6 +129,9 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   const fee = purpose === "universal" ? universalFeeWon : "0";
   const chosenAccount = usable.find((a) => a.number === account) ?? usable[0];
   const chosenFeeAccount = usable.find((a) => a.number === feeAccount) ?? usable[0];
+
+  // Leaving while the key is made or the CA is asked ends the issuance (asked first for a link).
+  const issuance = useRunUnderWay(step === "progress" && failure === null, cc.issue.leaveConfirm);
 
   function next(): void {
     const i = steps.indexOf(step);
@@ -289,6 +293,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
     setFailure(null);
     setProgress("keys");
     setStep("progress");
+    const signal = issuance.start();
     try {
       await enrolAndStore({
         authorization,
@@ -296,14 +301,15 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
         storage,
         ...(directory ? { directory } : {}),
         onProgress: setProgress,
+        signal,
       });
       setPassword("");
       setAgain("");
       setProgress(null);
       setStep("done");
     } catch (e) {
-      // The progress list keeps the step it stopped at.
-      setFailure(e);
+      // Left: nothing to show. Else the progress list keeps the step it stopped at.
+      if (!signal.aborted) setFailure(e);
     }
   }
 

@@ -21,7 +21,7 @@ import { useCertcenterWords } from "../i18n/index.ts";
 import { SelectionWindow } from "../SelectionWindow.tsx";
 import type { Signer, StoredCertificate } from "../storage/types.ts";
 import { isNotWired, openSigner, rememberingSources, renewAndStore } from "../wiring.ts";
-import { AccountSelect, ProgressList, type ProgressStep } from "./steps.tsx";
+import { AccountSelect, ProgressList, type ProgressStep, useRunUnderWay } from "./steps.tsx";
 
 export function RenewPage() {
   const { t, lang, errorText } = useI18n();
@@ -40,6 +40,8 @@ export function RenewPage() {
     c,
     k: classifyOurs(c, now),
   }));
+  // Leaving while the new key is made or the CA is asked ends the renewal (asked first for a link).
+  const renewal = useRunUnderWay(progress !== null && failure === null && !done, cc.issue.leaveConfirm);
   const chosenFee = usable.find((a) => a.number === feeAccount) ?? usable[0];
   // The window's stores, remembered so the new certificate goes where the old one was listed from.
   const [remembered] = useState(rememberingSources);
@@ -59,6 +61,7 @@ export function RenewPage() {
     setDone(false);
     const kept = typed.current;
     typed.current = null;
+    const signal = renewal.start();
     try {
       const ours = row.ours;
       const store = remembered.storeOf(row.stored.kind);
@@ -75,13 +78,14 @@ export function RenewPage() {
         signer,
         password: kept.password,
         onProgress: setProgress,
+        signal,
       });
       setProgress(null);
       setDone(true);
       list.reload();
     } catch (e) {
-      // The progress list keeps the step it stopped at.
-      setFailure(e);
+      // Left: nothing to show. Else the progress list keeps the step it stopped at.
+      if (!signal.aborted) setFailure(e);
     }
   }
 
