@@ -3,7 +3,7 @@
 // page), the issue and branch-slip steps as far as this server goes, and the certificate
 // selection window with an empty browser store — opened and closed from the keyboard, focus kept
 // inside, the smartphone tab shown as coming, the password field's Caps Lock and Korean-input
-// warnings; leaving an issuance under way by a link asks first and ends it (no CMP request, nothing
+// warnings, the page behind held still under the backdrop; leaving an issuance under way by a link asks first and ends it (no CMP request, nothing
 // issued). Every step: axe clean, screenshot kept; and no CSP violation or console error anywhere.
 import type { ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -207,6 +207,18 @@ describe("the certificate centre's screens", () => {
     expect(
       await dialog.getByRole("tab", { name: cc.window.places.browser }).getAttribute("aria-selected"),
     ).toBe("true");
+    // Modal over the whole page: the page behind cannot scroll (so the backdrop covers all there is
+    // to see, the top bar too, in the screenshot as on a phone) and the top bar takes no click.
+    const scrolledTo = () =>
+      page.evaluate(() => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        return window.scrollY;
+      });
+    expect(await scrolledTo()).toBe(0);
+    expect(await page.evaluate(() => document.elementFromPoint(8, 8)?.closest(".topbar") ?? null)).toBeNull();
+    await expect(
+      page.getByRole("button", { name: ko.common.logout }).click({ timeout: 1_000, trial: true }),
+    ).rejects.toThrow();
     await step(page, "selection-window-empty");
 
     // Tab goes round inside the dialog, never out to the page behind.
@@ -258,6 +270,11 @@ describe("the certificate centre's screens", () => {
     await cdp.send("Input.insertText", { text: "" });
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
+    // Closed: the page is let go (a phone's page taller than the screen scrolls again).
+    expect(await page.evaluate(() => document.documentElement.classList.contains("cc-page-held"))).toBe(
+      false,
+    );
+    await page.evaluate(() => window.scrollTo(0, 0));
 
     // In English too: the centre's own words follow the site's language switch.
     await page.goto("/certcenter");

@@ -5,7 +5,8 @@
 // failing to decrypt here in the browser; three tries per opening (a courtesy, not a defence:
 // DESIGN.md §4). A .pfx is sealed whole under its password, so it asks for that first, then lists
 // its one certificate, whose key it has already imported for the one signature (no second password).
-// Keyboard: focus stays in the dialog, Escape closes, arrow keys move in the list.
+// Modal: the page behind is inert (showModal) and held still under the backdrop. Keyboard: focus
+// stays in the dialog, Escape closes, arrow keys move in the list.
 import { type KeyboardEvent, type RefObject, useCallback, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatDate } from "../lib/dates.ts";
@@ -86,9 +87,27 @@ function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
+/**
+ * Holds the page behind a modal where it is (body fixed at the scroll offset) until `release`: it
+ * cannot scroll, so the backdrop covers all of it there is to see, the top bar included, and a
+ * phone's swipe in the window does not scroll the page instead.
+ */
+function holdPage(): () => void {
+  const root = document.documentElement;
+  const y = window.scrollY;
+  root.style.setProperty("--cc-held-top", `${-y}px`);
+  root.classList.add("cc-page-held");
+  return () => {
+    root.classList.remove("cc-page-held");
+    root.style.removeProperty("--cc-held-top");
+    window.scrollTo({ top: y, behavior: "instant" });
+  };
+}
+
 export function SelectionWindow(props: SelectionWindowProps) {
   const { open, onClose } = props;
   const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => (open ? holdPage() : undefined), [open]);
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
