@@ -1,7 +1,7 @@
 // The pieces every issuance-like flow shares: the step list at the top, the certificate password
 // set with its live rules, the storage choice, the progress list, and the issuance under way that
 // leaving the page ends (asked first when it is a link in the app).
-import { type ReactNode, useEffect, useId, useRef } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useRef } from "react";
 import {
   type CertificatePasswordViolation,
   checkCertificatePassword,
@@ -27,6 +27,40 @@ export function StepList<S extends string>({ steps, current }: { steps: readonly
         </li>
       ))}
     </ol>
+  );
+}
+
+export interface StepFormProps {
+  onSubmit(event: FormEvent<HTMLFormElement>): void;
+  /** Back a step (from the first: out of the flow). */
+  onBack(): void;
+  /** A submission is under way: both buttons wait. */
+  sending: boolean;
+  title?: string;
+  lead?: string;
+  /** The next button's label; "다음" when absent. */
+  next?: string;
+  children: ReactNode;
+}
+
+/** One step of a flow as a card form: its heading and lead, its fields, then back and next. */
+export function StepForm({ onSubmit, onBack, sending, title, lead, next, children }: StepFormProps) {
+  const { t } = useI18n();
+  const cc = useCertcenterWords();
+  return (
+    <form className="card form" onSubmit={onSubmit} noValidate>
+      {title ? <h2>{title}</h2> : null}
+      {lead ? <p className="field-hint">{lead}</p> : null}
+      {children}
+      <div className="button-row">
+        <button type="button" className="button button-secondary" onClick={onBack} disabled={sending}>
+          {cc.issue.back}
+        </button>
+        <button type="submit" className="button" disabled={sending} aria-disabled={sending}>
+          {sending ? t.common.sending : (next ?? cc.issue.next)}
+        </button>
+      </div>
+    </form>
   );
 }
 
