@@ -3,12 +3,15 @@
 // page), the issue and branch-slip steps as far as this server goes, and the certificate
 // selection window with an empty browser store — opened and closed from the keyboard, focus kept
 // inside, the smartphone tab shown as coming, the password field's Caps Lock and Korean-input
-// warnings. Every step: axe clean, screenshot kept; and no CSP violation or console error anywhere.
+// warnings, the page behind held still under the backdrop; leaving an issuance under way by a link asks first and ends it (no CMP request, nothing
+// issued). Every step: axe clean, screenshot kept; and no CSP violation or console error anywhere.
 import type { ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
+import { caCertificateWords } from "../../web/src/certcenter/failure-words.ts";
 import { en } from "../../web/src/certcenter/i18n/en.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
+import { serverCertificates, walkToStorage } from "./support/certcenter.ts";
 import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
 import { alertText, ko, memberLogin, menu, onPage, shownText } from "./support/ui.ts";
 
@@ -139,11 +142,47 @@ describe("the certificate centre's screens", () => {
       true,
     );
     await step(page, "storage");
-    // Issuing with a reference number no branch gave: it fails, says nothing was issued or charged.
+    // The CA certificate cannot be fetched: its own words (not "not available yet"), and 다시 시도
+    // runs the same step again, as nothing reached the CA.
+    const caRoute = "**/api/certcenter/certificates";
+    await page.route(caRoute, (route) => route.fulfill({ status: 503, body: "" }));
     await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
     await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor();
+    const caFailed = await alertText(page);
+    expect(caFailed).toContain(caCertificateWords.ca_certificate_unavailable.ko);
+    expect(caFailed).not.toContain(cc.unavailable);
+    await step(page, "issue-ca-certificate-failed");
+    await page.unroute(caRoute);
+    await page.getByRole("button", { name: cc.issue.retrySame, exact: true }).click();
+    // Issuing with a reference number no branch gave: it fails, says nothing was issued or charged.
+    await page.getByRole("heading", { name: cc.issue.failedTitle, level: 2 }).waitFor();
     expect(await alertText(page)).toContain(cc.issue.failedNothing);
+    expect(await alertText(page)).not.toContain(caCertificateWords.ca_certificate_unavailable.ko);
     await step(page, "issue-failed");
+
+    // Leaving the issue page by a link in the app while the key is being made: asked first, and
+    // once left, the issuance ends as a closed tab's would: the key worker is gone, no CMP request
+    // reaches the CA, no certificate is issued.
+    const cmpRequests: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/pki/cmp") cmpRequests.push(r.method());
+    });
+    await walkToStorage(page, e2e);
+    const asked: string[] = [];
+    page.once("dialog", (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole("button", { name: cc.steps.progress, exact: true }).click();
+    await page.getByRole("heading", { name: cc.issue.progressTitle, level: 2 }).waitFor();
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(1);
+    await menu(page, ko.nav.certcenter);
+    expect(asked).toEqual([cc.issue.leaveConfirm]);
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
+    // Long enough for a key the worker had finished to have gone to the CA.
+    await page.waitForTimeout(2_000);
+    expect(cmpRequests).toEqual([]);
+    expect(await serverCertificates(page)).toEqual([]);
 
     // Reissue and renewal open with their rules said first.
     await page.goto("/certcenter/reissue");
@@ -168,6 +207,18 @@ describe("the certificate centre's screens", () => {
     expect(
       await dialog.getByRole("tab", { name: cc.window.places.browser }).getAttribute("aria-selected"),
     ).toBe("true");
+    // Modal over the whole page: the page behind cannot scroll (so the backdrop covers all there is
+    // to see, the top bar too, in the screenshot as on a phone) and the top bar takes no click.
+    const scrolledTo = () =>
+      page.evaluate(() => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        return window.scrollY;
+      });
+    expect(await scrolledTo()).toBe(0);
+    expect(await page.evaluate(() => document.elementFromPoint(8, 8)?.closest(".topbar") ?? null)).toBeNull();
+    await expect(
+      page.getByRole("button", { name: ko.common.logout }).click({ timeout: 1_000, trial: true }),
+    ).rejects.toThrow();
     await step(page, "selection-window-empty");
 
     // Tab goes round inside the dialog, never out to the page behind.
@@ -219,6 +270,11 @@ describe("the certificate centre's screens", () => {
     await cdp.send("Input.insertText", { text: "" });
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
+    // Closed: the page is let go (a phone's page taller than the screen scrolls again).
+    expect(await page.evaluate(() => document.documentElement.classList.contains("cc-page-held"))).toBe(
+      false,
+    );
+    await page.evaluate(() => window.scrollTo(0, 0));
 
     // In English too: the centre's own words follow the site's language switch.
     await page.goto("/certcenter");

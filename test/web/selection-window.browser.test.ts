@@ -3,7 +3,9 @@
 // expired one greyed out), arrow keys move the choice, a wrong password is found by failing to
 // decrypt and counted on screen, three per opening, and the right one hands back the signer; the
 // renew button and Escape reach the page. The store is an in-memory CertificateStore (the real
-// adapters are the storage part's); the decryption is src/pki's.
+// adapters are the storage part's); the decryption is src/pki's. A .pfx (a real one, written by
+// Python's cryptography) is opened through the real source: its password first, tries counted,
+// then its one certificate listed and signed with once; one with several keys is refused.
 import "../../web/src/styles/app.css";
 import "../../web/src/certcenter/certcenter.css";
 import { createElement } from "react";
@@ -11,17 +13,23 @@ import { createRoot, type Root } from "react-dom/client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { page, userEvent } from "vitest/browser";
 import { readCertificateSummary } from "../../src/pki/certificate.ts";
+import { verifyCms } from "../../src/pki/cms.ts";
 import { decryptKeyFile, encryptKeyFile } from "../../src/pki/key-file.ts";
+import { writePkcs12 } from "../../src/pki/pkcs12-write.ts";
 import { issuePersonalCertificate } from "../../src/pki/profile.ts";
 import { generateKeyParams } from "../../src/pki/signature-algorithms.ts";
 import type { ServerCertificate } from "../../web/src/certcenter/api.ts";
 import type { CertificateRow } from "../../web/src/certcenter/describe.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { SelectionWindow, type SelectionWindowProps } from "../../web/src/certcenter/SelectionWindow.tsx";
+import { openPfxFile } from "../../web/src/certcenter/sources.ts";
 import type { CertificateStore, Signer, StoredCertificate } from "../../web/src/certcenter/storage/types.ts";
 import { I18nProvider } from "../../web/src/i18n/index.tsx";
 import { subject } from "../pki/certified-keys.ts";
+import { vectorPassword } from "../pki/npki-vectors.ts";
+import { readVector } from "../support/files.ts";
 import { testCa } from "../support/test-ca.ts";
+import { joinPfx, testPair } from "./certcenter/fixtures.ts";
 
 const day = 86_400_000;
 const now = new Date();
@@ -266,5 +274,85 @@ describe("the certificate selection window", () => {
     await until(() => (seen.signers.length === 1 ? true : null));
     expect(seen.signers[0]!.row.stored.id).toBe("ours");
     expect(seen.signers[0]!.signer.certificate).toBe(fixture.ours.certificate);
+  });
+});
+
+describe("a .pfx in the selection window", () => {
+  it("asks for the file's password first, counts wrong ones, then lists its one certificate and signs once", async () => {
+    localStorage.setItem("geumgo.lang", "ko");
+    const signers: { signer: Signer; row: CertificateRow }[] = [];
+    let decrypts = 0;
+    host = document.createElement("div");
+    document.body.append(host);
+    root = createRoot(host);
+    const props: SelectionWindowProps = {
+      open: true,
+      onClose: () => undefined,
+      sources: { pfx: openPfxFile },
+      openSigner: async () => {
+        decrypts++;
+        throw new Error("a .pfx is not opened through a key file");
+      },
+      onSigner: (signer, row) => signers.push({ signer, row }),
+      // holder.pfx's certificate runs 2026-11-25 to 2026-12-25: looked at inside that month.
+      now: () => new Date("2026-12-01T00:00:00Z"),
+    };
+    root.render(createElement(I18nProvider, null, createElement(SelectionWindow, props)));
+    await until(() => (dialog().open ? true : null));
+    await userEvent.click(dialog().querySelector<HTMLButtonElement>(`[role=tab]:nth-child(3)`)!);
+    const fileInput = await until(() => dialog().querySelector<HTMLInputElement>("input[type=file]"));
+    const holder = await readVector("indep-pfx/holder.pfx");
+    await userEvent.upload(fileInput, new File([new Uint8Array(holder)], "holder.pfx"));
+
+    // Locked: nothing listed, the password asked for is the file's, the button opens the file.
+    await until(() => (text(dialog()).includes(cc.window.pfx.locked("holder.pfx")) ? true : null));
+    expect(rows()).toHaveLength(0);
+    expect(text(dialog().querySelector("label[for=cc-window-password]"))).toBe(cc.window.pfx.password);
+    expect(text(dialog().querySelector("#cc-window-password-case"))).toBe(cc.window.caseSensitive);
+    const openButton = () =>
+      [...dialog().querySelectorAll<HTMLButtonElement>("button[type=submit]")].find(
+        (b) => text(b) === cc.window.pfx.open,
+      )!;
+    await userEvent.type(passwordInput(), "vector!2026kr");
+    await userEvent.click(openButton());
+    await until(() => (text(dialog()).includes(cc.window.wrong(1, 3)) ? true : null));
+    expect(rows()).toHaveLength(0);
+    expect(passwordInput().value).toBe("");
+
+    // The right one: its certificate listed, no second password, and a signer that signs once.
+    await userEvent.type(passwordInput(), vectorPassword);
+    await userEvent.click(openButton());
+    await until(() => (rows().length === 1 ? true : null));
+    expect(text(rows()[0]!.cells[1])).toBe("pfx-holder");
+    expect(dialog().querySelector("#cc-window-password")).toBeNull();
+    expect(text(dialog())).toContain(cc.window.pfx.ready);
+    await userEvent.click(confirmButton());
+    await until(() => (signers.length === 1 ? true : null));
+    expect(decrypts).toBe(0);
+    const { signer, row } = signers[0]!;
+    expect(row.stored.kind).toBe("archive");
+    const content = new TextEncoder().encode("login challenge");
+    const verified = await verifyCms({ signature: await signer.signCms(content), content });
+    expect(verified.signer).toEqual(signer.certificate);
+    await expect(signer.signCms(content)).rejects.toMatchObject({ code: "signer_used" });
+    // Handed over once: the file is locked again, its password asked for the next signature.
+    await until(() => (text(dialog()).includes(cc.window.pfx.locked("holder.pfx")) ? true : null));
+    expect(rows()).toHaveLength(0);
+
+    // A .pfx with two keys: the clear refusal, nothing listed to sign with.
+    const [a, b] = [await testPair(), await testPair()];
+    const pass = "Two#keys2026";
+    const several = await joinPfx(
+      await writePkcs12({ privateKey: a.pkcs8, certificates: [a.certificate] }, pass),
+      await writePkcs12({ privateKey: b.pkcs8, certificates: [b.certificate] }, pass),
+      pass,
+    );
+    await userEvent.upload(fileInput, new File([new Uint8Array(several)], "two.pfx"));
+    await until(() => (text(dialog()).includes(cc.window.pfx.locked("two.pfx")) ? true : null));
+    await userEvent.type(passwordInput(), pass);
+    await userEvent.click(openButton());
+    await until(() => (text(dialog()).includes("개인키가 여러 개") ? true : null));
+    expect(rows()).toHaveLength(0);
+    expect(signers).toHaveLength(1);
   });
 });

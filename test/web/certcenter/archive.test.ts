@@ -1,16 +1,7 @@
-// Archives in Chromium: a .zip of an NPKI folder (written, read back, and read when another tool
-// deflated it or named it in CP949), the refusals of zip.ts (paths out of the folder, absolute paths,
-// drive letters, symbolic links, and zip bombs that declare or hide their size, or come in too many
-// entries), and .pfx files (read with the password, several keys refused, written and read back).
-// Hostile zips are made here by a crafter of the test's own, not by the code under test.
-import { ContentInfo, id_data } from "@peculiar/asn1-cms";
-import { AuthenticatedSafe, PFX } from "@peculiar/asn1-pfx";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { describe, expect, it } from "vitest";
 import { utf8 } from "../../../src/pki/bytes.ts";
 import { verifyCms } from "../../../src/pki/cms.ts";
 import { isPkiError } from "../../../src/pki/errors.ts";
-import { bmpPassword, computeMac } from "../../../src/pki/pkcs12-kdf.ts";
 import { writePkcs12 } from "../../../src/pki/pkcs12-write.ts";
 import { openPfxSigner, openSigner } from "../../../web/src/certcenter/signer.ts";
 import {
@@ -23,7 +14,7 @@ import {
 } from "../../../web/src/certcenter/storage/archive.ts";
 import { isCertStoreError } from "../../../web/src/certcenter/storage/errors.ts";
 import { crc32, readZip } from "../../../web/src/certcenter/storage/zip.ts";
-import { password, testPair } from "./fixtures.ts";
+import { joinPfx, password, testPair } from "./fixtures.ts";
 
 interface Crafted {
   name: string | Uint8Array;
@@ -247,34 +238,3 @@ describe("a .pfx", () => {
     expect((await readPfx(one, password)).certificate).toEqual(a.certificate);
   });
 });
-
-/**
- * A .pfx holding the safes of both files (two keys), with a fresh MAC: as a tool exporting two
- * certificates at once writes it. Built on the library's own ASN.1 types, not on the reader.
- */
-async function joinPfx(a: Uint8Array, b: Uint8Array): Promise<Uint8Array> {
-  const safesOf = (pfx: Uint8Array) => {
-    const parsed = AsnConvert.parse(pfx, PFX);
-    const inner = AsnConvert.parse(parsed.authSafe.content, OctetString);
-    return { parsed, safes: [...AsnConvert.parse(inner, AuthenticatedSafe)] };
-  };
-  const first = safesOf(a);
-  const joined = new AuthenticatedSafe([...first.safes, ...safesOf(b).safes]);
-  const authSafeBytes = new Uint8Array(AsnConvert.serialize(joined));
-  const mac = first.parsed.macData!;
-  mac.mac.digest = new OctetString(
-    await computeMac(
-      crypto,
-      "sha256",
-      bmpPassword(password),
-      new Uint8Array(mac.macSalt.buffer),
-      mac.iterations,
-      authSafeBytes,
-    ),
-  );
-  first.parsed.authSafe = new ContentInfo({
-    contentType: id_data,
-    content: AsnConvert.serialize(new OctetString(authSafeBytes)),
-  });
-  return new Uint8Array(AsnConvert.serialize(first.parsed));
-}

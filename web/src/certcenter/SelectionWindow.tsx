@@ -3,13 +3,17 @@
 // the smartphone, coming), the certificates found there as a table (구분, 사용자, 만료일, 발급자,
 // 상태), the certificate password, and back a Signer — never the key. A wrong password is found by
 // failing to decrypt here in the browser; three tries per opening (a courtesy, not a defence:
-// DESIGN.md §4). Keyboard: focus stays in the dialog, Escape closes, arrow keys move in the list.
+// DESIGN.md §4). A .pfx is sealed whole under its password, so it asks for that first, then lists
+// its one certificate, whose key it has already imported for the one signature (no second password).
+// Modal: the page behind is inert (showModal) and held still under the backdrop. Keyboard: focus
+// stays in the dialog, Escape closes, arrow keys move in the list.
 import { type KeyboardEvent, type RefObject, useCallback, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatDate } from "../lib/dates.ts";
 import type { ServerCertificate } from "./api.ts";
 import { CertificatePasswordField } from "./CertificatePasswordField.tsx";
 import { type CertificateRow, describeDamaged, describeStored, sortRows } from "./describe.ts";
+import { certcenterErrorText } from "./failure-words.ts";
 import { useCertcenterWords } from "./i18n/index.ts";
 import type { CertificateStore, Signer, StorageKind, StoredCertificate } from "./storage/types.ts";
 
@@ -25,6 +29,22 @@ export interface SelectionSources {
   archive?: (file: File) => Promise<CertificateStore>;
   /** The folder picker: showDirectoryPicker where the browser has it; tests hand in an OPFS handle. */
   pickDirectory?: () => Promise<FileSystemDirectoryHandle>;
+  /**
+   * Opens a .pfx with its password (PkiError bad_password, several_keys): its certificate, and a
+   * signer holding its key imported non-extractable. Absent: a .pfx goes to `archive`, which refuses it.
+   */
+  pfx?: (file: File, password: string) => Promise<OpenedPfx>;
+}
+
+/** A .pfx opened with its password: listed as its one certificate, already able to sign once. */
+export interface OpenedPfx {
+  /** The certificate; its key is not kept as a file (the signer holds it), so keyFile is empty. */
+  stored: StoredCertificate;
+  signer: Signer;
+}
+
+export function isPfxName(name: string): boolean {
+  return /\.(pfx|p12)$/i.test(name);
 }
 
 export interface SelectionWindowProps {
@@ -49,7 +69,9 @@ type Listing =
   | { state: "idle" }
   | { state: "loading" }
   | { state: "rows"; rows: CertificateRow[] }
-  | { state: "failed"; message: string };
+  | { state: "failed"; message: string }
+  /** A .pfx chosen and waiting for its password before anything in it can be listed. */
+  | { state: "locked"; file: File };
 
 function browserPicker(): (() => Promise<FileSystemDirectoryHandle>) | undefined {
   const w = window as unknown as { showDirectoryPicker?: (o?: object) => Promise<FileSystemDirectoryHandle> };
@@ -65,9 +87,27 @@ function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === "AbortError";
 }
 
+/**
+ * Holds the page behind a modal where it is (body fixed at the scroll offset) until `release`: it
+ * cannot scroll, so the backdrop covers all of it there is to see, the top bar included, and a
+ * phone's swipe in the window does not scroll the page instead.
+ */
+function holdPage(): () => void {
+  const root = document.documentElement;
+  const y = window.scrollY;
+  root.style.setProperty("--cc-held-top", `${-y}px`);
+  root.classList.add("cc-page-held");
+  return () => {
+    root.classList.remove("cc-page-held");
+    root.style.removeProperty("--cc-held-top");
+    window.scrollTo({ top: y, behavior: "instant" });
+  };
+}
+
 export function SelectionWindow(props: SelectionWindowProps) {
   const { open, onClose } = props;
   const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => (open ? holdPage() : undefined), [open]);
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
@@ -108,7 +148,12 @@ function WindowBody({
 }: SelectionWindowProps & { dialog: RefObject<HTMLDialogElement | null> }) {
   const w = useCertcenterWords().window;
   const cw = useCertcenterWords();
-  const { errorText } = useI18n();
+  const { lang, errorText: appErrorText } = useI18n();
+  // PkiError and CertStoreError have their own words (several keys in a .pfx, a damaged archive).
+  const errorText = useCallback(
+    (e: unknown) => certcenterErrorText(e, lang, appErrorText),
+    [lang, appErrorText],
+  );
   const [place, setPlace] = useState<StorageKind>("browser");
   const [listing, setListing] = useState<Listing>({ state: "idle" });
   const [chosen, setChosen] = useState(0);
@@ -119,6 +164,8 @@ function WindowBody({
   const listId = useId();
   const pick = sources.pickDirectory ?? browserPicker();
   const rowsRef = useRef<(HTMLTableRowElement | null)[]>([]);
+  // The .pfx opened in this window: its row, and the signer its password already unlocked.
+  const opened = useRef<(OpenedPfx & { file: File }) | null>(null);
 
   // Read through refs: a page passing a new array or clock each render must not re-list the store.
   const latest = useRef({ now, serverCertificates });
@@ -165,7 +212,18 @@ function WindowBody({
   }
 
   async function chooseFile(file: File | undefined): Promise<void> {
-    if (!file || !sources.archive) return;
+    if (!file) return;
+    opened.current = null;
+    if (isPfxName(file.name) && sources.pfx) {
+      // Nothing in a .pfx can be read without its password: ask for it first.
+      // The tries stay counted: opening the file again is not a new window.
+      setListing({ state: "locked", file });
+      setProblem(null);
+      setPassword("");
+      dialog.current?.querySelector<HTMLInputElement>("#cc-window-password")?.focus();
+      return;
+    }
+    if (!sources.archive) return;
     try {
       await list(await sources.archive(file));
     } catch (e) {
@@ -176,12 +234,51 @@ function WindowBody({
   const rows = listing.state === "rows" ? listing.rows : [];
   const row = rows[chosen];
   const spent = wrong >= triesPerOpening;
+  const locked = listing.state === "locked" ? listing.file : null;
+  // The chosen row is the .pfx opened here: its password was typed already, none is asked again.
+  const unlocked = row !== undefined && opened.current !== null && row.stored === opened.current.stored;
+
+  function countWrong(): void {
+    const used = wrong + 1;
+    setWrong(used);
+    setProblem(used >= triesPerOpening ? w.tooMany : w.wrong(used, triesPerOpening));
+  }
+
+  async function unlock(file: File): Promise<void> {
+    setProblem(null);
+    if (!sources.pfx) return;
+    if (password === "") return setProblem(w.passwordMissing);
+    setBusy(true);
+    try {
+      const found = await sources.pfx(file, password);
+      setPassword("");
+      opened.current = { ...found, file };
+      const { now: clock, serverCertificates: server } = latest.current;
+      setListing({ state: "rows", rows: [describeStored(found.stored, server, clock())] });
+      setChosen(0);
+    } catch (e) {
+      setPassword("");
+      if (isWrongPassword(e)) countWrong();
+      else setListing({ state: "failed", message: `${w.readFailed} ${errorText(e)}` });
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function confirm(): Promise<void> {
     setProblem(null);
+    if (locked) return unlock(locked);
     if (!row) return setProblem(w.noneSelected);
     if (row.unreadable) return setProblem(w.damaged);
     if (!row.classified.usable) return setProblem(w.notUsable);
+    if (unlocked && opened.current) {
+      // One signature per opening, as for the others: the next use asks for the file's password again.
+      const { signer, file } = opened.current;
+      opened.current = null;
+      setListing({ state: "locked", file });
+      onSigner(signer, row);
+      return;
+    }
     if (password === "") return setProblem(w.passwordMissing);
     setBusy(true);
     try {
@@ -190,13 +287,8 @@ function WindowBody({
       onSigner(signer, row);
     } catch (e) {
       setPassword("");
-      if (isWrongPassword(e)) {
-        const used = wrong + 1;
-        setWrong(used);
-        setProblem(used >= triesPerOpening ? w.tooMany : w.wrong(used, triesPerOpening));
-      } else {
-        setProblem(`${w.openFailed} ${errorText(e)}`);
-      }
+      if (isWrongPassword(e)) countWrong();
+      else setProblem(`${w.openFailed} ${errorText(e)}`);
     } finally {
       setBusy(false);
     }
@@ -312,11 +404,20 @@ function WindowBody({
                 type="file"
                 className="visually-hidden"
                 accept=".zip,.pfx,.p12,application/zip,application/x-pkcs12"
-                disabled={!sources.archive}
-                onChange={(e) => void chooseFile(e.target.files?.[0])}
+                disabled={!sources.archive && !sources.pfx}
+                onChange={(e) => {
+                  void chooseFile(e.target.files?.[0]);
+                  // The same file chosen again (after three wrong passwords, say) is a new opening.
+                  e.target.value = "";
+                }}
               />
             </label>
           </div>
+        ) : null}
+        {locked ? (
+          <p className="field-hint" role="status">
+            {w.pfx.locked(locked.name)}
+          </p>
         ) : null}
         {place !== "phone" ? (
           <CertificateTable
@@ -337,20 +438,29 @@ function WindowBody({
         }}
         noValidate
       >
-        {row && !row.unreadable ? (
+        {row && !row.unreadable && !locked ? (
           <p className="visually-hidden" aria-live="polite">
             {w.selected(row.user)}
           </p>
         ) : null}
-        <CertificatePasswordField
-          id="cc-window-password"
-          label={w.password}
-          value={password}
-          onChange={setPassword}
-          autoComplete="current-password"
-          disabled={spent || busy}
-          error={problem}
-        />
+        {unlocked && !locked ? (
+          <p className="field-hint cc-pfx-ready">{w.pfx.ready}</p>
+        ) : (
+          <CertificatePasswordField
+            id="cc-window-password"
+            label={locked ? w.pfx.password : w.password}
+            value={password}
+            onChange={setPassword}
+            autoComplete="current-password"
+            disabled={spent || busy}
+            error={problem}
+          />
+        )}
+        {unlocked && !locked && problem ? (
+          <p className="field-error" role="alert">
+            {problem}
+          </p>
+        ) : null}
         <div className="button-row">
           <button type="button" className="button button-secondary" onClick={onClose}>
             {cw.issue.cancel}
@@ -358,10 +468,10 @@ function WindowBody({
           <button
             type="submit"
             className="button"
-            disabled={spent || busy || !row}
-            aria-disabled={spent || busy || !row}
+            disabled={spent || busy || (!row && !locked)}
+            aria-disabled={spent || busy || (!row && !locked)}
           >
-            {busy ? w.opening : w.confirm}
+            {busy ? w.opening : locked ? w.pfx.open : w.confirm}
           </button>
         </div>
       </form>
@@ -386,7 +496,7 @@ function CertificateTable({
 }) {
   const words = useCertcenterWords();
   const w = words.window;
-  if (listing.state === "idle") return null;
+  if (listing.state === "idle" || listing.state === "locked") return null;
   if (listing.state === "loading")
     return (
       <p className="empty" aria-busy="true">

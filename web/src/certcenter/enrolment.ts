@@ -2,8 +2,9 @@
 // the CMP request sent by our client (src/pki/cmp-client.ts), the certificate stored where the
 // member chose, and only then confirmed (certConf). A store that fails makes the client reject the
 // certificate (the CA revokes it) and leaves the member's store as it was. A renewal carries R over
-// (the CA keeps the VID), is signed by the current key (decrypted here with the certificate
-// password, imported non-extractable, dropped), and keeps the current certificate until the new one
+// (the CA keeps the VID), is signed by the current key (the selection window's signer, whose key
+// file it decrypted once; or decrypted here with the certificate password; imported non-extractable
+// either way, used for the kur alone), and keeps the current certificate until the new one
 // is confirmed: then this browser's copy is replaced, while a folder or .zip keeps the old one
 // beside the new. If the confirmation fails after the new one was stored, the store is put back.
 
@@ -73,6 +74,8 @@ export async function issueAndStore(
       stored = await o.store.write({ certificate, keyFile: job.keyFile });
     },
   }).catch(async (e: unknown) => {
+    // R in the clear is needed no more (sealed for the CA, kept in the encrypted key file).
+    job.vidRandom.fill(0);
     // Stored, then the confirmation failed: the CA will revoke it, so it must not stay listed.
     if (stored) await removeCertificate(o.store, stored.certificate).catch(() => undefined);
     throw e;
@@ -89,20 +92,14 @@ export async function renewAndStore(
     /** The new key file's password; the current one's when absent. */
     newPassword?: string;
     caCertificate: Uint8Array;
+    /**
+     * The current key as the selection window opened it (checked against the certificate there),
+     * with the R it read: the key file is then not decrypted again (600,000 PBKDF2 rounds).
+     */
+    currentKey?: { key: CryptoKey; vidRandom: Uint8Array | undefined };
   },
 ): Promise<Issued> {
-  const { pkcs8 } = await decryptKeyFile(o.current.keyFile, o.password);
-  let key: CryptoKey;
-  let vidRandom: Uint8Array | undefined;
-  try {
-    vidRandom = getRandomNum(pkcs8)?.slice();
-    key = await importSigningKey(pkcs8);
-  } finally {
-    pkcs8.fill(0);
-  }
-  if (!(await certificateMatchesKey(o.current.certificate, key))) {
-    throw new PkiError("key_mismatch", "the key file does not belong to the certificate");
-  }
+  const { key, vidRandom } = o.currentKey ?? (await openCurrentKey(o.current, o.password));
   const keygen = o.keygen ?? generateKeyInWorker;
   const job = await keygen(
     {
@@ -136,6 +133,26 @@ export async function renewAndStore(
     await o.store.delete(o.current.id).catch(() => undefined);
   }
   return { stored: stored!, caCertificates: enrolled.caCertificates };
+}
+
+/** The current key from its key file: decrypted, R read, imported non-extractable, checked. */
+async function openCurrentKey(
+  current: StoredCertificate,
+  password: string,
+): Promise<{ key: CryptoKey; vidRandom: Uint8Array | undefined }> {
+  const { pkcs8 } = await decryptKeyFile(current.keyFile, password);
+  let key: CryptoKey;
+  let vidRandom: Uint8Array | undefined;
+  try {
+    vidRandom = getRandomNum(pkcs8)?.slice();
+    key = await importSigningKey(pkcs8);
+  } finally {
+    pkcs8.fill(0);
+  }
+  if (!(await certificateMatchesKey(current.certificate, key))) {
+    throw new PkiError("key_mismatch", "the key file does not belong to the certificate");
+  }
+  return { key, vidRandom };
 }
 
 /** Stores in the NPKI layout, where a renewal is written beside the old certificate. */

@@ -3,13 +3,18 @@
 // authorisation to the session that made it), the certificate stored where the member chose, and
 // only then confirmed (enrolment.ts, DESIGN.md §5). A .zip or .pfx is built in memory and offered as
 // a download once the CA has the confirmation; a folder or this browser is written before it.
-import { base64Decode } from "../../../src/pki/bytes.ts";
+// Leaving the page (the signal) ends it as closing the tab would, or better: the key worker is
+// ended, no request goes to the CA after that, and a certificate already on its way is refused
+// (certConf rejection: the CA revokes it and gives the fee back at once) rather than stored.
+
+import type { CmpTransport } from "../../../src/pki/cmp-client.ts";
 import type { IssueAuthorization } from "./api.ts";
+import { fetchCaCertificate as caCertificate } from "./ca-certificate.ts";
 import { cmpTransport } from "./cmp-transport.ts";
 import { issueAndStore, renewAndStore as renewStored } from "./enrolment.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
-import { noteServerDate, serverNow } from "./server-time.ts";
-import { openSigner as openStoredSigner } from "./signer.ts";
+import { serverNow } from "./server-time.ts";
+import { openSigner as openStoredSigner, takeSigningKey } from "./signer.ts";
 import { selectionSources as makeSources, thisBrowser } from "./sources.ts";
 import { writePfx, ZipCertificateStore } from "./storage/archive.ts";
 import { FolderCertificateStore } from "./storage/folder.ts";
@@ -34,7 +39,7 @@ export interface EnrolInput {
   /** The folder picked for "folder" storage. */
   directory?: FileSystemDirectoryHandle;
   onProgress(step: IssueProgress): void;
-  /** Aborts the key generation and the CMP exchange (the page is left). */
+  /** The page was left: see `stopping` for what stops where. */
   signal?: AbortSignal;
 }
 
@@ -55,30 +60,37 @@ export function openSigner(stored: StoredCertificate, password: string): Promise
 }
 
 /**
- * The CA's certificate as the server hands it (GET /api/certcenter/certificates). Asked just before
- * each CMP exchange, its answer's Date header also sets the time the exchange's messages carry.
+ * The CA's transport for a page that may be left. Aborted, the first request (ir or kur) is not
+ * sent. A request already in flight is let finish: cut, the CA might have made a certificate that
+ * only its confirmation wait would end; answered, it is refused at the store (below) and revoked
+ * at once. The certConf, accepting or rejecting, always goes.
  */
-async function caCertificate(signal?: AbortSignal): Promise<Uint8Array> {
-  const sentAt = Date.now();
-  const response = await fetch("/api/certcenter/certificates", {
-    credentials: "same-origin",
-    cache: "no-store",
-    headers: { accept: "application/json" },
-    ...(signal ? { signal } : {}),
-  });
-  noteServerDate(response, sentAt);
-  if (!response.ok) throw new NotWiredError("ca_certificate");
-  const body = (await response.json()) as { caCertificate?: unknown };
-  if (typeof body.caCertificate !== "string") throw new NotWiredError("ca_certificate");
-  return base64Decode(body.caCertificate);
+function stopping(signal: AbortSignal | undefined): CmpTransport {
+  const send = cmpTransport();
+  let first = true;
+  return (request) => {
+    if (first) signal?.throwIfAborted();
+    first = false;
+    return send(request);
+  };
 }
 
-/** A store whose writes report the "store" step and then, written, the "confirm" step. */
-function reporting(store: CertificateStore, onProgress: (step: IssueProgress) => void): CertificateStore {
+/**
+ * A store whose writes report the "store" step and then, written, the "confirm" step. Once the page
+ * is left, nothing is written: the write fails, so the client rejects the certificate (certConf
+ * with status rejection). A write under way when the page is left finishes and is confirmed: the
+ * member then has a stored, valid certificate rather than one half-kept.
+ */
+function reporting(
+  store: CertificateStore,
+  onProgress: (step: IssueProgress) => void,
+  signal: AbortSignal | undefined,
+): CertificateStore {
   return {
     kind: store.kind,
     list: () => store.list(),
     write: async (entry) => {
+      signal?.throwIfAborted();
       onProgress("store");
       const stored = await store.write(entry);
       onProgress("confirm");
@@ -111,8 +123,8 @@ export async function enrolAndStore(input: EnrolInput): Promise<EnrolResult> {
   onProgress("keys");
   const ca = await caCertificate(signal);
   const issued = await issueAndStore({
-    send: cmpTransport(signal),
-    store: reporting(store, onProgress),
+    send: stopping(signal),
+    store: reporting(store, onProgress, signal),
     referenceNumber: input.authorization.referenceNumber,
     authorizationCode: input.authorization.authorizationCode,
     password: input.password,
@@ -145,7 +157,9 @@ export function rememberingSources(): {
     seen.set(s.kind, s);
     return s;
   };
-  const base = selectionSources;
+  // No .pfx: its key is opened for one signature and it is no store to write the renewed one into,
+  // so a .pfx chosen here is refused as before (import it into a folder or this browser first).
+  const { pfx: _pfx, ...base } = selectionSources;
   const sources: SelectionSources = {
     ...base,
     ...(base.browser ? { browser: remember(base.browser) } : {}),
@@ -159,7 +173,9 @@ export interface RenewInput {
   current: StoredCertificate;
   /** The store it was listed from: the new certificate goes there. */
   store: CertificateStore;
-  /** The password typed in the selection window: it decrypts the old key that signs the kur. */
+  /** The signer the selection window opened for it: its key, decrypted there once, signs the kur. */
+  signer: Signer;
+  /** The password typed in the selection window: the new key file is written under it. */
   password: string;
   onProgress(step: IssueProgress): void;
   signal?: AbortSignal;
@@ -168,12 +184,15 @@ export interface RenewInput {
 /** A new key, kur signed by the old key, the new certificate stored where the old one was. */
 export async function renewAndStore(input: RenewInput): Promise<EnrolResult> {
   const { onProgress, signal } = input;
+  // Taken before anything else: the signer is spent whatever happens next (one operation).
+  const currentKey = { key: takeSigningKey(input.signer), vidRandom: input.signer.vidRandom };
   onProgress("keys");
   const ca = await caCertificate(signal);
   const issued = await renewStored({
-    send: cmpTransport(signal),
-    store: reporting(input.store, onProgress),
+    send: stopping(signal),
+    store: reporting(input.store, onProgress, signal),
     current: input.current,
+    currentKey,
     password: input.password,
     caCertificate: ca,
     now: serverNow,

@@ -168,6 +168,9 @@ export const en: CertcenterMessages = {
     failedTitle: "The certificate was not issued",
     failedNothing: "Nothing was issued and no fee was taken.",
     retry: "Start again",
+    retrySame: "Try again",
+    leaveConfirm:
+      "A certificate is being issued. Leaving this page cancels it: no certificate is made and no fee is taken. Leave?",
     doneTitle: "Your certificate is ready",
     doneText: (where: string) =>
       `Stored ${storedWhere[where] ?? `in ${where}`}. You can use it to log in and to sign transfers now.`,
@@ -233,6 +236,13 @@ export const en: CertcenterMessages = {
     openFailed: "The certificate could not be opened.",
     confirm: "OK",
     opening: "Opening…",
+    pfx: {
+      locked: (name: string) =>
+        `${name} is sealed with a password. Enter the file's password and press "Open file".`,
+      password: ".pfx file password",
+      open: "Open file",
+      ready: "The file is open. Check the certificate and press OK to sign this once.",
+    },
   },
   clock: {
     title: "This device's clock is wrong",

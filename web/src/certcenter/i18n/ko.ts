@@ -147,6 +147,9 @@ export const ko = {
     failedTitle: "발급하지 못했어요",
     failedNothing: "발급이 끝나지 않았으니 인증서는 만들어지지 않았고 수수료도 나가지 않아요.",
     retry: "처음부터 다시",
+    retrySame: "다시 시도",
+    leaveConfirm:
+      "인증서 발급이 진행 중이에요. 이 화면을 떠나면 발급이 취소되고, 인증서는 만들어지지 않으며 수수료도 나가지 않아요. 떠날까요?",
     doneTitle: "인증서를 발급했어요",
     doneText: (where: string) => `인증서를 ${where}에 저장했어요. 로그인과 이체에 바로 쓸 수 있어요.`,
     backupTitle: "백업해 두세요",
@@ -210,6 +213,13 @@ export const ko = {
     openFailed: "인증서를 열지 못했어요.",
     confirm: "확인",
     opening: "여는 중…",
+    pfx: {
+      locked: (name: string) =>
+        `${name} 파일은 비밀번호로 잠겨 있어요. 이 파일의 비밀번호를 입력하고 [파일 열기]를 눌러 주세요.`,
+      password: ".pfx 파일 비밀번호",
+      open: "파일 열기",
+      ready: "파일을 열었어요. 인증서를 확인하고 [확인]을 누르면 이번 한 번 서명해요.",
+    },
   },
   clock: {
     title: "이 기기의 시계가 맞지 않아요",

@@ -4,8 +4,9 @@
 // session) → certificate password (rules checked live) → where to keep it → progress → done,
 // with a backup offer. Slip: the reference number and authorisation code in place of the first
 // three. Reissue: terms → identity + which certificate and why → a code to the registered phone →
-// the rest as issue. The key is made and used only in this browser (wiring.ts).
-import { useState } from "react";
+// the rest as issue. The key is made and used only in this browser (wiring.ts). Each form step is
+// declared once (formSteps) and drawn by StepForm (steps.tsx).
+import { type ReactNode, useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { Link, navigate } from "../../lib/router.tsx";
 import { checkRrn, formatRrnInput } from "../../lib/rrn.ts";
@@ -27,6 +28,7 @@ import {
   type Purpose,
   type ReissueRequest,
 } from "../api.ts";
+import { isRetryableFailure } from "../ca-certificate.ts";
 import { classifyOurs } from "../describe.ts";
 import { certcenterErrorText } from "../failure-words.ts";
 import { useCertcenterWords } from "../i18n/index.ts";
@@ -39,8 +41,11 @@ import {
   ProgressList,
   type ProgressStep,
   passwordProblems,
+  StepForm,
+  type StepFormProps,
   StepList,
   StorageChoiceField,
+  useRunUnderWay,
 } from "./steps.tsx";
 
 export type IssueMode = "issue" | "slip" | "reissue";
@@ -71,6 +76,9 @@ const progressSteps: Record<IssueMode, readonly ProgressStep[]> = {
 const noMedium: MediumValues = { otp: "", cardFirst: "", cardSecond: "" };
 
 type Authorization = Pick<IssueAuthorization, "referenceNumber" | "authorizationCode">;
+
+/** A form step: StepForm's words and handler, and its fields, drawn only while it is the step. */
+type FormStep = Pick<StepFormProps, "onSubmit" | "title" | "lead" | "next"> & { fields(): ReactNode };
 
 export function IssuePage({ mode }: { mode: IssueMode }) {
   const { t, lang, errorText } = useI18n();
@@ -127,6 +135,9 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
   const fee = purpose === "universal" ? universalFeeWon : "0";
   const chosenAccount = usable.find((a) => a.number === account) ?? usable[0];
   const chosenFeeAccount = usable.find((a) => a.number === feeAccount) ?? usable[0];
+
+  // Leaving while the key is made or the CA is asked ends the issuance (asked first for a link).
+  const issuance = useRunUnderWay(step === "progress" && failure === null, cc.issue.leaveConfirm);
 
   function next(): void {
     const i = steps.indexOf(step);
@@ -290,6 +301,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
     setFailure(null);
     setProgress("keys");
     setStep("progress");
+    const signal = issuance.start();
     try {
       await enrolAndStore({
         authorization,
@@ -297,14 +309,15 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
         storage,
         ...(directory ? { directory } : {}),
         onProgress: setProgress,
+        signal,
       });
       setPassword("");
       setAgain("");
       setProgress(null);
       setStep("done");
     } catch (e) {
-      // The progress list keeps the step it stopped at.
-      setFailure(e);
+      // Left: nothing to show. Else the progress list keeps the step it stopped at.
+      if (!signal.aborted) setFailure(e);
     }
   }
 
@@ -330,17 +343,255 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
       ? cc.unavailable
       : certcenterErrorText(failure, lang, errorText)
     : null;
-  /** Back and next (or the label given) under every step's form; one submission at a time. */
-  const stepButtons = (label: string = cc.issue.next) => (
-    <div className="button-row">
-      <button type="button" className="button button-secondary" onClick={back} disabled={form.sending}>
-        {cc.issue.back}
-      </button>
-      <button type="submit" className="button" disabled={form.sending} aria-disabled={form.sending}>
-        {form.sending ? t.common.sending : label}
-      </button>
-    </div>
-  );
+  /**
+   * Every form step, declared once: its heading and lead, its fields, and its submit handler (the
+   * handlers above); StepForm draws the card and the back and next buttons, one submission at a time.
+   */
+  const formSteps: Partial<Record<Step, FormStep>> = {
+    terms: {
+      onSubmit: submitTerms,
+      title: cc.issue.termsTitle,
+      fields: () => (
+        <>
+          <div className="cc-terms" id="cc-terms" tabIndex={-1}>
+            <p>{cc.issue.termsText}</p>
+            <p>{cc.issue.privacyText}</p>
+          </div>
+          <label className="check">
+            <input
+              type="checkbox"
+              className="check-box"
+              checked={terms && privacy}
+              onChange={(e) => {
+                setTerms(e.target.checked);
+                setPrivacy(e.target.checked);
+              }}
+            />
+            <strong>{cc.issue.agreeAll}</strong>
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              className="check-box"
+              checked={terms}
+              onChange={(e) => setTerms(e.target.checked)}
+            />
+            {cc.issue.agreeTerms}
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              className="check-box"
+              checked={privacy}
+              onChange={(e) => setPrivacy(e.target.checked)}
+            />
+            {cc.issue.agreePrivacy}
+          </label>
+        </>
+      ),
+    },
+    purpose: {
+      onSubmit: submitPurpose,
+      fields: () => (
+        <>
+          <fieldset className="cc-choices">
+            <legend>{cc.issue.purposeTitle}</legend>
+            {(["bank", "universal"] as const).map((p) => (
+              <label key={p} className="cc-choice">
+                <input
+                  type="radio"
+                  name="cc-purpose"
+                  value={p}
+                  checked={purpose === p}
+                  onChange={() => setPurpose(p)}
+                />
+                <span>
+                  <strong>{cc.purposeLong[p]}</strong>
+                  <span className="cc-choice-text">
+                    {p === "bank" ? cc.issue.purposeBankText : cc.issue.purposeUniversalText}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          {purpose === "universal" ? (
+            <>
+              <AccountSelect
+                id="cc-fee-account"
+                label={cc.issue.feeAccount}
+                hint={cc.issue.feeHeld}
+                accounts={usable}
+                value={chosenFeeAccount}
+                onChange={setFeeAccount}
+                error={form.errorOf("cc-fee-account")}
+                showAvailable
+              />
+              <p className="cc-fee">{cc.issue.feeLine(formatWon(fee, lang))}</p>
+            </>
+          ) : null}
+        </>
+      ),
+    },
+    identity: {
+      onSubmit: submitIdentity,
+      title: cc.issue.identityTitle,
+      lead: cc.issue.identityLead,
+      fields: () => (
+        <>
+          {mode === "reissue" ? (
+            <>
+              <SelectField
+                id="cc-reissue-which"
+                label={cc.issue.reissueWhich}
+                value={reissueSerial}
+                onChange={(e) => setSerial(e.target.value)}
+              >
+                {reissuable.map((c) => (
+                  <option key={c.serial} value={c.serial}>
+                    {cc.purpose[c.purpose]} · {c.subject} · {c.notAfter.slice(0, 10)}
+                  </option>
+                ))}
+              </SelectField>
+              {mine.data && reissuable.length === 0 ? (
+                <p className="field-error">
+                  {cc.issue.reissueNone} <Link to="/certcenter/issue">{cc.menu.issue}</Link>
+                </p>
+              ) : null}
+              {mine.error ? <p className="field-error">{errorText(mine.error)}</p> : null}
+              <SelectField
+                id="cc-reissue-reason"
+                label={cc.issue.reissueReason}
+                value={reason}
+                onChange={(e) => setReason(e.target.value as ReissueRequest["reason"])}
+              >
+                {(["forgotten", "lost", "damaged"] as const).map((r) => (
+                  <option key={r} value={r}>
+                    {cc.issue.reasons[r]}
+                  </option>
+                ))}
+              </SelectField>
+            </>
+          ) : null}
+          <Field
+            id="cc-rrn"
+            label={cc.issue.rrn}
+            hint={cc.issue.rrnHint}
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={14}
+            value={formatRrnInput(rrn)}
+            onChange={(e) => setRrn(e.target.value.replace(/\D/g, "").slice(0, 13))}
+            error={form.errorOf("cc-rrn")}
+          />
+          <AccountSelect
+            id="cc-account"
+            label={cc.issue.account}
+            accounts={usable}
+            value={chosenAccount}
+            onChange={setAccount}
+          />
+          <SecretDigitsField
+            id="cc-pin"
+            digits={4}
+            label={cc.issue.pin}
+            hint={cc.issue.pinHint}
+            value={pin}
+            onDigits={setPin}
+            error={form.errorOf("cc-pin")}
+          />
+          {challenge ? (
+            <MediumFields
+              asked={challenge}
+              ids={{ otp: "cc-otp", cardFirst: "cc-card1", cardSecond: "cc-card2" }}
+              values={medium}
+              onChange={setMedium}
+              errorOf={form.errorOf}
+            />
+          ) : null}
+          {!challenge && !failure ? <div className="facts-skeleton" aria-hidden="true" /> : null}
+        </>
+      ),
+    },
+    slip: {
+      onSubmit: submitSlip,
+      lead: cc.issue.slipLead,
+      fields: () => (
+        <>
+          <Field
+            id="cc-reference"
+            label={cc.issue.referenceNumber}
+            hint={cc.issue.referenceHint}
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={20}
+            value={referenceNumber}
+            onChange={(e) => setReferenceNumber(e.target.value.replace(/\D/g, ""))}
+            error={form.errorOf("cc-reference")}
+          />
+          <Field
+            id="cc-authorization"
+            label={cc.issue.authorizationCode}
+            hint={cc.issue.authorizationHint}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            maxLength={40}
+            value={authorizationCode}
+            onChange={(e) => setAuthorizationCode(e.target.value.replace(/\s/g, ""))}
+            error={form.errorOf("cc-authorization")}
+          />
+        </>
+      ),
+    },
+    phone: {
+      onSubmit: submitPhone,
+      title: cc.issue.phoneTitle,
+      lead: phoneSent ? cc.issue.phoneSent(phoneSent) : cc.issue.phoneLead,
+      fields: () => (
+        <>
+          <button type="button" className="button button-secondary" onClick={() => void sendPhoneCode()}>
+            {cc.issue.phoneSend}
+          </button>
+          <Field
+            id="cc-phone-code"
+            label={cc.issue.phoneCode}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={phoneCode}
+            onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ""))}
+            error={form.errorOf("cc-phone-code")}
+          />
+        </>
+      ),
+    },
+    password: {
+      onSubmit: submitPassword,
+      title: cc.issue.passwordTitle,
+      lead: cc.issue.passwordLead,
+      fields: () => (
+        <>
+          <NewPasswordFields
+            password={password}
+            again={again}
+            setPassword={setPassword}
+            setAgain={setAgain}
+            errorOf={form.errorOf}
+          />
+        </>
+      ),
+    },
+    storage: {
+      onSubmit: submitStorage,
+      next: cc.steps.progress,
+      fields: () => (
+        <>
+          <StorageChoiceField value={storage} onChange={setStorage} />
+        </>
+      ),
+    },
+  };
+  const shownForm = formSteps[step];
 
   return (
     <Page title={title} siteName={t.app.name}>
@@ -354,238 +605,19 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
           </ErrorMessage>
         ) : null}
 
-        {step === "terms" ? (
-          <form className="card form" onSubmit={submitTerms} noValidate>
-            <h2>{cc.issue.termsTitle}</h2>
-            <div className="cc-terms" id="cc-terms" tabIndex={-1}>
-              <p>{cc.issue.termsText}</p>
-              <p>{cc.issue.privacyText}</p>
-            </div>
-            <label className="check">
-              <input
-                type="checkbox"
-                className="check-box"
-                checked={terms && privacy}
-                onChange={(e) => {
-                  setTerms(e.target.checked);
-                  setPrivacy(e.target.checked);
-                }}
-              />
-              <strong>{cc.issue.agreeAll}</strong>
-            </label>
-            <label className="check">
-              <input
-                type="checkbox"
-                className="check-box"
-                checked={terms}
-                onChange={(e) => setTerms(e.target.checked)}
-              />
-              {cc.issue.agreeTerms}
-            </label>
-            <label className="check">
-              <input
-                type="checkbox"
-                className="check-box"
-                checked={privacy}
-                onChange={(e) => setPrivacy(e.target.checked)}
-              />
-              {cc.issue.agreePrivacy}
-            </label>
-            {stepButtons()}
-          </form>
-        ) : null}
-
-        {step === "purpose" ? (
-          <form className="card form" onSubmit={submitPurpose} noValidate>
-            <fieldset className="cc-choices">
-              <legend>{cc.issue.purposeTitle}</legend>
-              {(["bank", "universal"] as const).map((p) => (
-                <label key={p} className="cc-choice">
-                  <input
-                    type="radio"
-                    name="cc-purpose"
-                    value={p}
-                    checked={purpose === p}
-                    onChange={() => setPurpose(p)}
-                  />
-                  <span>
-                    <strong>{cc.purposeLong[p]}</strong>
-                    <span className="cc-choice-text">
-                      {p === "bank" ? cc.issue.purposeBankText : cc.issue.purposeUniversalText}
-                    </span>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-            {purpose === "universal" ? (
-              <>
-                <AccountSelect
-                  id="cc-fee-account"
-                  label={cc.issue.feeAccount}
-                  hint={cc.issue.feeHeld}
-                  accounts={usable}
-                  value={chosenFeeAccount}
-                  onChange={setFeeAccount}
-                  error={form.errorOf("cc-fee-account")}
-                  showAvailable
-                />
-                <p className="cc-fee">{cc.issue.feeLine(formatWon(fee, lang))}</p>
-              </>
-            ) : null}
-            {stepButtons()}
-          </form>
-        ) : null}
-
-        {step === "identity" ? (
-          <form className="card form" onSubmit={submitIdentity} noValidate>
-            <h2>{cc.issue.identityTitle}</h2>
-            <p className="field-hint">{cc.issue.identityLead}</p>
-            {mode === "reissue" ? (
-              <>
-                <SelectField
-                  id="cc-reissue-which"
-                  label={cc.issue.reissueWhich}
-                  value={reissueSerial}
-                  onChange={(e) => setSerial(e.target.value)}
-                >
-                  {reissuable.map((c) => (
-                    <option key={c.serial} value={c.serial}>
-                      {cc.purpose[c.purpose]} · {c.subject} · {c.notAfter.slice(0, 10)}
-                    </option>
-                  ))}
-                </SelectField>
-                {mine.data && reissuable.length === 0 ? (
-                  <p className="field-error">
-                    {cc.issue.reissueNone} <Link to="/certcenter/issue">{cc.menu.issue}</Link>
-                  </p>
-                ) : null}
-                {mine.error ? <p className="field-error">{errorText(mine.error)}</p> : null}
-                <SelectField
-                  id="cc-reissue-reason"
-                  label={cc.issue.reissueReason}
-                  value={reason}
-                  onChange={(e) => setReason(e.target.value as ReissueRequest["reason"])}
-                >
-                  {(["forgotten", "lost", "damaged"] as const).map((r) => (
-                    <option key={r} value={r}>
-                      {cc.issue.reasons[r]}
-                    </option>
-                  ))}
-                </SelectField>
-              </>
-            ) : null}
-            <Field
-              id="cc-rrn"
-              label={cc.issue.rrn}
-              hint={cc.issue.rrnHint}
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={14}
-              value={formatRrnInput(rrn)}
-              onChange={(e) => setRrn(e.target.value.replace(/\D/g, "").slice(0, 13))}
-              error={form.errorOf("cc-rrn")}
-            />
-            <AccountSelect
-              id="cc-account"
-              label={cc.issue.account}
-              accounts={usable}
-              value={chosenAccount}
-              onChange={setAccount}
-            />
-            <SecretDigitsField
-              id="cc-pin"
-              digits={4}
-              label={cc.issue.pin}
-              hint={cc.issue.pinHint}
-              value={pin}
-              onDigits={setPin}
-              error={form.errorOf("cc-pin")}
-            />
-            {challenge ? (
-              <MediumFields
-                asked={challenge}
-                ids={{ otp: "cc-otp", cardFirst: "cc-card1", cardSecond: "cc-card2" }}
-                values={medium}
-                onChange={setMedium}
-                errorOf={form.errorOf}
-              />
-            ) : null}
-            {!challenge && !failure ? <div className="facts-skeleton" aria-hidden="true" /> : null}
-            {stepButtons()}
-          </form>
-        ) : null}
-
-        {step === "slip" ? (
-          <form className="card form" onSubmit={submitSlip} noValidate>
-            <p className="field-hint">{cc.issue.slipLead}</p>
-            <Field
-              id="cc-reference"
-              label={cc.issue.referenceNumber}
-              hint={cc.issue.referenceHint}
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={20}
-              value={referenceNumber}
-              onChange={(e) => setReferenceNumber(e.target.value.replace(/\D/g, ""))}
-              error={form.errorOf("cc-reference")}
-            />
-            <Field
-              id="cc-authorization"
-              label={cc.issue.authorizationCode}
-              hint={cc.issue.authorizationHint}
-              autoComplete="off"
-              autoCapitalize="characters"
-              spellCheck={false}
-              maxLength={40}
-              value={authorizationCode}
-              onChange={(e) => setAuthorizationCode(e.target.value.replace(/\s/g, ""))}
-              error={form.errorOf("cc-authorization")}
-            />
-            {stepButtons()}
-          </form>
-        ) : null}
-
-        {step === "phone" ? (
-          <form className="card form" onSubmit={submitPhone} noValidate>
-            <h2>{cc.issue.phoneTitle}</h2>
-            <p className="field-hint">{phoneSent ? cc.issue.phoneSent(phoneSent) : cc.issue.phoneLead}</p>
-            <button type="button" className="button button-secondary" onClick={() => void sendPhoneCode()}>
-              {cc.issue.phoneSend}
-            </button>
-            <Field
-              id="cc-phone-code"
-              label={cc.issue.phoneCode}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              value={phoneCode}
-              onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ""))}
-              error={form.errorOf("cc-phone-code")}
-            />
-            {stepButtons()}
-          </form>
-        ) : null}
-
-        {step === "password" ? (
-          <form className="card form" onSubmit={submitPassword} noValidate>
-            <h2>{cc.issue.passwordTitle}</h2>
-            <p className="field-hint">{cc.issue.passwordLead}</p>
-            <NewPasswordFields
-              password={password}
-              again={again}
-              setPassword={setPassword}
-              setAgain={setAgain}
-              errorOf={form.errorOf}
-            />
-            {stepButtons()}
-          </form>
-        ) : null}
-
-        {step === "storage" ? (
-          <form className="card form" onSubmit={submitStorage} noValidate>
-            <StorageChoiceField value={storage} onChange={setStorage} />
-            {stepButtons(cc.steps.progress)}
-          </form>
+        {shownForm ? (
+          <StepForm
+            // A step's fields are its own: none is carried over (its state, its focus) to the next.
+            key={step}
+            onSubmit={shownForm.onSubmit}
+            onBack={back}
+            sending={form.sending}
+            {...(shownForm.title ? { title: shownForm.title } : {})}
+            {...(shownForm.lead ? { lead: shownForm.lead } : {})}
+            {...(shownForm.next ? { next: shownForm.next } : {})}
+          >
+            {shownForm.fields()}
+          </StepForm>
         ) : null}
 
         {step === "progress" ? (
@@ -607,9 +639,16 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
                 <Link to="/certcenter" className="button button-secondary">
                   {cc.issue.toCentre}
                 </Link>
-                <button type="button" className="button" onClick={startAgain}>
-                  {cc.issue.retry}
-                </button>
+                {isRetryableFailure(failure) ? (
+                  // Nothing reached the CA: the authorisation still holds, so the same step runs again.
+                  <button type="button" className="button" onClick={() => void run()}>
+                    {cc.issue.retrySame}
+                  </button>
+                ) : (
+                  <button type="button" className="button" onClick={startAgain}>
+                    {cc.issue.retry}
+                  </button>
+                )}
               </div>
             ) : null}
           </section>

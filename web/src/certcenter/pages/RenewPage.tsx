@@ -13,6 +13,7 @@ import type { Account } from "../../member/types.ts";
 import { ErrorMessage } from "../../ui/Alerts.tsx";
 import { Page } from "../../ui/Page.tsx";
 import { type CertificateList, certcenterApi } from "../api.ts";
+import { isRetryableFailure } from "../ca-certificate.ts";
 import type { CertificateRow } from "../describe.ts";
 import { classifyOurs } from "../describe.ts";
 import { certcenterErrorText } from "../failure-words.ts";
@@ -20,7 +21,7 @@ import { useCertcenterWords } from "../i18n/index.ts";
 import { SelectionWindow } from "../SelectionWindow.tsx";
 import type { Signer, StoredCertificate } from "../storage/types.ts";
 import { isNotWired, openSigner, rememberingSources, renewAndStore } from "../wiring.ts";
-import { AccountSelect, ProgressList, type ProgressStep } from "./steps.tsx";
+import { AccountSelect, ProgressList, type ProgressStep, useRunUnderWay } from "./steps.tsx";
 
 export function RenewPage() {
   const { t, lang, errorText } = useI18n();
@@ -39,11 +40,14 @@ export function RenewPage() {
     c,
     k: classifyOurs(c, now),
   }));
+  // Leaving while the new key is made or the CA is asked ends the renewal (asked first for a link).
+  const renewal = useRunUnderWay(progress !== null && failure === null && !done, cc.issue.leaveConfirm);
   const chosenFee = usable.find((a) => a.number === feeAccount) ?? usable[0];
   // The window's stores, remembered so the new certificate goes where the old one was listed from.
   const [remembered] = useState(rememberingSources);
-  // The kur is signed by the old key itself: the password the member typed in the selection window
-  // (which proved it there) is kept here until the renewal has used it, then dropped.
+  // The kur is signed by the old key itself, through the signer the window opened (the key file is
+  // decrypted once, there); the password the member typed is kept until the renewal has written the
+  // new key file under it, then dropped.
   const typed = useRef<{ stored: StoredCertificate; password: string } | null>(null);
   async function openKeeping(stored: StoredCertificate, password: string): Promise<Signer> {
     const signer = await openSigner(stored, password);
@@ -51,12 +55,13 @@ export function RenewPage() {
     return signer;
   }
 
-  async function renew(_signer: Signer, row: CertificateRow): Promise<void> {
+  async function renew(signer: Signer, row: CertificateRow): Promise<void> {
     setWindowOpen(false);
     setFailure(null);
     setDone(false);
     const kept = typed.current;
     typed.current = null;
+    const signal = renewal.start();
     try {
       const ours = row.ours;
       const store = remembered.storeOf(row.stored.kind);
@@ -67,13 +72,20 @@ export function RenewPage() {
         if (!chosenFee) throw new Error("no fee account");
         await client.authorizeRenewal({ serial: ours.serial, account: chosenFee.number });
       }
-      await renewAndStore({ current: row.stored, store, password: kept.password, onProgress: setProgress });
+      await renewAndStore({
+        current: row.stored,
+        store,
+        signer,
+        password: kept.password,
+        onProgress: setProgress,
+        signal,
+      });
       setProgress(null);
       setDone(true);
       list.reload();
     } catch (e) {
-      // The progress list keeps the step it stopped at.
-      setFailure(e);
+      // Left: nothing to show. Else the progress list keeps the step it stopped at.
+      if (!signal.aborted) setFailure(e);
     }
   }
 
@@ -154,6 +166,12 @@ export function RenewPage() {
                 <p>{failureText}</p>
                 <p>{cc.issue.failedNothing}</p>
               </ErrorMessage>
+            ) : null}
+            {isRetryableFailure(failure) ? (
+              // Nothing reached the CA (a fee held is answered again, not held twice): choose and go again.
+              <button type="button" className="button" onClick={() => setWindowOpen(true)}>
+                {cc.issue.retrySame}
+              </button>
             ) : null}
           </section>
         ) : null}

@@ -1,6 +1,7 @@
 // The pieces every issuance-like flow shares: the step list at the top, the certificate password
-// set with its live rules, the storage choice, and the progress list.
-import { type ReactNode, useId } from "react";
+// set with its live rules, the storage choice, the progress list, and the issuance under way that
+// leaving the page ends (asked first when it is a link in the app).
+import { type FormEvent, type ReactNode, useEffect, useId, useRef } from "react";
 import {
   type CertificatePasswordViolation,
   checkCertificatePassword,
@@ -26,6 +27,40 @@ export function StepList<S extends string>({ steps, current }: { steps: readonly
         </li>
       ))}
     </ol>
+  );
+}
+
+export interface StepFormProps {
+  onSubmit(event: FormEvent<HTMLFormElement>): void;
+  /** Back a step (from the first: out of the flow). */
+  onBack(): void;
+  /** A submission is under way: both buttons wait. */
+  sending: boolean;
+  title?: string;
+  lead?: string;
+  /** The next button's label; "다음" when absent. */
+  next?: string;
+  children: ReactNode;
+}
+
+/** One step of a flow as a card form: its heading and lead, its fields, then back and next. */
+export function StepForm({ onSubmit, onBack, sending, title, lead, next, children }: StepFormProps) {
+  const { t } = useI18n();
+  const cc = useCertcenterWords();
+  return (
+    <form className="card form" onSubmit={onSubmit} noValidate>
+      {title ? <h2>{title}</h2> : null}
+      {lead ? <p className="field-hint">{lead}</p> : null}
+      {children}
+      <div className="button-row">
+        <button type="button" className="button button-secondary" onClick={onBack} disabled={sending}>
+          {cc.issue.back}
+        </button>
+        <button type="submit" className="button" disabled={sending} aria-disabled={sending}>
+          {sending ? t.common.sending : (next ?? cc.issue.next)}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -236,4 +271,42 @@ export function AccountSelect({
       ))}
     </SelectField>
   );
+}
+
+/** A link the app's router follows (same origin, same tab, a plain left click), from a click. */
+function inAppLink(event: MouseEvent): HTMLAnchorElement | null {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+  const a = event.target instanceof Element ? event.target.closest<HTMLAnchorElement>("a[href]") : null;
+  if (!a || a.target || a.hasAttribute("download") || a.origin !== location.origin) return null;
+  return a;
+}
+
+/**
+ * An issuance or renewal under way on this page. `start` gives the signal for one run; leaving the
+ * page (a link, the back button, anything that unmounts it) aborts it, as closing the tab would:
+ * the key worker ends and no request is sent after that (wiring.ts). While `underWay`, a link in
+ * the app asks first, as a bank's page does before it throws away what the member is in the middle of.
+ */
+export function useRunUnderWay(underWay: boolean, question: string): { start(): AbortSignal } {
+  const running = useRef<AbortController | null>(null);
+  useEffect(() => () => running.current?.abort(new DOMException("the page was left", "AbortError")), []);
+  useEffect(() => {
+    if (!underWay) return;
+    const ask = (event: MouseEvent) => {
+      if (!inAppLink(event) || window.confirm(question)) return;
+      // Before the router's own handler (on the app's root) sees it: the page stays, the run goes on.
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    document.addEventListener("click", ask, true);
+    return () => document.removeEventListener("click", ask, true);
+  }, [underWay, question]);
+  return {
+    start() {
+      running.current?.abort(new DOMException("a new run started", "AbortError"));
+      const controller = new AbortController();
+      running.current = controller;
+      return controller.signal;
+    },
+  };
 }
