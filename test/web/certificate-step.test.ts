@@ -38,13 +38,15 @@ describe("the transfer page's form to sign", () => {
     );
   });
 
-  it("hands the signer exactly that form and sends its signature with the form's time and nonce", async () => {
+  it("hands the signer exactly that form, signed as of the form's time, and sends its signature with that time and nonce", async () => {
     const signed: Uint8Array[] = [];
+    const times: (Date | undefined)[] = [];
     const signer = {
       certificate: new Uint8Array([1]),
       vidRandom: undefined,
-      async signCms(content: Uint8Array) {
+      async signCms(content: Uint8Array, signingTime?: Date) {
         signed.push(content);
+        times.push(signingTime);
         return new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x05]);
       },
     };
@@ -64,6 +66,8 @@ describe("the transfer page's form to sign", () => {
       signatureNonce: transfer.nonce,
     });
     expect(signed).toEqual([transferFormOf(transfer, at).form]);
+    // The page passes the bank's time as `at`; the CMS signingTime must be that, not this computer's clock.
+    expect(times).toEqual([at]);
   });
 });
 

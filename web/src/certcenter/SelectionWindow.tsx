@@ -542,7 +542,7 @@ function CertificateTable({
               >
                 <td>{row.unreadable ? "—" : words.purpose[row.purpose]}</td>
                 <td className="cc-user">{row.unreadable ? w.unreadable : row.user}</td>
-                <td>{row.notAfter ? formatDate(row.notAfter.toISOString()) : "—"}</td>
+                <td className="cc-date">{row.notAfter ? formatDate(row.notAfter.toISOString()) : "—"}</td>
                 <td className="cc-col-issuer">{row.issuer}</td>
                 <td>
                   <span className={`cc-status cc-status-${row.classified.status}`}>

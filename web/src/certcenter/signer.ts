@@ -44,9 +44,9 @@ export async function signerFromPrivateKey(
   const signer: Signer = {
     certificate,
     vidRandom,
-    async signCms(content: Uint8Array): Promise<Uint8Array> {
+    async signCms(content: Uint8Array, signingTime: Date = new Date()): Promise<Uint8Array> {
       const privateKey = takeSigningKey(signer);
-      return signCms({ content, certificate, privateKey, detached: true, signingTime: new Date(), crypto });
+      return signCms({ content, certificate, privateKey, detached: true, signingTime, crypto });
     },
   };
   keys.set(signer, { key });

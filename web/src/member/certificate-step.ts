@@ -44,14 +44,14 @@ export function transferFormOf(transfer: TransferToSign, at: Date): { form: Uint
   return { form, signedAt };
 }
 
-/** Signs the transfer's form as of `at` with the window's one-shot signer. */
+/** Signs the transfer's form as of `at` (the form's time and the CMS signingTime alike) with the window's one-shot signer. */
 export async function signTransfer(
   signer: Signer,
   transfer: TransferToSign,
   at: Date,
 ): Promise<TransferSignature> {
   const { form, signedAt } = transferFormOf(transfer, at);
-  const signature = await signer.signCms(form);
+  const signature = await signer.signCms(form, at);
   return { signature: base64Encode(signature), signedAt, signatureNonce: transfer.nonce };
 }
 

@@ -1,24 +1,6 @@
 // The certificate centre's English words; the same keys as ko.ts.
 import type { CertcenterMessages } from "./ko.ts";
 
-const storageLabels = {
-  browser: "This browser",
-  folder: "Hard disk or USB",
-  zip: "Download a .zip",
-  pfx: "Download a .pfx",
-} as const;
-
-/**
- * The done page hands `doneText` the label of the storage chosen; a label such as "Download a .zip"
- * does not read as a place inside an English sentence, so each has its own words there.
- */
-const storedWhere: Record<string, string> = {
-  [storageLabels.browser]: "in this browser",
-  [storageLabels.folder]: "in the folder you picked",
-  [storageLabels.zip]: "in the .zip file",
-  [storageLabels.pfx]: "in the .pfx file",
-};
-
 export const en: CertcenterMessages = {
   title: "Certificate centre",
   lead: "Get, renew and reissue your joint certificate (공동인증서) here. Its private key is made on this device and never goes to the bank's server.",
@@ -142,15 +124,15 @@ export const en: CertcenterMessages = {
     },
     storageTitle: "Where should it be kept?",
     storage: {
-      browser: storageLabels.browser,
+      browser: "This browser",
       browserText: "Kept in this browser on this computer only; other devices cannot use it.",
-      folder: storageLabels.folder,
+      folder: "Hard disk or USB",
       folderText: "Written as an NPKI folder into a folder you pick; other programs can use it too.",
       folderUnsupported:
         "This browser cannot write to a folder. Download the .zip and unpack it on your USB stick.",
-      zip: storageLabels.zip,
+      zip: "Download a .zip",
       zipText: "The NPKI folder, zipped, to unpack on a USB stick or disk.",
-      pfx: storageLabels.pfx,
+      pfx: "Download a .pfx",
       pfxText: "The certificate and its key in one PKCS#12 file.",
       phone: "Smartphone",
       phoneText: "Saving to a smartphone is coming.",
@@ -172,8 +154,8 @@ export const en: CertcenterMessages = {
     leaveConfirm:
       "A certificate is being issued. Leaving this page cancels it: no certificate is made and no fee is taken. Leave?",
     doneTitle: "Your certificate is ready",
-    doneText: (where: string) =>
-      `Stored ${storedWhere[where] ?? `in ${where}`}. You can use it to log in and to sign transfers now.`,
+    doneText: (where) =>
+      `Stored ${{ browser: "in this browser", folder: "in the folder you picked", zip: "in the .zip file", pfx: "in the .pfx file" }[where]}. You can use it to log in and to sign transfers now.`,
     backupTitle: "Keep a backup",
     backupText:
       "A new computer or cleared browser data loses the certificate. Keep one copy on a USB stick. Every copy is one more place to lose it, so keep only the copies you need.",

@@ -151,7 +151,8 @@ export const ko = {
     leaveConfirm:
       "인증서 발급이 진행 중이에요. 이 화면을 떠나면 발급이 취소되고, 인증서는 만들어지지 않으며 수수료도 나가지 않아요. 떠날까요?",
     doneTitle: "인증서를 발급했어요",
-    doneText: (where: string) => `인증서를 ${where}에 저장했어요. 로그인과 이체에 바로 쓸 수 있어요.`,
+    doneText: (where: "browser" | "folder" | "zip" | "pfx") =>
+      `인증서를 ${{ browser: "이 브라우저", folder: "고른 폴더", zip: ".zip 파일", pfx: ".pfx 파일" }[where]}에 저장했어요. 로그인과 이체에 바로 쓸 수 있어요.`,
     backupTitle: "백업해 두세요",
     backupText:
       "컴퓨터를 바꾸거나 브라우저 데이터를 지우면 인증서가 사라져요. USB에 한 부 복사해 두세요. 복사본이 많을수록 잃어버릴 곳도 많아지니 꼭 필요한 만큼만 두세요.",

@@ -657,7 +657,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
         {step === "done" ? (
           <section className="card receipt" aria-labelledby="cc-done-h">
             <h2 id="cc-done-h">{cc.issue.doneTitle}</h2>
-            <p>{cc.issue.doneText(storageWhere(storage, cc))}</p>
+            <p>{cc.issue.doneText(storage)}</p>
             <div className="alert alert-ok">
               <p className="alert-title">{cc.issue.backupTitle}</p>
               <p>{cc.issue.backupText}</p>
@@ -675,9 +675,4 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
       </div>
     </Page>
   );
-}
-
-function storageWhere(choice: StorageChoice, cc: ReturnType<typeof useCertcenterWords>): string {
-  const s = cc.issue.storage;
-  return { browser: s.browser, folder: s.folder, zip: s.zip, pfx: s.pfx }[choice];
 }

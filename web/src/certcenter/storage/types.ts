@@ -53,6 +53,10 @@ export interface Signer {
   certificate: Uint8Array;
   /** The VID random R read from the key file, for certificate login; undefined when the file has none. */
   vidRandom: Uint8Array | undefined;
-  /** CMS SignedData (detached, signingTime, the certificate included) over `content`; once only. */
-  signCms(content: Uint8Array): Promise<Uint8Array>;
+  /**
+   * CMS SignedData (detached, signingTime, the certificate included) over `content`; once only.
+   * `signingTime` defaults to this computer's clock; a caller that knows the bank's time passes it,
+   * since the bank refuses a signature whose time is far from its own.
+   */
+  signCms(content: Uint8Array, signingTime?: Date): Promise<Uint8Array>;
 }

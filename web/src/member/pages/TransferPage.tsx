@@ -154,7 +154,8 @@ export function TransferPage() {
         signature = await signTransfer(
           signer,
           { ...transfer, nonce: step.challenge.signatureNonce },
-          new Date(),
+          // The bank's time, not this computer's: the bank refuses a signature far from its own clock.
+          new Date(Date.now() + api.serverClockOffset),
         );
       }
       try {
