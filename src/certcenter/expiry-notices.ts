@@ -10,13 +10,16 @@
 // already notified; so a certificate that is valid only after its threshold has been passed (one
 // released from a hold, a reissue that keeps an expiry already near) gets the next notice, not that one.
 // A certificate skipped while its renewal awaited confirmation holds the mark, so if the renewal is
-// abandoned the certificate still gets the notice it was skipped for.
+// abandoned the certificate still gets the notice it was skipped for. Each notice also goes by
+// e-mail to a member who registered an address, through the message sender, once the notification
+// is committed: at most once (a gateway that fails loses that e-mail; the notification stays).
 import type { BankContext } from "../bank/context.ts";
 import { type NewNotification, notifyAll } from "../bank/notifications.ts";
 import type { CaContext } from "../ca/context.ts";
 import { dayMs, formatSeoulDateTime } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import { toBytes, toHex } from "../pki/bytes.ts";
+import type { MessageSender } from "./message-sender.ts";
 
 /** Days before expiry at which a notice goes out, nearest last. */
 export const expiryNoticeDays = [30, 7, 1] as const;
@@ -31,6 +34,9 @@ export interface NoticeRun {
   /** False when another process held the lock, so this one did nothing. */
   ran: boolean;
   sent: number;
+  /** With a sender: notices that also went by e-mail, and those whose e-mail the gateway refused. */
+  emailed?: number;
+  emailFailed?: number;
 }
 
 /** The holder name the RA gave the CA ("<cooperative>:<member>", authorize.ts holderOf). */
@@ -137,9 +143,9 @@ async function dueAt(
   return { due, scannedTo: first && first < reached ? first : reached };
 }
 
-/** The once-only guard and the notifications, in the caller's transaction. Returns how many. */
-async function notifyDue(tx: Queryable, due: readonly Due[], now: Date): Promise<number> {
-  if (due.length === 0) return 0;
+/** The once-only guard and the notifications, in the caller's transaction. Returns those sent. */
+async function notifyDue(tx: Queryable, due: readonly Due[], now: Date): Promise<NewNotification[]> {
+  if (due.length === 0) return [];
   // A (serial, threshold) row that exists already inserts nothing, and only what was inserted now
   // is notified, in this same transaction.
   const values = due.map(
@@ -164,7 +170,38 @@ async function notifyDue(tx: Queryable, due: readonly Due[], now: Date): Promise
       at: now,
     }));
   await notifyAll(tx, notices);
-  return notices.length;
+  return notices;
+}
+
+/** Each notice to its member's registered e-mail address, Korean first; members without one get none. */
+async function emailNotices(
+  db: Queryable,
+  sender: MessageSender,
+  notices: readonly NewNotification[],
+): Promise<{ emailed: number; emailFailed: number }> {
+  let emailed = 0;
+  let emailFailed = 0;
+  for (const n of notices) {
+    const { rows } = await db.query<{ email: string | null }>(
+      "SELECT email FROM members WHERE cooperative_id = $1 AND id = $2",
+      [n.cooperativeId, n.memberId],
+    );
+    const to = rows[0]?.email;
+    if (!to) continue;
+    try {
+      await sender.send({
+        channel: "email",
+        to,
+        purpose: "expiry_notice",
+        body: `${n.title.ko}\n${n.body.ko}\n\n${n.title.en}\n${n.body.en}`,
+      });
+      emailed++;
+    } catch {
+      // The notification centre has it already; the job does not stop for one gateway failure.
+      emailFailed++;
+    }
+  }
+  return { emailed, emailFailed };
 }
 
 /**
@@ -173,26 +210,29 @@ async function notifyDue(tx: Queryable, due: readonly Due[], now: Date): Promise
  * a threshold; the next run goes on from there. Skips (ran: false) while another process runs.
  */
 export async function sendExpiryNotices(
-  ctx: { bank: BankContext; ca: CaContext },
+  ctx: { bank: BankContext; ca: CaContext; sender?: MessageSender },
   options: { batch?: number } = {},
 ): Promise<NoticeRun> {
   const now = ctx.ca.clock.now();
   const batch = options.batch ?? noticeBatch;
-  return ctx.ca.db.transaction(async (tx) => {
+  const sent: NewNotification[] = [];
+  const ran = await ctx.ca.db.transaction(async (tx) => {
     const lock = await tx.query<{ got: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS got", [
       noticeLockId,
     ]);
-    if (!lock.rows[0]?.got) return { ran: false, sent: 0 };
-    let sent = 0;
+    if (!lock.rows[0]?.got) return false;
     for (const [i, days] of expiryNoticeDays.entries()) {
       const { due, scannedTo } = await dueAt(tx, now, days, expiryNoticeDays[i + 1] ?? 0, batch);
-      sent += await notifyDue(tx, due, now);
+      sent.push(...(await notifyDue(tx, due, now)));
       await tx.query(
         `INSERT INTO certificate_notice_marks (threshold_days, scanned_to) VALUES ($1, $2)
          ON CONFLICT (threshold_days) DO UPDATE SET scanned_to = $2`,
         [days, scannedTo],
       );
     }
-    return { ran: true, sent };
+    return true;
   });
+  if (!ran) return { ran: false, sent: 0 };
+  if (!ctx.sender) return { ran: true, sent: sent.length };
+  return { ran: true, sent: sent.length, ...(await emailNotices(ctx.ca.db, ctx.sender, sent)) };
 }

@@ -14,6 +14,7 @@ import { sendExpiryNotices } from "../certcenter/expiry-notices.ts";
 import { releaseUnusedFees } from "../certcenter/fees.ts";
 import { purgeSignatureNonces } from "../certcenter/transfer-nonces.ts";
 import type { App } from "./context.ts";
+import { messageSenderFor } from "./message-senders.ts";
 import { purgeRateLimits } from "./rate-limit-counter.ts";
 
 export const caMaintenanceIntervalMs = 60_000;
@@ -33,8 +34,9 @@ function serverMaintenance(app: App): Job {
     await purgeRateLimits(app.db, now);
     await purgeUnknownLoginIds(app.db, now);
     await purgeStaleClaims(app.db, now);
-    // Certificates' expiry notices (30, 7, 1 days): under an advisory lock, each sent once.
-    await sendExpiryNotices(app);
+    // Certificates' expiry notices (30, 7, 1 days): under an advisory lock, each sent once, and
+    // by e-mail to members who registered an address.
+    await sendExpiryNotices({ bank: app.bank, ca: app.ca, sender: messageSenderFor(app) });
     // After the CA's upkeep, which revokes certificates never confirmed: their fees go back now.
     await releaseUnusedFees(app.bank);
     await purgeLoginChallenges(app.db, now);

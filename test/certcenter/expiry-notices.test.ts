@@ -1,4 +1,4 @@
-// Expiry notices (issue 14 item 6): one notification at 30, 7 and 1 days before a certificate
+// Expiry notices: one notification (and an e-mail where the member registered an address) at 30, 7 and 1 days before a certificate
 // expires, each once, with the test's clock; only the nearest threshold after a gap; none for a
 // renewed certificate, but one for a certificate whose renewal was abandoned; and once only when two
 // jobs run at once (two pools on PostgreSQL).
@@ -12,6 +12,7 @@ import { issuingCa } from "../../src/ca/context.ts";
 import { confirmWaitMs, revokeUnconfirmed } from "../../src/ca/issuance.ts";
 import { authorizeForUser, holderOf } from "../../src/certcenter/authorize.ts";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
+import { outboxSender, readOutbox } from "../../src/certcenter/message-sender.ts";
 import type { Db } from "../../src/db/db.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { enrol, renew } from "../../src/pki/cmp-client.ts";
@@ -64,12 +65,24 @@ describe.each(dbKinds)("certificate expiry notices on %s", (kind) => {
 
   it("notifies at 30, 7 and 1 days before expiry, each once, in Korean and English", async () => {
     const { live, user } = await issue(s.users[0]!.userId);
+    // The member registered an e-mail address: each notice goes there too, through the sender.
+    const email = `member-${user.memberId}@example.com`;
+    await s.app.db.query("UPDATE members SET email = $3 WHERE cooperative_id = $1 AND id = $2", [
+      user.cooperativeId,
+      user.memberId,
+      email,
+    ]);
+    const withOutbox = { bank: s.app.bank, ca: s.app.ca, sender: outboxSender(s.app.db, s.app.bank.clock) };
     const end = live.notAfter.getTime();
     at(end - 30 * dayMs - 1000);
-    expect((await sendExpiryNotices(s.app)).sent).toBe(0);
+    expect((await sendExpiryNotices(withOutbox)).sent).toBe(0);
     at(end - 30 * dayMs);
-    expect(await sendExpiryNotices(s.app)).toEqual({ ran: true, sent: 1 });
-    expect(await sendExpiryNotices(s.app)).toEqual({ ran: true, sent: 0 });
+    expect(await sendExpiryNotices(withOutbox)).toEqual({ ran: true, sent: 1, emailed: 1, emailFailed: 0 });
+    expect(await sendExpiryNotices(withOutbox)).toEqual({ ran: true, sent: 0, emailed: 0, emailFailed: 0 });
+    const mail = await readOutbox(s.app.db, { to: email });
+    expect(mail.map((m) => [m.channel, m.purpose])).toEqual([["email", "expiry_notice"]]);
+    expect(mail[0]!.body).toContain("공동인증서 만료 30일 전");
+    expect(mail[0]!.body).toContain("Your certificate expires in 30 days");
     let notices = await noticesOf(user.memberId);
     expect(notices).toHaveLength(1);
     expect(notices[0]!.title_ko).toBe("공동인증서 만료 30일 전");
@@ -80,7 +93,19 @@ describe.each(dbKinds)("certificate expiry notices on %s", (kind) => {
     at(end - 7 * dayMs - 1000);
     expect((await sendExpiryNotices(s.app)).sent).toBe(0);
     at(end - 7 * dayMs);
-    expect((await sendExpiryNotices(s.app)).sent).toBe(1);
+    // A gateway that is down loses that e-mail, not the notice in the notification centre.
+    const down = {
+      name: "down",
+      send: async () => {
+        throw new Error("gateway down");
+      },
+    };
+    expect(await sendExpiryNotices({ bank: s.app.bank, ca: s.app.ca, sender: down })).toEqual({
+      ran: true,
+      sent: 1,
+      emailed: 0,
+      emailFailed: 1,
+    });
     at(end - 3 * dayMs);
     expect((await sendExpiryNotices(s.app)).sent).toBe(0);
     at(end - dayMs);
