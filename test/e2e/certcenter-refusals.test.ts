@@ -451,6 +451,8 @@ describe("the certificate centre's refusals in the browser", () => {
     const refusal = await alertText(loser);
     expect(refusal).toContain(cmpReasonWords.old_renewed?.ko);
     expect(refusal).toContain(cc.issue.failedNothing);
+    // The losing tab reads its list again: the certificate it tried is renewed, nothing is left to renew.
+    await loser.getByText(cc.issue.renewNone, { exact: true }).waitFor();
     await step(winner, "renewed");
     await step(loser, "told-already-renewed");
     // The server: the old one superseded, exactly one new one valid, nothing left pending.

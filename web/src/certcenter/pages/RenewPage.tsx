@@ -84,8 +84,12 @@ export function RenewPage() {
       setDone(true);
       list.reload();
     } catch (e) {
-      // Left: nothing to show. Else the progress list keeps the step it stopped at.
-      if (!signal.aborted) setFailure(e);
+      // Left: nothing to show. Else the progress list keeps the step it stopped at, and the list is
+      // read again: another tab may have renewed this certificate meanwhile, and its row must say so.
+      if (!signal.aborted) {
+        setFailure(e);
+        list.reload();
+      }
     }
   }
 
