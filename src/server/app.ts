@@ -104,6 +104,13 @@ export async function buildServer(app: App, options: ServerOptions = {}): Promis
     if (address !== null && typeof address === "object") listeningOn(app, address.port);
   });
 
+  // The Date header names the bank's clock, not the machine's: pages take the bank's time from it
+  // (the idle-logout countdown, CMP message times, a transfer's signing time), and the CA holds
+  // messages to its own clock. The two differ only where the clock is moved (GEUMGO_FAKE_NOW, tests).
+  fastify.server.prependListener("request", (_req, res) => {
+    res.setHeader("date", app.bank.clock.now().toUTCString());
+  });
+
   fastify.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value);

@@ -299,6 +299,21 @@ describe("the HTTP server", () => {
     await other.close();
   });
 
+  it("names the bank's clock in the Date header, where the pages read the bank's time", async () => {
+    const fake = new Date("2031-02-03T04:05:06Z");
+    const other = await testApp({ PORT: "0", GEUMGO_FAKE_NOW: fake.toISOString() });
+    const s = await buildServer(other, { logLevel: "silent" });
+    await s.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = s.server.address() as AddressInfo;
+    const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const date = Date.parse(r.headers.get("date") ?? "");
+    // The fake clock runs on at real speed from its start: a few seconds at most have passed.
+    expect(date - fake.getTime()).toBeGreaterThanOrEqual(0);
+    expect(date - fake.getTime()).toBeLessThan(60_000);
+    await s.close();
+    await other.close();
+  });
+
   it("is absent without an admin token (servers on PostgreSQL)", async () => {
     const plain = await buildServer(app, { logLevel: "silent" });
     const r = await plain.inject({ method: "POST", url: "/admin/operations/audit.verify", payload: {} });

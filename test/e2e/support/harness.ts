@@ -95,12 +95,6 @@ export async function startE2e(
     logLevel: options.logLevel ?? "warn",
     ...(options.log ? { logStream: options.log } : {}),
   });
-  // The page reads the server's time from the Date header (to line up the idle-logout countdown
-  // with the session's end); Node writes the machine's time there, so here the test clock's goes
-  // in, as a production server's header and its sessions share one clock.
-  fastify.server.prependListener("request", (_req, res) => {
-    res.setHeader("date", clock.now().toUTCString());
-  });
   await fastify.listen({ host: "127.0.0.1", port: 0 });
   // The browser goes where the server says it is reached: the local address on the port it got,
   // which the server filled in as it began listening (the certificate login's form is rebuilt over
