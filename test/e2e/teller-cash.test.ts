@@ -4,6 +4,7 @@
 // the 과부족 shown, a receipt found again by its number; then the ledger as the bank holds it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
+import { bankWords } from "../../src/messages/bank.ts";
 import { demoPin } from "./support/certcenter.ts";
 import { type E2e, startE2e, steps } from "./support/harness.ts";
 import {
@@ -64,12 +65,20 @@ describe("the teller's cash drawer in the console", () => {
     await expect.poll(() => fact(drawer, c.ledgerCash)).toBe("800,000원");
     await step(page, "deposit-receipt");
 
-    // A withdrawal of 100,000 won: the ID checked, the PIN typed by the member.
+    // More than the drawer holds: refused in the bank's words, nothing moved.
     const withdrawal = page.getByRole("region", { name: c.withdrawalTitle });
     await withdrawal.getByLabel(c.account, { exact: true }).fill(dashed(account.number));
-    await withdrawal.getByLabel(c.amount, { exact: true }).fill("100000");
+    await withdrawal.getByLabel(c.amount, { exact: true }).fill("5000000");
     await withdrawal.getByLabel(c.idDocument, { exact: true }).selectOption("driver_license");
     await withdrawal.getByLabel(c.idChecked, { exact: true }).check();
+    await withdrawal.getByLabel(c.pin, { exact: true }).fill(demoPin);
+    await withdrawal.getByRole("button", { name: c.withdrawalSubmit, exact: true }).click();
+    expect(await shownText(withdrawal.getByRole("alert").first())).toContain(bankWords.cash_insufficient.ko);
+    await step(page, "withdrawal-refused");
+
+    // 100,000 won from the same form: a new submission, so a new key (the refused one's would be a
+    // different request under a used key).
+    await withdrawal.getByLabel(c.amount, { exact: true }).fill("100000");
     await withdrawal.getByLabel(c.pin, { exact: true }).fill(demoPin);
     await withdrawal.getByRole("button", { name: c.withdrawalSubmit, exact: true }).click();
     const withdrawalSlip = page.getByRole("region", { name: c.receiptTitle("withdrawal") });
@@ -87,6 +96,7 @@ describe("the teller's cash drawer in the console", () => {
     expect(await shownText(drawer.getByTestId("cash-difference"))).toBe(c.differenceText("1,000원", -1));
     await drawer.getByText(c.closedNote).waitFor();
     expect(await drawer.getByRole("button", { name: c.closeSubmit }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: c.depositSubmit, exact: true }).count()).toBe(0);
     await step(page, "drawer-closed");
 
     // The deposit's receipt, found again by its number.
@@ -98,8 +108,9 @@ describe("the teller's cash drawer in the console", () => {
       .toBe(depositNumber);
     await step(page, "receipt-reprint");
 
-    // One request each for open, deposit, withdrawal and close: the double click sent one.
-    expect(posted).toHaveLength(4);
+    // One request each for open, deposit, the refused and the paid withdrawal, and close: the
+    // double click sent one.
+    expect(posted).toHaveLength(5);
     const deposits = await cashTransfers(e2e, "cash_deposit");
     expect(deposits.map((t) => [t.amount, t.to_account_id])).toEqual([[300_000n, account.id]]);
     const withdrawals = await cashTransfers(e2e, "cash_withdrawal");

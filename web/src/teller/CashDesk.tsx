@@ -66,10 +66,13 @@ export function CashDesk() {
         </ErrorMessage>
       ) : null}
       {drawer ? <DrawerPanel drawer={drawer} reload={reload} /> : null}
-      <div className="cash-forms">
-        <DepositForm onDone={moved} />
-        <WithdrawalForm onDone={moved} />
-      </div>
+      {/* A drawer not open, or closed for the day, takes and pays no cash: no forms to send it. */}
+      {drawer === null || drawer.day?.status === "open" ? (
+        <div className="cash-forms">
+          <DepositForm onDone={moved} />
+          <WithdrawalForm onDone={moved} />
+        </div>
+      ) : null}
       {receipt ? <ReceiptSlip receipt={receipt.receipt} replayed={receipt.replayed} /> : null}
       <Reprint onFound={(r) => setReceipt({ receipt: r, replayed: false })} />
     </div>
