@@ -1,7 +1,8 @@
 // A teller's day of cash in the console (시재·현금): the drawer opened with a count, a cash deposit
-// to the demo member's account (its button double-clicked: the money moves once), a withdrawal
-// with the ID checked and the member's passbook PIN, the close with a count 1,000 won short and
-// the 과부족 shown, a receipt found again by its number; then the ledger as the bank holds it.
+// to the demo member's account (its button double-clicked, its answer lost and the form sent again:
+// the money moves once), a withdrawal refused above the drawer and then paid with the ID checked and
+// the member's passbook PIN, the close with a count 1,000 won short and the 과부족 shown, a receipt
+// found again by its number; then the ledger as the bank holds it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { bankWords } from "../../src/messages/bank.ts";
@@ -51,12 +52,25 @@ describe("the teller's cash drawer in the console", () => {
     expect(await fact(drawer, c.ledgerCash)).toBe("500,000원");
     await step(page, "drawer-open");
 
-    // A deposit of 300,000 won, its button pressed twice.
+    // A deposit of 300,000 won, its button pressed twice; the server does it, but the answer is
+    // lost on the way back (the connection drops), so the teller presses again.
+    let dropAnswer = true;
+    await page.route("**/api/teller/cash/deposits", async (route) => {
+      if (!dropAnswer) return route.continue();
+      dropAnswer = false;
+      await route.fetch();
+      await route.abort("connectionreset");
+    });
     const deposit = page.getByRole("region", { name: c.depositTitle });
     await deposit.getByLabel(c.account, { exact: true }).fill(dashed(account.number));
     await deposit.getByLabel(c.amount, { exact: true }).fill("300000");
     await deposit.getByLabel(c.depositorName, { exact: true }).fill("홍길순");
     await deposit.getByRole("button", { name: c.depositSubmit, exact: true }).dblclick();
+    await deposit.getByRole("alert").waitFor();
+    expect(await cashTransfers(e2e, "cash_deposit")).toHaveLength(1);
+    // The same submission sent again, under its key: the first receipt, no second deposit.
+    await deposit.getByRole("button", { name: c.depositSubmit, exact: true }).click();
+    await page.getByText(c.replayed).waitFor();
     const depositSlip = page.getByRole("region", { name: c.receiptTitle("deposit") });
     await depositSlip.waitFor();
     const depositNumber = await fact(depositSlip, c.receiptNumber);
@@ -76,8 +90,7 @@ describe("the teller's cash drawer in the console", () => {
     expect(await shownText(withdrawal.getByRole("alert").first())).toContain(bankWords.cash_insufficient.ko);
     await step(page, "withdrawal-refused");
 
-    // 100,000 won from the same form: a new submission, so a new key (the refused one's would be a
-    // different request under a used key).
+    // 100,000 won from the same form: a new submission (the refusal moved nothing).
     await withdrawal.getByLabel(c.amount, { exact: true }).fill("100000");
     await withdrawal.getByLabel(c.pin, { exact: true }).fill(demoPin);
     await withdrawal.getByRole("button", { name: c.withdrawalSubmit, exact: true }).click();
@@ -108,9 +121,9 @@ describe("the teller's cash drawer in the console", () => {
       .toBe(depositNumber);
     await step(page, "receipt-reprint");
 
-    // One request each for open, deposit, the refused and the paid withdrawal, and close: the
-    // double click sent one.
-    expect(posted).toHaveLength(5);
+    // Open, the deposit twice (the double click sent one, the retry a second), the refused and the
+    // paid withdrawal, close.
+    expect(posted).toHaveLength(6);
     const deposits = await cashTransfers(e2e, "cash_deposit");
     expect(deposits.map((t) => [t.amount, t.to_account_id])).toEqual([[300_000n, account.id]]);
     const withdrawals = await cashTransfers(e2e, "cash_withdrawal");

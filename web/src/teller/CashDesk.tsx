@@ -18,8 +18,9 @@ const idDocuments = ["resident_card", "driver_license", "passport", "other"] as 
 type IdDocument = (typeof idDocuments)[number];
 
 /**
- * One idempotency key per form submission: kept while the answer is unknown (a retry after a
- * dropped connection sends it again and moves the money once), dropped once the server answered.
+ * One idempotency key per form submission: kept while the outcome is unknown (no answer, a server
+ * failure, or the same request still running), so that sending again answers with the first receipt
+ * and moves the money once; dropped after a receipt or a refusal, which moved nothing.
  */
 function useSubmissionKey() {
   const key = useRef<string | null>(null);
@@ -29,7 +30,12 @@ function useSubmissionKey() {
       return key.current;
     },
     settle(error?: unknown): void {
-      if (error === undefined || (error instanceof ApiError && error.status >= 400)) key.current = null;
+      const refused =
+        error instanceof ApiError &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.code !== "transfer_in_progress";
+      if (error === undefined || refused) key.current = null;
     },
   };
 }
