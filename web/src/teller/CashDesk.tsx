@@ -65,15 +65,16 @@ export function CashDesk() {
   }
 
   return (
-    <div className="cash-desk">
+    <div className="cash-desk" aria-busy={drawer === null && !loadFailure ? true : undefined}>
       {loadFailure ? (
         <ErrorMessage>
           <p>{errorText(loadFailure)}</p>
         </ErrorMessage>
       ) : null}
       {drawer ? <DrawerPanel drawer={drawer} reload={reload} /> : null}
-      {/* A drawer not open, or closed for the day, takes and pays no cash: no forms to send it. */}
-      {drawer === null || drawer.day?.status === "open" ? (
+      {/* A drawer not open, or closed for the day, takes and pays no cash: no forms to send it (when
+          the drawer could not be read, the forms stay and the server's refusal says why). */}
+      {(drawer === null && loadFailure) || drawer?.day?.status === "open" ? (
         <div className="cash-forms">
           <DepositForm onDone={moved} />
           <WithdrawalForm onDone={moved} />
