@@ -74,7 +74,7 @@ describe("the teller's cash drawer in the console", () => {
     const depositSlip = page.getByRole("region", { name: c.receiptTitle("deposit") });
     await depositSlip.waitFor();
     const depositNumber = await fact(depositSlip, c.receiptNumber);
-    expect(await fact(depositSlip, c.amount)).toBe("300,000원");
+    expect(await fact(depositSlip, c.receiptAmount)).toBe("300,000원");
     expect(await fact(depositSlip, c.account)).toBe(dashed(account.number));
     await expect.poll(() => fact(drawer, c.ledgerCash)).toBe("800,000원");
     await step(page, "deposit-receipt");
@@ -96,7 +96,7 @@ describe("the teller's cash drawer in the console", () => {
     await withdrawal.getByRole("button", { name: c.withdrawalSubmit, exact: true }).click();
     const withdrawalSlip = page.getByRole("region", { name: c.receiptTitle("withdrawal") });
     await withdrawalSlip.waitFor();
-    expect(await fact(withdrawalSlip, c.amount)).toBe("100,000원");
+    expect(await fact(withdrawalSlip, c.receiptAmount)).toBe("100,000원");
     expect(await fact(withdrawalSlip, c.idDocument)).toBe(c.idDocuments.driver_license);
     await expect.poll(() => fact(drawer, c.ledgerCash)).toBe("700,000원");
     expect(await drawer.getByRole("table", { name: c.linesTitle }).getByRole("row").count()).toBe(4);

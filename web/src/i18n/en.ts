@@ -445,6 +445,8 @@ export const en: Messages = {
       withdrawalSubmit: "Withdraw",
       receiptTitle: (kind: "deposit" | "withdrawal") =>
         kind === "deposit" ? "Cash deposit receipt" : "Cash withdrawal receipt",
+      receiptAmount: "Amount",
+      receiptDepositor: "Depositor",
       receiptNumber: "Receipt number",
       holder: "Holder",
       balanceAfter: "Balance after",

@@ -440,6 +440,8 @@ export const ko = {
       withdrawalSubmit: "출금",
       receiptTitle: (kind: "deposit" | "withdrawal"): string =>
         kind === "deposit" ? "현금 입금 영수증" : "현금 출금 영수증",
+      receiptAmount: "금액",
+      receiptDepositor: "입금자명",
       receiptNumber: "영수증 번호",
       holder: "예금주",
       balanceAfter: "거래 후 잔액",

@@ -431,10 +431,10 @@ function ReceiptSlip({ receipt, replayed }: { receipt: CashReceipt; replayed: bo
             [c.receiptNumber, receipt.number],
             [c.account, formatAccountNumber(receipt.account)],
             [c.holder, receipt.holderName],
-            [c.amount, formatWon(receipt.amount, lang)],
+            [c.receiptAmount, formatWon(receipt.amount, lang)],
             [c.balanceAfter, formatWon(receipt.balanceAfter, lang)],
             ...(receipt.depositorName
-              ? ([[c.depositorName, receipt.depositorName]] as [string, string][])
+              ? ([[c.receiptDepositor, receipt.depositorName]] as [string, string][])
               : []),
             ...(receipt.idDocument
               ? ([[c.idDocument, c.idDocuments[receipt.idDocument]]] as [string, string][])
