@@ -1,6 +1,6 @@
-// What the tests set up and check behind the web app, through the bank's own modules: the cash a
-// member brings to the counter (the console has no deposit screen), a member enrolled long ago,
-// accounts and transfer rows as the ledger holds them, and OTP codes as the member's device shows them.
+// What the tests set up and check behind the web app, through the bank's own modules: cash paid in
+// without the console, a member enrolled long ago, accounts, transfer rows and a teller's drawer as
+// the ledger holds them, and OTP codes as the member's device shows them.
 import { enrollUser, findUser } from "../../../src/auth/users.ts";
 import {
   type Account,
@@ -8,10 +8,11 @@ import {
   listMemberAccounts,
   openAccount,
 } from "../../../src/bank/accounts.ts";
+import { findDrawer, ledgerCash } from "../../../src/bank/cash.ts";
 import { createMember } from "../../../src/bank/members.ts";
 import { base32Decode, totpCode, totpStepSeconds } from "../../../src/bank/totp.ts";
 import { demoOtpOperation } from "../../../src/server/demo-operations.ts";
-import { deposit } from "../../support/bank.ts";
+import { deposit, expectLedgerInvariants } from "../../support/bank.ts";
 import type { E2e } from "./harness.ts";
 import type { Person } from "./ui.ts";
 
@@ -29,7 +30,7 @@ export async function demandAccountOf(e2e: E2e, userId: string): Promise<Account
   return demand;
 }
 
-/** Cash paid in at the counter. */
+/** Cash paid in at the counter, without the console. */
 export async function cashDeposit(e2e: E2e, number: string, amount: bigint): Promise<void> {
   await deposit(e2e.app.bank, await accountByNumber(e2e, number), amount);
 }
@@ -92,4 +93,28 @@ export async function demandAccountByName(e2e: E2e, realName: string): Promise<A
   );
   if (rows.length !== 1) throw new Error(`${rows.length} demand accounts for ${realName}`);
   return accountByNumber(e2e, rows[0]!.number);
+}
+
+/** The cash in a teller's drawer by the ledger (the sum of its postings, negated). */
+export async function drawerCash(e2e: E2e, tellerId: string, cooperativeId = 1): Promise<bigint> {
+  const drawer = await findDrawer(e2e.app.db, cooperativeId, tellerId);
+  if (!drawer) throw new Error(`${tellerId} has no drawer`);
+  return ledgerCash(e2e.app.db, cooperativeId, drawer.accountId);
+}
+
+/** The cash postings of one kind (cash_deposit, cash_withdrawal, over_short, vault_cash), oldest first. */
+export async function cashTransfers(
+  e2e: E2e,
+  kind: "cash_deposit" | "cash_withdrawal" | "over_short" | "vault_cash",
+): Promise<{ amount: bigint; from_account_id: bigint; to_account_id: bigint }[]> {
+  const { rows } = await e2e.app.db.query<{ amount: bigint; from_account_id: bigint; to_account_id: bigint }>(
+    "SELECT amount, from_account_id, to_account_id FROM transfers WHERE kind = $1 ORDER BY id",
+    [kind],
+  );
+  return rows;
+}
+
+/** Money conserved, each balance (each drawer's too) equal to its postings: src/bank's invariants. */
+export async function ledgerBalances(e2e: E2e): Promise<void> {
+  await expectLedgerInvariants(e2e.app.db);
 }

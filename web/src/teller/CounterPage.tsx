@@ -1,6 +1,7 @@
 // The counter: find a member by name + RRN from the ID card (or register a new one), then act for
 // them: open an account, enrol for internet banking, hand out OTP or security card, unlock,
-// reset the password, authorise a certificate. What the member takes home is printable.
+// reset the password, authorise a certificate. What the member takes home is printable. The
+// teller's cash drawer and cash in and out are a tab of their own (CashDesk.tsx).
 import { useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
@@ -13,11 +14,12 @@ import { Field } from "../ui/Field.tsx";
 import { Page } from "../ui/Page.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { CashDesk } from "./CashDesk.tsx";
 import { MemberActions } from "./MemberActions.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { TellerMember, TellerSession } from "./types.ts";
 
-type Mode = "find" | "create";
+type Mode = "find" | "create" | "cash";
 
 export function CounterPage({ teller }: { teller: TellerSession }) {
   const { t } = useI18n();
@@ -52,7 +54,7 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
           <MemberActions member={member} teller={teller} refresh={refresh} />
         </div>
       ) : (
-        <div className="narrow">
+        <div className={mode === "cash" ? undefined : "narrow"}>
           <div className="tabs" role="tablist" aria-label={t.teller.counterTitle}>
             <button
               type="button"
@@ -76,16 +78,33 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
             >
               {t.teller.create}
             </button>
+            <button
+              type="button"
+              role="tab"
+              id="tab-cash"
+              aria-selected={mode === "cash"}
+              aria-controls="panel-cash"
+              className="tab"
+              onClick={() => setMode("cash")}
+            >
+              {t.teller.cash.tab}
+            </button>
           </div>
+          {mode === "cash" ? (
+            <div role="tabpanel" id="panel-cash" aria-labelledby="tab-cash">
+              <CashDesk />
+            </div>
+          ) : null}
           {mode === "find" ? (
             <div role="tabpanel" id="panel-find" aria-labelledby="tab-find">
               <FindMember onFound={setMember} onCreate={() => setMode("create")} />
             </div>
-          ) : (
+          ) : null}
+          {mode === "create" ? (
             <div role="tabpanel" id="panel-create" aria-labelledby="tab-create">
               <CreateMember onCreated={setMember} />
             </div>
-          )}
+          ) : null}
         </div>
       )}
     </Page>

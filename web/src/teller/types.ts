@@ -2,9 +2,13 @@
 // types only, so none of the server's code reaches the browser bundle.
 import type { Static } from "typebox";
 import type {
+  cashAnswer,
   certificateAuthorizationAnswer,
+  drawerAnswer,
+  drawerDayAnswer,
   memberView,
   otpAnswer,
+  receiptAnswer,
   securityCardAnswer,
   tellerSessionAnswer,
   temporaryPasswordAnswer,
@@ -21,3 +25,7 @@ export type OtpDevice = Static<typeof otpAnswer>;
 export type SecurityCard = Static<typeof securityCardAnswer>;
 export type CertificateAuthorization = Static<typeof certificateAuthorizationAnswer>;
 export type Unlocked = Static<typeof unlockAnswer>;
+export type Drawer = Static<typeof drawerAnswer>;
+export type DrawerDay = Static<typeof drawerDayAnswer>;
+export type CashReceipt = Static<typeof receiptAnswer>;
+export type CashAnswer = Static<typeof cashAnswer>;
