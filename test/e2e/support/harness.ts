@@ -70,11 +70,17 @@ function fontConfig(dir: string): string {
 /**
  * 10:00 in Seoul on the browser's today. The pages pick dates (the history's last month) by the
  * browser's own clock and the server stamps by its test clock: on the same Seoul day, and far
- * from midnight, they agree whenever the suite runs.
+ * from midnight, they agree whenever the suite runs. Never in the machine's future, though: OpenSSL
+ * and our CLI check the certificates the server signs at the real time, and one dated after it is
+ * "not yet valid". Before 10:00 in Seoul it is ten minutes ago instead (not before midnight).
  */
 export function thisMorningInSeoul(): Date {
-  const seoulToday = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
-  return new Date(`${seoulToday}T10:00:00+09:00`);
+  const now = Date.now();
+  const seoulToday = new Date(now + 9 * 3_600_000).toISOString().slice(0, 10);
+  const morning = new Date(`${seoulToday}T10:00:00+09:00`);
+  if (morning.getTime() <= now) return morning;
+  const midnight = new Date(`${seoulToday}T00:00:00+09:00`).getTime();
+  return new Date(Math.max(midnight, now - 10 * 60_000));
 }
 
 /**
