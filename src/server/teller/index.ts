@@ -486,8 +486,15 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       },
     },
     async (request, reply) => {
+      const { payout } = request.body;
+      // A transfer names its target; cash names none.
+      if ((payout.kind === "transfer") !== (payout.to !== undefined)) {
+        const rule = payout.kind === "transfer" ? "required" : "forbidden";
+        throw new ServerError("validation", "payout.to", { field: "payout.to", rule });
+      }
       const answer = await closeAccount(desk(await requireTeller(request)), member(request.params), {
         ...request.body,
+        payout: payout.kind === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout.to ?? "" },
         account: request.params.number,
       }).catch((e: unknown) => {
         // A duplicate of a closing still running: ask again under the same key for its answer.

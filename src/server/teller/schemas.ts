@@ -312,18 +312,19 @@ export const closeAccountParams = Type.Object({
 export const closeAccountBody = Type.Object(
   {
     idempotencyKey,
-    payout: Type.Union(
-      [
-        Type.Object({ kind: Type.Literal("cash") }, { additionalProperties: false }),
-        Type.Object(
-          {
-            kind: Type.Literal("transfer"),
-            to: { ...AccountNumberIn, description: "another account of the same member at the cooperative" },
-          },
-          { additionalProperties: false },
-        ),
-      ],
-      { description: "the balance paid in cash from the teller's drawer, or moved to another account" },
+    // One object rather than a union of two: the schema compiler strips unknown properties while it
+    // tries each branch of a union, and would take the target away from a transfer.
+    payout: Type.Object(
+      {
+        kind: Type.Union([Type.Literal("cash"), Type.Literal("transfer")], {
+          description: "cash from the teller's drawer, or a transfer to another of the member's accounts",
+        }),
+        to: Type.Optional({
+          ...AccountNumberIn,
+          description: "for a transfer: another account of the same member at the cooperative",
+        }),
+      },
+      { additionalProperties: false },
     ),
     pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN of the account closed" }),
     idCheck: withdrawalBody.properties.idCheck,
