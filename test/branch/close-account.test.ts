@@ -215,6 +215,38 @@ describe.each(dbKinds)("closing an account at the counter on %s", (kind) => {
     await expectLedgerInvariants(f.db);
   });
 
+  it("keeps a certificate fee's hold for the certificate centre, lapsed or not", async () => {
+    const [a] = f.accounts as [Account];
+    const h = await second(a, 9_000n);
+    const now = f.clock.now().getTime();
+    const fee = await placeHold(f.ctx, {
+      account: { cooperativeId: 1, accountId: h.id },
+      amount: 4_400n,
+      reason: "universal certificate fee",
+      idempotencyKey: randomUUID(),
+      expiresAt: new Date(now + 1_000),
+    });
+    await f.db.query(
+      `INSERT INTO certcenter_fees (cooperative_id, member_id, hold_id, amount, kind, expires_at, created_at)
+       VALUES (1, $1, $2, 4400, 'issuance', $3, $4)`,
+      [a.memberId, fee.id, new Date(now + 1_000), f.clock.now()],
+    );
+    f.clock.advance(60_000);
+    // Past its time, but the certificate centre settles its own fee (a certificate is never valid unpaid).
+    await expect(close("teller01", h)).rejects.toMatchObject({ code: "account_has_holds" });
+    expect(await fresh(h)).toMatchObject({ status: "active", balance: 9_000n, held: 4_400n });
+    await expectLedgerInvariants(f.db);
+  });
+
+  it("revives a dormant account at the counter and closes it", async () => {
+    const [a] = f.accounts as [Account];
+    const dormant = await second(a, 6_000n);
+    await setAccountStatus(f.ctx, 1, dormant.id, "dormant");
+    const closed = await close("teller01", dormant, { payout: { kind: "transfer", to: number(a) } });
+    expect(closed).toMatchObject({ amount: "6000", account: { status: "closed" } });
+    await expectLedgerInvariants(f.db);
+  });
+
   it("refuses a frozen or overdrawn account, and the last demand account of an internet banking user", async () => {
     const [a, b] = f.accounts as [Account, Account];
     const frozen = await second(a, 1_000n);
