@@ -9,6 +9,7 @@ export type NotificationKind =
   | "transfer_in"
   | "password_changed"
   | "login_locked"
+  | "account_closed"
   /** Sent by the certcenter (the bank knows the kind, not the certificate). */
   | "certificate_expiring";
 
@@ -245,6 +246,47 @@ export async function notifyCash(
           en: `${wonEn(c.amount)} was withdrawn in cash from ${account} at the ${c.branchName} counter. Your balance is ${wonEn(c.balanceAfter)}.`,
         },
     eventKey: `cash:${c.cooperativeId}:${c.transferId}`,
+    at: c.at,
+  });
+}
+
+/** An account closed at a branch's counter, told to its holder with where its balance went. */
+export async function notifyAccountClosed(
+  tx: Queryable,
+  c: {
+    cooperativeId: number;
+    memberId: bigint;
+    accountId: bigint;
+    number: string;
+    branchName: string;
+    amount: bigint;
+    /** The holder's account that received the balance; none when it was paid in cash. */
+    to: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  const account = formatAccountNumber(c.number);
+  const paid = c.to
+    ? {
+        ko: ` 잔액 ${won(c.amount)}은 ${formatAccountNumber(c.to)} 계좌로 옮겼어요.`,
+        en: ` Its balance of ${wonEn(c.amount)} went to ${formatAccountNumber(c.to)}.`,
+      }
+    : c.amount > 0n
+      ? {
+          ko: ` 잔액 ${won(c.amount)}은 현금으로 지급했어요.`,
+          en: ` Its balance of ${wonEn(c.amount)} was paid in cash.`,
+        }
+      : { ko: "", en: "" };
+  await notify(tx, {
+    cooperativeId: c.cooperativeId,
+    memberId: c.memberId,
+    kind: "account_closed",
+    title: { ko: `계좌 해지 ${account}`, en: `Account closed ${account}` },
+    body: {
+      ko: `${c.branchName} 창구에서 ${account} 계좌를 해지했어요.${paid.ko}`,
+      en: `${account} was closed at the ${c.branchName} counter.${paid.en}`,
+    },
+    eventKey: `closed:${c.cooperativeId}:${c.accountId}`,
     at: c.at,
   });
 }

@@ -14,7 +14,7 @@ export type IdDocument = (typeof idDocuments)[number];
 /** A receipt as the console prints it: won as decimal strings, times as ISO 8601. */
 export interface CashReceiptView {
   number: string;
-  kind: "deposit" | "withdrawal";
+  kind: "deposit" | "withdrawal" | "closing";
   at: string;
   account: string;
   holderName: string;
@@ -35,7 +35,7 @@ export async function writeReceipt(
     cooperativeId: number;
     drawerDayId: bigint;
     tellerId: string;
-    kind: "deposit" | "withdrawal";
+    kind: "deposit" | "withdrawal" | "closing";
     transferId: bigint;
     accountId: bigint;
     amount: bigint;
@@ -71,6 +71,8 @@ export async function writeReceipt(
     "SELECT member_id, number FROM accounts WHERE cooperative_id = $1 AND id = $2",
     [r.cooperativeId, r.accountId],
   );
+  // A closing's payout is told in the closing's own notice (src/branch/close-account.ts).
+  if (r.kind === "closing") return receipt;
   await notifyCash(tx, {
     kind: r.kind,
     transferId: r.transferId,
@@ -96,7 +98,7 @@ const receiptQuery = `SELECT r.number, r.kind, r.created_at, a.number AS account
 
 type ReceiptRow = {
   number: string;
-  kind: "deposit" | "withdrawal";
+  kind: "deposit" | "withdrawal" | "closing";
   created_at: Date;
   account: string;
   real_name: string;

@@ -14,6 +14,7 @@ export interface AccountView {
   name: string;
   status: string;
   balance: string;
+  held: string;
   openedAt: string;
 }
 
@@ -51,6 +52,7 @@ export function accountView(a: Account): AccountView {
     name: a.name,
     status: a.status,
     balance: a.balance.toString(),
+    held: a.held.toString(),
     openedAt: a.openedAt.toISOString(),
   };
 }

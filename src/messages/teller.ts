@@ -45,6 +45,17 @@ export const tellerErrorCodes = [
   "receipt_not_found",
   /** A drawer count is whole won, zero or more, and no more than a drawer can hold. */
   "bad_count",
+  // ---- closing an account at the counter (src/branch/close-account.ts) ----
+  /** A hold the bank must honour (a certificate fee, or a hold still within its time) is on the account. */
+  "account_has_holds",
+  /** The balance is below zero (an overdraft in use): it is repaid before the account is closed. */
+  "account_overdrawn",
+  /** A frozen account pays nothing out, so it cannot be closed. */
+  "account_frozen",
+  /** The member's last demand account stays while they are enrolled for internet banking. */
+  "last_account_internet_banking",
+  /** A closing's balance goes only to another account of the same member at the cooperative. */
+  "close_target_not_own",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];
@@ -127,5 +138,26 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   bad_count: {
     ko: "시재 금액은 0원 이상의 원 단위 정수로 입력해 주세요.",
     en: "A drawer count is whole won, zero or more.",
+  },
+  // ---- closing an account at the counter ----
+  account_has_holds: {
+    ko: "이 계좌에 지급정지(홀드)된 금액이 있어 해지할 수 없어요. 인증서 수수료 등 처리가 끝난 뒤에 해지해 주세요.",
+    en: "Money is held on this account (a certificate fee, say): it can be closed once the hold is settled.",
+  },
+  account_overdrawn: {
+    ko: "잔액이 마이너스(대출 사용 중)인 계좌예요. 먼저 상환한 뒤에 해지해 주세요.",
+    en: "The balance is below zero (an overdraft in use): repay it before closing the account.",
+  },
+  account_frozen: {
+    ko: "거래정지된 계좌는 지급할 수 없어 해지할 수 없어요.",
+    en: "A frozen account pays nothing out, so it cannot be closed.",
+  },
+  last_account_internet_banking: {
+    ko: "인터넷뱅킹에 가입한 회원의 마지막 입출금 계좌예요. 인터넷뱅킹을 먼저 해지해 주세요.",
+    en: "This is the last demand account of a member enrolled for internet banking: end internet banking first.",
+  },
+  close_target_not_own: {
+    ko: "해지 잔액은 같은 회원의 우리 금고 다른 계좌로만 옮길 수 있어요.",
+    en: "A closing's balance goes only to another account of the same member at this cooperative.",
   },
 };

@@ -211,6 +211,11 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     id_not_checked: 400,
     receipt_not_found: 404,
     bad_count: 400,
+    account_has_holds: 409,
+    account_overdrawn: 409,
+    account_frozen: 409,
+    last_account_internet_banking: 409,
+    close_target_not_own: 400,
   },
 };
 

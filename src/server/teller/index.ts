@@ -13,6 +13,7 @@ import { cashDeposit } from "../../branch/cash-deposit.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts";
 import { reprintReceipt } from "../../branch/cash-receipt.ts";
 import { cashWithdrawal } from "../../branch/cash-withdrawal.ts";
+import { closeAccount } from "../../branch/close-account.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
 import { lookupMember, viewMember } from "../../branch/find-member.ts";
@@ -36,6 +37,9 @@ import {
   cashAnswer,
   certificateAuthorizationAnswer,
   certificateAuthorizationBody,
+  closeAccountBody,
+  closeAccountParams,
+  closingAnswer,
   createMemberBody,
   depositBody,
   drawerAnswer,
@@ -465,5 +469,40 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       },
     },
     async (request) => reprintReceipt(desk(await requireTeller(request)), request.params.number),
+  );
+
+  // ---- closing an account at the counter ----
+
+  f.post(
+    "/api/teller/members/:memberId/accounts/:number/close",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary:
+          "Close a member's account (ID checked, passbook PIN): the balance paid in cash or moved to another of their accounts",
+        params: closeAccountParams,
+        body: closeAccountBody,
+        response: { 200: closingAnswer, ...errors(404, 409, 423) },
+      },
+    },
+    async (request, reply) => {
+      const { payout } = request.body;
+      // A transfer names its target; cash names none.
+      if ((payout.kind === "transfer") !== (payout.to !== undefined)) {
+        const rule = payout.kind === "transfer" ? "required" : "forbidden";
+        throw new ServerError("validation", "payout.to", { field: "payout.to", rule });
+      }
+      const answer = await closeAccount(desk(await requireTeller(request)), member(request.params), {
+        ...request.body,
+        payout: payout.kind === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout.to ?? "" },
+        account: request.params.number,
+      }).catch((e: unknown) => {
+        // A duplicate of a closing still running: ask again under the same key for its answer.
+        if (isBankError(e, "transfer_in_progress")) reply.header("retry-after", "1");
+        throw e;
+      });
+      if (answer.replayed) reply.header("idempotent-replayed", "true");
+      return answer;
+    },
   );
 }

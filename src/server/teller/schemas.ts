@@ -75,6 +75,7 @@ const accountView = Type.Object({
   name: Type.String(),
   status: Type.String(),
   balance: won,
+  held: Type.String({ pattern: "^[0-9]+$", description: "won held (reserved) on the account" }),
   openedAt: timestamp,
 });
 
@@ -279,7 +280,7 @@ export const withdrawalBody = Type.Object(
 
 export const receiptAnswer = Type.Object({
   number: Type.String({ description: "20261125-00000042" }),
-  kind: Type.Union([Type.Literal("deposit"), Type.Literal("withdrawal")]),
+  kind: Type.Union([Type.Literal("deposit"), Type.Literal("withdrawal"), Type.Literal("closing")]),
   at: timestamp,
   account: Type.String(),
   holderName: Type.String(),
@@ -299,4 +300,48 @@ export const cashAnswer = Type.Object({
 
 export const receiptParams = Type.Object({
   number: Type.String({ pattern: "^[0-9]{8}-[0-9]{8,12}$", description: "the receipt's number" }),
+});
+
+// ---- closing an account at the counter ----
+
+export const closeAccountParams = Type.Object({
+  memberId: memberParams.properties.memberId,
+  number: AccountNumberIn,
+});
+
+export const closeAccountBody = Type.Object(
+  {
+    idempotencyKey,
+    // One object rather than a union of two: the schema compiler strips unknown properties while it
+    // tries each branch of a union, and would take the target away from a transfer.
+    payout: Type.Object(
+      {
+        kind: Type.Union([Type.Literal("cash"), Type.Literal("transfer")], {
+          description: "cash from the teller's drawer, or a transfer to another of the member's accounts",
+        }),
+        to: Type.Optional({
+          ...AccountNumberIn,
+          description: "for a transfer: another account of the same member at the cooperative",
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN of the account closed" }),
+    idCheck: withdrawalBody.properties.idCheck,
+  },
+  { additionalProperties: false },
+);
+
+export const closingAnswer = Type.Object({
+  account: accountView,
+  closedAt: timestamp,
+  amount: won,
+  payout: Type.Union([Type.Literal("cash"), Type.Literal("transfer")]),
+  receipt: Type.Union([receiptAnswer, Type.Null()]),
+  transferredTo: nullable(Type.String()),
+  releasedHolds: Type.Object({
+    count: Type.Integer({ description: "lapsed holds released by the closing" }),
+    amount: won,
+  }),
+  replayed: Type.Boolean({ description: "true when the request repeated an earlier one" }),
 });

@@ -47,6 +47,7 @@ describe("the teller API in the OpenAPI document", () => {
         "POST /api/teller/cash/deposits",
         "POST /api/teller/cash/withdrawals",
         "GET /api/teller/cash/receipts/{number}",
+        "POST /api/teller/members/{memberId}/accounts/{number}/close",
       ].sort(),
     );
     for (const [, ops] of teller) {

@@ -324,6 +324,7 @@ export const en: Messages = {
     actionsTitle: "Services",
     actions: {
       account: "Open account",
+      close: "Close account",
       enrol: "Enrol for internet banking",
       otp: "Register OTP",
       card: "Issue security card",
@@ -386,6 +387,28 @@ export const en: Messages = {
     expiresAt: "Valid until",
     certHelp: (days: number) =>
       `Log in to internet banking and enter the reference number and authorisation code under Certificates > Issue with a branch slip (/certcenter/slip). The code works once, for ${days} days (until the date above).`,
+    closing: {
+      title: "Close an account",
+      intro:
+        "Check the holder's ID and passbook PIN, then close the account. A closed account cannot be used again.",
+      account: "Account to close",
+      noAccounts: "There is no account to close.",
+      balance: "Balance",
+      held: "Held",
+      heldNote:
+        "An account with money held (a certificate fee, say) closes once the hold is settled; lapsed holds are released by the closing.",
+      payout: "Pay the balance",
+      payoutCash: "In cash (from my drawer)",
+      payoutTransfer: (account: string) => `By transfer to ${account}`,
+      confirm: "I told the holder that closing cannot be undone",
+      confirmProblem: "Tell the holder, then tick this.",
+      submit: "Close account",
+      done: (account: string) => `${account} is closed.`,
+      paidCash: (amount: string) => `Its balance of ${amount} was paid in cash.`,
+      moved: (amount: string, account: string) => `Its balance of ${amount} went to ${account}.`,
+      released: (count: number, amount: string) => `${count} lapsed hold(s) (${amount}) released.`,
+      replayed: "This request was done already: here is its first answer. The money moved once.",
+    },
     cash: {
       tab: "Cash drawer",
       drawerTitle: "Cash drawer (시재)",
@@ -443,8 +466,12 @@ export const en: Messages = {
       pin: "Passbook PIN (typed by the member)",
       pinProblem: "The member types the 4-digit passbook PIN.",
       withdrawalSubmit: "Withdraw",
-      receiptTitle: (kind: "deposit" | "withdrawal") =>
-        kind === "deposit" ? "Cash deposit receipt" : "Cash withdrawal receipt",
+      receiptTitle: (kind: "deposit" | "withdrawal" | "closing") =>
+        kind === "deposit"
+          ? "Cash deposit receipt"
+          : kind === "closing"
+            ? "Account closing payout receipt"
+            : "Cash withdrawal receipt",
       receiptAmount: "Amount",
       receiptDepositor: "Depositor",
       receiptNumber: "Receipt number",

@@ -320,6 +320,7 @@ export const ko = {
     actionsTitle: "업무",
     actions: {
       account: "계좌 개설",
+      close: "계좌 해지",
       enrol: "인터넷뱅킹 가입",
       otp: "OTP 등록",
       card: "보안카드 발급",
@@ -381,6 +382,28 @@ export const ko = {
     expiresAt: "유효기한",
     certHelp: (days: number) =>
       `인터넷뱅킹에 로그인한 뒤 인증센터 > 영업점 발급 안내서로 발급(/certcenter/slip)에서 참조번호와 인가코드를 입력해 인증서를 발급받아 주세요. 인가코드는 한 번만, 발급일부터 ${days}일 동안(유효기한까지) 쓸 수 있어요.`,
+    closing: {
+      title: "계좌 해지",
+      intro:
+        "예금주 본인의 신분증과 통장 비밀번호를 확인한 뒤 계좌를 해지해요. 해지한 계좌는 다시 쓸 수 없어요.",
+      account: "해지할 계좌",
+      noAccounts: "해지할 수 있는 계좌가 없어요.",
+      balance: "잔액",
+      held: "지급정지(홀드) 금액",
+      heldNote:
+        "홀드 금액이 있으면 인증서 수수료 등 처리가 끝난 뒤에 해지할 수 있어요(기한이 지난 홀드는 해지 때 풀려요).",
+      payout: "잔액 지급 방법",
+      payoutCash: "현금으로 지급 (내 시재에서)",
+      payoutTransfer: (account: string) => `${account} 계좌로 이체`,
+      confirm: "계좌를 해지하면 되돌릴 수 없다는 것을 예금주에게 안내했어요",
+      confirmProblem: "해지 안내를 마친 뒤 표시해 주세요.",
+      submit: "계좌 해지",
+      done: (account: string) => `${account} 계좌를 해지했어요.`,
+      paidCash: (amount: string) => `잔액 ${amount}을 현금으로 지급했어요.`,
+      moved: (amount: string, account: string) => `잔액 ${amount}을 ${account} 계좌로 옮겼어요.`,
+      released: (count: number, amount: string) => `기한이 지난 홀드 ${count}건(${amount})을 풀었어요.`,
+      replayed: "같은 요청이 이미 처리되어 처음 결과를 보여 드려요. 돈은 한 번만 움직였어요.",
+    },
     cash: {
       tab: "시재·현금",
       drawerTitle: "시재 (현금 서랍)",
@@ -438,8 +461,12 @@ export const ko = {
       pin: "통장 비밀번호 (고객 입력)",
       pinProblem: "고객이 통장 비밀번호 4자리를 입력해 주세요.",
       withdrawalSubmit: "출금",
-      receiptTitle: (kind: "deposit" | "withdrawal"): string =>
-        kind === "deposit" ? "현금 입금 영수증" : "현금 출금 영수증",
+      receiptTitle: (kind: "deposit" | "withdrawal" | "closing"): string =>
+        kind === "deposit"
+          ? "현금 입금 영수증"
+          : kind === "closing"
+            ? "계좌 해지 지급 영수증"
+            : "현금 출금 영수증",
       receiptAmount: "금액",
       receiptDepositor: "입금자명",
       receiptNumber: "영수증 번호",

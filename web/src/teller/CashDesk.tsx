@@ -15,14 +15,14 @@ import type { CashAnswer, CashReceipt, Drawer, DrawerDay } from "./types.ts";
 
 const base = "/api/teller/cash";
 const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
-type IdDocument = (typeof idDocuments)[number];
+export type IdDocument = (typeof idDocuments)[number];
 
 /**
  * One idempotency key per form submission: kept while the outcome is unknown (no answer, a server
  * failure, or the same request still running), so that sending again answers with the first receipt
  * and moves the money once; dropped after a receipt or a refusal, which moved nothing.
  */
-function useSubmissionKey() {
+export function useSubmissionKey() {
   const key = useRef<string | null>(null);
   return {
     get(): string {
@@ -368,41 +368,19 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
       }
     },
   );
-  const checkError = form.errorOf("cw-checked");
   return (
     <Section id="withdrawal-title" title={c.withdrawalTitle}>
       <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         {aa.fields(form.errorOf)}
-        <SelectField
-          id="cw-document"
-          label={c.idDocument}
-          value={document}
-          onChange={(e) => setDocument(idDocuments.find((d) => d === e.target.value) ?? "other")}
-        >
-          {idDocuments.map((d) => (
-            <option key={d} value={d}>
-              {c.idDocuments[d]}
-            </option>
-          ))}
-        </SelectField>
-        <label className="check">
-          <input
-            id="cw-checked"
-            type="checkbox"
-            className="check-box"
-            checked={checked}
-            aria-invalid={checkError ? true : undefined}
-            aria-describedby={checkError ? "cw-checked-error" : undefined}
-            onChange={(e) => setChecked(e.target.checked)}
-          />
-          {c.idChecked}
-        </label>
-        {checkError ? (
-          <p className="field-error" id="cw-checked-error">
-            {checkError}
-          </p>
-        ) : null}
+        <IdCheckFields
+          prefix="cw"
+          document={document}
+          onDocument={setDocument}
+          checked={checked}
+          onChecked={setChecked}
+          error={form.errorOf("cw-checked")}
+        />
         <SecretDigitsField
           digits={4}
           id="cw-pin"
@@ -419,7 +397,60 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
   );
 }
 
-function ReceiptSlip({ receipt, replayed }: { receipt: CashReceipt; replayed: boolean }) {
+/** The holder's ID check before cash leaves an account: which document, and that it was looked at. */
+export function IdCheckFields({
+  prefix,
+  document,
+  onDocument,
+  checked,
+  onChecked,
+  error,
+}: {
+  prefix: string;
+  document: IdDocument;
+  onDocument(d: IdDocument): void;
+  checked: boolean;
+  onChecked(checked: boolean): void;
+  error: string | undefined;
+}) {
+  const { t } = useI18n();
+  const c = t.teller.cash;
+  return (
+    <>
+      <SelectField
+        id={`${prefix}-document`}
+        label={c.idDocument}
+        value={document}
+        onChange={(e) => onDocument(idDocuments.find((d) => d === e.target.value) ?? "other")}
+      >
+        {idDocuments.map((d) => (
+          <option key={d} value={d}>
+            {c.idDocuments[d]}
+          </option>
+        ))}
+      </SelectField>
+      <label className="check">
+        <input
+          id={`${prefix}-checked`}
+          type="checkbox"
+          className="check-box"
+          checked={checked}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${prefix}-checked-error` : undefined}
+          onChange={(e) => onChecked(e.target.checked)}
+        />
+        {c.idChecked}
+      </label>
+      {error ? (
+        <p className="field-error" id={`${prefix}-checked-error`}>
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function ReceiptSlip({ receipt, replayed }: { receipt: CashReceipt; replayed: boolean }) {
   const { t, lang } = useI18n();
   const c = t.teller.cash;
   return (

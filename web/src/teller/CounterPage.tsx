@@ -310,6 +310,9 @@ function MemberSummary({ member }: { member: TellerMember }) {
               <span className="account-number">{formatAccountNumber(a.number)}</span>{" "}
               {a.name ?? t.accountKinds[a.kind as keyof typeof t.accountKinds] ?? a.kind}
               {a.balance !== undefined ? ` · ${formatWon(a.balance, lang)}` : ""}
+              {a.status !== "active"
+                ? ` · ${t.accountStatus[a.status as keyof typeof t.accountStatus] ?? a.status}`
+                : ""}
               {a.openedAt ? ` · ${formatDateTime(a.openedAt, lang)}` : ""}
             </li>
           ))}

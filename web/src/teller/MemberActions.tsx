@@ -10,6 +10,7 @@ import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
 import { QrCode } from "../ui/QrCode.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { CloseAccount } from "./CloseAccount.tsx";
 import { branchLine, tellerApi } from "./TellerApp.tsx";
 import type {
   CertificateAuthorization,
@@ -22,7 +23,7 @@ import type {
   Unlocked,
 } from "./types.ts";
 
-const actions = ["account", "enrol", "otp", "card", "unlock", "reset", "certificate"] as const;
+const actions = ["account", "close", "enrol", "otp", "card", "unlock", "reset", "certificate"] as const;
 type Action = (typeof actions)[number];
 
 export function MemberActions({
@@ -57,6 +58,7 @@ export function MemberActions({
       </div>
       <div id="action-panel" className="action-panel">
         {action === "account" ? <OpenAccount key={action} {...props} /> : null}
+        {action === "close" ? <CloseAccount key={action} {...props} /> : null}
         {action === "enrol" ? <Enrol key={action} {...props} /> : null}
         {action === "otp" ? <RegisterOtp key={action} {...props} /> : null}
         {action === "card" ? <IssueCard key={action} {...props} /> : null}

@@ -88,10 +88,13 @@ export function HomePage() {
                     {t.home.history}
                     <span className="visually-hidden"> {formatAccountNumber(a.number)}</span>
                   </Link>
-                  <Link to={`/transfer?from=${encodeURIComponent(a.number)}`} className="button">
-                    {t.home.transfer}
-                    <span className="visually-hidden"> {formatAccountNumber(a.number)}</span>
-                  </Link>
+                  {/* Only an active account sends money; a closed one keeps its history. */}
+                  {a.status === "active" ? (
+                    <Link to={`/transfer?from=${encodeURIComponent(a.number)}`} className="button">
+                      {t.home.transfer}
+                      <span className="visually-hidden"> {formatAccountNumber(a.number)}</span>
+                    </Link>
+                  ) : null}
                 </div>
               </li>
             ))}

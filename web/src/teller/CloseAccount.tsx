@@ -1,0 +1,180 @@
+// Closing one of the member's accounts (해지): the account with its balance and holds, the payout in
+// cash from the teller's drawer or to another of the member's accounts, the ID check and the PIN the
+// holder types, and the answer with the printable receipt of a cash payout.
+import { useState } from "react";
+import { useI18n } from "../i18n/index.tsx";
+import { formatAccountNumber } from "../lib/account-number.ts";
+import { formatWon } from "../lib/won.ts";
+import { type FieldProblem, Notice } from "../ui/Alerts.tsx";
+import { SecretDigitsField, SelectField } from "../ui/Field.tsx";
+import { Facts } from "../ui/Slip.tsx";
+import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { IdCheckFields, type IdDocument, ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
+import { tellerApi } from "./TellerApp.tsx";
+import type { Closing, TellerMember } from "./types.ts";
+
+export function CloseAccount({
+  member,
+  base,
+  refresh,
+}: {
+  member: TellerMember;
+  base: string;
+  refresh(): Promise<void>;
+}) {
+  const { t, lang } = useI18n();
+  const c = t.teller.closing;
+  const open = member.accounts.filter((a) => a.status !== "closed");
+  const [number, setNumber] = useState(open[0]?.number ?? "");
+  const [payout, setPayout] = useState("cash");
+  const [document, setDocument] = useState<IdDocument>("resident_card");
+  const [checked, setChecked] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
+  const [pin, setPin] = useState("");
+  const [closed, setClosed] = useState<Closing | null>(null);
+  const key = useSubmissionKey();
+  const form = useForm();
+  const account = open.find((a) => a.number === number);
+  const targets = open.filter((a) => a.number !== number && a.status === "active");
+
+  const submit = form.onSubmit(
+    () => {
+      const found: FieldProblem[] = [];
+      if (!checked) found.push({ field: "ca-checked", text: t.teller.cash.idProblem });
+      if (!/^\d{4}$/.test(pin)) found.push({ field: "ca-pin", text: t.teller.cash.pinProblem });
+      if (!confirmed) found.push({ field: "ca-confirm", text: c.confirmProblem });
+      return found;
+    },
+    async () => {
+      try {
+        const answer = await tellerApi.post<Closing>(`${base}/accounts/${encodeURIComponent(number)}/close`, {
+          idempotencyKey: key.get(),
+          payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
+          pin,
+          idCheck: { document, checked },
+        });
+        key.settle();
+        setClosed(answer);
+        setChecked(false);
+        setConfirmed(false);
+        setPayout("cash");
+        setNumber(open.find((a) => a.number !== number)?.number ?? "");
+        await refresh().catch(() => undefined);
+      } catch (error) {
+        key.settle(error);
+        throw error;
+      } finally {
+        // The PIN is the member's: it is not kept on screen after it was sent.
+        setPin("");
+      }
+    },
+  );
+  const confirmError = form.errorOf("ca-confirm");
+
+  return (
+    <div className="panel">
+      <h3>{c.title}</h3>
+      {closed ? <ClosingResult closing={closed} /> : null}
+      <p>{c.intro}</p>
+      <FormAlerts form={form} />
+      {open.length === 0 ? (
+        <p className="empty">{c.noAccounts}</p>
+      ) : (
+        <form className="form" onSubmit={submit} noValidate>
+          <SelectField
+            id="ca-account"
+            label={c.account}
+            value={number}
+            onChange={(e) => {
+              setNumber(e.target.value);
+              setPayout("cash");
+            }}
+          >
+            {open.map((a) => (
+              <option key={a.number} value={a.number}>
+                {formatAccountNumber(a.number)} {a.name}
+              </option>
+            ))}
+          </SelectField>
+          {account ? (
+            <Facts
+              rows={[
+                [c.balance, formatWon(account.balance, lang)],
+                [c.held, formatWon(account.held, lang)],
+              ]}
+            />
+          ) : null}
+          {account && account.held !== "0" ? <p className="field-hint">{c.heldNote}</p> : null}
+          <SelectField
+            id="ca-payout"
+            label={c.payout}
+            value={payout}
+            onChange={(e) => setPayout(e.target.value)}
+          >
+            <option value="cash">{c.payoutCash}</option>
+            {targets.map((a) => (
+              <option key={a.number} value={a.number}>
+                {c.payoutTransfer(formatAccountNumber(a.number))}
+              </option>
+            ))}
+          </SelectField>
+          <IdCheckFields
+            prefix="ca"
+            document={document}
+            onDocument={setDocument}
+            checked={checked}
+            onChecked={setChecked}
+            error={form.errorOf("ca-checked")}
+          />
+          <SecretDigitsField
+            digits={4}
+            id="ca-pin"
+            label={t.teller.cash.pin}
+            value={pin}
+            onDigits={setPin}
+            error={form.errorOf("ca-pin")}
+          />
+          <label className="check">
+            <input
+              id="ca-confirm"
+              type="checkbox"
+              className="check-box"
+              checked={confirmed}
+              aria-invalid={confirmError ? true : undefined}
+              aria-describedby={confirmError ? "ca-confirm-error" : undefined}
+              onChange={(e) => setConfirmed(e.target.checked)}
+            />
+            {c.confirm}
+          </label>
+          {confirmError ? (
+            <p className="field-error" id="ca-confirm-error">
+              {confirmError}
+            </p>
+          ) : null}
+          <button type="submit" className="button" disabled={form.sending}>
+            {form.sending ? t.common.sending : c.submit}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function ClosingResult({ closing }: { closing: Closing }) {
+  const { t, lang } = useI18n();
+  const c = t.teller.closing;
+  const amount = formatWon(closing.amount, lang);
+  const lines = [c.done(formatAccountNumber(closing.account.number))];
+  if (closing.transferredTo) lines.push(c.moved(amount, formatAccountNumber(closing.transferredTo)));
+  else if (closing.amount !== "0") lines.push(c.paidCash(amount));
+  if (closing.releasedHolds.count > 0) {
+    lines.push(c.released(closing.releasedHolds.count, formatWon(closing.releasedHolds.amount, lang)));
+  }
+  return (
+    <>
+      {closing.replayed ? <Notice>{c.replayed}</Notice> : null}
+      <Notice>{lines.join(" ")}</Notice>
+      {closing.receipt ? <ReceiptSlip receipt={closing.receipt} replayed={false} /> : null}
+    </>
+  );
+}
