@@ -211,6 +211,11 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     id_not_checked: 400,
     receipt_not_found: 404,
     bad_count: 400,
+    bad_limits: 400,
+    limit_above_maximum: 400,
+    limit_id_not_checked: 400,
+    limit_reason_required: 400,
+    no_security_medium: 409,
   },
 };
 
