@@ -153,6 +153,41 @@ describe.each(dbKinds)("limits changed at the counter on %s", (kind) => {
     });
   });
 
+  it("applies one of two identical requests sent at the same moment, and notifies once", async () => {
+    const before = (await notices(otpMember())).length;
+    f.clock.advance(60_000);
+    const same = input(otpMember(), { perTransfer: "70000000", perDay: "300000000" });
+    // A clock that moves on every reading: the two are told apart by time, as real ones would be.
+    const ticking: DeskContext = {
+      ...desk(),
+      bank: {
+        ...f.ctx,
+        clock: {
+          now: () => {
+            f.clock.advance(1);
+            return f.clock.now();
+          },
+        },
+      },
+    };
+    // Both judged against the limits before either applies: they meet at the approval and go on together.
+    let arrived = 0;
+    let meet = () => {};
+    const met = new Promise<void>((resolve) => {
+      meet = resolve;
+    });
+    const together = async () => {
+      if (++arrived === 2) meet();
+      await met;
+    };
+    const answers = await Promise.all([
+      changeLimitsAtBranch(ticking, same, together),
+      changeLimitsAtBranch(ticking, same, together),
+    ]);
+    expect(answers.map((a) => a.changed).sort()).toEqual([false, true]);
+    expect(await notices(otpMember())).toHaveLength(before + 1);
+  });
+
   it("lowers at the counter too", async () => {
     const answer = await changeLimitsAtBranch(
       desk(),
