@@ -1,11 +1,13 @@
 // A member's transfer limits as the member sees them: those of the registered medium with what
-// today's transfers used, and lowering them online (raising takes a branch; setLimits says so).
+// today's transfers used, and changing them (lowered online, raised at a branch; setLimits says
+// which), the member notified of every change.
 import { seoulDay } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
 import type { BankContext } from "./context.ts";
 import { BankError } from "./errors.ts";
-import { effective, type LimitRow, type SecurityMedium, setLimits } from "./limits.ts";
+import { effective, type LimitRow, type Limits, type SecurityMedium, setLimits } from "./limits.ts";
 import type { MemberRef } from "./member-accounts.ts";
+import { notifyLimitsChanged } from "./notifications.ts";
 import { registeredMedium } from "./security-medium.ts";
 
 export interface MemberLimits {
@@ -54,6 +56,51 @@ export async function lowerMemberLimits(
 ): Promise<MemberLimits> {
   const medium = await registeredMedium(ctx.db, who);
   if (!medium) throw new BankError("medium_not_registered");
-  await ctx.db.transaction((tx) => setLimits(tx, { ...who, medium, limits, atBranch: false }));
+  const at = ctx.clock.now();
+  await ctx.db.transaction((tx) =>
+    changeLimits(tx, { ...who, medium, limits, atBranch: false, branchName: null, at }),
+  );
   return memberLimits(ctx, who);
+}
+
+/**
+ * Sets the medium's limits under the lock of the member's limit row and notifies the member, in the
+ * caller's transaction. Limits already as asked (a retried request) change nothing and notify no
+ * one: the lock makes a concurrent duplicate see the first one's values.
+ */
+export async function changeLimits(
+  tx: Queryable,
+  c: MemberRef & {
+    medium: SecurityMedium;
+    limits: Limits;
+    atBranch: boolean;
+    /** The counter's branch, or null online. */
+    branchName: string | null;
+    at: Date;
+  },
+): Promise<{ before: Limits; changed: boolean }> {
+  await tx.query(
+    "INSERT INTO member_limits (cooperative_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    [c.cooperativeId, c.memberId],
+  );
+  const { rows } = await tx.query<LimitRow>(
+    `SELECT otp_per_transfer, otp_per_day, card_per_transfer, card_per_day FROM member_limits
+     WHERE cooperative_id = $1 AND member_id = $2 FOR UPDATE`,
+    [c.cooperativeId, c.memberId],
+  );
+  const before = effective(rows[0], c.medium);
+  if (before.perTransfer === c.limits.perTransfer && before.perDay === c.limits.perDay) {
+    return { before, changed: false };
+  }
+  await setLimits(tx, c);
+  await notifyLimitsChanged(tx, {
+    cooperativeId: c.cooperativeId,
+    memberId: c.memberId,
+    medium: c.medium,
+    perTransfer: c.limits.perTransfer,
+    perDay: c.limits.perDay,
+    branchName: c.branchName,
+    at: c.at,
+  });
+  return { before, changed: true };
 }

@@ -1,6 +1,6 @@
 // The members' notification centre: one row per event (money out, money in, a password change, a
-// locked login), written in the transaction of the event itself, in Korean and English. The
-// event key makes a repeated event (an idempotent transfer replayed) notify once.
+// locked login, a change of transfer limits, a closed account), written in the transaction of the
+// event itself, in Korean and English. The event key makes a repeated event notify once.
 import type { Queryable } from "../db/db.ts";
 import { formatAccountNumber } from "./account-number.ts";
 
@@ -10,6 +10,7 @@ export type NotificationKind =
   | "password_changed"
   | "login_locked"
   | "account_closed"
+  | "limits_changed"
   /** Sent by the certcenter (the bank knows the kind, not the certificate). */
   | "certificate_expiring";
 
@@ -287,6 +288,50 @@ export async function notifyAccountClosed(
       en: `${account} was closed at the ${c.branchName} counter.${paid.en}`,
     },
     eventKey: `closed:${c.cooperativeId}:${c.accountId}`,
+    at: c.at,
+  });
+}
+
+/** A change of the member's transfer limits, at a branch's counter or online: told either way. */
+export async function notifyLimitsChanged(
+  tx: Queryable,
+  c: {
+    cooperativeId: number;
+    memberId: bigint;
+    medium: "otp" | "card";
+    perTransfer: bigint;
+    perDay: bigint;
+    /** The counter's branch, or null when the member lowered them online. */
+    branchName: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  const medium = c.medium === "otp" ? { ko: "OTP", en: "OTP" } : { ko: "보안카드", en: "security card" };
+  const amounts = {
+    ko: `1회 ${won(c.perTransfer)}, 1일 ${won(c.perDay)}`,
+    en: `${wonEn(c.perTransfer)} a transfer and ${wonEn(c.perDay)} a day`,
+  };
+  // A change the member did not make is how a stolen login starts: the body says what to do then.
+  const where =
+    c.branchName === null
+      ? {
+          ko: `인터넷뱅킹에서 ${medium.ko} 이체한도를 ${amounts.ko}으로 바꿨어요.`,
+          en: `Your transfer limits with the ${medium.en} were changed online to ${amounts.en}.`,
+        }
+      : {
+          ko: `${c.branchName} 창구에서 ${medium.ko} 이체한도를 ${amounts.ko}으로 바꿨어요.`,
+          en: `At the ${c.branchName} counter, your transfer limits with the ${medium.en} were changed to ${amounts.en}.`,
+        };
+  await notify(tx, {
+    cooperativeId: c.cooperativeId,
+    memberId: c.memberId,
+    kind: "limits_changed",
+    title: { ko: "이체한도 변경", en: "Transfer limits changed" },
+    body: {
+      ko: `${where.ko} 직접 바꾸지 않았다면 바로 영업점에 연락해 주세요.`,
+      en: `${where.en} If this was not you, contact a branch now.`,
+    },
+    eventKey: `limits:${c.medium}:${c.perTransfer}:${c.perDay}:${c.at.toISOString()}`,
     at: c.at,
   });
 }

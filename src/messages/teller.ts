@@ -56,6 +56,17 @@ export const tellerErrorCodes = [
   "last_account_internet_banking",
   /** A closing's balance goes only to another account of the same member at the cooperative. */
   "close_target_not_own",
+  // ---- transfer limits changed at the counter ----
+  /** Limits are whole won, at least 1, and the per-transfer limit is no more than the daily one. */
+  "bad_limits",
+  /** Above the cooperative's maximum for the medium: no branch can raise a limit past it. */
+  "limit_above_maximum",
+  /** A limit change needs the member's ID document checked, and which one it was. */
+  "limit_id_not_checked",
+  /** A limit change records why: a reason of 1–200 characters. */
+  "limit_reason_required",
+  /** Limits belong to a security medium: the member has none registered. */
+  "no_security_medium",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];
@@ -159,5 +170,25 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   close_target_not_own: {
     ko: "해지 잔액은 같은 회원의 우리 금고 다른 계좌로만 옮길 수 있어요.",
     en: "A closing's balance goes only to another account of the same member at this cooperative.",
+  },
+  bad_limits: {
+    ko: "한도는 1원 이상의 원 단위 정수로 입력하고, 1회 한도는 1일 한도보다 클 수 없어요.",
+    en: "Limits are whole won, 1 or more, and the per-transfer limit cannot exceed the daily limit.",
+  },
+  limit_above_maximum: {
+    ko: "금고가 정한 최고 한도를 넘어요. 최고 한도 이하로 입력해 주세요.",
+    en: "This is above the cooperative's maximum: enter limits no higher than the maximum.",
+  },
+  limit_id_not_checked: {
+    ko: "한도 변경은 회원의 신분증을 확인한 뒤에 할 수 있어요. 확인한 신분증의 종류를 골라 주세요.",
+    en: "A limit change needs the member's ID checked: choose the ID document you checked.",
+  },
+  limit_reason_required: {
+    ko: "한도를 바꾸는 사유를 200자 이내로 적어 주세요.",
+    en: "Give the reason for the limit change, in 200 characters or fewer.",
+  },
+  no_security_medium: {
+    ko: "등록된 보안매체(OTP·보안카드)가 없어요. 보안매체를 먼저 등록해 주세요.",
+    en: "The member has no security medium (OTP or security card): register one first.",
   },
 };

@@ -216,6 +216,11 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     account_frozen: 409,
     last_account_internet_banking: 409,
     close_target_not_own: 400,
+    bad_limits: 400,
+    limit_above_maximum: 400,
+    limit_id_not_checked: 400,
+    limit_reason_required: 400,
+    no_security_medium: 409,
   },
 };
 

@@ -13,6 +13,7 @@ import { cashDeposit } from "../../branch/cash-deposit.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts";
 import { reprintReceipt } from "../../branch/cash-receipt.ts";
 import { cashWithdrawal } from "../../branch/cash-withdrawal.ts";
+import { changeLimitsAtBranch, viewLimits } from "../../branch/change-limits.ts";
 import { closeAccount } from "../../branch/close-account.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
@@ -34,9 +35,12 @@ import {
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
 import {
+  branchLimitsAnswer,
   cashAnswer,
   certificateAuthorizationAnswer,
   certificateAuthorizationBody,
+  changeLimitsAnswer,
+  changeLimitsBody,
   closeAccountBody,
   closeAccountParams,
   closingAnswer,
@@ -373,6 +377,39 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       );
       return reply.status(201).send(a);
     },
+  );
+
+  // ---- transfer limits at the counter ----
+
+  f.get(
+    "/api/teller/members/:memberId/limits",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "The member's transfer limits: medium, per transfer, per day, used today, the maximums",
+        params: memberParams,
+        response: { 200: branchLimitsAnswer, ...errors(404) },
+      },
+    },
+    async (request) => viewLimits(desk(await requireTeller(request)), member(request.params)),
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/limits",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Set the member's transfer limits (ID checked, reason recorded, within the maximums)",
+        params: memberParams,
+        body: changeLimitsBody,
+        response: { 200: changeLimitsAnswer, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      changeLimitsAtBranch(desk(await requireTeller(request)), {
+        ...request.body,
+        memberId: member(request.params),
+      }),
   );
 
   // ---- cash at the counter: the teller's drawer, deposits, withdrawals, receipts ----

@@ -261,19 +261,22 @@ const idDocument = Type.Union(
   { description: "the ID document the teller checked" },
 );
 
+/** The holder's ID, checked at the counter: which document, and that the teller did look. */
+const idCheck = Type.Object(
+  {
+    document: idDocument,
+    checked: Type.Boolean({ description: "the teller saw the holder and the document" }),
+  },
+  { additionalProperties: false },
+);
+
 export const withdrawalBody = Type.Object(
   {
     idempotencyKey,
     account: AccountNumberIn,
     amount: typedWon("whole won, 1 to 1,000,000,000"),
     pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN the holder typed" }),
-    idCheck: Type.Object(
-      {
-        document: idDocument,
-        checked: Type.Boolean({ description: "the teller saw the holder and the document" }),
-      },
-      { additionalProperties: false },
-    ),
+    idCheck,
   },
   { additionalProperties: false },
 );
@@ -302,6 +305,42 @@ export const receiptParams = Type.Object({
   number: Type.String({ pattern: "^[0-9]{8}-[0-9]{8,12}$", description: "the receipt's number" }),
 });
 
+// ---- transfer limits at the counter ----
+
+const limitAmount = Type.String({
+  pattern: "^[0-9]{1,15}$",
+  description: "whole won as digits, 1 up to the cooperative's maximum",
+});
+
+export const branchLimitsAnswer = Type.Object({
+  medium: Type.Union([Type.Literal("otp"), Type.Literal("card"), Type.Null()], {
+    description: "the registered security medium; with none, both limits are 0",
+  }),
+  perTransfer: won,
+  perDay: won,
+  usedToday: Type.String({ pattern: "^[0-9]+$", description: "what today's transfers used (Seoul day)" }),
+  maximum: Type.Union([Type.Object({ perTransfer: won, perDay: won }), Type.Null()], {
+    description: "the cooperative's maximums for the medium",
+  }),
+});
+
+export const changeLimitsBody = Type.Object(
+  {
+    perTransfer: limitAmount,
+    perDay: limitAmount,
+    reason: DisplayText(200, { description: "why the limits change (recorded in the audit log)" }),
+    idCheck,
+  },
+  { additionalProperties: false },
+);
+
+export const changeLimitsAnswer = Type.Object({
+  limits: branchLimitsAnswer,
+  before: Type.Object({ perTransfer: won, perDay: won }),
+  changed: Type.Boolean({ description: "false when the limits were as asked already (a retry)" }),
+  approvedBy: Type.Union([Type.String(), Type.Null()], { description: "the approving manager, if any" }),
+});
+
 // ---- closing an account at the counter ----
 
 export const closeAccountParams = Type.Object({
@@ -327,7 +366,7 @@ export const closeAccountBody = Type.Object(
       { additionalProperties: false },
     ),
     pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN of the account closed" }),
-    idCheck: withdrawalBody.properties.idCheck,
+    idCheck,
   },
   { additionalProperties: false },
 );

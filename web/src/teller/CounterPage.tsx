@@ -15,6 +15,7 @@ import { Page } from "../ui/Page.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { CashDesk } from "./CashDesk.tsx";
+import { LimitsPanel } from "./LimitsPanel.tsx";
 import { MemberActions } from "./MemberActions.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { TellerMember, TellerSession } from "./types.ts";
@@ -52,6 +53,7 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
         <div className="counter">
           <MemberSummary member={member} />
           <MemberActions member={member} teller={teller} refresh={refresh} />
+          <LimitsPanel key={member.id} member={member} />
         </div>
       ) : (
         <div className={mode === "cash" ? undefined : "narrow"}>

@@ -1,0 +1,221 @@
+// The member's transfer limits at the counter: the registered medium's limits, today's use and the
+// cooperative's maximums, and the form that sets new ones with the member's ID checked and a reason.
+import { useState } from "react";
+import type { Static } from "typebox";
+import type { branchLimitsAnswer, changeLimitsAnswer } from "../../../src/server/teller/schemas.ts";
+import { useI18n } from "../i18n/index.tsx";
+import { useLoad } from "../lib/use-load.ts";
+import { amountDigits, formatWon } from "../lib/won.ts";
+import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
+import { Field, SelectField } from "../ui/Field.tsx";
+import { Facts } from "../ui/Slip.tsx";
+import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { tellerApi } from "./TellerApp.tsx";
+import type { TellerMember } from "./types.ts";
+
+type BranchLimits = Static<typeof branchLimitsAnswer>;
+type LimitsAnswer = Static<typeof changeLimitsAnswer>;
+
+const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
+type IdDocument = (typeof idDocuments)[number];
+const reasons = ["member_request", "lower_request", "fraud_prevention", "business", "other"] as const;
+type Reason = (typeof reasons)[number];
+/** The server takes 200 characters; the chosen reason's words go in front of the details. */
+const detailMax = 150;
+
+export function LimitsPanel({ member }: { member: TellerMember }) {
+  const { t, lang, errorText } = useI18n();
+  const l = t.teller.limits;
+  const url = `/api/teller/members/${encodeURIComponent(member.id)}/limits`;
+  // Read again when the services panel registers or replaces the medium.
+  const current = useLoad(() => tellerApi.get<BranchLimits>(url), [url, member.securityMedium?.kind]);
+  const limits = current.data;
+  const won = (amount: string) => formatWon(amount, lang);
+  return (
+    <section className="card" aria-labelledby="limits-title">
+      <h2 id="limits-title">{l.title}</h2>
+      {current.error ? (
+        <ErrorMessage>
+          <p>{errorText(current.error)}</p>
+        </ErrorMessage>
+      ) : null}
+      {limits ? (
+        <>
+          <Facts
+            rows={[
+              [l.medium, limits.medium ? l.media[limits.medium] : t.teller.noMedium],
+              [l.perTransfer, won(limits.perTransfer)],
+              [l.perDay, won(limits.perDay)],
+              [l.usedToday, won(limits.usedToday)],
+              ...(limits.maximum
+                ? [
+                    [
+                      l.maximum,
+                      l.maximumLine(won(limits.maximum.perTransfer), won(limits.maximum.perDay)),
+                    ] as [string, string],
+                  ]
+                : []),
+            ]}
+          />
+          {limits.maximum ? (
+            <ChangeForm url={url} maximum={limits.maximum} onChanged={(a) => current.setData(a.limits)} />
+          ) : (
+            <p>{l.noMedium}</p>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function ChangeForm({
+  url,
+  maximum,
+  onChanged,
+}: {
+  url: string;
+  maximum: { perTransfer: string; perDay: string };
+  onChanged(answer: LimitsAnswer): void;
+}) {
+  const { t, lang } = useI18n();
+  const l = t.teller.limits;
+  const [perTransfer, setPerTransfer] = useState("");
+  const [perDay, setPerDay] = useState("");
+  const [reason, setReason] = useState<Reason>("member_request");
+  const [detail, setDetail] = useState("");
+  const [document, setDocument] = useState<IdDocument>("resident_card");
+  const [checked, setChecked] = useState(false);
+  const [answer, setAnswer] = useState<LimitsAnswer | null>(null);
+  const form = useForm();
+  const won = (amount: string) => formatWon(amount, lang);
+
+  function amountProblem(field: string, digits: string, max: string): FieldProblem | null {
+    if (!/^[1-9]\d*$/.test(digits)) return { field, text: l.amountProblem };
+    if (BigInt(digits) > BigInt(max)) return { field, text: l.aboveMaximum(won(max)) };
+    return null;
+  }
+  const submit = form.onSubmit(
+    () => {
+      const found = [
+        amountProblem("lim-per-transfer", perTransfer, maximum.perTransfer),
+        amountProblem("lim-per-day", perDay, maximum.perDay),
+      ].filter((p): p is FieldProblem => p !== null);
+      if (found.length === 0 && BigInt(perTransfer) > BigInt(perDay)) {
+        found.push({ field: "lim-per-transfer", text: l.perTransferAboveDay });
+      }
+      if (reason === "other" && !detail.trim()) found.push({ field: "lim-detail", text: l.reasonProblem });
+      if (!checked) found.push({ field: "lim-checked", text: l.idProblem });
+      return found;
+    },
+    async () => {
+      setAnswer(null);
+      const words = l.reasons[reason];
+      const changed = await tellerApi.post<LimitsAnswer>(url, {
+        perTransfer,
+        perDay,
+        reason: detail.trim() ? `${words}: ${detail.trim()}` : words,
+        idCheck: { document, checked },
+      });
+      setAnswer(changed);
+      setPerTransfer("");
+      setPerDay("");
+      setDetail("");
+      setChecked(false);
+      onChanged(changed);
+    },
+  );
+  const checkError = form.errorOf("lim-checked");
+  return (
+    <>
+      <p>{l.lead}</p>
+      {answer ? (
+        <Notice>
+          <p>
+            {answer.changed
+              ? l.changed(won(answer.limits.perTransfer), won(answer.limits.perDay))
+              : l.unchanged}
+          </p>
+        </Notice>
+      ) : null}
+      <FormAlerts form={form} />
+      <form className="form" onSubmit={submit} noValidate>
+        <Field
+          id="lim-per-transfer"
+          label={l.newPerTransfer}
+          hint={perTransfer ? won(perTransfer) : undefined}
+          inputMode="numeric"
+          autoComplete="off"
+          value={perTransfer}
+          onChange={(e) => setPerTransfer(amountDigits(e.target.value))}
+          error={form.errorOf("lim-per-transfer")}
+        />
+        <Field
+          id="lim-per-day"
+          label={l.newPerDay}
+          hint={perDay ? won(perDay) : undefined}
+          inputMode="numeric"
+          autoComplete="off"
+          value={perDay}
+          onChange={(e) => setPerDay(amountDigits(e.target.value))}
+          error={form.errorOf("lim-per-day")}
+        />
+        <SelectField
+          id="lim-reason"
+          label={l.reason}
+          value={reason}
+          onChange={(e) => setReason(reasons.find((r) => r === e.target.value) ?? "other")}
+        >
+          {reasons.map((r) => (
+            <option key={r} value={r}>
+              {l.reasons[r]}
+            </option>
+          ))}
+        </SelectField>
+        <Field
+          id="lim-detail"
+          label={l.reasonDetail}
+          hint={l.reasonDetailHint}
+          autoComplete="off"
+          maxLength={detailMax}
+          value={detail}
+          onChange={(e) => setDetail(e.target.value)}
+          error={form.errorOf("lim-detail")}
+        />
+        <SelectField
+          id="lim-document"
+          label={l.idDocument}
+          value={document}
+          onChange={(e) => setDocument(idDocuments.find((d) => d === e.target.value) ?? "other")}
+        >
+          {idDocuments.map((d) => (
+            <option key={d} value={d}>
+              {t.teller.cash.idDocuments[d]}
+            </option>
+          ))}
+        </SelectField>
+        <div className={`field${checkError ? " field-invalid" : ""}`}>
+          <label className="check">
+            <input
+              id="lim-checked"
+              type="checkbox"
+              className="check-box"
+              checked={checked}
+              aria-invalid={checkError ? true : undefined}
+              aria-describedby={checkError ? "lim-checked-error" : undefined}
+              onChange={(e) => setChecked(e.target.checked)}
+            />
+            {l.idChecked}
+          </label>
+          {checkError ? (
+            <p className="field-error" id="lim-checked-error">
+              {checkError}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button" disabled={form.sending}>
+          {form.sending ? t.common.sending : l.submit}
+        </button>
+      </form>
+    </>
+  );
+}
