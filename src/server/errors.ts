@@ -211,6 +211,13 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     id_not_checked: 400,
     receipt_not_found: 404,
     bad_count: 400,
+    identity_not_checked: 400,
+    bad_phone: 400,
+    bad_email: 400,
+    bad_address: 400,
+    bad_name: 400,
+    name_reason_missing: 400,
+    details_unchanged: 409,
   },
 };
 

@@ -13,6 +13,7 @@ import { cashDeposit } from "../../branch/cash-deposit.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts";
 import { reprintReceipt } from "../../branch/cash-receipt.ts";
 import { cashWithdrawal } from "../../branch/cash-withdrawal.ts";
+import { changeMemberDetails, changeMemberName } from "../../branch/change-member-details.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
 import { lookupMember, viewMember } from "../../branch/find-member.ts";
@@ -32,12 +33,17 @@ import {
 } from "../api/session-hooks.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
+import { fieldLabel } from "../input-rules.ts";
+import { messageSenderFor } from "../message-senders.ts";
 import {
   cashAnswer,
   certificateAuthorizationAnswer,
   certificateAuthorizationBody,
+  changeDetailsBody,
+  changeNameBody,
   createMemberBody,
   depositBody,
+  detailsAnswer,
   drawerAnswer,
   drawerCountBody,
   drawerDayAnswer,
@@ -369,6 +375,58 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       );
       return reply.status(201).send(a);
     },
+  );
+
+  // ---- member details changed at the counter ----
+
+  // The validator would make a JSON number into text (7 into the address "7"): refused instead.
+  const textFields = async (request: { body: unknown }) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const reason = body.reason as Record<string, unknown> | undefined;
+    const fields: [string, unknown][] = [
+      ...["phone", "email", "address", "name"].map((k): [string, unknown] => [k, body[k]]),
+      ["reason.reference", typeof reason === "object" && reason !== null ? reason.reference : undefined],
+    ];
+    for (const [field, value] of fields) {
+      if (value !== undefined && typeof value !== "string") {
+        throw new ServerError("validation", fieldLabel(field), { field: fieldLabel(field), rule: "string" });
+      }
+    }
+  };
+
+  f.post(
+    "/api/teller/members/:memberId/details",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary:
+          "Change the member's phone, e-mail and/or address (ID checked); the member and the old contacts are told",
+        params: memberParams,
+        body: changeDetailsBody,
+        response: { 200: detailsAnswer, ...errors(404, 409) },
+      },
+      preValidation: textFields,
+    },
+    async (request) =>
+      changeMemberDetails(desk(await requireTeller(request)), member(request.params), request.body, {
+        sender: messageSenderFor(app),
+      }),
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/name",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Change the member's real name (개명) with its document and reference (ID checked)",
+        params: memberParams,
+        body: changeNameBody,
+        response: { 200: detailsAnswer, ...errors(404, 409) },
+      },
+      preValidation: textFields,
+    },
+    async (request) =>
+      changeMemberName(desk(await requireTeller(request)), member(request.params), request.body),
   );
 
   // ---- cash at the counter: the teller's drawer, deposits, withdrawals, receipts ----

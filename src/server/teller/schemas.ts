@@ -260,19 +260,22 @@ const idDocument = Type.Union(
   { description: "the ID document the teller checked" },
 );
 
+/** The holder's or member's ID document, and that the teller checked it against them. */
+const idCheck = Type.Object(
+  {
+    document: idDocument,
+    checked: Type.Boolean({ description: "the teller saw the holder and the document" }),
+  },
+  { additionalProperties: false },
+);
+
 export const withdrawalBody = Type.Object(
   {
     idempotencyKey,
     account: AccountNumberIn,
     amount: typedWon("whole won, 1 to 1,000,000,000"),
     pin: Type.String({ pattern: "^[0-9]{4}$", description: "the passbook PIN the holder typed" }),
-    idCheck: Type.Object(
-      {
-        document: idDocument,
-        checked: Type.Boolean({ description: "the teller saw the holder and the document" }),
-      },
-      { additionalProperties: false },
-    ),
+    idCheck,
   },
   { additionalProperties: false },
 );
@@ -299,4 +302,51 @@ export const cashAnswer = Type.Object({
 
 export const receiptParams = Type.Object({
   number: Type.String({ pattern: "^[0-9]{8}-[0-9]{8,12}$", description: "the receipt's number" }),
+});
+
+// ---- member details changed at the counter ----
+
+// Formats are loose here and judged by the desk, so that a bad phone or e-mail is refused by name
+// (bad_phone, bad_email, bad_address, bad_name) in both languages.
+export const changeDetailsBody = Type.Object(
+  {
+    phone: Type.Optional(Type.String({ maxLength: 40, description: "010-1234-5678, 02-123-4567, +82 10…" })),
+    email: Type.Optional(
+      Type.String({ maxLength: 200, description: "e-mail address, up to 100 characters" }),
+    ),
+    address: Type.Optional(Type.String({ maxLength: 400, description: "the address, up to 200 characters" })),
+    idCheck,
+  },
+  { additionalProperties: false },
+);
+
+export const changeNameBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 100, description: "the new real name, up to 50 characters" }),
+    reason: Type.Object(
+      {
+        document: Type.Union([Type.Literal("court_permission"), Type.Literal("basic_certificate")], {
+          description:
+            "court_permission: the court's 개명허가 결정문; basic_certificate: a 기본증명서 showing it",
+        }),
+        reference: Type.String({
+          maxLength: 100,
+          description: "the document's reference (case number, issue number), up to 50 characters",
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    idCheck,
+  },
+  { additionalProperties: false },
+);
+
+export const detailsAnswer = Type.Object({
+  member: memberView,
+  changed: Type.Array(
+    Type.Union([Type.Literal("phone"), Type.Literal("email"), Type.Literal("address"), Type.Literal("name")]),
+  ),
+  oldContactsTold: Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), {
+    description: "where the old phone or e-mail address was told of the change",
+  }),
 });

@@ -41,6 +41,8 @@ describe("the teller API in the OpenAPI document", () => {
         "POST /api/teller/members/{memberId}/unlock",
         "POST /api/teller/members/{memberId}/password-reset",
         "POST /api/teller/members/{memberId}/certificate-authorization",
+        "POST /api/teller/members/{memberId}/details",
+        "POST /api/teller/members/{memberId}/name",
         "GET /api/teller/cash/drawer",
         "POST /api/teller/cash/drawer/open",
         "POST /api/teller/cash/drawer/close",
