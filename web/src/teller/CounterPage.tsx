@@ -16,6 +16,7 @@ import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { CashDesk } from "./CashDesk.tsx";
 import { MemberActions } from "./MemberActions.tsx";
+import { MemberDetails } from "./MemberDetails.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { TellerMember, TellerSession } from "./types.ts";
 
@@ -52,6 +53,7 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
         <div className="counter">
           <MemberSummary member={member} />
           <MemberActions member={member} teller={teller} refresh={refresh} />
+          <MemberDetails key={member.id} member={member} refresh={refresh} />
         </div>
       ) : (
         <div className={mode === "cash" ? undefined : "narrow"}>

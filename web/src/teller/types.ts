@@ -4,6 +4,7 @@ import type { Static } from "typebox";
 import type {
   cashAnswer,
   certificateAuthorizationAnswer,
+  detailsAnswer,
   drawerAnswer,
   drawerDayAnswer,
   memberView,
@@ -29,3 +30,4 @@ export type Drawer = Static<typeof drawerAnswer>;
 export type DrawerDay = Static<typeof drawerDayAnswer>;
 export type CashReceipt = Static<typeof receiptAnswer>;
 export type CashAnswer = Static<typeof cashAnswer>;
+export type DetailsAnswer = Static<typeof detailsAnswer>;
