@@ -289,7 +289,9 @@ export async function notifyDetailsChanged(
       ko: `${c.branchName} 창구에서 회원 정보가 바뀌었어요(${list("ko")}). 직접 바꾸지 않았다면 바로 가까운 영업점에 연락해 주세요.`,
       en: `Your details were changed at the ${c.branchName} counter (${list("en")}). If this was not you, contact a branch now.`,
     },
-    eventKey: `details:${c.changed.map((d) => d.field).join(",")}:${c.at.toISOString()}`,
+    // Each change is an event of its own (never replayed as a transfer is): two in the same
+    // millisecond, or under a test's frozen clock, are still two notices.
+    eventKey: `details:${crypto.randomUUID()}`,
     at: c.at,
   };
   await notify(tx, n);

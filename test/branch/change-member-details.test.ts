@@ -158,6 +158,12 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     );
     expect(a.oldContactsTold).toEqual([]);
     expect((await getMember(f.ctx, 1, m.id)).phone).toBe("02-123-4567");
+    // The clock has not moved since the first phone change: still a notice of its own.
+    expect((await notices()).map((n) => n.body_ko.match(/\(([^)]*)\)/)?.[1])).toEqual([
+      "전화번호 010-****-5432",
+      "이메일 Ne***@example.com, 주소 서울특별시 종로구 …",
+      "전화번호 02-***-4567",
+    ]);
   });
 
   it("refuses by code: ID not checked, bad phone, bad e-mail, bad address, nothing changed", async () => {

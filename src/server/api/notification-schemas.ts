@@ -12,7 +12,8 @@ export const Notification = Type.Object({
   id: Id,
   at: Instant,
   kind: Type.String({
-    description: "transfer_out, transfer_in, password_changed, login_locked, certificate_expiring, …",
+    description:
+      "transfer_out, transfer_in, password_changed, login_locked, certificate_expiring, details_changed, …",
   }),
   title: Bilingual,
   body: Bilingual,
