@@ -165,7 +165,7 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   },
   name_reason_missing: {
     ko: "이름은 개명 서류(법원의 개명허가 결정문 또는 기본증명서)와 그 번호를 확인한 뒤에만 바꿀 수 있어요.",
-    en: "A name changes only with its document (the court's name-change permission or a 기본증명서) and its reference.",
+    en: "A name changes only with its document (the court's name-change permission or a basic certificate showing it) and its reference.",
   },
   details_unchanged: {
     ko: "바뀐 내용이 없어요. 새 정보를 입력해 주세요.",
