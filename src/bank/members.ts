@@ -158,3 +158,49 @@ export async function revealRrnForVid(ctx: BankContext, cooperativeId: number, i
   if (!rows[0]) throw new BankError("member_not_found");
   return decryptRrn(ctx.rrnKeys, rows[0].rrn_ciphertext);
 }
+
+/** The parts of a member's record the counter may change (src/branch/change-member-details.ts). */
+export interface MemberDetails {
+  realName: string;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+}
+
+/**
+ * The member's changeable details, the row locked for the caller's transaction: two tellers
+ * changing the same member one after the other each see what the other wrote.
+ */
+export async function lockMemberDetails(
+  tx: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+): Promise<MemberDetails> {
+  const { rows } = await tx.query<{
+    real_name: string;
+    phone: string | null;
+    email: string | null;
+    address: string | null;
+  }>(
+    "SELECT real_name, phone, email, address FROM members WHERE cooperative_id = $1 AND id = $2 FOR UPDATE",
+    [who.cooperativeId, who.memberId],
+  );
+  const r = rows[0];
+  if (!r) throw new BankError("member_not_found");
+  return { realName: r.real_name, phone: r.phone, email: r.email, address: r.address };
+}
+
+/** Writes the given details over the member's (the others stay). */
+export async function updateMemberDetails(
+  tx: Queryable,
+  who: { cooperativeId: number; memberId: bigint },
+  change: Partial<MemberDetails>,
+): Promise<void> {
+  const columns = { realName: "real_name", phone: "phone", email: "email", address: "address" } as const;
+  const set = (Object.keys(columns) as (keyof MemberDetails)[]).filter((k) => change[k] !== undefined);
+  if (set.length === 0) return;
+  await tx.query(
+    `UPDATE members SET ${set.map((k, i) => `${columns[k]} = $${i + 3}`).join(", ")}
+     WHERE cooperative_id = $1 AND id = $2`,
+    [who.cooperativeId, who.memberId, ...set.map((k) => change[k])],
+  );
+}

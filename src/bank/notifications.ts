@@ -1,5 +1,5 @@
 // The members' notification centre: one row per event (money out, money in, a password change, a
-// locked login, a change of transfer limits, a closed account), written in the transaction of the
+// locked login, a change of transfer limits or details, a closed account), written in the transaction of the
 // event itself, in Korean and English. The event key makes a repeated event notify once.
 import type { Queryable } from "../db/db.ts";
 import { formatAccountNumber } from "./account-number.ts";
@@ -11,6 +11,8 @@ export type NotificationKind =
   | "login_locked"
   | "account_closed"
   | "limits_changed"
+  /** The member's phone, e-mail, address or name changed at a branch's counter. */
+  | "details_changed"
   /** Sent by the certcenter (the bank knows the kind, not the certificate). */
   | "certificate_expiring";
 
@@ -334,4 +336,51 @@ export async function notifyLimitsChanged(
     eventKey: `limits:${c.medium}:${c.perTransfer}:${c.perDay}:${c.at.toISOString()}`,
     at: c.at,
   });
+}
+
+/** A detail changed at the counter, as the member is told it: the new value already masked. */
+export interface ChangedDetail {
+  field: "name" | "phone" | "email" | "address";
+  masked: string;
+}
+
+const detailWords: Record<ChangedDetail["field"], { ko: string; en: string }> = {
+  name: { ko: "이름", en: "name" },
+  phone: { ko: "전화번호", en: "phone number" },
+  email: { ko: "이메일", en: "e-mail address" },
+  address: { ko: "주소", en: "address" },
+};
+
+/**
+ * Details changed at a branch's counter, told to the member (masked values only); answers the
+ * notification, which the branch also sends to the old phone or e-mail address.
+ */
+export async function notifyDetailsChanged(
+  tx: Queryable,
+  c: {
+    cooperativeId: number;
+    memberId: bigint;
+    branchName: string;
+    changed: readonly ChangedDetail[];
+    at: Date;
+  },
+): Promise<NewNotification> {
+  const list = (lang: "ko" | "en") =>
+    c.changed.map((d) => `${detailWords[d.field][lang]} ${d.masked}`).join(", ");
+  const n: NewNotification = {
+    cooperativeId: c.cooperativeId,
+    memberId: c.memberId,
+    kind: "details_changed",
+    title: { ko: "회원 정보 변경", en: "Your details changed" },
+    body: {
+      ko: `${c.branchName} 창구에서 회원 정보가 바뀌었어요(${list("ko")}). 직접 바꾸지 않았다면 바로 가까운 영업점에 연락해 주세요.`,
+      en: `Your details were changed at the ${c.branchName} counter (${list("en")}). If this was not you, contact a branch now.`,
+    },
+    // Each change is an event of its own (never replayed as a transfer is): two in the same
+    // millisecond, or under a test's frozen clock, are still two notices.
+    eventKey: `details:${crypto.randomUUID()}`,
+    at: c.at,
+  };
+  await notify(tx, n);
+  return n;
 }

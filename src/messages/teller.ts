@@ -67,6 +67,21 @@ export const tellerErrorCodes = [
   "limit_reason_required",
   /** Limits belong to a security medium: the member has none registered. */
   "no_security_medium",
+  // ---- member details changed at the counter ----
+  /** A change of the member's details needs their ID document checked, and which one it was. */
+  "identity_not_checked",
+  /** A Korean phone number: a mobile (010-1234-5678) or a line with its area code (02-123-4567). */
+  "bad_phone",
+  /** An e-mail address such as name@example.com, up to 100 characters. */
+  "bad_email",
+  /** An address of 1–200 characters, without control characters. */
+  "bad_address",
+  /** A real name of 1–50 characters, without control characters. */
+  "bad_name",
+  /** A name changes only with its document (court permission or 기본증명서) and that document's reference. */
+  "name_reason_missing",
+  /** Nothing to change: no detail given, or each one the same as the member's now. */
+  "details_unchanged",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];
@@ -190,5 +205,33 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   no_security_medium: {
     ko: "등록된 보안매체(OTP·보안카드)가 없어요. 보안매체를 먼저 등록해 주세요.",
     en: "The member has no security medium (OTP or security card): register one first.",
+  },
+  identity_not_checked: {
+    ko: "회원 정보는 본인의 신분증을 확인한 뒤에 바꿀 수 있어요. 확인한 신분증의 종류를 골라 주세요.",
+    en: "A member's details change only after their ID is checked: choose the ID document you checked.",
+  },
+  bad_phone: {
+    ko: "전화번호는 010-1234-5678이나 02-123-4567처럼 지역번호를 포함해 입력해 주세요.",
+    en: "Enter a Korean phone number with its prefix, such as 010-1234-5678 or 02-123-4567.",
+  },
+  bad_email: {
+    ko: "이메일 주소를 name@example.com 형식으로 100자 이내로 입력해 주세요.",
+    en: "Enter an e-mail address such as name@example.com, up to 100 characters.",
+  },
+  bad_address: {
+    ko: "주소를 200자 이내로 입력해 주세요.",
+    en: "Enter the address, up to 200 characters.",
+  },
+  bad_name: {
+    ko: "이름을 50자 이내로 입력해 주세요.",
+    en: "Enter the name, up to 50 characters.",
+  },
+  name_reason_missing: {
+    ko: "이름은 개명 서류(법원의 개명허가 결정문 또는 기본증명서)와 그 번호를 확인한 뒤에만 바꿀 수 있어요.",
+    en: "A name changes only with its document (the court's name-change permission or a basic certificate showing it) and its reference.",
+  },
+  details_unchanged: {
+    ko: "바뀐 내용이 없어요. 새 정보를 입력해 주세요.",
+    en: "Nothing changes: enter the new details.",
   },
 };

@@ -221,6 +221,13 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     limit_id_not_checked: 400,
     limit_reason_required: 400,
     no_security_medium: 409,
+    identity_not_checked: 400,
+    bad_phone: 400,
+    bad_email: 400,
+    bad_address: 400,
+    bad_name: 400,
+    name_reason_missing: 400,
+    details_unchanged: 409,
   },
 };
 

@@ -67,6 +67,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ app: App }> = async (fas
         rrnMasked: member.rrnMasked,
         phone: member.phone,
         email: member.email,
+        address: member.address,
         enrolledAt: auth.enrolledAt.toISOString(),
         previousLoginAt: auth.previousLoginAt?.toISOString() ?? null,
       };

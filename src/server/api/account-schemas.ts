@@ -26,6 +26,7 @@ export const Me = Type.Object({
   rrnMasked: Type.String({ description: "900101-1******" }),
   phone: Type.Union([Type.String(), Type.Null()]),
   email: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()], { description: "as the cooperative holds it" }),
   enrolledAt: Instant,
   previousLoginAt: Type.Union([Instant, Type.Null()]),
 });

@@ -13,7 +13,7 @@ export const Notification = Type.Object({
   at: Instant,
   kind: Type.String({
     description:
-      "transfer_out, transfer_in, password_changed, login_locked, limits_changed, certificate_expiring, …",
+      "transfer_out, transfer_in, password_changed, login_locked, limits_changed, details_changed, account_closed, certificate_expiring, …",
   }),
   title: Bilingual,
   body: Bilingual,

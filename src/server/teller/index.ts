@@ -14,6 +14,7 @@ import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts"
 import { reprintReceipt } from "../../branch/cash-receipt.ts";
 import { cashWithdrawal } from "../../branch/cash-withdrawal.ts";
 import { changeLimitsAtBranch, viewLimits } from "../../branch/change-limits.ts";
+import { changeMemberDetails, changeMemberName } from "../../branch/change-member-details.ts";
 import { closeAccount } from "../../branch/close-account.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
@@ -34,18 +35,23 @@ import {
 } from "../api/session-hooks.ts";
 import type { App } from "../context.ts";
 import { ServerError } from "../errors.ts";
+import { fieldLabel } from "../input-rules.ts";
+import { messageSenderFor } from "../message-senders.ts";
 import {
   branchLimitsAnswer,
   cashAnswer,
   certificateAuthorizationAnswer,
   certificateAuthorizationBody,
+  changeDetailsBody,
   changeLimitsAnswer,
   changeLimitsBody,
+  changeNameBody,
   closeAccountBody,
   closeAccountParams,
   closingAnswer,
   createMemberBody,
   depositBody,
+  detailsAnswer,
   drawerAnswer,
   drawerCountBody,
   drawerDayAnswer,
@@ -410,6 +416,58 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
         ...request.body,
         memberId: member(request.params),
       }),
+  );
+
+  // ---- member details changed at the counter ----
+
+  // The validator would make a JSON number into text (7 into the address "7"): refused instead.
+  const textFields = async (request: { body: unknown }) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const reason = body.reason as Record<string, unknown> | undefined;
+    const fields: [string, unknown][] = [
+      ...["phone", "email", "address", "name"].map((k): [string, unknown] => [k, body[k]]),
+      ["reason.reference", typeof reason === "object" && reason !== null ? reason.reference : undefined],
+    ];
+    for (const [field, value] of fields) {
+      if (value !== undefined && typeof value !== "string") {
+        throw new ServerError("validation", fieldLabel(field), { field: fieldLabel(field), rule: "string" });
+      }
+    }
+  };
+
+  f.post(
+    "/api/teller/members/:memberId/details",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary:
+          "Change the member's phone, e-mail and/or address (ID checked); the member and the old contacts are told",
+        params: memberParams,
+        body: changeDetailsBody,
+        response: { 200: detailsAnswer, ...errors(404, 409) },
+      },
+      preValidation: textFields,
+    },
+    async (request) =>
+      changeMemberDetails(desk(await requireTeller(request)), member(request.params), request.body, {
+        sender: messageSenderFor(app),
+      }),
+  );
+
+  f.post(
+    "/api/teller/members/:memberId/name",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "Change the member's real name (개명) with its document and reference (ID checked)",
+        params: memberParams,
+        body: changeNameBody,
+        response: { 200: detailsAnswer, ...errors(404, 409) },
+      },
+      preValidation: textFields,
+    },
+    async (request) =>
+      changeMemberName(desk(await requireTeller(request)), member(request.params), request.body),
   );
 
   // ---- cash at the counter: the teller's drawer, deposits, withdrawals, receipts ----

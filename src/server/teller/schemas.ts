@@ -384,3 +384,50 @@ export const closingAnswer = Type.Object({
   }),
   replayed: Type.Boolean({ description: "true when the request repeated an earlier one" }),
 });
+
+// ---- member details changed at the counter ----
+
+// Formats are loose here and judged by the desk, so that a bad phone or e-mail is refused by name
+// (bad_phone, bad_email, bad_address, bad_name) in both languages.
+export const changeDetailsBody = Type.Object(
+  {
+    phone: Type.Optional(Type.String({ maxLength: 40, description: "010-1234-5678, 02-123-4567, +82 10…" })),
+    email: Type.Optional(
+      Type.String({ maxLength: 200, description: "e-mail address, up to 100 characters" }),
+    ),
+    address: Type.Optional(Type.String({ maxLength: 400, description: "the address, up to 200 characters" })),
+    idCheck,
+  },
+  { additionalProperties: false },
+);
+
+export const changeNameBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 100, description: "the new real name, up to 50 characters" }),
+    reason: Type.Object(
+      {
+        document: Type.Union([Type.Literal("court_permission"), Type.Literal("basic_certificate")], {
+          description:
+            "court_permission: the court's 개명허가 결정문; basic_certificate: a 기본증명서 showing it",
+        }),
+        reference: Type.String({
+          maxLength: 100,
+          description: "the document's reference (case number, issue number), up to 50 characters",
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    idCheck,
+  },
+  { additionalProperties: false },
+);
+
+export const detailsAnswer = Type.Object({
+  member: memberView,
+  changed: Type.Array(
+    Type.Union([Type.Literal("phone"), Type.Literal("email"), Type.Literal("address"), Type.Literal("name")]),
+  ),
+  oldContactsTold: Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), {
+    description: "where the old phone or e-mail address was told of the change",
+  }),
+});

@@ -43,6 +43,8 @@ describe("the teller API in the OpenAPI document", () => {
         "POST /api/teller/members/{memberId}/certificate-authorization",
         "GET /api/teller/members/{memberId}/limits",
         "POST /api/teller/members/{memberId}/limits",
+        "POST /api/teller/members/{memberId}/details",
+        "POST /api/teller/members/{memberId}/name",
         "GET /api/teller/cash/drawer",
         "POST /api/teller/cash/drawer/open",
         "POST /api/teller/cash/drawer/close",

@@ -17,6 +17,7 @@ import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { CashDesk } from "./CashDesk.tsx";
 import { LimitsPanel } from "./LimitsPanel.tsx";
 import { MemberActions } from "./MemberActions.tsx";
+import { MemberDetails } from "./MemberDetails.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { TellerMember, TellerSession } from "./types.ts";
 
@@ -54,6 +55,7 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
           <MemberSummary member={member} />
           <MemberActions member={member} teller={teller} refresh={refresh} />
           <LimitsPanel key={member.id} member={member} />
+          <MemberDetails key={member.id} member={member} refresh={refresh} />
         </div>
       ) : (
         <div className={mode === "cash" ? undefined : "narrow"}>

@@ -5,6 +5,7 @@ import type {
   cashAnswer,
   certificateAuthorizationAnswer,
   closingAnswer,
+  detailsAnswer,
   drawerAnswer,
   drawerDayAnswer,
   memberView,
@@ -31,3 +32,4 @@ export type DrawerDay = Static<typeof drawerDayAnswer>;
 export type CashReceipt = Static<typeof receiptAnswer>;
 export type CashAnswer = Static<typeof cashAnswer>;
 export type Closing = Static<typeof closingAnswer>;
+export type DetailsAnswer = Static<typeof detailsAnswer>;

@@ -31,6 +31,7 @@ export function MyInfoPage() {
                 [t.me.rrn, d.rrnMasked],
                 [t.me.phone, d.phone ?? t.me.none],
                 [t.me.email, d.email ?? t.me.none],
+                [t.me.address, d.address ?? t.me.none],
                 [t.me.enrolledAt, formatDateTime(d.enrolledAt, lang)],
               ]}
             />
