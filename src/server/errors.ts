@@ -211,6 +211,12 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     id_not_checked: 400,
     receipt_not_found: 404,
     bad_count: 400,
+    approval_not_found: 404,
+    approval_not_manager: 403,
+    approval_own_request: 403,
+    approval_already_decided: 409,
+    approval_expired: 409,
+    approval_drawer_closed: 409,
   },
 };
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { expect } from "vitest";
 import { createTeller } from "../../../src/auth/tellers.ts";
 import { activeCaKeys, createCaHierarchy } from "../../../src/ca/ca-keys.ts";
 import { caUrls } from "../../../src/ca/context.ts";
@@ -71,6 +72,15 @@ export async function startTellerServer(kind: DbKind): Promise<TellerServer> {
       await db.close();
     },
   };
+}
+
+/** A refusal as every teller route gives it: the status, the code, and words in Korean and English. */
+export function expectRefusal(r: Answer, status: number, code: string): void {
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  const e = (r.body as { error: { code: string; message: { ko: string; en: string } } }).error;
+  expect(e.code).toBe(code);
+  expect(e.message.ko).toMatch(/[가-힣]/);
+  expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
 }
 
 export interface Answer<T = Record<string, unknown>> {
