@@ -49,11 +49,12 @@ export interface Person {
 export async function tellerLogin(
   page: Page,
   step?: (page: Page, name: string) => Promise<void>,
+  who: { tellerId: string; password: string } = demoLogins.teller,
 ): Promise<void> {
   await page.goto("/teller");
   await onPage(page, ko.teller.loginTitle);
-  await page.getByLabel(ko.teller.tellerId, { exact: true }).fill(demoLogins.teller.tellerId);
-  await page.getByLabel(ko.login.password, { exact: true }).fill(demoLogins.teller.password);
+  await page.getByLabel(ko.teller.tellerId, { exact: true }).fill(who.tellerId);
+  await page.getByLabel(ko.login.password, { exact: true }).fill(who.password);
   await step?.(page, "teller-login");
   await page.getByRole("button", { name: ko.login.submit, exact: true }).click();
   await onPage(page, ko.teller.counterTitle);

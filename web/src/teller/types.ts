@@ -2,12 +2,15 @@
 // types only, so none of the server's code reaches the browser bundle.
 import type { Static } from "typebox";
 import type {
+  approvalAnswer,
+  approvalListAnswer,
   cashAnswer,
   certificateAuthorizationAnswer,
   drawerAnswer,
   drawerDayAnswer,
   memberView,
   otpAnswer,
+  pendingWithdrawalAnswer,
   receiptAnswer,
   securityCardAnswer,
   tellerSessionAnswer,
@@ -29,3 +32,6 @@ export type Drawer = Static<typeof drawerAnswer>;
 export type DrawerDay = Static<typeof drawerDayAnswer>;
 export type CashReceipt = Static<typeof receiptAnswer>;
 export type CashAnswer = Static<typeof cashAnswer>;
+export type Approval = Static<typeof approvalAnswer>;
+export type ApprovalList = Static<typeof approvalListAnswer>;
+export type PendingWithdrawal = Static<typeof pendingWithdrawalAnswer>;
