@@ -258,7 +258,11 @@ export async function approvalView(db: Queryable, request: ApprovalRecord): Prom
   };
 }
 
-/** One request of the teller's branch: the maker polls it for the outcome, a manager looks at it. */
+/**
+ * One request of the teller's branch: the maker polls it for the outcome, a manager looks at it.
+ * Not audited: the console asks every two seconds while it waits, and the request, its decision
+ * and its payment are each in the audit log already.
+ */
 export async function getApproval(ctx: DeskContext, id: bigint): Promise<ApprovalView> {
   const db = ctx.bank.db;
   return approvalView(db, await findApproval(db, ctx.teller, id, ctx.bank.clock.now(), false));
@@ -266,15 +270,19 @@ export async function getApproval(ctx: DeskContext, id: bigint): Promise<Approva
 
 /** The requests of the manager's branch waiting for a decision, oldest first. */
 export async function pendingApprovals(ctx: DeskContext): Promise<ApprovalView[]> {
-  const db = ctx.bank.db;
-  if (!(await isManager(db, ctx.teller))) throw new TellerError("approval_not_manager");
-  const { rows } = await db.query<ApprovalRow>(
-    `SELECT ${rowColumns("$3")} FROM approval_requests r
-     WHERE r.cooperative_id = $1 AND r.branch_id = $2 AND r.status = 'pending' AND r.expires_at > $3
-     ORDER BY r.created_at, r.id LIMIT 100`,
-    [ctx.teller.cooperativeId, ctx.teller.branchId, ctx.bank.clock.now()],
-  );
-  return Promise.all(rows.map((r) => approvalView(db, toRecord(r))));
+  if (!(await isManager(ctx.bank.db, ctx.teller))) throw new TellerError("approval_not_manager");
+  // The list names members and their accounts: who looked, and at which, is kept.
+  return audited(ctx, "teller.approval_list", async (bank, tx) => {
+    const { rows } = await tx.query<ApprovalRow>(
+      `SELECT ${rowColumns("$3")} FROM approval_requests r
+       WHERE r.cooperative_id = $1 AND r.branch_id = $2 AND r.status = 'pending' AND r.expires_at > $3
+       ORDER BY r.created_at, r.id LIMIT 100`,
+      [ctx.teller.cooperativeId, ctx.teller.branchId, bank.clock.now()],
+    );
+    const views: ApprovalView[] = [];
+    for (const r of rows) views.push(await approvalView(tx, toRecord(r)));
+    return { result: views, details: { approvals: views.map((v) => v.id) } };
+  });
 }
 
 /**

@@ -180,6 +180,7 @@ describe.each(dbKinds)("maker-checker on %s", (kind) => {
       "SELECT action, actor FROM audit_log WHERE action LIKE 'teller.approval%' ORDER BY seq",
     );
     expect(audit.rows).toContainEqual({ action: "teller.approval_request", actor: "teller:maker01" });
+    expect(audit.rows).toContainEqual({ action: "teller.approval_list", actor: "teller:boss01" });
     expect(audit.rows).toContainEqual({
       action: "teller.approval_approve",
       actor: decided.checker!.tellerId.replace(/^/, "teller:"),
