@@ -8,6 +8,8 @@ import { countUnknownIdFailure, unknownIdFailuresSql, unknownIdHash } from "./un
 import { hashPassword, passwordMatches } from "./users.ts";
 
 export const tellerLoginFailuresMax = 5;
+export const tellerRoles = ["teller", "manager"] as const;
+export type TellerRole = (typeof tellerRoles)[number];
 const tellerIdPattern = /^[A-Za-z0-9]{4,20}$/;
 
 export interface Teller {
@@ -15,6 +17,8 @@ export interface Teller {
   branchId: number;
   tellerId: string;
   name: string;
+  /** A manager (책임자) approves a colleague's request that needs two people (src/branch/approvals.ts). */
+  role: TellerRole;
   cooperative: { code: string; name: string };
   branch: { code: string; name: string };
 }
@@ -24,6 +28,7 @@ interface TellerRow {
   branch_id: number;
   teller_id: string;
   name: string;
+  role: TellerRole;
   password_hash: string;
   failed_logins: number;
   last_login_at: Date | null;
@@ -33,7 +38,7 @@ interface TellerRow {
   branch_name: string;
 }
 
-const selectTeller = `SELECT t.cooperative_id, t.branch_id, t.teller_id, t.name, t.password_hash, t.failed_logins, t.last_login_at,
+const selectTeller = `SELECT t.cooperative_id, t.branch_id, t.teller_id, t.name, t.role, t.password_hash, t.failed_logins, t.last_login_at,
     c.code AS cooperative_code, c.name AS cooperative_name, b.code AS branch_code, b.name AS branch_name
   FROM tellers t
   JOIN cooperatives c ON c.id = t.cooperative_id
@@ -45,6 +50,7 @@ function toTeller(r: TellerRow): Teller {
     branchId: r.branch_id,
     tellerId: r.teller_id,
     name: r.name,
+    role: r.role,
     cooperative: { code: r.cooperative_code, name: r.cooperative_name },
     branch: { code: r.branch_code, name: r.branch_name },
   };
@@ -58,6 +64,7 @@ export async function createTeller(
     tellerId: string;
     name: string;
     password: string;
+    role?: TellerRole;
     at: Date;
   },
 ): Promise<void> {
@@ -66,8 +73,8 @@ export async function createTeller(
   assertLoginPassword(options.password, options.tellerId);
   try {
     await db.query(
-      `INSERT INTO tellers (cooperative_id, teller_id, teller_id_key, branch_id, name, password_hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO tellers (cooperative_id, teller_id, teller_id_key, branch_id, name, password_hash, created_at, role)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         options.cooperativeId,
         options.tellerId,
@@ -76,6 +83,7 @@ export async function createTeller(
         options.name,
         await hashPassword(options.password),
         options.at,
+        options.role ?? "teller",
       ],
     );
   } catch (e) {

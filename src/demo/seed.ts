@@ -1,7 +1,7 @@
 // The demo federation that `geumgo init --demo` (and `npm start` on an empty data directory)
 // creates: two cooperatives, branches, members with accounts and three months of history, among
-// them 홍길동 with internet banking user ID `hong` and an OTP device, and the teller `teller01` at
-// the first cooperative's head office. Every person and number here is made up.
+// them 홍길동 with internet banking user ID `hong` and an OTP device, and the teller `teller01` and the
+// manager `manager01` at the first cooperative's head office. Every person and number here is made up.
 import { createTeller } from "../auth/tellers.ts";
 import { enrollUser } from "../auth/users.ts";
 import { type Account, openAccount } from "../bank/accounts.ts";
@@ -15,6 +15,8 @@ export const demoLogins = {
   member: { userId: "hong", password: "Hong!2026demo" },
   /** At 한빛새마을금고 본점 (cooperative 1, branch 1). */
   teller: { tellerId: "teller01", password: "Teller!2026demo" },
+  /** A manager (책임자) at the same branch, who approves teller01's large withdrawals and limit raises. */
+  manager: { tellerId: "manager01", password: "Manager!2026demo" },
 };
 
 const dayMs = 86_400_000;
@@ -50,6 +52,14 @@ export async function seedDemo(ctx: BankContext): Promise<{ created: boolean }> 
     branchId: 1,
     ...demoLogins.teller,
     name: "박창구",
+    at: today,
+  });
+  await createTeller(ctx.db, {
+    cooperativeId: 1,
+    branchId: 1,
+    ...demoLogins.manager,
+    name: "최책임",
+    role: "manager",
     at: today,
   });
 

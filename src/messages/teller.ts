@@ -82,6 +82,19 @@ export const tellerErrorCodes = [
   "name_reason_missing",
   /** Nothing to change: no detail given, or each one the same as the member's now. */
   "details_unchanged",
+  // ---- maker-checker (src/branch/approvals.ts) ----
+  /** No request of the teller's branch has this id. */
+  "approval_not_found",
+  /** Only a manager (책임자) approves or rejects a request, or lists those waiting. */
+  "approval_not_manager",
+  /** The teller who made a request cannot decide it: another manager must. */
+  "approval_own_request",
+  /** The request was approved or rejected already. */
+  "approval_already_decided",
+  /** The request waited too long (half an hour, or past the day's end): the teller asks again. */
+  "approval_expired",
+  /** The withdrawal is paid from the maker's drawer, which is not open any more. */
+  "approval_drawer_closed",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];
@@ -233,5 +246,27 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   details_unchanged: {
     ko: "바뀐 내용이 없어요. 새 정보를 입력해 주세요.",
     en: "Nothing changes: enter the new details.",
+  },
+  // ---- maker-checker ----
+  approval_not_found: { ko: "승인 요청을 찾을 수 없어요.", en: "There is no such approval request." },
+  approval_not_manager: {
+    ko: "책임자만 승인 요청을 보고 승인하거나 반려할 수 있어요.",
+    en: "Only a manager can see, approve or reject approval requests.",
+  },
+  approval_own_request: {
+    ko: "본인이 올린 요청은 본인이 승인할 수 없어요. 다른 책임자의 승인을 받아 주세요.",
+    en: "You cannot decide your own request: another manager must approve it.",
+  },
+  approval_already_decided: {
+    ko: "이미 승인되었거나 반려된 요청이에요.",
+    en: "This request has been approved or rejected already.",
+  },
+  approval_expired: {
+    ko: "승인 대기 시간이 지나 요청이 만료되었어요. 창구에서 다시 요청해 주세요.",
+    en: "The request waited too long and has expired: the teller asks again.",
+  },
+  approval_drawer_closed: {
+    ko: "요청한 직원의 시재가 열려 있지 않아 지급할 수 없어요. 시재가 열린 뒤 다시 요청하게 해 주세요.",
+    en: "The requesting teller's cash drawer is not open, so nothing can be paid: they ask again with an open drawer.",
   },
 };

@@ -228,6 +228,12 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     bad_name: 400,
     name_reason_missing: 400,
     details_unchanged: 409,
+    approval_not_found: 404,
+    approval_not_manager: 403,
+    approval_own_request: 403,
+    approval_already_decided: 409,
+    approval_expired: 409,
+    approval_drawer_closed: 409,
   },
 };
 

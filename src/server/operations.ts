@@ -18,7 +18,12 @@ import type { App } from "./context.ts";
 import { demoOtpOperation } from "./demo-operations.ts";
 import { ServerError } from "./errors.ts";
 import { choiceArg, type OperationArgs, stringArg, textArgs } from "./operation-args.ts";
-import { addTellerOperation, listTellersOperation, unlockTellerOperation } from "./teller-operations.ts";
+import {
+  addTellerOperation,
+  listTellersOperation,
+  setBranchRulesOperation,
+  unlockTellerOperation,
+} from "./teller-operations.ts";
 import { transferSignatureOperation } from "./transfer-signature-operations.ts";
 
 export type { OperationArgs } from "./operation-args.ts";
@@ -85,6 +90,7 @@ export const operations: readonly Operation[] = [
   { name: "teller.add", run: (app, args) => addTellerOperation(app, args, operatorActor()) },
   { name: "teller.unlock", run: (app, args) => unlockTellerOperation(app, args, operatorActor()) },
   { name: "teller.list", run: (app, args) => listTellersOperation(app, args) },
+  { name: "teller.rules", run: (app, args) => setBranchRulesOperation(app, args, operatorActor()) },
   // `geumgo demo otp <userId>`: the demo member's current OTP code (refused in production).
   { name: "demo.otp", run: (app, args) => demoOtpOperation(app, textArgs(args, ["user"])) },
   {

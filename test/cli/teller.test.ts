@@ -1,4 +1,4 @@
-// `geumgo teller add | unlock | list` as an administrator runs them, through commander on a PGlite
+// `geumgo teller add | unlock | list | rules` as an administrator runs them, through commander on a PGlite
 // data directory and on PostgreSQL: the teller added can log in with the password given (and no
 // other), the lock after five wrong passwords is opened by `unlock`, each change is audited without
 // the password, and refusals come in words.
@@ -155,5 +155,60 @@ describe.each(dbKinds)("geumgo teller on %s", (kind) => {
       db.query("SELECT 1 FROM audit_log WHERE action = 'teller.unlock' AND subject = 'teller:kim2026'"),
     );
     expect(unlocks.rows).toHaveLength(1);
+  });
+
+  it("adds a manager, and sets the cooperative's approval amounts, audited", async () => {
+    const added = await run(
+      "teller",
+      "add",
+      "--cooperative",
+      "9002",
+      "--branch",
+      "001",
+      "--id",
+      "boss2026",
+      "--name",
+      "최책임",
+      "--role",
+      "manager",
+      "--password-file",
+      passwordFile,
+    );
+    expect(added.lines.join()).toContain("manager boss2026 (최책임) added at cooperative 9002, branch 001");
+    expect(await login("boss2026", password)).toMatchObject({ tellerId: "boss2026", role: "manager" });
+    const listed = await run("teller", "list", "--cooperative", "9002", "--json");
+    const tellers = (listed.docs[0] as { tellers: { tellerId: string; role: string }[] }).tellers;
+    expect(tellers.find((t) => t.tellerId === "boss2026")?.role).toBe("manager");
+    expect(tellers.find((t) => t.tellerId === "teller01")?.role).toBe("teller");
+    const badRole = ["--branch", "001", "--id", "lee2026", "--name", "이", "--role", "boss"];
+    expect(
+      (await refusal("teller", "add", "--cooperative", "9002", ...badRole, "--password-file", passwordFile))
+        .code,
+    ).toBe("bad_argument");
+
+    const rules = await run(
+      "teller",
+      "rules",
+      "--cooperative",
+      "9002",
+      "--withdrawal-above",
+      "5000000",
+      "--json",
+    );
+    expect(rules.docs[0]).toEqual({
+      cooperative: "9002",
+      withdrawalApprovalAbove: "5000000",
+      limitApprovalAbove: "50000000",
+    });
+    const both = await run("teller", "rules", "--cooperative", "9002", "--limit-above", "70000000");
+    expect(both.lines.join()).toContain("above 5000000 won");
+    expect(both.lines.join()).toContain("above 70000000 won");
+    for (const bad of ["-1", "1.5", "lots"]) {
+      expect((await refusal("teller", "rules", "--cooperative", "9002", "--limit-above", bad)).code).toBe(
+        "bad_argument",
+      );
+    }
+    const audit = await withDb((db) => db.query("SELECT 1 FROM audit_log WHERE action = 'teller.rules'"));
+    expect(audit.rows).toHaveLength(2);
   });
 });

@@ -8,6 +8,8 @@ import { appendAudit } from "../../audit/audit-log.ts";
 import { sessionExpiresAt, sessionIdleMs } from "../../auth/sessions.ts";
 import { authenticateTeller, getTeller, type Teller } from "../../auth/tellers.ts";
 import { isBankError } from "../../bank/errors.ts";
+import { approvalAppliers } from "../../branch/approval-kinds.ts";
+import { decideApproval, getApproval, pendingApprovals } from "../../branch/approvals.ts";
 import { authorizeCertificate } from "../../branch/authorize-certificate.ts";
 import { cashDeposit } from "../../branch/cash-deposit.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts";
@@ -38,6 +40,9 @@ import { ServerError } from "../errors.ts";
 import { fieldLabel } from "../input-rules.ts";
 import { messageSenderFor } from "../message-senders.ts";
 import {
+  approvalAnswer,
+  approvalListAnswer,
+  approvalParams,
   branchLimitsAnswer,
   cashAnswer,
   certificateAuthorizationAnswer,
@@ -64,6 +69,7 @@ import {
   memberView,
   openAccountBody,
   otpAnswer,
+  pendingWithdrawalAnswer,
   receiptAnswer,
   receiptParams,
   securityCardAnswer,
@@ -84,6 +90,7 @@ function sessionAnswer(teller: Teller, csrfToken: string, expiresAt: Date) {
     kind: "teller" as const,
     tellerId: teller.tellerId,
     name: teller.name,
+    role: teller.role,
     cooperative: teller.cooperative,
     branch: teller.branch,
     csrfToken,
@@ -535,9 +542,10 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
     {
       schema: {
         tags: [tellerTag],
-        summary: "A cash withdrawal by the holder (ID checked, passbook PIN), with its receipt",
+        summary:
+          "A cash withdrawal by the holder (ID checked, passbook PIN), with its receipt; above the cooperative's approval amount, 202 and the request a manager decides",
         body: withdrawalBody,
-        response: { 201: cashAnswer, ...errors(404, 409, 423) },
+        response: { 201: cashAnswer, 202: pendingWithdrawalAnswer, ...errors(404, 409, 423) },
       },
     },
     async (request, reply) => {
@@ -548,6 +556,8 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
           throw e;
         },
       );
+      // Held for a manager: nothing moved; the console polls the request for the outcome.
+      if ("approval" in answer) return reply.status(202).send(answer);
       if (answer.replayed) reply.header("idempotent-replayed", "true");
       return reply.status(201).send(answer);
     },
@@ -600,4 +610,54 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       return answer;
     },
   );
+  // ---- maker-checker: requests waiting for a manager (책임자) of the branch ----
+
+  f.get(
+    "/api/teller/approvals",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "The branch's requests waiting for a decision (managers only), oldest first",
+        response: { 200: approvalListAnswer, ...errors() },
+      },
+    },
+    async (request) => ({ approvals: await pendingApprovals(desk(await requireTeller(request))) }),
+  );
+
+  f.get(
+    "/api/teller/approvals/:id",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary: "One request of the branch: the maker polls it for the outcome (and the receipt)",
+        params: approvalParams,
+        response: { 200: approvalAnswer, ...errors(404) },
+      },
+    },
+    async (request) => getApproval(desk(await requireTeller(request)), BigInt(request.params.id)),
+  );
+
+  for (const decision of ["approve", "reject"] as const) {
+    f.post(
+      `/api/teller/approvals/:id/${decision}`,
+      {
+        schema: {
+          tags: [tellerTag],
+          summary:
+            decision === "approve"
+              ? "Approve a colleague's request (managers only): it is carried out now"
+              : "Reject a colleague's request (managers only): nothing moves",
+          params: approvalParams,
+          response: { 200: approvalAnswer, ...errors(404, 409) },
+        },
+      },
+      async (request) =>
+        decideApproval(
+          desk(await requireTeller(request)),
+          BigInt(request.params.id),
+          decision,
+          approvalAppliers,
+        ),
+    );
+  }
 }

@@ -35,6 +35,9 @@ export const tellerSessionAnswer = Type.Object({
   kind: Type.Literal("teller"),
   tellerId: Type.String(),
   name: Type.String(),
+  role: Type.Union([Type.Literal("teller"), Type.Literal("manager")], {
+    description: "a manager (책임자) approves colleagues' requests",
+  }),
   cooperative: Type.Object({ code: Type.String(), name: Type.String() }),
   branch: Type.Object({ code: Type.String(), name: Type.String() }),
   csrfToken: Type.String(),
@@ -430,4 +433,38 @@ export const detailsAnswer = Type.Object({
   oldContactsTold: Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), {
     description: "where the old phone or e-mail address was told of the change",
   }),
+});
+
+// ---- maker-checker: requests a manager approves (src/branch/approvals.ts) ----
+
+const tellerRef = Type.Object({ tellerId: Type.String(), name: Type.String() });
+
+export const approvalAnswer = Type.Object({
+  id: Type.String({ pattern: "^[0-9]+$" }),
+  kind: Type.Union([Type.Literal("cash_withdrawal"), Type.Literal("limit_change")]),
+  status: Type.Union(
+    [Type.Literal("pending"), Type.Literal("approved"), Type.Literal("rejected"), Type.Literal("expired")],
+    { description: "a pending request past expiresAt is expired" },
+  ),
+  maker: tellerRef,
+  checker: Type.Union([tellerRef, Type.Null()]),
+  memberName: Type.String(),
+  account: nullable(Type.String({ description: "the withdrawal's account; none for a limit change" })),
+  amount: Type.String({
+    pattern: "^[0-9]+$",
+    description: "the withdrawal's amount, or the new daily limit",
+  }),
+  request: Type.Record(Type.String(), Type.String(), { description: "what was asked, as kept" }),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  decidedAt: nullable(timestamp),
+  receipt: Type.Union([receiptAnswer, Type.Null()], { description: "the withdrawal's receipt, once paid" }),
+});
+
+export const pendingWithdrawalAnswer = Type.Object({ approval: approvalAnswer });
+
+export const approvalListAnswer = Type.Object({ approvals: Type.Array(approvalAnswer) });
+
+export const approvalParams = Type.Object({
+  id: Type.String({ pattern: "^[1-9][0-9]{0,17}$", description: "the request's id" }),
 });

@@ -51,11 +51,12 @@ export async function tellerLogin(
   page: Page,
   step?: (page: Page, name: string) => Promise<void>,
   t: Messages = ko,
+  who: { tellerId: string; password: string } = demoLogins.teller,
 ): Promise<void> {
   await page.goto("/teller");
   await onPage(page, t.teller.loginTitle);
-  await page.getByLabel(t.teller.tellerId, { exact: true }).fill(demoLogins.teller.tellerId);
-  await page.getByLabel(t.login.password, { exact: true }).fill(demoLogins.teller.password);
+  await page.getByLabel(t.teller.tellerId, { exact: true }).fill(who.tellerId);
+  await page.getByLabel(t.login.password, { exact: true }).fill(who.password);
   await step?.(page, "teller-login");
   await page.getByRole("button", { name: t.login.submit, exact: true }).click();
   await onPage(page, t.teller.counterTitle);

@@ -63,6 +63,7 @@ describe.each(dbKinds)("the branch desk over HTTP on %s", (kind) => {
       kind: "teller",
       tellerId: "teller01",
       name: "박창구",
+      role: "teller",
       cooperative: { code: "9002", name: "한빛새마을금고" },
       branch: { code: "001", name: "본점" },
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),

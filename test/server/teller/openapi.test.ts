@@ -52,6 +52,10 @@ describe("the teller API in the OpenAPI document", () => {
         "POST /api/teller/cash/withdrawals",
         "GET /api/teller/cash/receipts/{number}",
         "POST /api/teller/members/{memberId}/accounts/{number}/close",
+        "GET /api/teller/approvals",
+        "GET /api/teller/approvals/{id}",
+        "POST /api/teller/approvals/{id}/approve",
+        "POST /api/teller/approvals/{id}/reject",
       ].sort(),
     );
     for (const [, ops] of teller) {
@@ -65,6 +69,8 @@ describe("the teller API in the OpenAPI document", () => {
       "userId",
     ]);
     expect(Object.keys(enrol.responses)).toEqual(expect.arrayContaining(["201", "400", "404", "409"]));
+    const withdrawal = doc.paths["/api/teller/cash/withdrawals"]!.post!;
+    expect(Object.keys(withdrawal.responses)).toEqual(expect.arrayContaining(["201", "202", "409"]));
     await fastify.close();
   });
 });

@@ -74,6 +74,15 @@ export async function startTellerServer(kind: DbKind): Promise<TellerServer> {
   };
 }
 
+/** A refusal as every teller route gives it: the status, the code, and words in Korean and English. */
+export function expectRefusal(r: Answer, status: number, code: string): void {
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  const e = (r.body as { error: { code: string; message: { ko: string; en: string } } }).error;
+  expect(e.code).toBe(code);
+  expect(e.message.ko).toMatch(/[가-힣]/);
+  expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
+}
+
 export interface Answer<T = Record<string, unknown>> {
   status: number;
   body: T;
@@ -145,13 +154,4 @@ export async function auditSince(
 export async function auditHead(app: App): Promise<bigint> {
   const { rows } = await app.db.query<{ seq: bigint }>("SELECT seq FROM audit_head");
   return rows[0]!.seq;
-}
-
-/** A refusal as every teller route gives it: the status, the code, and words in both languages. */
-export function expectRefusal(r: Answer, status: number, code: string): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const e = (r.body as { error: { code: string; message: { ko: string; en: string } } }).error;
-  expect(e.code).toBe(code);
-  expect(e.message.ko).toMatch(/[가-힣]/);
-  expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
 }

@@ -551,5 +551,36 @@ export const en: Messages = {
       referenceProblem: "Enter the document's reference.",
       nameSubmit: "Change name",
     },
+    approvals: {
+      tab: "Approvals",
+      title: "Waiting for a manager's approval",
+      listCaption: "Requests waiting for a decision",
+      none: "No requests are waiting for approval.",
+      refresh: "Refresh",
+      kinds: { cash_withdrawal: "Cash withdrawal", limit_change: "Limit raise" },
+      kind: "Request",
+      maker: "Asked by",
+      member: "Customer",
+      account: "Account number",
+      amount: "Amount",
+      newDailyLimit: "New daily limit",
+      requestedAt: "Asked at",
+      expiresAt: "Expires at",
+      approve: "Approve",
+      reject: "Reject",
+      approveLabel: (kind: string, member: string, amount: string) =>
+        `Approve ${kind} of ${amount} for ${member}`,
+      rejectLabel: (kind: string, member: string, amount: string) =>
+        `Reject ${kind} of ${amount} for ${member}`,
+      approved: (kind: string, amount: string) => `${kind} of ${amount} approved.`,
+      rejected: (kind: string, amount: string) => `${kind} of ${amount} rejected.`,
+      waiting: "Waiting for a manager's approval",
+      waitingText: (amount: string) =>
+        `A withdrawal of ${amount} needs a manager's approval. The ID and PIN are checked. Once a manager approves, the receipt appears here.`,
+      waitingRejected: "A manager rejected the withdrawal. No money moved.",
+      waitingExpired:
+        "The withdrawal request waited too long and expired. No money moved; ask again if needed.",
+      waitingApproved: (name: string) => `Approved by manager ${name} and paid.`,
+    },
   },
 };

@@ -1,5 +1,6 @@
 // The teller's cash at the counter: the drawer (시재) opened and closed with a count, its cash by the
-// ledger and the day's postings, and the cash deposit and withdrawal forms with a printable receipt.
+// ledger and the day's postings, and the cash deposit and withdrawal forms with a printable receipt. A
+// withdrawal held for a manager's approval waits on screen for the decision (Approvals.tsx).
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
@@ -10,8 +11,9 @@ import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
 import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { ApprovalWait } from "./Approvals.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { CashAnswer, CashReceipt, Drawer, DrawerDay } from "./types.ts";
+import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingWithdrawal } from "./types.ts";
 
 const base = "/api/teller/cash";
 const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
@@ -59,10 +61,27 @@ export function CashDesk() {
     void reload();
   }, [reload]);
 
-  async function moved(answer: CashAnswer): Promise<void> {
+  const [waiting, setWaiting] = useState<Approval | null>(null);
+
+  async function moved(answer: CashAnswer | PendingWithdrawal): Promise<void> {
+    if ("approval" in answer) {
+      // Held for a manager: nothing moved yet; the receipt comes with the approval.
+      setReceipt(null);
+      setWaiting(answer.approval);
+      return;
+    }
+    setWaiting(null);
     setReceipt(answer);
     await reload();
   }
+
+  const paid = useCallback(
+    (answer: CashAnswer): void => {
+      setReceipt(answer);
+      void reload();
+    },
+    [reload],
+  );
 
   return (
     <div className="cash-desk" aria-busy={drawer === null && !loadFailure ? true : undefined}>
@@ -80,8 +99,14 @@ export function CashDesk() {
           <WithdrawalForm onDone={moved} />
         </div>
       ) : null}
+      {waiting ? <ApprovalWait approval={waiting} onPaid={paid} /> : null}
       {receipt ? <ReceiptSlip receipt={receipt.receipt} replayed={receipt.replayed} /> : null}
-      <Reprint onFound={(r) => setReceipt({ receipt: r, replayed: false })} />
+      <Reprint
+        onFound={(r) => {
+          setWaiting(null);
+          setReceipt({ receipt: r, replayed: false });
+        }}
+      />
     </div>
   );
 }
@@ -330,7 +355,7 @@ function DepositForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
   );
 }
 
-function WithdrawalForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
+function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingWithdrawal): Promise<void> }) {
   const { t } = useI18n();
   const c = t.teller.cash;
   const aa = useAccountAmount("cw");
@@ -348,7 +373,7 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
     },
     async () => {
       try {
-        const answer = await tellerApi.post<CashAnswer>(`${base}/withdrawals`, {
+        const answer = await tellerApi.post<CashAnswer | PendingWithdrawal>(`${base}/withdrawals`, {
           idempotencyKey: key.get(),
           account: aa.digits,
           amount: aa.amount,

@@ -2,7 +2,7 @@
 // them: open an account, enrol for internet banking, hand out OTP or security card, unlock,
 // reset the password, authorise a certificate. What the member takes home is printable. The
 // teller's cash drawer and cash in and out are a tab of their own (CashDesk.tsx).
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
 import { ApiError } from "../lib/api.ts";
@@ -14,6 +14,7 @@ import { Field } from "../ui/Field.tsx";
 import { Page } from "../ui/Page.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { Approvals } from "./Approvals.tsx";
 import { CashDesk } from "./CashDesk.tsx";
 import { LimitsPanel } from "./LimitsPanel.tsx";
 import { MemberActions } from "./MemberActions.tsx";
@@ -21,7 +22,34 @@ import { MemberDetails } from "./MemberDetails.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { TellerMember, TellerSession } from "./types.ts";
 
-type Mode = "find" | "create" | "cash";
+type Mode = "find" | "create" | "cash" | "approvals";
+
+/** One tab of the counter's tab list; its panel is `panel-<mode>`. */
+function Tab({
+  mode,
+  current,
+  onSelect,
+  children,
+}: {
+  mode: Mode;
+  current: Mode;
+  onSelect(m: Mode): void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      role="tab"
+      id={`tab-${mode}`}
+      aria-selected={current === mode}
+      aria-controls={`panel-${mode}`}
+      className="tab"
+      onClick={() => onSelect(mode)}
+    >
+      {children}
+    </button>
+  );
+}
 
 export function CounterPage({ teller }: { teller: TellerSession }) {
   const { t } = useI18n();
@@ -58,42 +86,28 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
           <MemberDetails key={member.id} member={member} refresh={refresh} />
         </div>
       ) : (
-        <div className={mode === "cash" ? undefined : "narrow"}>
+        <div className={mode === "cash" || mode === "approvals" ? undefined : "narrow"}>
           <div className="tabs" role="tablist" aria-label={t.teller.counterTitle}>
-            <button
-              type="button"
-              role="tab"
-              id="tab-find"
-              aria-selected={mode === "find"}
-              aria-controls="panel-find"
-              className="tab"
-              onClick={() => setMode("find")}
-            >
+            <Tab mode="find" current={mode} onSelect={setMode}>
               {t.teller.find}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="tab-create"
-              aria-selected={mode === "create"}
-              aria-controls="panel-create"
-              className="tab"
-              onClick={() => setMode("create")}
-            >
+            </Tab>
+            <Tab mode="create" current={mode} onSelect={setMode}>
               {t.teller.create}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="tab-cash"
-              aria-selected={mode === "cash"}
-              aria-controls="panel-cash"
-              className="tab"
-              onClick={() => setMode("cash")}
-            >
+            </Tab>
+            <Tab mode="cash" current={mode} onSelect={setMode}>
               {t.teller.cash.tab}
-            </button>
+            </Tab>
+            {teller.role === "manager" ? (
+              <Tab mode="approvals" current={mode} onSelect={setMode}>
+                {t.teller.approvals.tab}
+              </Tab>
+            ) : null}
           </div>
+          {mode === "approvals" ? (
+            <div role="tabpanel" id="panel-approvals" aria-labelledby="tab-approvals">
+              <Approvals />
+            </div>
+          ) : null}
           {mode === "cash" ? (
             <div role="tabpanel" id="panel-cash" aria-labelledby="tab-cash">
               <CashDesk />

@@ -2,6 +2,8 @@
 // types only, so none of the server's code reaches the browser bundle.
 import type { Static } from "typebox";
 import type {
+  approvalAnswer,
+  approvalListAnswer,
   cashAnswer,
   certificateAuthorizationAnswer,
   closingAnswer,
@@ -10,6 +12,7 @@ import type {
   drawerDayAnswer,
   memberView,
   otpAnswer,
+  pendingWithdrawalAnswer,
   receiptAnswer,
   securityCardAnswer,
   tellerSessionAnswer,
@@ -33,3 +36,6 @@ export type CashReceipt = Static<typeof receiptAnswer>;
 export type CashAnswer = Static<typeof cashAnswer>;
 export type Closing = Static<typeof closingAnswer>;
 export type DetailsAnswer = Static<typeof detailsAnswer>;
+export type Approval = Static<typeof approvalAnswer>;
+export type ApprovalList = Static<typeof approvalListAnswer>;
+export type PendingWithdrawal = Static<typeof pendingWithdrawalAnswer>;
