@@ -15,13 +15,14 @@ import { cashDeposit } from "../../branch/cash-deposit.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../branch/cash-drawer.ts";
 import { reprintReceipt } from "../../branch/cash-receipt.ts";
 import { cashWithdrawal } from "../../branch/cash-withdrawal.ts";
-import { changeLimitsAtBranch, viewLimits } from "../../branch/change-limits.ts";
+import { viewLimits } from "../../branch/change-limits.ts";
 import { changeMemberDetails, changeMemberName } from "../../branch/change-member-details.ts";
 import { closeAccount } from "../../branch/close-account.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
 import { lookupMember, viewMember } from "../../branch/find-member.ts";
 import { handOutSecurityCard } from "../../branch/issue-security-card.ts";
+import { changeLimitsWithApproval } from "../../branch/limit-approval.ts";
 import { openMemberAccount } from "../../branch/open-account.ts";
 import { registerMember } from "../../branch/register-member.ts";
 import { registerOtpDevice } from "../../branch/register-otp.ts";
@@ -412,17 +413,24 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
     {
       schema: {
         tags: [tellerTag],
-        summary: "Set the member's transfer limits (ID checked, reason recorded, within the maximums)",
+        summary:
+          "Set the member's transfer limits (ID checked, reason recorded, within the maximums); a raise above the cooperative's approval amount answers 202 and the request a manager decides",
         params: memberParams,
         body: changeLimitsBody,
-        response: { 200: changeLimitsAnswer, ...errors(404, 409) },
+        response: { 200: changeLimitsAnswer, 202: pendingWithdrawalAnswer, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      changeLimitsAtBranch(desk(await requireTeller(request)), {
-        ...request.body,
-        memberId: member(request.params),
-      }),
+    async (request, reply) => {
+      const { idempotencyKey, ...body } = request.body;
+      const answer = await changeLimitsWithApproval(
+        desk(await requireTeller(request)),
+        { ...body, memberId: member(request.params) },
+        idempotencyKey,
+      );
+      // A raise above the cooperative's amount is held for a manager: nothing changed yet.
+      if ("approval" in answer) return reply.status(202).send(answer);
+      return answer;
+    },
   );
 
   // ---- member details changed at the counter ----

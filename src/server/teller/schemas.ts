@@ -329,6 +329,7 @@ export const branchLimitsAnswer = Type.Object({
 
 export const changeLimitsBody = Type.Object(
   {
+    idempotencyKey,
     perTransfer: limitAmount,
     perDay: limitAmount,
     reason: DisplayText(200, { description: "why the limits change (recorded in the audit log)" }),
