@@ -3,6 +3,7 @@
 // by playwright-core at a desktop and a phone width. Every step's screenshot is kept under
 // test-results/e2e/, and axe-core checks each page for serious or critical violations.
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,6 +21,7 @@ import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
 import { TestClock } from "../../support/bank.ts";
+import { contentKey, migratedPgliteDir, template } from "../../support/pglite-template.ts";
 
 export const viewports = {
   desktop: { width: 1280, height: 800 },
@@ -83,6 +85,26 @@ export function thisMorningInSeoul(): Date {
   return new Date(Math.max(midnight, now - 10 * 60_000));
 }
 
+const passphrase = "e2e passphrase, long enough";
+
+/**
+ * A data directory after the server's first start with the clock at `at`: its keys, the CA (RSA
+ * keys, seconds to make) and the demo with its months of history. Every flow starts from a copy;
+ * it is made again whenever the sources or `at` differ.
+ */
+function setUpDataDir(at: Date): Promise<string> {
+  const key = contentKey(["src", "node_modules/@electric-sql/pglite/package.json"], [at.toISOString()]);
+  return template("e2e-data", key, async (dir) => {
+    await migratedPgliteDir(join(dir, "pglite"));
+    const config = {
+      ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: passphrase, PORT: "0" }),
+      clock: new TestClock(at),
+    };
+    const app = await openApp(config, { setUp: true });
+    await app.close();
+  });
+}
+
 /**
  * The server and a browser; `at` starts the server's clock (default: this morning in Seoul).
  * `log` receives the server's log lines at `logLevel` (default: warn, to the console).
@@ -91,9 +113,12 @@ export async function startE2e(
   options: { at?: Date; logLevel?: string; log?: { write(line: string): void } } = {},
 ): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), "geumgo-e2e-"));
-  const clock = new TestClock(options.at ?? thisMorningInSeoul());
+  const at = options.at ?? thisMorningInSeoul();
+  const clock = new TestClock(at);
+  // The data dir as the server's first start at `at` leaves it (keys, CA, demo), made once a run.
+  cpSync(await setUpDataDir(at), dir, { recursive: true });
   const config = {
-    ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: "e2e passphrase, long enough", PORT: "0" }),
+    ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: passphrase, PORT: "0" }),
     clock,
   };
   const app = await openApp(config, { setUp: true });
