@@ -25,6 +25,8 @@ export default defineConfig({
           // test/web/certcenter and *.browser.test.ts need a browser (IndexedDB, workers, the DOM).
           exclude: ["test/e2e/**", "test/web/certcenter/**", "test/**/*.browser.test.ts"],
           environment: "node",
+          // The `geumgo` command bundled once for the tests that run it (inject("geumgoCli")).
+          globalSetup: ["test/support/cli-bundle.ts"],
         },
       },
       {
@@ -36,6 +38,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          globalSetup: ["test/support/cli-bundle.ts"],
         },
       },
       {
