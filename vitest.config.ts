@@ -43,7 +43,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          globalSetup: ["test/support/cli-bundle.ts"],
+          globalSetup: ["test/support/cli-bundle.ts", "test/support/run-start.ts"],
         },
       },
       {

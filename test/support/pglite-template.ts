@@ -20,6 +20,8 @@ import { openPglite } from "../../src/db/pglite.ts";
 const root = resolve(import.meta.dirname, "../..");
 /** In memory where the machine has it: the copies are written to as the tests run. */
 const scratch = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+/** Each checkout its own templates: another checkout's sources and pruning are not ours. */
+const checkout = createHash("sha256").update(root).digest("hex").slice(0, 8);
 
 /** A hash of the files (folders taken whole) and extra words given. */
 export function contentKey(paths: string[], extra: string[] = []): string {
@@ -42,16 +44,17 @@ const made = new Map<string, Promise<string>>();
  * process gets there first, and kept for later runs: the key names everything that shapes it.
  */
 export function template(name: string, key: string, make: (dir: string) => Promise<void>): Promise<string> {
-  const path = join(scratch, `geumgo-template-${name}-${key}`);
+  const path = join(scratch, `geumgo-template-${checkout}-${name}-${key}`);
   let done = made.get(path);
   if (!done) {
     done = (async () => {
       if (existsSync(path)) return path;
-      const building = join(scratch, `geumgo-building-${randomBytes(6).toString("hex")}`);
+      const building = join(scratch, `geumgo-building-${checkout}-${randomBytes(6).toString("hex")}`);
       try {
         await make(building);
         // Whole or not at all: another process may be making the same template now.
         renameSync(building, path);
+        pruneOlder(name, path);
       } catch (e) {
         rmSync(building, { recursive: true, force: true });
         if (!existsSync(path)) throw e;
@@ -61,6 +64,26 @@ export function template(name: string, key: string, make: (dir: string) => Promi
     made.set(path, done);
   }
   return done;
+}
+
+/**
+ * Removes earlier templates of this name (made from older sources) and half-made ones left by a
+ * killed run, once an hour old: a run started before may still be copying them.
+ */
+function pruneOlder(name: string, keep: string): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of readdirSync(scratch)) {
+    const path = join(scratch, entry);
+    const ours =
+      entry.startsWith(`geumgo-template-${checkout}-${name}-`) ||
+      entry.startsWith(`geumgo-building-${checkout}-`);
+    if (!ours || path === keep) continue;
+    try {
+      if (statSync(path).mtimeMs < hourAgo) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone already: another run pruned it.
+    }
+  }
 }
 
 function migratedTemplate(): Promise<string> {

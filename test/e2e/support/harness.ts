@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
@@ -75,10 +75,14 @@ function fontConfig(dir: string): string {
  * from midnight, they agree whenever the suite runs. Never in the machine's future, though: OpenSSL
  * and our CLI check the certificates the server signs at the real time, and one dated after it is
  * "not yet valid". Before 10:00 in Seoul it is ten minutes ago instead (not before midnight).
+ * Reckoned from when the run began, so that its flows share one start (and one set-up data dir),
+ * unless the run has since passed midnight in Seoul.
  */
 export function thisMorningInSeoul(): Date {
-  const now = Date.now();
-  const seoulToday = new Date(now + 9 * 3_600_000).toISOString().slice(0, 10);
+  const seoulDay = (t: number) => new Date(t + 9 * 3_600_000).toISOString().slice(0, 10);
+  const began = inject("runStartedAt") ?? Date.now();
+  const now = seoulDay(began) === seoulDay(Date.now()) ? began : Date.now();
+  const seoulToday = seoulDay(now);
   const morning = new Date(`${seoulToday}T10:00:00+09:00`);
   if (morning.getTime() <= now) return morning;
   const midnight = new Date(`${seoulToday}T00:00:00+09:00`).getTime();
