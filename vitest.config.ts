@@ -1,6 +1,7 @@
 // Three projects: everything in Node; the isomorphic src/pki suite again in headless Chromium,
 // which proves src/pki runs on the browser's WebCrypto alone; and the end-to-end flows, which drive
 // the built web app in Chromium against the real server.
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
@@ -25,6 +26,12 @@ export default defineConfig({
           // test/web/certcenter and *.browser.test.ts need a browser (IndexedDB, workers, the DOM).
           exclude: ["test/e2e/**", "test/web/certcenter/**", "test/**/*.browser.test.ts"],
           environment: "node",
+          // Vitest's default, one worker fewer than cores, is a single worker on a 2-core machine,
+          // which leaves the second core idle while the files wait on PostgreSQL, OpenSSL and
+          // spawned servers. Each file has its own databases, directories and ports.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          // The `geumgo` command bundled once for the tests that run it (inject("geumgoCli")).
+          globalSetup: ["test/support/cli-bundle.ts"],
         },
       },
       {
@@ -36,6 +43,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          globalSetup: ["test/support/cli-bundle.ts", "test/support/run-start.ts"],
         },
       },
       {

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findUser } from "../../src/auth/users.ts";
 import { unseal } from "../../src/bank/seal.ts";
@@ -16,9 +16,8 @@ import type { Db } from "../../src/db/db.ts";
 import { seedDemo } from "../../src/demo/seed.ts";
 import { openApp } from "../../src/server/context.ts";
 import { freshDb } from "../support/db.ts";
-import { runCli, tempDir } from "./run-cli.ts";
+import { bin, runCli, tempDir } from "./run-cli.ts";
 
-const bin = resolve(import.meta.dirname, "../../bin/geumgo.js");
 const running: ChildProcess[] = [];
 
 afterEach(() => {

@@ -1,11 +1,14 @@
-// Runs the real `geumgo` command (bin/geumgo.js) in a child process, as a user would.
+// Runs the real `geumgo` command in a child process, as a user would: the sources bundled once per
+// run (test/support/cli-bundle.ts); test/cli/bin.test.ts runs bin/geumgo.js itself.
 import { execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { inject } from "vitest";
 import { npkiVectorsDir } from "../support/files.ts";
 
-const bin = resolve(import.meta.dirname, "../../bin/geumgo.js");
+/** The command, to run with `node` (process.execPath). */
+export const bin = inject("geumgoCli");
 
 export interface CliResult {
   code: number;

@@ -7,12 +7,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type OpensslResult, runOpenssl } from "../support/ca-server.ts";
-import { runCli, tempDir } from "./run-cli.ts";
+import { bin, runCli, tempDir } from "./run-cli.ts";
 
-const bin = resolve(import.meta.dirname, "../../bin/geumgo.js");
 const day = 86_400_000;
 
 interface Running {

@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshDb } from "../support/db.ts";
-import { runCli, tempDir } from "./run-cli.ts";
+import { bin, runCli, tempDir } from "./run-cli.ts";
 
-const bin = resolve(import.meta.dirname, "../../bin/geumgo.js");
 // TODO(issue 4): drop this condition once the revocation routes have landed.
 const pkiStatusRoutes = existsSync(resolve(import.meta.dirname, "../../src/server/routes/pki-status.ts"));
 

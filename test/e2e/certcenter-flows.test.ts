@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { tellerActor } from "../../src/branch/desk.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
@@ -34,6 +34,8 @@ import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
 const execFileAsync = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
+/** The `geumgo` command bundled for this run (test/support/cli-bundle.ts). */
+const geumgoCli = inject("geumgoCli");
 
 let e2e: E2e | undefined;
 afterEach(async () => {
@@ -128,7 +130,7 @@ async function homeListsValid(page: Page, purpose: "bank" | "universal"): Promis
 
 /** Runs our CLI in node (`geumgo …`). */
 function geumgo(args: string[]): string {
-  return execFileSync(process.execPath, [join(root, "bin/geumgo.js"), ...args], {
+  return execFileSync(process.execPath, [geumgoCli, ...args], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },

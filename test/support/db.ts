@@ -1,4 +1,4 @@
-// Test databases: a fresh in-memory PGlite, and a fresh database on the PostgreSQL server
+// Test databases: a fresh PGlite (a copy of a migrated template, pglite-template.ts), and a fresh database on the PostgreSQL server
 // (127.0.0.1:5432, trust auth; GEUMGO_TEST_PG overrides), dropped again when the test closes it.
 // CI runs both; a server that is down fails the PostgreSQL tests rather than skipping them.
 import { randomBytes } from "node:crypto";
@@ -7,6 +7,7 @@ import type { Db } from "../../src/db/db.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
+import { scratchPgliteDir } from "./pglite-template.ts";
 
 export const adminUrl = process.env.GEUMGO_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -29,9 +30,15 @@ export async function freshDb(
   options: { poolSize?: number } = {},
 ): Promise<Db & { url?: string }> {
   if (kind === "pglite") {
-    const db = await openPglite();
-    await migrate(db);
-    return db;
+    const scratch = await scratchPgliteDir();
+    const db = await openPglite(scratch.dir);
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        scratch.remove();
+      },
+    };
   }
   const name = `geumgo_test_${randomBytes(6).toString("hex")}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));

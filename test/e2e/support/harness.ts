@@ -3,6 +3,7 @@
 // by playwright-core at a desktop and a phone width. Every step's screenshot is kept under
 // test-results/e2e/, and axe-core checks each page for serious or critical violations.
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -15,11 +16,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
 import { TestClock } from "../../support/bank.ts";
+import { contentKey, migratedPgliteDir, template } from "../../support/pglite-template.ts";
 
 export const viewports = {
   desktop: { width: 1280, height: 800 },
@@ -73,14 +75,38 @@ function fontConfig(dir: string): string {
  * from midnight, they agree whenever the suite runs. Never in the machine's future, though: OpenSSL
  * and our CLI check the certificates the server signs at the real time, and one dated after it is
  * "not yet valid". Before 10:00 in Seoul it is ten minutes ago instead (not before midnight).
+ * Reckoned from when the run began, so that its flows share one start (and one set-up data dir),
+ * unless the run has since passed midnight in Seoul.
  */
 export function thisMorningInSeoul(): Date {
-  const now = Date.now();
-  const seoulToday = new Date(now + 9 * 3_600_000).toISOString().slice(0, 10);
+  const seoulDay = (t: number) => new Date(t + 9 * 3_600_000).toISOString().slice(0, 10);
+  const began = inject("runStartedAt") ?? Date.now();
+  const now = seoulDay(began) === seoulDay(Date.now()) ? began : Date.now();
+  const seoulToday = seoulDay(now);
   const morning = new Date(`${seoulToday}T10:00:00+09:00`);
   if (morning.getTime() <= now) return morning;
   const midnight = new Date(`${seoulToday}T00:00:00+09:00`).getTime();
   return new Date(Math.max(midnight, now - 10 * 60_000));
+}
+
+const passphrase = "e2e passphrase, long enough";
+
+/**
+ * A data directory after the server's first start with the clock at `at`: its keys, the CA (RSA
+ * keys, seconds to make) and the demo with its months of history. Every flow starts from a copy;
+ * it is made again whenever the sources or `at` differ.
+ */
+function setUpDataDir(at: Date): Promise<string> {
+  const key = contentKey(["src", "node_modules/@electric-sql/pglite/package.json"], [at.toISOString()]);
+  return template("e2e-data", key, async (dir) => {
+    await migratedPgliteDir(join(dir, "pglite"));
+    const config = {
+      ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: passphrase, PORT: "0" }),
+      clock: new TestClock(at),
+    };
+    const app = await openApp(config, { setUp: true });
+    await app.close();
+  });
 }
 
 /**
@@ -91,9 +117,12 @@ export async function startE2e(
   options: { at?: Date; logLevel?: string; log?: { write(line: string): void } } = {},
 ): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), "geumgo-e2e-"));
-  const clock = new TestClock(options.at ?? thisMorningInSeoul());
+  const at = options.at ?? thisMorningInSeoul();
+  const clock = new TestClock(at);
+  // The data dir as the server's first start at `at` leaves it (keys, CA, demo), made once a run.
+  cpSync(await setUpDataDir(at), dir, { recursive: true });
   const config = {
-    ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: "e2e passphrase, long enough", PORT: "0" }),
+    ...loadConfig({ GEUMGO_DATA: dir, GEUMGO_CA_PASSPHRASE: passphrase, PORT: "0" }),
     clock,
   };
   const app = await openApp(config, { setUp: true });
