@@ -34,7 +34,7 @@ function serve(env: Record<string, string>): Promise<{ stop: () => Promise<void>
   const exited = new Promise<void>((r) => child.on("exit", () => r()));
   let out = "";
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 150_000);
     child.stderr.on("data", (d) => {
       out += String(d);
     });
@@ -113,7 +113,7 @@ describe("geumgo demo otp", () => {
     } finally {
       await app.close();
     }
-  });
+  }, 240_000);
 
   it("reads PostgreSQL directly, and refuses a production install", async () => {
     const db = await freshDb("postgres");

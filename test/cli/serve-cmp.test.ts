@@ -33,7 +33,7 @@ function startServer(env: Record<string, string>): Promise<Running> {
   let err = "";
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 150_000);
     child.stderr.on("data", (d) => {
       err += String(d);
     });
@@ -189,7 +189,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     const left = ((await endOf("cert.pem")).getTime() - Date.now()) / day;
     expect(left).toBeGreaterThan(24);
     expect(left).toBeLessThan(26);
-  }, 90_000);
+  }, 240_000);
 
   it("refuses `geumgo init` and `geumgo ca init` while the server holds the data dir", async () => {
     for (const args of [["init"], ["ca", "init"]]) {
@@ -202,7 +202,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     expect(ko.stderr).toContain("오류: 다른 프로세스가 이 데이터 디렉터리(PGlite)를 쓰고 있어요");
     // The server still owns it and answers.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-  }, 30_000);
+  }, 120_000);
 
   it("restarted on the real time: kur renews inside the window; the old certificate is superseded", async () => {
     expect(await stop(server)).toBe(0);
@@ -240,7 +240,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
 
     await expectRevoked("cert.pem", "superseded");
     await expectGood("cert2.pem");
-  }, 90_000);
+  }, 240_000);
 
   it("rr revokes by the certificate's own key; OCSP says keyCompromise and the CRL lists both", async () => {
     const r = await openssl([
@@ -287,7 +287,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
         `Serial Number: ${await serialOf("cert2.pem")}\\s+Revocation Date[^\\n]*\\n\\s+CRL entry extensions:\\s+X509v3 CRL Reason Code:\\s+Key Compromise`,
       ),
     );
-  }, 60_000);
+  }, 240_000);
 
   it("the operator's revocation commands run through the server: hold, release, revoke, crl", async () => {
     await ir("universal", "key3.pem", "cert3.pem");
@@ -340,7 +340,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     expect(text.output).toContain("verify OK");
     for (const c of ["cert.pem", "cert2.pem", "cert3.pem"]) expect(text.stdout).toContain(await serialOf(c));
     expect(server.stdout()).toContain('"operation":"ca.crl"');
-  }, 60_000);
+  }, 240_000);
 
   it("rotates the OCSP signer through the server; responses still verify", async () => {
     const r = await runCli(["ca", "rotate-ocsp-signer", "--json"], env);
@@ -349,7 +349,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     expect(rotation.signer).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(rotation.responsesSigned).toBeGreaterThanOrEqual(3);
     await expectRevoked("cert2.pem", "keyCompromise");
-  }, 30_000);
+  }, 120_000);
 
   it("ra authorize: unknown user, a live certificate, and a reissue after loss", async () => {
     const nobody = await runCli(["ra", "authorize", "--user", "nobody", "--purpose", "bank"], env);
@@ -398,7 +398,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
 
     expect(await stop(server)).toBe(0);
     expect(existsSync(join(data, "server.json"))).toBe(false);
-  }, 90_000);
+  }, 240_000);
 
   it("with the server stopped, `geumgo init` opens the data dir itself and lets go of it", async () => {
     const r = await runCli(["init"], env);
@@ -406,5 +406,5 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     expect(r.stdout).toContain("database ready (pglite)");
     expect(r.stdout).not.toContain("key ceremony");
     expect(existsSync(join(data, "server.json"))).toBe(false);
-  }, 30_000);
+  }, 120_000);
 });

@@ -31,7 +31,7 @@ function startServer(env: Record<string, string>): Promise<Running> {
   let err = "";
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 90_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 150_000);
     child.stderr.on("data", (d) => {
       err += String(d);
     });
