@@ -77,6 +77,8 @@ export async function changeLimits(
     /** The counter's branch, or null online. */
     branchName: string | null;
     at: Date;
+    /** Judges the limits found under the lock before they change (throws to refuse). */
+    judge?: (before: Limits) => void;
   },
 ): Promise<{ before: Limits; changed: boolean }> {
   await tx.query(
@@ -92,6 +94,7 @@ export async function changeLimits(
   if (before.perTransfer === c.limits.perTransfer && before.perDay === c.limits.perDay) {
     return { before, changed: false };
   }
+  c.judge?.(before);
   await setLimits(tx, c);
   await notifyLimitsChanged(tx, {
     cooperativeId: c.cooperativeId,

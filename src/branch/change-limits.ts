@@ -5,6 +5,7 @@ import { TellerError } from "../auth/teller-errors.ts";
 import type { BankContext } from "../bank/context.ts";
 import { defaultLimits, type Limits, type SecurityMedium } from "../bank/limits.ts";
 import { changeLimits, memberLimits } from "../bank/member-limits.ts";
+import { registeredMedium } from "../bank/security-medium.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import type { Queryable } from "../db/db.ts";
 import type { IdDocument } from "./cash-receipt.ts";
@@ -166,6 +167,13 @@ export async function applyLimitChange(
     "SELECT name FROM branches WHERE cooperative_id = $1 AND id = $2",
     [teller.cooperativeId, teller.branchId],
   );
+  // The change was judged (and, held, approved) on the limits read then: if the member has since
+  // lowered them online or replaced the medium, that judgement no longer holds.
+  const medium = await registeredMedium(tx, {
+    cooperativeId: teller.cooperativeId,
+    memberId: request.memberId,
+  });
+  if (medium !== request.medium) throw new TellerError("limits_stale");
   const { before, changed } = await changeLimits(tx, {
     cooperativeId: teller.cooperativeId,
     memberId: request.memberId,
@@ -174,6 +182,11 @@ export async function applyLimitChange(
     atBranch: true,
     branchName: branch.rows[0]?.name ?? "",
     at: bank.clock.now(),
+    judge: (found) => {
+      if (found.perTransfer !== request.current.perTransfer || found.perDay !== request.current.perDay) {
+        throw new TellerError("limits_stale");
+      }
+    },
   });
   return {
     limits: await branchLimits(bank, teller, request.memberId, tx),

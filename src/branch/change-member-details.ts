@@ -107,7 +107,10 @@ export function maskEmail(email: string): string {
 /** Only the region: 서울특별시 종로구 세종대로 209 → 서울특별시 종로구 …. */
 export function maskAddress(address: string): string {
   const words = address.split(" ");
-  return words.length > 2 ? `${words.slice(0, 2).join(" ")} …` : `${words[0]} …`;
+  if (words.length > 2) return `${words.slice(0, 2).join(" ")} …`;
+  // Two words or one run of text: the region's first characters only, never the whole address,
+  // which the old phone or e-mail (perhaps someone else's by now) would read.
+  return `${[...(words[0] ?? "")].slice(0, 4).join("")} …`;
 }
 
 /** 홍길동 → 홍*동, 홍길 → 홍*. */

@@ -28,6 +28,7 @@ import { postTransfer } from "../bank/transfer.ts";
 import { claimTransfer, releaseClaim } from "../bank/transfer-claims.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import type { Queryable } from "../db/db.ts";
+import { branchRules, withdrawalNeedsApproval } from "./branch-rules.ts";
 import { lockOpenDay, tellerScope } from "./cash-desk.ts";
 import { type CashReceiptView, type IdDocument, receiptOfTransfer, writeReceipt } from "./cash-receipt.ts";
 import { audited, type DeskContext, memberOfCooperative, type TellerActor } from "./desk.ts";
@@ -154,7 +155,13 @@ async function judge(
     );
     if (rows[0]!.enrolled && !rows[0]!.others) throw new TellerError("last_account_internet_banking");
   }
-  if (payout.kind === "cash") return { holds, to: null };
+  if (payout.kind === "cash") {
+    // Cash above the cooperative's amount takes a manager for a withdrawal; a closing must not be
+    // the way around that. The teller moves it to another account, or withdraws it with approval.
+    const rules = await branchRules(tx, account.cooperativeId);
+    if (withdrawalNeedsApproval(rules, account.balance)) throw new TellerError("closing_needs_approval");
+    return { holds, to: null };
+  }
   const to = await getAccountByNumber(tx, payout.to);
   if (to.cooperativeId !== teller.cooperativeId || to.memberId !== account.memberId) {
     throw new TellerError("close_target_not_own");
@@ -331,10 +338,12 @@ async function closeLocked(
     transferId = r.transfer.id;
     at = r.transfer.createdAt;
   }
-  await tx.query(
-    "UPDATE accounts SET status = 'closed' WHERE cooperative_id = $1 AND id = $2 AND balance = 0 AND held = 0",
+  const closed = await tx.query(
+    "UPDATE accounts SET status = 'closed' WHERE cooperative_id = $1 AND id = $2 AND balance = 0 AND held = 0 RETURNING id",
     [account.cooperativeId, account.id],
   );
+  // A closing recorded on an account that kept money would tell the member a falsehood.
+  assert(closed.rows.length === 1, "a closed account is empty and holds nothing");
   const { rows } = await tx.query<ClosingRow>(
     `INSERT INTO account_closings (cooperative_id, account_id, teller_id, idempotency_key, payout, amount, transfer_id,
        to_account_id, released_holds, released_amount, id_document, closed_at)

@@ -3,6 +3,7 @@
 // request, ID checked and reason given, and holds; a manager's approval applies it as asked, in the
 // approving transaction. A lowered limit, or one within the amount, passes at once.
 import type { BankContext } from "../bank/context.ts";
+import { BankError } from "../bank/errors.ts";
 import type { Queryable } from "../db/db.ts";
 import {
   type ApprovalApplier,
@@ -38,7 +39,15 @@ function holdForManager(ctx: DeskContext, idempotencyKey: string): LimitApproval
   return async (request: LimitChangeRequest) => {
     const db = ctx.bank.db;
     const earlier = await approvalByKey(db, ctx.teller, "limit_change", idempotencyKey, ctx.bank.clock.now());
-    if (earlier) throw new LimitChangeHeld(await approvalView(db, earlier));
+    if (earlier) {
+      const r = earlier.request;
+      const same =
+        earlier.memberId === request.memberId &&
+        r.perTransfer === request.perTransfer.toString() &&
+        r.perDay === request.perDay.toString();
+      if (!same) throw new BankError("idempotency_key_reused");
+      throw new LimitChangeHeld(await approvalView(db, earlier));
+    }
     const rules = await branchRules(db, ctx.teller.cooperativeId);
     if (!limitChangeNeedsApproval(rules, request.current.perDay, request.perDay)) return;
     const approval = await audited(ctx, "teller.approval_request", async (bank, tx) => {

@@ -56,6 +56,8 @@ export const tellerErrorCodes = [
   "last_account_internet_banking",
   /** A closing's balance goes only to another account of the same member at the cooperative. */
   "close_target_not_own",
+  /** A cash payout above the cooperative's withdrawal-approval amount: moved to an account instead, or withdrawn with a manager's approval first. */
+  "closing_needs_approval",
   // ---- transfer limits changed at the counter ----
   /** Limits are whole won, at least 1, and the per-transfer limit is no more than the daily one. */
   "bad_limits",
@@ -95,6 +97,8 @@ export const tellerErrorCodes = [
   "approval_expired",
   /** The withdrawal is paid from the maker's drawer, which is not open any more. */
   "approval_drawer_closed",
+  /** The limits or medium a change was judged on changed before it applied (lowered online, a new medium): asked again. */
+  "limits_stale",
 ] as const;
 
 export type TellerErrorCode = (typeof tellerErrorCodes)[number];
@@ -268,5 +272,13 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
   approval_drawer_closed: {
     ko: "요청한 직원의 시재가 열려 있지 않아 지급할 수 없어요. 시재가 열린 뒤 다시 요청하게 해 주세요.",
     en: "The requesting teller's cash drawer is not open, so nothing can be paid: they ask again with an open drawer.",
+  },
+  limits_stale: {
+    ko: "요청한 뒤 회원의 이체한도나 보안매체가 바뀌었어요. 지금 한도를 다시 보고 요청해 주세요(승인 대기 중인 요청은 반려해 주세요).",
+    en: "The member's limits or security medium changed since this change was asked: read them again and ask anew (reject a request waiting for approval).",
+  },
+  closing_needs_approval: {
+    ko: "책임자 승인 금액을 넘는 잔액은 해지 때 현금으로 지급할 수 없어요. 다른 계좌로 옮기거나, 책임자 승인을 받아 먼저 출금한 뒤 해지해 주세요.",
+    en: "A balance above the manager-approval amount is not paid in cash by a closing: move it to another account, or withdraw it with a manager's approval first.",
   },
 };

@@ -216,6 +216,7 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     account_frozen: 409,
     last_account_internet_banking: 409,
     close_target_not_own: 400,
+    closing_needs_approval: 409,
     bad_limits: 400,
     limit_above_maximum: 400,
     limit_id_not_checked: 400,
@@ -234,6 +235,7 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     approval_already_decided: 409,
     approval_expired: 409,
     approval_drawer_closed: 409,
+    limits_stale: 409,
   },
 };
 

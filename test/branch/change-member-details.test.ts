@@ -50,6 +50,9 @@ describe("phone numbers and masks", () => {
     expect(maskEmail("hong.gildong@example.com")).toBe("ho***@example.com");
     expect(maskEmail("a@example.com")).toBe("a***@example.com");
     expect(maskAddress("서울특별시 종로구 세종대로 209")).toBe("서울특별시 종로구 …");
+    // Without spaces, only the first characters: never the whole address.
+    expect(maskAddress("서울특별시종로구세종대로209")).toBe("서울특별 …");
+    expect(maskAddress("세종대로 209")).toBe("세종대로 …");
     expect(maskName("홍길순")).toBe("홍*순");
     expect(maskName("남궁민수")).toBe("남**수");
   });
