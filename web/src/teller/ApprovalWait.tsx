@@ -87,7 +87,7 @@ export function ApprovalWait({
     );
   }
   return (
-    <section className="card" aria-labelledby={titleId}>
+    <section className="card approval-wait" aria-labelledby={titleId}>
       <h2 id={titleId}>{a.waiting}</h2>
       <p role="status" data-testid="approval-wait">
         {words.pending(now)}
