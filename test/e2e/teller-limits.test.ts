@@ -1,13 +1,23 @@
 // Transfer limits at the counter in the console (이체한도): the demo member lowered his limits online,
 // the teller finds him, sees the lowered limits and the maximums, is stopped above the maximum and
-// without the ID check, and raises them with a reason; the member then finds both changes in the
-// notification centre, once each.
+// without the ID check, and raises them with a reason: the daily limit above the cooperative's approval
+// amount, so the console waits (책임자 승인 대기) until the manager approves in a browser of their own,
+// then shows the new limits; the member then finds both changes in the notification centre, once each.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findUser } from "../../src/auth/users.ts";
 import { lowerMemberLimits } from "../../src/bank/member-limits.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { type E2e, startE2e, steps } from "./support/harness.ts";
-import { fact, findMember, ko, memberLogin, menu, shownText, tellerLogin } from "./support/ui.ts";
+import {
+  fact,
+  findMember,
+  ko,
+  managerApprovals,
+  memberLogin,
+  menu,
+  shownText,
+  tellerLogin,
+} from "./support/ui.ts";
 
 let e2e: E2e;
 beforeAll(async () => {
@@ -18,6 +28,7 @@ afterAll(async () => {
 });
 
 const l = ko.teller.limits;
+const a = ko.teller.approvals;
 
 describe("transfer limits at the counter", () => {
   it("raises the demo member's lowered limits with the ID checked and a reason, and he is told", async () => {
@@ -51,15 +62,35 @@ describe("transfer limits at the counter", () => {
     await panel.getByLabel(l.idDocument, { exact: true }).selectOption("driver_license");
     await panel.getByLabel(l.idChecked, { exact: true }).check();
     await panel.getByRole("button", { name: l.submit, exact: true }).click();
-    await panel.getByText(l.changed("50,000,000원", "200,000,000원")).waitFor();
-    expect(await fact(panel, l.perTransfer)).toBe("50,000,000원");
+    // A daily limit above the cooperative's approval amount (50,000,000 won) waits for a manager.
+    const waiting = panel.getByRole("region", { name: a.waiting });
+    expect(await shownText(waiting.getByRole("status"))).toBe(l.waitingText("50,000,000원", "200,000,000원"));
+    expect(await fact(panel, l.perDay)).toBe("2,000,000원");
+    await step(page, "limits-waiting");
+
+    const manager = await (await e2e.context("desktop")).newPage();
+    const { list, row } = await managerApprovals(manager, "홍길동");
+    expect(await shownText(row)).toContain(l.reasons.business);
+    await step(manager, "limits-approval-list");
+    await row
+      .getByRole("button", { name: a.approveLabel(a.kinds.limit_change, "홍길동", "200,000,000원") })
+      .click();
+    await list.getByText(a.none).waitFor();
+    await manager.context().close();
+
+    await panel
+      .getByText(l.waitingApproved("최책임", "50,000,000원", "200,000,000원"))
+      .waitFor({ timeout: 15_000 });
+    await expect.poll(() => fact(panel, l.perTransfer)).toBe("50,000,000원");
     expect(await fact(panel, l.perDay)).toBe("200,000,000원");
     await step(page, "limits-raised");
 
+    // The reason is in the audit log with the request, and again with the manager's approval.
     const audit = await e2e.app.db.query<{ payload: string }>(
-      "SELECT payload FROM audit_log WHERE action = 'teller.limits_changed'",
+      "SELECT payload FROM audit_log WHERE action IN ('teller.approval_request', 'teller.approval_approve') ORDER BY seq",
     );
     expect(audit.rows.map((r) => JSON.parse(r.payload).details.reason)).toEqual([
+      `${l.reasons.business}: 거래처 대금 지급`,
       `${l.reasons.business}: 거래처 대금 지급`,
     ]);
     await page.context().close();
