@@ -191,6 +191,16 @@ describe.each(dbKinds)("closing an account at the counter on %s", (kind) => {
     await expectLedgerInvariants(f.db);
   });
 
+  it("pays no cash above the manager-approval amount, but moves it to the member's own account", async () => {
+    const [a] = f.accounts as [Account];
+    const big = await second(a, 10_000_001n);
+    await expect(close("teller01", big)).rejects.toMatchObject({ code: "closing_needs_approval" });
+    expect(await fresh(big)).toMatchObject({ status: "active", balance: 10_000_001n });
+    const moved = await close("teller01", big, { payout: { kind: "transfer", to: number(a) } });
+    expect(moved).toMatchObject({ amount: "10000001", account: { status: "closed" } });
+    await expectLedgerInvariants(f.db);
+  });
+
   it("releases a lapsed hold, refuses while a live one stands", async () => {
     const [a] = f.accounts as [Account];
     const h = await second(a, 40_000n);

@@ -230,4 +230,27 @@ describe.each(dbKinds)("limit raises held for a manager on %s", (kind) => {
     });
     expect(await requestCount()).toBe(before);
   });
+
+  it("refuses to apply a raise judged on limits the member lowered since, and a key reused for another raise", async () => {
+    // OTP limits now: 10,000,000 a transfer, 60,000,000 a day (the test before lowered them).
+    const asked = input(otpMember(), { perTransfer: "60000000", perDay: "450000000" });
+    const reusedKey = randomUUID();
+    const pending = await held("maker01", asked, reusedKey);
+    await expect(
+      change("maker01", input(otpMember(), { perTransfer: "60000000", perDay: "460000000" }), reusedKey),
+    ).rejects.toMatchObject({ code: "idempotency_key_reused" });
+
+    // Fearing a phishing call, the member lowers them online before the manager decides.
+    await lowerMemberLimits(
+      f.ctx,
+      { cooperativeId: 1, memberId: otpMember() },
+      { perTransfer: 100_000n, perDay: 100_000n },
+    );
+    const told = (await notices(otpMember())).length;
+    await expect(decide("boss01", pending.id, "approve")).rejects.toMatchObject({ code: "limits_stale" });
+    expect(await otp(otpMember())).toEqual({ perTransfer: 100_000n, perDay: 100_000n });
+    expect(await notices(otpMember())).toHaveLength(told);
+    expect(await getApproval(desk("maker01"), BigInt(pending.id))).toMatchObject({ status: "pending" });
+    expect(await decide("boss01", pending.id, "reject")).toMatchObject({ status: "rejected" });
+  });
 });
