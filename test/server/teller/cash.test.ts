@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAccountNumber } from "../../../src/bank/account-number.ts";
 import { dbKinds } from "../../support/db.ts";
 import {
-  type Answer,
+  expectRefusal,
   otherTeller,
   startTellerServer,
   TellerClient,
@@ -15,14 +15,6 @@ import {
 
 type Receipt = { number: string; kind: string; amount: string; balanceAfter: string; holderName: string };
 type CashAnswer = { receipt: Receipt; replayed: boolean };
-
-function expectRefusal(r: Answer, status: number, code: string): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const e = (r.body as { error: { code: string; message: { ko: string; en: string } } }).error;
-  expect(e.code).toBe(code);
-  expect(e.message.ko).toMatch(/[가-힣]/);
-  expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
-}
 
 describe.each(dbKinds)("the teller's cash routes on %s", (kind) => {
   let s: TellerServer;

@@ -9,9 +9,9 @@ import { findMemberByRrn } from "../../../src/bank/members.ts";
 import { errorReply } from "../../../src/server/errors.ts";
 import { dbKinds } from "../../support/db.ts";
 import {
-  type Answer,
   auditHead,
   auditSince,
+  expectRefusal,
   otherTeller,
   startTellerServer,
   TellerClient,
@@ -22,15 +22,6 @@ import {
 const hong = { name: "홍길동", rrn: "8503151234567" };
 const younghee = { name: "김영희", rrn: "9207222345678" };
 const chulsoo = { name: "이철수", rrn: "7811301456789" };
-
-function expectRefusal(r: Answer, status: number, code: string): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const e = (r.body as { error: { code: string; message: { ko: string; en: string } } }).error;
-  expect(e.code).toBe(code);
-  expect(e.message.ko).toMatch(/[가-힣]/);
-  expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
-  expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/);
-}
 
 describe("teller error codes", () => {
   it("each has Korean and English words and a 4xx status", () => {

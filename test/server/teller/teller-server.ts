@@ -81,6 +81,7 @@ export function expectRefusal(r: Answer, status: number, code: string): void {
   expect(e.code).toBe(code);
   expect(e.message.ko).toMatch(/[가-힣]/);
   expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
+  expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/);
 }
 
 export interface Answer<T = Record<string, unknown>> {
