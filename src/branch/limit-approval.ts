@@ -68,6 +68,9 @@ function holdForManager(ctx: DeskContext, idempotencyKey: string): LimitApproval
           medium: request.medium,
           perTransfer: request.perTransfer.toString(),
           perDay: request.perDay.toString(),
+          // As the applied change's entry has them: the document's kind only, never its number.
+          reason: request.reason,
+          idDocument: request.idDocument,
         },
       };
     });
@@ -108,5 +111,13 @@ export const approveLimitChange: ApprovalApplier = async (
     idDocument: idDocuments.find((d) => d === r.idDocument) ?? ("other" satisfies IdDocument),
   };
   await applyLimitChange(bank, tx, asked, checker.tellerId);
-  return { transferId: null, details: { medium: asked.medium, perDay: asked.perDay.toString() } };
+  return {
+    transferId: null,
+    details: {
+      medium: asked.medium,
+      perTransfer: asked.perTransfer.toString(),
+      perDay: asked.perDay.toString(),
+      reason: asked.reason,
+    },
+  };
 };

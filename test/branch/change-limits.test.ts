@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLimits } from "../../src/bank/limits.ts";
 import { lowerMemberLimits } from "../../src/bank/member-limits.ts";
-import { listNotifications } from "../../src/bank/notifications.ts";
 import { issueSecurityCard, registerOtp } from "../../src/bank/security-medium.ts";
 import {
   type ChangeLimitsInput,
@@ -17,6 +16,7 @@ import type { DeskContext } from "../../src/branch/desk.ts";
 import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { limitNotices, limitRaise } from "../support/limits.ts";
 
 describe.each(dbKinds)("limits changed at the counter on %s", (kind) => {
   let f: Fixture;
@@ -28,18 +28,8 @@ describe.each(dbKinds)("limits changed at the counter on %s", (kind) => {
   const otpMember = () => f.members[0]!.id;
   const cardMember = () => f.members[1]!.id;
   const noMedium = () => f.members[2]!.id;
-  const input = (memberId: bigint, more: Partial<ChangeLimitsInput> = {}): ChangeLimitsInput => ({
-    memberId,
-    perTransfer: "50000000",
-    perDay: "200000000",
-    reason: "사업자금 이체: 회원 요청",
-    idCheck: { document: "driver_license", checked: true },
-    ...more,
-  });
-  const notices = async (memberId: bigint) =>
-    (await listNotifications(f.db, { cooperativeId: 1, memberId })).notifications.filter(
-      (n) => n.kind === "limits_changed",
-    );
+  const input = limitRaise;
+  const notices = (memberId: bigint) => limitNotices(f.db, memberId);
   const otp = async (memberId: bigint) => (await getLimits(f.db, 1, memberId)).otp;
 
   beforeAll(async () => {

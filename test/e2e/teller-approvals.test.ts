@@ -14,7 +14,7 @@ import {
   drawerCash,
   ledgerBalances,
 } from "./support/ledger.ts";
-import { dashed, fact, ko, shownText, tellerLogin } from "./support/ui.ts";
+import { dashed, fact, ko, managerApprovals, shownText, tellerLogin } from "./support/ui.ts";
 
 let e2e: E2e;
 beforeAll(async () => {
@@ -56,11 +56,7 @@ describe("a large withdrawal approved by a manager", () => {
     await step(maker, "waiting-for-approval");
 
     const manager = await (await e2e.context("desktop")).newPage();
-    await tellerLogin(manager, undefined, undefined, demoLogins.manager);
-    await manager.getByRole("tab", { name: a.tab }).click();
-    const list = manager.getByRole("region", { name: a.title });
-    const row = list.getByRole("row").filter({ hasText: "홍길동" });
-    await row.waitFor();
+    const { list, row } = await managerApprovals(manager, "홍길동");
     expect(await shownText(row)).toContain("11,000,000원");
     expect(await shownText(row)).toContain(demoLogins.teller.tellerId);
     await step(manager, "approvals-list");

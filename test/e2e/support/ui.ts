@@ -62,6 +62,20 @@ export async function tellerLogin(
   await onPage(page, t.teller.counterTitle);
 }
 
+/** The manager logs in on `page`, opens the approvals tab and finds the member's waiting request. */
+export async function managerApprovals(
+  page: Page,
+  memberName: string,
+  t: Messages = ko,
+): Promise<{ list: Locator; row: Locator }> {
+  await tellerLogin(page, undefined, t, demoLogins.manager);
+  await page.getByRole("tab", { name: t.teller.approvals.tab }).click();
+  const list = page.getByRole("region", { name: t.teller.approvals.title });
+  const row = list.getByRole("row").filter({ hasText: memberName });
+  await row.waitFor();
+  return { list, row };
+}
+
 /** Registers a new member at the counter (the identity as on the ID card); their page opens. */
 export async function registerMember(
   page: Page,

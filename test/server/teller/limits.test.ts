@@ -1,7 +1,10 @@
-// The teller's limit routes over HTTP, as the console drives them: the member's limits read, a raise
-// applied (and a repeat answered without a second notification), every bad request a 4xx with its
-// code and Korean and English words, never a 500; a POST without the CSRF header refused.
+// The teller's limit routes over HTTP, as the console drives them: the member's limits read, a change
+// applied (and a repeat answered without a second notification), a raise above the cooperative's
+// amount answered 202 with the request a manager approves, every bad request (no idempotency key among
+// them) a 4xx with its code and Korean and English words, never a 500; a POST without CSRF refused.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoLogins } from "../../../src/demo/seed.ts";
 import { dbKinds } from "../../support/db.ts";
 import { expectRefusal, startTellerServer, TellerClient, type TellerServer } from "./teller-server.ts";
 
@@ -17,6 +20,7 @@ describe.each(dbKinds)("the teller's limit routes on %s", (kind) => {
         .id,
     );
   const body = (more: Record<string, unknown> = {}) => ({
+    idempotencyKey: randomUUID(),
     perTransfer: "20000000",
     perDay: "80000000",
     reason: "급여 이체: 회원 요청",
@@ -101,11 +105,61 @@ describe.each(dbKinds)("the teller's limit routes on %s", (kind) => {
     }
     const r = await t.post(`/api/teller/members/abc/limits`, body());
     expect(r.status).toBe(400);
+    // Every submission names its key: without one, refused by the schema.
+    const { idempotencyKey: _, ...keyless } = body({ perDay: "90000000" });
+    expect((await post(hong, keyless)).status).toBe(400);
     // Without the CSRF header: refused, and nothing changed.
     expect(
       (await t.post(`/api/teller/members/${hong}/limits`, body({ perDay: "90000000" }), { csrf: false }))
         .status,
     ).toBe(403);
     expect((await t.get(`/api/teller/members/${hong}/limits`)).body).toMatchObject({ perDay: "80000000" });
+  });
+
+  it("answers a raise above the cooperative's amount 202 with its request, applied once a manager approves", async () => {
+    const notices = async () =>
+      (
+        await s.app.db.query<{ n: bigint }>(
+          "SELECT count(*)::bigint AS n FROM notifications WHERE member_id = $1 AND kind = 'limits_changed'",
+          [hong],
+        )
+      ).rows[0]!.n;
+    const before = await notices();
+    const raise = body({ perTransfer: "50000000", perDay: "200000000" });
+    const heldAnswer = await t.post(`/api/teller/members/${hong}/limits`, raise);
+    expect(heldAnswer.status, JSON.stringify(heldAnswer.body)).toBe(202);
+    const { approval } = heldAnswer.body as { approval: { id: string } };
+    expect(approval).toMatchObject({
+      kind: "limit_change",
+      status: "pending",
+      maker: { tellerId: demoLogins.teller.tellerId },
+      memberName: "홍길동",
+      account: null,
+      amount: "200000000",
+      request: { medium: "otp", perTransfer: "50000000", perDay: "200000000", currentPerDay: "80000000" },
+    });
+    expect((await t.get(`/api/teller/members/${hong}/limits`)).body).toMatchObject({ perDay: "80000000" });
+    // The same key again: the same request, still waiting.
+    const again = await t.post(`/api/teller/members/${hong}/limits`, raise);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(heldAnswer.body);
+    // The maker cannot approve it.
+    expectRefusal(await t.post(`/api/teller/approvals/${approval.id}/approve`), 403, "approval_not_manager");
+
+    const manager = new TellerClient(s.url);
+    await manager.login(demoLogins.manager);
+    const decided = await manager.post(`/api/teller/approvals/${approval.id}/approve`);
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    expect(decided.body).toMatchObject({
+      status: "approved",
+      checker: { tellerId: demoLogins.manager.tellerId },
+    });
+    // The maker's poll sees it, and the limits are as asked, told once.
+    expect((await t.get(`/api/teller/approvals/${approval.id}`)).body).toMatchObject({ status: "approved" });
+    expect((await t.get(`/api/teller/members/${hong}/limits`)).body).toMatchObject({
+      perTransfer: "50000000",
+      perDay: "200000000",
+    });
+    expect(await notices()).toBe(before + 1n);
   });
 });

@@ -521,6 +521,13 @@ export const en: Messages = {
       changed: (perTransfer: string, perDay: string) =>
         `Limits set to ${perTransfer} a transfer and ${perDay} a day. The member was notified.`,
       unchanged: "The limits were as asked already: nothing changed and no notification was sent again.",
+      waitingText: (perTransfer: string, perDay: string) =>
+        `Raising the limits to ${perTransfer} a transfer and ${perDay} a day needs a manager's approval. The ID check and the reason are recorded. Once a manager approves, the new limits apply and appear here.`,
+      waitingApproved: (manager: string, perTransfer: string, perDay: string) =>
+        `Approved by manager ${manager}: limits set to ${perTransfer} a transfer and ${perDay} a day. The member was notified.`,
+      waitingRejected: "A manager rejected the limit raise. The limits did not change.",
+      waitingExpired:
+        "The limit raise waited too long and expired. The limits did not change; ask again if needed.",
     },
     details: {
       title: "Contact details",
@@ -563,7 +570,9 @@ export const en: Messages = {
       member: "Customer",
       account: "Account number",
       amount: "Amount",
-      newDailyLimit: "New daily limit",
+      limitPerTransfer: (asked: string, current: string) => `Per transfer ${asked} (now ${current})`,
+      limitPerDay: (asked: string, current: string) => `Per day ${asked} (now ${current})`,
+      limitReason: (reason: string) => `Reason: ${reason}`,
       requestedAt: "Asked at",
       expiresAt: "Expires at",
       approve: "Approve",

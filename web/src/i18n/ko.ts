@@ -516,6 +516,13 @@ export const ko = {
       changed: (perTransfer: string, perDay: string) =>
         `이체한도를 1회 ${perTransfer}, 1일 ${perDay}으로 바꿨어요. 회원에게 알림을 보냈어요.`,
       unchanged: "이미 이 한도예요. 바뀐 것이 없어 알림도 다시 보내지 않았어요.",
+      waitingText: (perTransfer: string, perDay: string) =>
+        `이체한도를 1회 ${perTransfer}, 1일 ${perDay}으로 올리려면 책임자 승인이 필요해요. 신분증 확인과 사유는 기록되었어요. 책임자가 승인하면 새 한도가 적용되고 이 화면에 나와요.`,
+      waitingApproved: (manager: string, perTransfer: string, perDay: string) =>
+        `${manager} 책임자가 승인해 이체한도를 1회 ${perTransfer}, 1일 ${perDay}으로 바꿨어요. 고객에게 알렸어요.`,
+      waitingRejected: "책임자가 한도 증액 요청을 반려했어요. 한도는 바뀌지 않았어요.",
+      waitingExpired:
+        "승인 대기 시간이 지나 한도 증액 요청이 만료되었어요. 한도는 바뀌지 않았어요. 필요하면 다시 요청해 주세요.",
     },
     details: {
       title: "연락처·주소",
@@ -555,7 +562,9 @@ export const ko = {
       member: "고객",
       account: "계좌번호",
       amount: "금액",
-      newDailyLimit: "새 1일 한도",
+      limitPerTransfer: (asked: string, current: string) => `1회 ${asked} (현재 ${current})`,
+      limitPerDay: (asked: string, current: string) => `1일 ${asked} (현재 ${current})`,
+      limitReason: (reason: string) => `사유: ${reason}`,
       requestedAt: "요청 시각",
       expiresAt: "만료 시각",
       approve: "승인",

@@ -1,18 +1,15 @@
 // Maker-checker in the console: a manager's tab of the branch's requests waiting for approval (who
-// asked, for whom, what, how much) with approve and reject, and, on the asking teller's screen, a
-// held withdrawal waiting for that decision until it is paid (its receipt) or refused.
-import { useEffect, useRef, useState } from "react";
+// asked, for whom, what, how much) with approve and reject. The asking teller's wait is ApprovalWait.tsx.
+import { useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatDateTime } from "../lib/dates.ts";
 import { useLoad } from "../lib/use-load.ts";
 import { formatWon } from "../lib/won.ts";
 import { ErrorMessage, Notice } from "../ui/Alerts.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { Approval, ApprovalList, CashAnswer } from "./types.ts";
+import type { Approval, ApprovalList } from "./types.ts";
 
 const base = "/api/teller/approvals";
-/** How often the asking teller's screen asks for the decision. */
-const pollMs = 2000;
 
 /** The manager's list of requests waiting at the branch, each with approve and reject. */
 export function Approvals() {
@@ -80,7 +77,7 @@ export function Approvals() {
                     </td>
                     <td>{r.memberName}</td>
                     <td>{r.account ?? "—"}</td>
-                    <td>{r.kind === "limit_change" ? `${a.newDailyLimit} ${amount}` : amount}</td>
+                    <td>{r.kind === "limit_change" ? <LimitChange request={r} /> : amount}</td>
                     <td>{formatDateTime(r.createdAt, lang)}</td>
                     <td>{formatDateTime(r.expiresAt, lang)}</td>
                     <td>
@@ -117,64 +114,19 @@ export function Approvals() {
   );
 }
 
-/**
- * The asking teller's held withdrawal: "책임자 승인 대기" until a manager decides; approved, its
- * receipt is handed on to be shown and printed; rejected or lapsed, said so (nothing moved).
- */
-export function ApprovalWait({ approval, onPaid }: { approval: Approval; onPaid(a: CashAnswer): void }) {
-  const { t, lang, errorText } = useI18n();
+/** A limit raise as the manager judges it: the medium, each new limit beside the current one, why. */
+function LimitChange({ request }: { request: Approval }) {
+  const { t, lang } = useI18n();
   const a = t.teller.approvals;
-  const [now, setNow] = useState(approval);
-  const [failure, setFailure] = useState<unknown>(null);
-  // The receipt is handed on once, however often the screen is drawn again.
-  const handedOn = useRef(false);
-
-  useEffect(() => {
-    handedOn.current = false;
-    setNow(approval);
-  }, [approval]);
-
-  useEffect(() => {
-    if (now.status !== "pending") {
-      if (now.status === "approved" && now.receipt && !handedOn.current) {
-        handedOn.current = true;
-        onPaid({ receipt: now.receipt, replayed: false });
-      }
-      return;
-    }
-    const timer = setTimeout(() => {
-      tellerApi.get<Approval>(`${base}/${encodeURIComponent(now.id)}`).then(
-        (next) => {
-          setFailure(null);
-          setNow(next);
-        },
-        // A lost answer is asked again at the next tick; the request stands meanwhile.
-        (error: unknown) => {
-          setFailure(error);
-          setNow({ ...now });
-        },
-      );
-    }, pollMs);
-    return () => clearTimeout(timer);
-  }, [now, onPaid]);
-
-  if (now.status === "approved") {
-    return now.checker ? <Notice>{a.waitingApproved(now.checker.name)}</Notice> : null;
-  }
-  if (now.status !== "pending") {
-    return (
-      <ErrorMessage title={a.waiting}>
-        <p>{now.status === "rejected" ? a.waitingRejected : a.waitingExpired}</p>
-      </ErrorMessage>
-    );
-  }
+  const r = request.request;
+  const won = (amount: string | undefined) => formatWon(amount ?? "0", lang);
+  const medium = r.medium === "card" || r.medium === "otp" ? t.teller.limits.media[r.medium] : "";
   return (
-    <section className="card" aria-labelledby="approval-wait-title">
-      <h2 id="approval-wait-title">{a.waiting}</h2>
-      <p role="status" data-testid="approval-wait">
-        {a.waitingText(formatWon(now.amount, lang))}
-      </p>
-      {failure ? <p className="field-error">{errorText(failure)}</p> : null}
-    </section>
+    <>
+      <div>{medium}</div>
+      <div>{a.limitPerTransfer(won(r.perTransfer), won(r.currentPerTransfer))}</div>
+      <div>{a.limitPerDay(won(r.perDay ?? request.amount), won(r.currentPerDay))}</div>
+      <div>{a.limitReason(r.reason ?? "")}</div>
+    </>
   );
 }

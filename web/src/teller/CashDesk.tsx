@@ -1,6 +1,6 @@
 // The teller's cash at the counter: the drawer (시재) opened and closed with a count, its cash by the
 // ledger and the day's postings, and the cash deposit and withdrawal forms with a printable receipt. A
-// withdrawal held for a manager's approval waits on screen for the decision (Approvals.tsx).
+// withdrawal held for a manager's approval waits on screen for the decision (ApprovalWait.tsx).
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
@@ -11,7 +11,7 @@ import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
 import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
-import { ApprovalWait } from "./Approvals.tsx";
+import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingWithdrawal } from "./types.ts";
 
@@ -43,7 +43,14 @@ export function useSubmissionKey() {
 }
 
 export function CashDesk() {
-  const { errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
+  const a = t.teller.approvals;
+  const waitWords: ApprovalWaitWords = {
+    pending: (r) => a.waitingText(formatWon(r.amount, lang)),
+    approved: (_r, manager) => a.waitingApproved(manager),
+    rejected: a.waitingRejected,
+    expired: a.waitingExpired,
+  };
   const [drawer, setDrawer] = useState<Drawer | null>(null);
   const [loadFailure, setLoadFailure] = useState<unknown>(null);
   const [receipt, setReceipt] = useState<CashAnswer | null>(null);
@@ -75,13 +82,12 @@ export function CashDesk() {
     await reload();
   }
 
-  const paid = useCallback(
-    (answer: CashAnswer): void => {
-      setReceipt(answer);
-      void reload();
-    },
-    [reload],
-  );
+  // Approved, the withdrawal was paid in the manager's transaction: its receipt is shown and printed.
+  function paid(approval: Approval): void {
+    if (!approval.receipt) return;
+    setReceipt({ receipt: approval.receipt, replayed: false });
+    void reload();
+  }
 
   return (
     <div className="cash-desk" aria-busy={drawer === null && !loadFailure ? true : undefined}>
@@ -99,7 +105,7 @@ export function CashDesk() {
           <WithdrawalForm onDone={moved} />
         </div>
       ) : null}
-      {waiting ? <ApprovalWait approval={waiting} onPaid={paid} /> : null}
+      {waiting ? <ApprovalWait approval={waiting} words={waitWords} onApproved={paid} /> : null}
       {receipt ? <ReceiptSlip receipt={receipt.receipt} replayed={receipt.replayed} /> : null}
       <Reprint
         onFound={(r) => {

@@ -1,5 +1,6 @@
 // The member's transfer limits at the counter: the registered medium's limits, today's use and the
-// cooperative's maximums, and the form that sets new ones with the member's ID checked and a reason.
+// cooperative's maximums, and the form that sets new ones with the member's ID checked and a reason. A
+// raise above the cooperative's approval amount waits on screen for a manager (ApprovalWait.tsx).
 import { useState } from "react";
 import type { Static } from "typebox";
 import type { branchLimitsAnswer, changeLimitsAnswer } from "../../../src/server/teller/schemas.ts";
@@ -10,8 +11,10 @@ import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
 import { Field, SelectField } from "../ui/Field.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
+import { useSubmissionKey } from "./CashDesk.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { TellerMember } from "./types.ts";
+import type { Approval, PendingApproval, TellerMember } from "./types.ts";
 
 type BranchLimits = Static<typeof branchLimitsAnswer>;
 type LimitsAnswer = Static<typeof changeLimitsAnswer>;
@@ -58,7 +61,12 @@ export function LimitsPanel({ member }: { member: TellerMember }) {
             ]}
           />
           {limits.maximum ? (
-            <ChangeForm url={url} maximum={limits.maximum} onChanged={(a) => current.setData(a.limits)} />
+            <ChangeForm
+              url={url}
+              maximum={limits.maximum}
+              onChanged={(a) => current.setData(a.limits)}
+              onApproved={() => current.reload()}
+            />
           ) : (
             <p>{l.noMedium}</p>
           )}
@@ -72,10 +80,13 @@ function ChangeForm({
   url,
   maximum,
   onChanged,
+  onApproved,
 }: {
   url: string;
   maximum: { perTransfer: string; perDay: string };
   onChanged(answer: LimitsAnswer): void;
+  /** A held raise was approved and applied: the limits are read again. */
+  onApproved(): void;
 }) {
   const { t, lang } = useI18n();
   const l = t.teller.limits;
@@ -86,8 +97,18 @@ function ChangeForm({
   const [document, setDocument] = useState<IdDocument>("resident_card");
   const [checked, setChecked] = useState(false);
   const [answer, setAnswer] = useState<LimitsAnswer | null>(null);
+  const [waiting, setWaiting] = useState<Approval | null>(null);
+  const key = useSubmissionKey();
   const form = useForm();
   const won = (amount: string) => formatWon(amount, lang);
+  const asked = (r: Approval) =>
+    [won(r.request.perTransfer ?? "0"), won(r.request.perDay ?? r.amount)] as const;
+  const waitWords: ApprovalWaitWords = {
+    pending: (r) => l.waitingText(...asked(r)),
+    approved: (r, manager) => l.waitingApproved(manager, ...asked(r)),
+    rejected: l.waitingRejected,
+    expired: l.waitingExpired,
+  };
 
   function amountProblem(field: string, digits: string, max: string): FieldProblem | null {
     if (!/^[1-9]\d*$/.test(digits)) return { field, text: l.amountProblem };
@@ -109,19 +130,32 @@ function ChangeForm({
     },
     async () => {
       setAnswer(null);
+      setWaiting(null);
       const words = l.reasons[reason];
-      const changed = await tellerApi.post<LimitsAnswer>(url, {
-        perTransfer,
-        perDay,
-        reason: detail.trim() ? `${words}: ${detail.trim()}` : words,
-        idCheck: { document, checked },
-      });
-      setAnswer(changed);
+      let changed: LimitsAnswer | PendingApproval;
+      try {
+        changed = await tellerApi.post<LimitsAnswer | PendingApproval>(url, {
+          idempotencyKey: key.get(),
+          perTransfer,
+          perDay,
+          reason: detail.trim() ? `${words}: ${detail.trim()}` : words,
+          idCheck: { document, checked },
+        });
+        key.settle();
+      } catch (error) {
+        key.settle(error);
+        throw error;
+      }
       setPerTransfer("");
       setPerDay("");
       setDetail("");
       setChecked(false);
-      onChanged(changed);
+      // Held for a manager: nothing changed yet; the limits are read again once approved.
+      if ("approval" in changed) setWaiting(changed.approval);
+      else {
+        setAnswer(changed);
+        onChanged(changed);
+      }
     },
   );
   const checkError = form.errorOf("lim-checked");
@@ -137,6 +171,7 @@ function ChangeForm({
           </p>
         </Notice>
       ) : null}
+      {waiting ? <ApprovalWait approval={waiting} words={waitWords} onApproved={onApproved} /> : null}
       <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         <Field

@@ -39,3 +39,5 @@ export type DetailsAnswer = Static<typeof detailsAnswer>;
 export type Approval = Static<typeof approvalAnswer>;
 export type ApprovalList = Static<typeof approvalListAnswer>;
 export type PendingWithdrawal = Static<typeof pendingWithdrawalAnswer>;
+/** A request held for a manager's approval (a withdrawal or a limit raise): the 202 answer. */
+export type PendingApproval = PendingWithdrawal;
