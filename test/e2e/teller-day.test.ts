@@ -47,6 +47,8 @@ import {
 } from "./support/ui.ts";
 
 const words: Record<Lang, Messages> = { ko, en };
+/** The demo seed's manager (manager01), by the name the console shows in either language. */
+const managerName = "최책임";
 
 const root = resolve(import.meta.dirname, "../..");
 const out = join(root, "test-results/e2e/teller-guide");
@@ -346,8 +348,10 @@ const walk: DayStep[] = [
       await panel.getByLabel(l.idDocument, { exact: true }).selectOption("driver_license");
       await panel.getByLabel(l.idChecked, { exact: true }).check();
       await submit.click();
-      const waiting = d.teller.getByRole("region", { name: d.t.teller.approvals.waiting });
-      await waiting.getByRole("status").waitFor();
+      const waiting = panel.getByRole("region", { name: d.t.teller.approvals.waiting });
+      expect(await shownText(waiting.getByRole("status"))).toBe(
+        l.waitingText(d.won(10_000_000n), d.won(60_000_000n)),
+      );
       expect(posted()).toBe(1);
       expect(await fact(panel, l.perDay)).toBe(d.won(3_000_000n));
     },
@@ -372,8 +376,10 @@ const walk: DayStep[] = [
       await row.waitFor();
       const text = await shownText(row);
       expect(text).toContain(a.kinds.limit_change);
-      expect(text).toContain(`${a.newDailyLimit} ${d.won(60_000_000n)}`);
+      expect(text).toContain(a.limitPerTransfer(d.won(10_000_000n), d.won(1_000_000n)));
+      expect(text).toContain(a.limitPerDay(d.won(60_000_000n), d.won(3_000_000n)));
       expect(text).toContain(demoLogins.teller.tellerId);
+      expect(text).toContain(a.limitReason(`${d.t.teller.limits.reasons.business}: 거래처 대금 지급`));
     },
   },
   {
@@ -392,7 +398,10 @@ const walk: DayStep[] = [
       await list.getByText(a.approved(a.kinds.limit_change, d.won(60_000_000n))).waitFor();
       await list.getByText(a.none).waitFor();
       const panel = d.teller.getByRole("region", { name: l.title });
-      await expect.poll(() => fact(panel, l.perDay), { timeout: 15_000 }).toBe(d.won(60_000_000n));
+      await panel
+        .getByText(l.waitingApproved(managerName, d.won(10_000_000n), d.won(60_000_000n)))
+        .waitFor({ timeout: 15_000 });
+      await expect.poll(() => fact(panel, l.perDay)).toBe(d.won(60_000_000n));
       expect(await fact(panel, l.perTransfer)).toBe(d.won(10_000_000n));
     },
   },
@@ -632,11 +641,10 @@ describe("a day at the counter", () => {
       const limits = await memberLimits(env.app.bank, { cooperativeId: 1, memberId: account.memberId! });
       expect([limits.perTransfer, limits.perDay]).toEqual([10_000_000n, 60_000_000n]);
       const audit = await env.app.db.query<{ payload: string }>(
-        "SELECT payload FROM audit_log WHERE action = 'teller.limits_changed'",
+        "SELECT payload FROM audit_log WHERE action IN ('teller.approval_request', 'teller.approval_approve') ORDER BY seq",
       );
-      expect(audit.rows.map((r) => JSON.parse(r.payload).details.reason)).toEqual([
-        `${day.t.teller.limits.reasons.business}: 거래처 대금 지급`,
-      ]);
+      const reason = `${day.t.teller.limits.reasons.business}: 거래처 대금 지급`;
+      expect(audit.rows.map((r) => JSON.parse(r.payload).details.reason)).toEqual([reason, reason]);
       await ledgerBalances(env);
 
       // Every picture the guide shows in this language was made here, and nothing it does not show.
