@@ -1,13 +1,19 @@
-// A day at the counter, on one server at desktop width, in the real console and the real member
-// site: the drawer opened with a count, a new member registered (account, internet banking, OTP), a
-// cash deposit to them, the member online (their own password, the deposit seen, part of it sent
-// with OTP), a withdrawal with the ID checked and the passbook PIN, the day's transactions, and the
-// drawer closed 5,000 won short with the 과부족 posted. Each named step ends on a screen that is
+// A day at the counter, on one server at desktop width, in the real console (the teller's, and a
+// manager's in a browser of their own) and the real member site: the drawer opened with a count, a
+// new member registered (account, internet banking, OTP), a cash deposit to them, the member online
+// (their own password, the deposit seen, part of it sent with OTP), a savings account opened and paid
+// into, a withdrawal with the ID checked and the passbook PIN, the member's limits lowered online and
+// raised at the counter above the approval amount (held, approved by the manager, notified), the
+// address changed with the ID checked (notified, masked), the savings account closed in cash, the
+// day's transactions, and the drawer closed 5,000 won short with the 과부족 posted. The console's
+// refusals before sending (above the maximum, the ID box unticked, the name without its document, the
+// closing without ID, PIN or warning) are checked on the way. Each named step ends on a screen that is
 // axe clean and is photographed: the pictures of docs/teller-guide.md, test-results/e2e/teller-guide/<lang>/.
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
+import { memberLimits } from "../../src/bank/member-limits.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { ko, type Messages } from "../../web/src/i18n/ko.ts";
@@ -25,6 +31,7 @@ import type { Lang } from "./support/teller-guide.ts";
 import { tellerGuidePictures } from "./support/teller-guide.ts";
 import {
   accountCard,
+  action,
   dashed,
   enrol,
   fact,
@@ -40,6 +47,8 @@ import {
 } from "./support/ui.ts";
 
 const words: Record<Lang, Messages> = { ko, en };
+/** The demo seed's manager (manager01), by the name the console shows in either language. */
+const managerName = "최책임";
 
 const root = resolve(import.meta.dirname, "../..");
 const out = join(root, "test-results/e2e/teller-guide");
@@ -52,10 +61,14 @@ interface Day {
   won(amount: bigint): string;
   teller: Page;
   member: Page;
+  manager: Page;
   person: { name: string; rrn: string; phone: string; address: string; userId: string; pin: string };
   password: string;
   hongNumber: string;
+  newAddress: string;
   number: string;
+  /** The savings account opened when the member comes back, and closed later in the day. */
+  savings: string;
   temporaryPassword: string;
   otpSecret: string;
   depositReceipt: string;
@@ -67,7 +80,7 @@ interface Day {
  */
 interface DayStep {
   name: string;
-  on: "teller" | "member";
+  on: "teller" | "member" | "manager";
   run(day: Day): Promise<void>;
 }
 
@@ -81,6 +94,15 @@ async function speak(page: Page, lang: Lang): Promise<void> {
 
 const drawerOf = (d: Day) => d.teller.getByRole("region", { name: d.t.teller.cash.drawerTitle });
 
+/** Counts the console's POSTs to paths ending in `tail` from now on: a refusal on screen sent nothing. */
+function postsTo(page: Page, tail: string): () => number {
+  let n = 0;
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname.endsWith(tail)) n++;
+  });
+  return () => n;
+}
+
 /** Back from a member's page to the counter's tabs, and to the cash desk. */
 async function toCashDesk(d: Day): Promise<void> {
   const next = d.teller.getByRole("button", { name: d.t.teller.nextCustomer, exact: true });
@@ -89,11 +111,11 @@ async function toCashDesk(d: Day): Promise<void> {
   await drawerOf(d).waitFor();
 }
 
-/** The cash desk's deposit or withdrawal form (by its title), for the new member's account and `amount`. */
-async function cashForm(d: Day, title: string, amount: string): Promise<Locator> {
+/** The cash desk's deposit or withdrawal form (by its title), for an account (the new member's first) and `amount`. */
+async function cashForm(d: Day, title: string, amount: string, number = d.number): Promise<Locator> {
   await toCashDesk(d);
   const form = d.teller.getByRole("region", { name: title });
-  await form.getByLabel(d.t.teller.cash.account, { exact: true }).fill(dashed(d.number));
+  await form.getByLabel(d.t.teller.cash.account, { exact: true }).fill(dashed(number));
   await form.getByLabel(d.t.teller.cash.amount, { exact: true }).fill(amount);
   return form;
 }
@@ -230,7 +252,7 @@ const walk: DayStep[] = [
     },
   },
   {
-    // Back at the counter the member asks for cash: the teller finds them first.
+    // Back at the counter the member opens a savings account and asks for cash: found first.
     name: "member-found",
     on: "teller",
     async run(d) {
@@ -239,14 +261,20 @@ const walk: DayStep[] = [
         .getByRole("region", { name: d.t.teller.memberFacts })
         .getByText(d.won(380_000n), { exact: false })
         .waitFor();
+      d.savings = await openAccount(d.teller, d.person.pin, d.t, "savings");
     },
   },
   {
-    // 200,000 won paid out: the ID card checked, the member types their passbook PIN.
+    // 70,000 won paid into the savings account; 200,000 won paid out of the first account, the
+    // ID card checked, the member typing their passbook PIN.
     name: "cash-withdrawal",
     on: "teller",
     async run(d) {
       const c = d.t.teller.cash;
+      const deposit = await cashForm(d, c.depositTitle, "70000", d.savings);
+      await deposit.getByRole("button", { name: c.depositSubmit, exact: true }).click();
+      const slip = d.teller.getByRole("region", { name: c.receiptTitle("deposit") });
+      await expect.poll(() => fact(slip, c.balanceAfter)).toBe(d.won(70_000n));
       const form = await cashForm(d, c.withdrawalTitle, "200000");
       await form.getByLabel(c.idDocument, { exact: true }).selectOption("resident_card");
       await form.getByLabel(c.idChecked, { exact: true }).check();
@@ -274,14 +302,212 @@ const walk: DayStep[] = [
     },
   },
   {
-    // The day so far: the opening count, the deposit, the withdrawal; the drawer by the ledger.
+    // At home the member lowers their limits online (the only way online is down).
+    name: "member-limits-lowered",
+    on: "member",
+    async run(d) {
+      const l = d.t.limits;
+      await d.member.goto("/limits");
+      await onPage(d.member, l.title);
+      const form = d.member.locator("form");
+      await form.getByLabel(l.perTransfer, { exact: true }).fill("1000000");
+      await form.getByLabel(l.perDay, { exact: true }).fill("3000000");
+      await form.getByRole("button", { name: l.save, exact: true }).click();
+      await d.member.getByText(l.saved, { exact: true }).waitFor();
+      await expect.poll(() => fact(d.member.getByRole("main"), l.perDay)).toBe(d.won(3_000_000n));
+    },
+  },
+  {
+    // At the counter: 10,000,000 a transfer and 60,000,000 a day, above the cooperative's approval
+    // amount (50,000,000 a day), waits for a manager; above the maximum or unchecked, nothing is sent.
+    name: "limit-raise-held",
+    on: "teller",
+    async run(d) {
+      const l = d.t.teller.limits;
+      expect(await d.teller.getByRole("tab", { name: d.t.teller.approvals.tab }).count()).toBe(0);
+      await findMember(d.teller, d.person, undefined, d.t);
+      const panel = d.teller.getByRole("region", { name: l.title });
+      await expect.poll(() => fact(panel, l.perDay)).toBe(d.won(3_000_000n));
+      expect(await fact(panel, l.perTransfer)).toBe(d.won(1_000_000n));
+      expect(await fact(panel, l.maximum)).toBe(l.maximumLine(d.won(100_000_000n), d.won(500_000_000n)));
+      const posted = postsTo(d.teller, "/limits");
+      const submit = panel.getByRole("button", { name: l.submit, exact: true });
+      await panel.getByLabel(l.newPerTransfer, { exact: true }).fill("100000001");
+      await panel.getByLabel(l.newPerDay, { exact: true }).fill("60000000");
+      await submit.click();
+      await panel
+        .getByText(l.aboveMaximum(d.won(100_000_000n)))
+        .first()
+        .waitFor();
+      await panel.getByText(l.idProblem).first().waitFor();
+      expect(posted()).toBe(0);
+
+      await panel.getByLabel(l.newPerTransfer, { exact: true }).fill("10000000");
+      await panel.getByLabel(l.reason, { exact: true }).selectOption("business");
+      await panel.getByLabel(l.reasonDetail, { exact: true }).fill("거래처 대금 지급");
+      await panel.getByLabel(l.idDocument, { exact: true }).selectOption("driver_license");
+      await panel.getByLabel(l.idChecked, { exact: true }).check();
+      await submit.click();
+      const waiting = panel.getByRole("region", { name: d.t.teller.approvals.waiting });
+      expect(await shownText(waiting.getByRole("status"))).toBe(
+        l.waitingText(d.won(10_000_000n), d.won(60_000_000n)),
+      );
+      expect(posted()).toBe(1);
+      expect(await fact(panel, l.perDay)).toBe(d.won(3_000_000n));
+    },
+  },
+  {
+    // The manager, in a browser of their own, finds the raise in 승인.
+    name: "approvals-list",
+    on: "manager",
+    async run(d) {
+      const a = d.t.teller.approvals;
+      await d.manager.goto("/teller");
+      await speak(d.manager, d.lang);
+      await d.manager.getByLabel(d.t.teller.tellerId, { exact: true }).fill(demoLogins.manager.tellerId);
+      await d.manager.getByLabel(d.t.login.password, { exact: true }).fill(demoLogins.manager.password);
+      await d.manager.getByRole("button", { name: d.t.login.submit, exact: true }).click();
+      await onPage(d.manager, d.t.teller.counterTitle);
+      await d.manager.getByRole("tab", { name: a.tab }).click();
+      const row = d.manager
+        .getByRole("region", { name: a.title })
+        .getByRole("row")
+        .filter({ hasText: d.person.name });
+      await row.waitFor();
+      const text = await shownText(row);
+      expect(text).toContain(a.kinds.limit_change);
+      expect(text).toContain(a.limitPerTransfer(d.won(10_000_000n), d.won(1_000_000n)));
+      expect(text).toContain(a.limitPerDay(d.won(60_000_000n), d.won(3_000_000n)));
+      expect(text).toContain(demoLogins.teller.tellerId);
+      expect(text).toContain(a.limitReason(`${d.t.teller.limits.reasons.business}: 거래처 대금 지급`));
+    },
+  },
+  {
+    // Approved by the manager: the teller's panel shows the new limits in force.
+    name: "limit-applied",
+    on: "teller",
+    async run(d) {
+      const a = d.t.teller.approvals;
+      const l = d.t.teller.limits;
+      const list = d.manager.getByRole("region", { name: a.title });
+      await list
+        .getByRole("button", {
+          name: a.approveLabel(a.kinds.limit_change, d.person.name, d.won(60_000_000n)),
+        })
+        .click();
+      await list.getByText(a.approved(a.kinds.limit_change, d.won(60_000_000n))).waitFor();
+      await list.getByText(a.none).waitFor();
+      const panel = d.teller.getByRole("region", { name: l.title });
+      await panel
+        .getByText(l.waitingApproved(managerName, d.won(10_000_000n), d.won(60_000_000n)))
+        .waitFor({ timeout: 15_000 });
+      await expect.poll(() => fact(panel, l.perDay)).toBe(d.won(60_000_000n));
+      expect(await fact(panel, l.perTransfer)).toBe(d.won(10_000_000n));
+    },
+  },
+  {
+    // The member's notification centre: the raise at the branch, and their own lowering.
+    name: "member-limits-notified",
+    on: "member",
+    async run(d) {
+      await d.member.goto("/notifications");
+      await onPage(d.member, d.t.notifications.title);
+      const title = d.lang === "ko" ? "이체한도 변경" : "Transfer limits changed";
+      const items = d.member.getByRole("listitem").filter({ hasText: title });
+      await expect.poll(() => items.count()).toBe(2);
+      expect(await shownText(items.first())).toContain(d.won(60_000_000n));
+      expect(await shownText(items.nth(1))).toContain(d.won(3_000_000n));
+    },
+  },
+  {
+    // The member moved: the new address with the ID checked. The ID box unticked, and a new name
+    // without its document, are refused on screen and nothing is sent.
+    name: "address-changed",
+    on: "teller",
+    async run(d) {
+      const m = d.t.teller.details;
+      const details = d.teller.getByRole("region", { name: m.title });
+      expect(await fact(details, m.fields.address)).toBe(d.person.address);
+      const posted = postsTo(d.teller, "/details");
+      const named = postsTo(d.teller, "/name");
+      const nameToggle = details.getByRole("button", { name: m.nameTitle, exact: true });
+      await nameToggle.click();
+      await details.getByLabel(m.newName, { exact: true }).fill("김하람");
+      await details.getByRole("button", { name: m.nameSubmit, exact: true }).click();
+      await details.getByText(m.referenceProblem).first().waitFor();
+      await nameToggle.click();
+
+      await details.getByLabel(m.fields.address, { exact: true }).fill(d.newAddress);
+      const change = details.getByRole("button", { name: m.contactsSubmit, exact: true });
+      await change.click();
+      await details.getByText(m.idProblem).first().waitFor();
+      expect([posted(), named()]).toEqual([0, 0]);
+      await details.getByLabel(m.idChecked, { exact: true }).check();
+      await change.click();
+      await details.getByText(m.changed([m.fields.address])).waitFor();
+      await expect.poll(() => fact(details, m.fields.address)).toBe(d.newAddress);
+      expect([posted(), named()]).toEqual([1, 0]);
+    },
+  },
+  {
+    // The member sees the change in My details, and told of it with the new address masked.
+    name: "member-details-notified",
+    on: "member",
+    async run(d) {
+      await d.member.goto("/me");
+      await expect.poll(() => fact(d.member.getByRole("main"), d.t.me.address)).toBe(d.newAddress);
+      await d.member.goto("/notifications");
+      await onPage(d.member, d.t.notifications.title);
+      const title = d.lang === "ko" ? "회원 정보 변경" : "Your details changed";
+      const item = d.member.getByRole("listitem").filter({ hasText: title });
+      await item.waitFor();
+      const text = await shownText(item);
+      expect(text).toContain(`${d.lang === "ko" ? "주소" : "address"} 서울특별시 종로구 …`);
+      expect(text).not.toContain("세종대로");
+    },
+  },
+  {
+    // The savings account closed, its 70,000 won paid in cash from the drawer: the ID checked, the
+    // member's PIN, the warning given. Sent without them, the form says so and sends nothing.
+    name: "account-closed",
+    on: "teller",
+    async run(d) {
+      const c = d.t.teller.closing;
+      const cash = d.t.teller.cash;
+      const panel = await action(d.teller, d.t.teller.actions.close, d.t);
+      await panel.getByLabel(c.account, { exact: true }).selectOption(dashed(d.savings));
+      expect(await fact(panel, c.balance)).toBe(d.won(70_000n));
+      const posted = postsTo(d.teller, "/close");
+      const submit = panel.getByRole("button", { name: c.submit, exact: true });
+      await submit.click();
+      await panel.getByText(cash.idProblem).first().waitFor();
+      await panel.getByText(cash.pinProblem).first().waitFor();
+      await panel.getByText(c.confirmProblem).first().waitFor();
+      expect(posted()).toBe(0);
+      await panel.getByLabel(cash.idDocument, { exact: true }).selectOption("passport");
+      await panel.getByLabel(cash.idChecked, { exact: true }).check();
+      await panel.getByLabel(cash.pin, { exact: true }).fill(d.person.pin);
+      await panel.getByLabel(c.confirm, { exact: true }).check();
+      await submit.click();
+      const slip = d.teller.getByRole("region", { name: cash.receiptTitle("closing") });
+      await slip.waitFor();
+      expect(await fact(slip, cash.receiptAmount)).toBe(d.won(70_000n));
+      expect(await fact(slip, cash.balanceAfter)).toBe(d.won(0n));
+      expect(await fact(slip, cash.idDocument)).toBe(cash.idDocuments.passport);
+      await panel.getByText(c.done(dashed(d.savings))).waitFor();
+      expect(posted()).toBe(1);
+    },
+  },
+  {
+    // The day so far: the opening count, the deposits, the withdrawal and the closing's payout.
     name: "day-transactions",
     on: "teller",
     async run(d) {
       const c = d.t.teller.cash;
+      await toCashDesk(d);
       const lines = drawerOf(d).getByRole("table", { name: c.linesTitle });
       await lines.scrollIntoViewIfNeeded();
-      expect(await lines.getByRole("row").count()).toBe(4);
+      expect(await lines.getByRole("row").count()).toBe(6);
       const text = await shownText(lines);
       for (const kind of ["vault_cash", "cash_deposit", "cash_withdrawal"] as const)
         expect(text).toContain(c.kinds[kind]);
@@ -329,7 +555,7 @@ describe("a day at the counter", () => {
   // in both languages are remade with GEUMGO_GUIDE_SHOTS=1 (`npm run docs:teller-screenshots`).
   const langs: Lang[] = process.env.GEUMGO_GUIDE_SHOTS === "1" ? ["ko", "en"] : ["en"];
   it.each(langs)(
-    "in %s: drawer, new member, deposit, online transfer, withdrawal, close with 과부족; the ledger balanced",
+    "in %s: drawer, new member, deposit, online transfer, withdrawal, limit raise approved, address, closing, close with 과부족; the ledger balanced",
     async (lang) => {
       e2e = await startE2e();
       const env = e2e;
@@ -350,6 +576,7 @@ describe("a day at the counter", () => {
         won: (amount) => formatWon(amount, lang),
         teller: await page(),
         member: await page(),
+        manager: await page(),
         person: {
           name: "김하늘",
           rrn: "950412-2345671",
@@ -361,6 +588,8 @@ describe("a day at the counter", () => {
         password: "Sky!blue2026",
         hongNumber: hong.number,
         number: "",
+        savings: "",
+        newAddress: "서울특별시 종로구 세종대로 209",
         temporaryPassword: "",
         otpSecret: "",
         depositReceipt: "",
@@ -387,25 +616,40 @@ describe("a day at the counter", () => {
       }
       expect(pageErrors).toEqual([]);
 
-      // The money, as the bank holds it: 500,000 in, 120,000 sent, 200,000 out; the drawer's
-      // 1,000,000 + 500,000 - 200,000 by the ledger was counted 5,000 short and now holds the count.
+      // The money, as the bank holds it: 500,000 in, 120,000 sent, 200,000 out; 70,000 into the
+      // savings account and paid out again at its closing; the drawer's 1,000,000 + 570,000 - 270,000
+      // by the ledger was counted 5,000 short and now holds the count.
       const account = await accountByNumber(env, day.number);
+      const savings = await accountByNumber(env, day.savings);
       expect(account.balance).toBe(180_000n);
+      expect(savings).toMatchObject({ status: "closed", balance: 0n, kind: "savings" });
       expect((await accountByNumber(env, hong.number)).balance).toBe(hong.balance + 120_000n);
       expect(await drawerCash(env, demoLogins.teller.tellerId)).toBe(1_295_000n);
       expect((await cashTransfers(env, "over_short")).map((t) => t.amount)).toEqual([5_000n]);
       expect(await overShortBalance(env)).toBe(-5_000n);
       expect((await cashTransfers(env, "cash_deposit")).map((t) => [t.amount, t.to_account_id])).toEqual([
         [500_000n, account.id],
+        [70_000n, savings.id],
       ]);
       expect((await cashTransfers(env, "cash_withdrawal")).map((t) => [t.amount, t.from_account_id])).toEqual(
-        [[200_000n, account.id]],
+        [
+          [200_000n, account.id],
+          [70_000n, savings.id],
+        ],
       );
+      // The raise applied as asked, once, with its reason; approved by the manager, not the maker.
+      const limits = await memberLimits(env.app.bank, { cooperativeId: 1, memberId: account.memberId! });
+      expect([limits.perTransfer, limits.perDay]).toEqual([10_000_000n, 60_000_000n]);
+      const audit = await env.app.db.query<{ payload: string }>(
+        "SELECT payload FROM audit_log WHERE action IN ('teller.approval_request', 'teller.approval_approve') ORDER BY seq",
+      );
+      const reason = `${day.t.teller.limits.reasons.business}: 거래처 대금 지급`;
+      expect(audit.rows.map((r) => JSON.parse(r.payload).details.reason)).toEqual([reason, reason]);
       await ledgerBalances(env);
 
       // Every picture the guide shows in this language was made here, and nothing it does not show.
       expect(made.sort()).toEqual(tellerGuidePictures(lang));
     },
-    120_000,
+    180_000,
   );
 });

@@ -117,10 +117,15 @@ export async function action(page: Page, name: string, t: Messages = ko): Promis
   return page.locator("#action-panel");
 }
 
-/** Opens a demand account with the passbook PIN the member typed; returns its number. */
-export async function openAccount(page: Page, pin: string, t: Messages = ko): Promise<string> {
+/** Opens an account (demand unless told) with the passbook PIN the member typed; returns its number. */
+export async function openAccount(
+  page: Page,
+  pin: string,
+  t: Messages = ko,
+  kind: "demand" | "savings" = "demand",
+): Promise<string> {
   const panel = await action(page, t.teller.actions.account, t);
-  await panel.getByLabel(t.teller.accountKind, { exact: true }).selectOption("demand");
+  await panel.getByLabel(t.teller.accountKind, { exact: true }).selectOption(kind);
   await panel.getByLabel(t.teller.pin, { exact: true }).fill(pin);
   await panel.getByLabel(t.teller.pinAgain, { exact: true }).fill(pin);
   await panel.getByRole("button", { name: t.teller.openSubmit, exact: true }).click();

@@ -82,8 +82,9 @@ export function CounterPage({ teller }: { teller: TellerSession }) {
         <div className="counter">
           <MemberSummary member={member} />
           <MemberActions member={member} teller={teller} refresh={refresh} />
-          <LimitsPanel key={member.id} member={member} />
-          <MemberDetails key={member.id} member={member} refresh={refresh} />
+          {/* Sibling keys must differ: a shared key leaves stale copies of a panel on screen. */}
+          <LimitsPanel key={`limits-${member.id}`} member={member} />
+          <MemberDetails key={`details-${member.id}`} member={member} refresh={refresh} />
         </div>
       ) : (
         <div className={mode === "cash" || mode === "approvals" ? undefined : "narrow"}>
