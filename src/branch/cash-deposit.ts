@@ -2,13 +2,11 @@
 // account of the cooperative, in one posting under the teller's idempotency key, with a receipt.
 // A repeat of the key (a double click, a retry after a lost answer) answers with the first receipt.
 
-import { findDrawer } from "../bank/cash.ts";
 import type { BankContext } from "../bank/context.ts";
-import { assert } from "../bank/errors.ts";
 import { postTransfer } from "../bank/transfer.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import type { Queryable } from "../db/db.ts";
-import { customerAccount, earlierCash, lockOpenDay, parseCashAmount, tellerScope } from "./cash-desk.ts";
+import { customerAccount, drawerForPosting, earlierCash, parseCashAmount, tellerScope } from "./cash-desk.ts";
 import { type CashReceiptView, receiptOfTransfer, writeReceipt } from "./cash-receipt.ts";
 import { audited, type DeskContext } from "./desk.ts";
 
@@ -48,14 +46,12 @@ export async function cashDeposit(ctx: DeskContext, input: CashDepositInput): Pr
     const earlier = await earlierCash(tx, teller, input.idempotencyKey, want);
     if (earlier !== undefined) return audit(await receiptOfTransfer(tx, teller.cooperativeId, earlier), true);
 
-    const day = await lockOpenDay(tx, teller, "share", bank.clock.now());
-    const drawer = await findDrawer(tx, teller.cooperativeId, teller.tellerId);
-    assert(drawer, "an open drawer day has its drawer");
+    const { day, drawer } = await drawerForPosting(tx, teller, bank.clock.now());
     const r = await postTransfer(bank, tx, {
       idempotencyKey: input.idempotencyKey,
       actor: tellerScope(teller),
       kind: "cash_deposit",
-      from: { cooperativeId: teller.cooperativeId, accountId: drawer.accountId },
+      from: drawer,
       to: { cooperativeId: account.cooperativeId, accountId: account.id },
       amount,
       memoFrom: "현금입금",

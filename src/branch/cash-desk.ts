@@ -3,7 +3,8 @@
 // made earlier under the same idempotency key.
 import { TellerError } from "../auth/teller-errors.ts";
 import { type Account, getAccountByNumber } from "../bank/accounts.ts";
-import { BankError } from "../bank/errors.ts";
+import { findDrawer } from "../bank/cash.ts";
+import { assert, BankError } from "../bank/errors.ts";
 import { findExisting, type TellerScope, type TransferKind } from "../bank/transfer.ts";
 import { seoulDay } from "../calendar/seoul-day.ts";
 import type { Queryable } from "../db/db.ts";
@@ -100,6 +101,21 @@ export async function lockOpenDay(
     [teller.cooperativeId, teller.tellerId, seoulDay(now)],
   );
   throw new TellerError(today.rows[0] ? "drawer_closed" : "drawer_not_open");
+}
+
+/**
+ * The teller's open day, held against a close (share lock) while cash is posted, and the drawer's
+ * ledger account, the other side of every cash posting.
+ */
+export async function drawerForPosting(
+  tx: Queryable,
+  teller: TellerActor,
+  now: Date,
+): Promise<{ day: DrawerDayRow; drawer: { cooperativeId: number; accountId: bigint } }> {
+  const day = await lockOpenDay(tx, teller, "share", now);
+  const found = await findDrawer(tx, teller.cooperativeId, teller.tellerId);
+  assert(found, "an open drawer day has its drawer");
+  return { day, drawer: { cooperativeId: teller.cooperativeId, accountId: found.accountId } };
 }
 
 /**

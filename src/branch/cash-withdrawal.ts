@@ -9,7 +9,6 @@
 // one (src/bank/transfer-claims.ts).
 import { TellerError } from "../auth/teller-errors.ts";
 import { getAccount } from "../bank/accounts.ts";
-import { findDrawer } from "../bank/cash.ts";
 import type { BankContext } from "../bank/context.ts";
 import { assert, BankError } from "../bank/errors.ts";
 import { committingRefusals } from "../bank/member-transfer.ts";
@@ -28,7 +27,14 @@ import {
 } from "./approvals.ts";
 import { branchRules, withdrawalNeedsApproval } from "./branch-rules.ts";
 import type { CashAnswer } from "./cash-deposit.ts";
-import { customerAccount, earlierCash, lockOpenDay, parseCashAmount, tellerScope } from "./cash-desk.ts";
+import {
+  customerAccount,
+  drawerForPosting,
+  earlierCash,
+  lockOpenDay,
+  parseCashAmount,
+  tellerScope,
+} from "./cash-desk.ts";
 import {
   type CashReceiptView,
   type IdDocument,
@@ -72,15 +78,13 @@ async function payFromDrawer(
   teller: TellerActor,
   p: Payment,
 ): Promise<CashAnswer & { transferId: bigint }> {
-  const day = await lockOpenDay(tx, teller, "share", bank.clock.now());
-  const drawer = await findDrawer(tx, teller.cooperativeId, teller.tellerId);
-  assert(drawer, "an open drawer day has its drawer");
+  const { day, drawer } = await drawerForPosting(tx, teller, bank.clock.now());
   const r = await postTransfer(bank, tx, {
     idempotencyKey: p.idempotencyKey,
     actor: tellerScope(teller),
     kind: "cash_withdrawal",
     from: { cooperativeId: p.account.cooperativeId, accountId: p.account.id },
-    to: { cooperativeId: teller.cooperativeId, accountId: drawer.accountId },
+    to: drawer,
     amount: p.amount,
     memoFrom: "현금출금",
     memoTo: "현금출금",

@@ -17,7 +17,6 @@
 import { TellerError } from "../auth/teller-errors.ts";
 import { formatAccountNumber } from "../bank/account-number.ts";
 import { type Account, getAccount, getAccountByNumber } from "../bank/accounts.ts";
-import { findDrawer } from "../bank/cash.ts";
 import type { BankContext } from "../bank/context.ts";
 import { assert, BankError } from "../bank/errors.ts";
 import { releaseHoldIn } from "../bank/holds.ts";
@@ -29,7 +28,7 @@ import { claimTransfer, releaseClaim } from "../bank/transfer-claims.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import type { Queryable } from "../db/db.ts";
 import { branchRules, withdrawalNeedsApproval } from "./branch-rules.ts";
-import { lockOpenDay, tellerScope } from "./cash-desk.ts";
+import { drawerForPosting, lockOpenDay, tellerScope } from "./cash-desk.ts";
 import { type CashReceiptView, type IdDocument, receiptOfTransfer, writeReceipt } from "./cash-receipt.ts";
 import { audited, type DeskContext, memberOfCooperative, type TellerActor } from "./desk.ts";
 import { type AccountView, accountView } from "./member-view.ts";
@@ -296,47 +295,40 @@ async function closeLocked(
   const amount = account.balance;
   let transferId: bigint | null = null;
   let at = now;
-  if (amount > 0n && input.payout.kind === "cash") {
-    const day = await lockOpenDay(tx, teller, "share", now);
-    const drawer = await findDrawer(tx, teller.cooperativeId, teller.tellerId);
-    assert(drawer, "an open drawer day has its drawer");
+  if (amount > 0n) {
+    const cash = input.payout.kind === "cash";
+    // Cash leaves through the teller's drawer (held open while it posts); a transfer goes to the
+    // member's own account, which the judgement found.
+    const drawn = cash ? await drawerForPosting(tx, teller, now) : null;
+    const target = drawn ? drawn.drawer : to && { cooperativeId: to.cooperativeId, accountId: to.id };
+    assert(target, "a transfer's target was judged");
+    const memo = cash ? "해지지급" : "해지이체";
     const r = await postTransfer(bank, tx, {
       idempotencyKey: input.idempotencyKey,
       actor: tellerScope(teller),
-      kind: "cash_withdrawal",
+      kind: cash ? "cash_withdrawal" : "transfer",
       from: { cooperativeId: account.cooperativeId, accountId: account.id },
-      to: { cooperativeId: teller.cooperativeId, accountId: drawer.accountId },
+      to: target,
       amount,
-      memoFrom: "해지지급",
-      memoTo: "해지지급",
+      memoFrom: memo,
+      memoTo: memo,
     });
     transferId = r.transfer.id;
     at = r.transfer.createdAt;
-    await writeReceipt(tx, {
-      cooperativeId: teller.cooperativeId,
-      drawerDayId: day.id,
-      tellerId: teller.tellerId,
-      kind: "closing",
-      transferId,
-      accountId: account.id,
-      amount,
-      depositorName: null,
-      idDocument: input.idCheck.document,
-      at,
-    });
-  } else if (amount > 0n && to) {
-    const r = await postTransfer(bank, tx, {
-      idempotencyKey: input.idempotencyKey,
-      actor: tellerScope(teller),
-      kind: "transfer",
-      from: { cooperativeId: account.cooperativeId, accountId: account.id },
-      to: { cooperativeId: to.cooperativeId, accountId: to.id },
-      amount,
-      memoFrom: "해지이체",
-      memoTo: "해지이체",
-    });
-    transferId = r.transfer.id;
-    at = r.transfer.createdAt;
+    if (drawn) {
+      await writeReceipt(tx, {
+        cooperativeId: teller.cooperativeId,
+        drawerDayId: drawn.day.id,
+        tellerId: teller.tellerId,
+        kind: "closing",
+        transferId,
+        accountId: account.id,
+        amount,
+        depositorName: null,
+        idDocument: input.idCheck.document,
+        at,
+      });
+    }
   }
   const closed = await tx.query(
     "UPDATE accounts SET status = 'closed' WHERE cooperative_id = $1 AND id = $2 AND balance = 0 AND held = 0 RETURNING id",

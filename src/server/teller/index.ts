@@ -70,7 +70,7 @@ import {
   memberView,
   openAccountBody,
   otpAnswer,
-  pendingWithdrawalAnswer,
+  pendingApprovalAnswer,
   receiptAnswer,
   receiptParams,
   securityCardAnswer,
@@ -417,7 +417,7 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
           "Set the member's transfer limits (ID checked, reason recorded, within the maximums); a raise above the cooperative's approval amount answers 202 and the request a manager decides",
         params: memberParams,
         body: changeLimitsBody,
-        response: { 200: changeLimitsAnswer, 202: pendingWithdrawalAnswer, ...errors(404, 409) },
+        response: { 200: changeLimitsAnswer, 202: pendingApprovalAnswer, ...errors(404, 409) },
       },
     },
     async (request, reply) => {
@@ -553,7 +553,7 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
         summary:
           "A cash withdrawal by the holder (ID checked, passbook PIN), with its receipt; above the cooperative's approval amount, 202 and the request a manager decides",
         body: withdrawalBody,
-        response: { 201: cashAnswer, 202: pendingWithdrawalAnswer, ...errors(404, 409, 423) },
+        response: { 201: cashAnswer, 202: pendingApprovalAnswer, ...errors(404, 409, 423) },
       },
     },
     async (request, reply) => {

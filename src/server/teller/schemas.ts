@@ -462,7 +462,7 @@ export const approvalAnswer = Type.Object({
   receipt: Type.Union([receiptAnswer, Type.Null()], { description: "the withdrawal's receipt, once paid" }),
 });
 
-export const pendingWithdrawalAnswer = Type.Object({ approval: approvalAnswer });
+export const pendingApprovalAnswer = Type.Object({ approval: approvalAnswer });
 
 export const approvalListAnswer = Type.Object({ approvals: Type.Array(approvalAnswer) });
 

@@ -13,7 +13,7 @@ import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingWithdrawal } from "./types.ts";
+import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingApproval } from "./types.ts";
 
 const base = "/api/teller/cash";
 const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
@@ -70,7 +70,7 @@ export function CashDesk() {
 
   const [waiting, setWaiting] = useState<Approval | null>(null);
 
-  async function moved(answer: CashAnswer | PendingWithdrawal): Promise<void> {
+  async function moved(answer: CashAnswer | PendingApproval): Promise<void> {
     if ("approval" in answer) {
       // Held for a manager: nothing moved yet; the receipt comes with the approval.
       setReceipt(null);
@@ -361,7 +361,7 @@ function DepositForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
   );
 }
 
-function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingWithdrawal): Promise<void> }) {
+function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): Promise<void> }) {
   const { t } = useI18n();
   const c = t.teller.cash;
   const aa = useAccountAmount("cw");
@@ -379,7 +379,7 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingWithdrawal):
     },
     async () => {
       try {
-        const answer = await tellerApi.post<CashAnswer | PendingWithdrawal>(`${base}/withdrawals`, {
+        const answer = await tellerApi.post<CashAnswer | PendingApproval>(`${base}/withdrawals`, {
           idempotencyKey: key.get(),
           account: aa.digits,
           amount: aa.amount,

@@ -12,7 +12,7 @@ import type {
   drawerDayAnswer,
   memberView,
   otpAnswer,
-  pendingWithdrawalAnswer,
+  pendingApprovalAnswer,
   receiptAnswer,
   securityCardAnswer,
   tellerSessionAnswer,
@@ -38,6 +38,6 @@ export type Closing = Static<typeof closingAnswer>;
 export type DetailsAnswer = Static<typeof detailsAnswer>;
 export type Approval = Static<typeof approvalAnswer>;
 export type ApprovalList = Static<typeof approvalListAnswer>;
-export type PendingWithdrawal = Static<typeof pendingWithdrawalAnswer>;
 /** A request held for a manager's approval (a withdrawal or a limit raise): the 202 answer. */
-export type PendingApproval = PendingWithdrawal;
+/** A request held for a manager's approval (HTTP 202): a withdrawal or a limit raise. */
+export type PendingApproval = Static<typeof pendingApprovalAnswer>;
