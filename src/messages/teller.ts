@@ -43,6 +43,10 @@ export const tellerErrorCodes = [
   "id_not_checked",
   /** No receipt of the teller's cooperative has this number. */
   "receipt_not_found",
+  /** The receipt was written at another branch of the cooperative: that branch reprints it. */
+  "receipt_other_branch",
+  /** The receipt is of an earlier day: only today's are reprinted (the account's history shows older postings). */
+  "receipt_not_today",
   /** A drawer count is whole won, zero or more, and no more than a drawer can hold. */
   "bad_count",
   // ---- closing an account at the counter (src/branch/close-account.ts) ----
@@ -178,6 +182,14 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
     en: "A cash withdrawal needs the holder's ID checked: choose the ID document you checked.",
   },
   receipt_not_found: { ko: "영수증을 찾을 수 없어요.", en: "There is no such receipt." },
+  receipt_other_branch: {
+    ko: "다른 영업점에서 발행한 영수증이에요. 영수증은 발행한 영업점에서만 재발행할 수 있어요.",
+    en: "This receipt was issued at another branch: only the branch that issued it reprints it.",
+  },
+  receipt_not_today: {
+    ko: "오늘 발행한 영수증만 재발행할 수 있어요. 지난 거래는 계좌의 거래내역으로 확인해 주세요.",
+    en: "Only today's receipts can be reprinted: an earlier transaction is in the account's history.",
+  },
   bad_count: {
     ko: "시재 금액은 0원 이상의 원 단위 정수로 입력해 주세요.",
     en: "A drawer count is whole won, zero or more.",
