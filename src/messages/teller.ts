@@ -76,7 +76,7 @@ export const tellerErrorCodes = [
   // ---- member details changed at the counter ----
   /** A change of the member's details needs their ID document checked, and which one it was. */
   "identity_not_checked",
-  /** A Korean phone number: a mobile (010-1234-5678) or a line with its area code (02-123-4567). */
+  /** A member's phone is a Korean mobile number (010-1234-5678; 011, 016–019 too): the bank texts it. */
   "bad_phone",
   /** An e-mail address such as name@example.com, up to 100 characters. */
   "bad_email",
@@ -240,8 +240,8 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
     en: "A member's details change only after their ID is checked: choose the ID document you checked.",
   },
   bad_phone: {
-    ko: "전화번호는 010-1234-5678이나 02-123-4567처럼 지역번호를 포함해 입력해 주세요.",
-    en: "Enter a Korean phone number with its prefix, such as 010-1234-5678 or 02-123-4567.",
+    ko: "휴대폰 번호를 010-1234-5678처럼 입력해 주세요. 문자 알림을 받을 수 있는 휴대폰 번호만 등록할 수 있어요.",
+    en: "Enter a Korean mobile number, such as 010-1234-5678: only a mobile can receive the bank's text messages.",
   },
   bad_email: {
     ko: "이메일 주소를 name@example.com 형식으로 100자 이내로 입력해 주세요.",
