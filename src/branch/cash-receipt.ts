@@ -1,6 +1,9 @@
 // The receipt of a cash deposit or withdrawal: written in the posting's transaction (with the
 // holder's notification), numbered by the Seoul day and a serial, and read again by number for a
-// reprint.
+// reprint. A reprint is the counter's own copy of the day, as at a bank branch: the teller prints
+// again a receipt their branch wrote today (the Seoul day, by the bank's clock), for a customer
+// still at the counter or a printer that jammed. An older receipt or another branch's is not
+// reprinted; the member's record of an older posting is the account's history.
 import { TellerError } from "../auth/teller-errors.ts";
 import { formatAccountNumber } from "../bank/account-number.ts";
 import { notifyCash } from "../bank/notifications.ts";
@@ -88,7 +91,8 @@ export async function writeReceipt(
 }
 
 const receiptQuery = `SELECT r.number, r.kind, r.created_at, a.number AS account, m.real_name, r.amount, r.balance_after,
-    r.depositor_name, r.id_document, r.teller_id, b.code AS branch_code, b.name AS branch_name, c.name AS cooperative
+    r.depositor_name, r.id_document, r.teller_id, b.id AS branch_id, b.code AS branch_code, b.name AS branch_name,
+    c.name AS cooperative
   FROM cash_receipts r
   JOIN accounts a ON a.cooperative_id = r.cooperative_id AND a.id = r.account_id
   JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
@@ -107,6 +111,7 @@ type ReceiptRow = {
   depositor_name: string | null;
   id_document: IdDocument | null;
   teller_id: string;
+  branch_id: number;
   branch_code: string;
   branch_name: string;
   cooperative: string;
@@ -143,24 +148,32 @@ export async function receiptOfTransfer(
   return view(rows[0]);
 }
 
-/** A receipt of the teller's cooperative, by its printed number, to print again. */
+/**
+ * A receipt to print again, by its printed number: one the teller's branch wrote today (Seoul day
+ * of `now`). Another cooperative's, or none, is receipt_not_found; another branch's of the
+ * cooperative is receipt_other_branch; one of an earlier day is receipt_not_today.
+ */
 export async function findReceipt(
   db: Queryable,
   teller: TellerActor,
   number: string,
+  now: Date,
 ): Promise<CashReceiptView> {
   const { rows } = await db.query<ReceiptRow>(
     `${receiptQuery} WHERE r.cooperative_id = $1 AND r.number = $2`,
     [teller.cooperativeId, number],
   );
-  if (!rows[0]) throw new TellerError("receipt_not_found");
-  return view(rows[0]);
+  const found = rows[0];
+  if (!found) throw new TellerError("receipt_not_found");
+  if (found.branch_id !== teller.branchId) throw new TellerError("receipt_other_branch");
+  if (seoulDay(found.created_at) !== seoulDay(now)) throw new TellerError("receipt_not_today");
+  return view(found);
 }
 
-/** A receipt printed again, at the teller's request; audited as each reprint. */
+/** A receipt printed again, at the teller's request (findReceipt's rule); audited as each reprint. */
 export async function reprintReceipt(ctx: DeskContext, number: string): Promise<CashReceiptView> {
-  return audited(ctx, "teller.receipt_reprint", async (_bank, tx) => {
-    const receipt = await findReceipt(tx, ctx.teller, number);
+  return audited(ctx, "teller.receipt_reprint", async (bank, tx) => {
+    const receipt = await findReceipt(tx, ctx.teller, number, bank.clock.now());
     return { result: receipt, subject: `receipt:${ctx.teller.cooperativeId}:${number}` };
   });
 }

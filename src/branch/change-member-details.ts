@@ -9,6 +9,7 @@ import type { MessageChannel, MessageSender } from "../certcenter/message-sender
 import type { Queryable } from "../db/db.ts";
 import type { IdDocument } from "./cash-receipt.ts";
 import { audited, type DeskContext, memberOfCooperative } from "./desk.ts";
+import { formatKoreanPhone, isMobilePhone } from "./member-phone.ts";
 import { type MemberView, memberView } from "./member-view.ts";
 
 export type ContactField = "phone" | "email" | "address";
@@ -45,22 +46,6 @@ export interface DetailsAnswer {
 }
 
 const controlCharacters = /\p{Cc}/u;
-
-/**
- * A Korean phone number, as 010-1234-5678: mobiles (010 with 8 digits, the older 011/016–019 with
- * 7 or 8), Seoul 02 and the regional area codes, and 070; +82 is read as the leading 0.
- */
-export function normalizePhone(input: string): string {
-  let d = input.trim().replace(/[\s.()-]/g, "");
-  if (d.startsWith("+82")) d = `0${d.slice(3).replace(/^0/, "")}`;
-  const m =
-    /^(010)(\d{4})(\d{4})$/.exec(d) ??
-    /^(01[16-9])(\d{3,4})(\d{4})$/.exec(d) ??
-    /^(02)(\d{3,4})(\d{4})$/.exec(d) ??
-    /^(0(?:3[1-3]|4[1-4]|5[1-5]|6[1-4]|70))(\d{3,4})(\d{4})$/.exec(d);
-  if (!m) throw new TellerError("bad_phone");
-  return `${m[1]}-${m[2]}-${m[3]}`;
-}
 
 /** An e-mail address by the usual syntax (no quoted local parts), its domain in lower case. */
 export function normalizeEmail(input: string): string {
@@ -145,6 +130,8 @@ async function applyChange(
   memberId: bigint,
   want: Partial<MemberDetails>,
   audit: (before: MemberDetails, changed: (keyof MemberDetails)[]) => Record<string, string | string[]>,
+  /** Refuses, before anything is written, a change the fields' own rules do not allow. */
+  vet: (changed: (keyof MemberDetails)[]) => void = () => {},
 ): Promise<{
   view: MemberView;
   changed: (keyof MemberDetails)[];
@@ -160,6 +147,7 @@ async function applyChange(
     );
     // A change that changes nothing is refused, so the teller knows and the member is not told of one.
     if (changed.length === 0) throw new TellerError("details_unchanged");
+    vet(changed);
     await updateMemberDetails(tx, who, Object.fromEntries(changed.map((k) => [k, want[k]])));
     const told = await notifyDetailsChanged(tx, {
       ...who,
@@ -191,8 +179,10 @@ export async function changeMemberDetails(
   input: ChangeDetailsInput,
   options: { sender?: MessageSender } = {},
 ): Promise<DetailsAnswer> {
+  const phone = input.phone === undefined ? undefined : formatKoreanPhone(input.phone);
+  if (input.phone !== undefined && phone === undefined) throw new TellerError("bad_phone");
   const want: Partial<MemberDetails> = {
-    ...(input.phone !== undefined ? { phone: normalizePhone(input.phone) } : {}),
+    ...(phone !== undefined ? { phone } : {}),
     ...(input.email !== undefined ? { email: normalizeEmail(input.email) } : {}),
     ...(input.address !== undefined ? { address: normalizeAddress(input.address) } : {}),
   };
@@ -207,6 +197,12 @@ export async function changeMemberDetails(
     // contact written there could never be corrected or erased with the member's record, and an
     // auditor needs to know that a contact changed and who changed it, not where the member lives.
     (_before, fields) => ({ changed: fields, idDocument: input.idCheck.document }),
+    // A new phone must be a mobile (member-phone.ts). One kept from before that rule (a landline)
+    // and sent back as it is, as the console's form does when another detail changes, is no change.
+    (fields) => {
+      if (fields.includes("phone") && phone !== undefined && !isMobilePhone(phone))
+        throw new TellerError("bad_phone");
+    },
   );
   const oldContactsTold: MessageChannel[] = [];
   if (options.sender) {

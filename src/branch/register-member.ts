@@ -2,9 +2,10 @@
 import { createMember } from "../bank/members.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import { audited, type DeskContext } from "./desk.ts";
+import { normalizeMemberPhone } from "./member-phone.ts";
 import { type MemberView, memberView } from "./member-view.ts";
 
-/** A new member of the teller's cooperative, at the teller's branch. */
+/** A new member of the teller's cooperative, at the teller's branch; a phone given must be a mobile (bad_phone). */
 export async function registerMember(
   ctx: DeskContext,
   input: {
@@ -15,6 +16,7 @@ export async function registerMember(
     address?: string | undefined;
   },
 ): Promise<MemberView> {
+  const phone = input.phone ? normalizeMemberPhone(input.phone) : undefined;
   return audited(ctx, "teller.member_create", async (bank, tx) => {
     const m = await createMember(
       bank,
@@ -23,7 +25,7 @@ export async function registerMember(
         branchId: ctx.teller.branchId,
         realName: input.name.trim(),
         rrn: input.rrn,
-        ...(input.phone ? { phone: input.phone } : {}),
+        ...(phone ? { phone } : {}),
         ...(input.email ? { email: input.email } : {}),
         ...(input.address ? { address: input.address } : {}),
       },

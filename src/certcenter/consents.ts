@@ -1,7 +1,11 @@
 // The member's agreement to the certificate centre's terms and personal-data consent (the issue
 // page's first step): which versions of which documents, when, from which session and request, kept
-// as the bank keeps any consent. A web issuance is authorised only for a member who has agreed to
-// every document at the version in force now (src/messages/consent-documents.ts).
+// as the bank keeps any consent. A web issuance and a reissue (reissue.ts, and the phone code it
+// needs) are authorised only for a member who has agreed to every document at the version in force
+// now (src/messages/consent-documents.ts): each makes a new certificate, a new subscription. A
+// renewal does not ask again: as at a Korean CA, it extends the same subscriber's certificate under
+// the agreement given when it was issued or reissued, proven by the old key (the CMP kur reaches the
+// CA with no RA step in between; renewal-fee.ts only holds a universal certificate's fee).
 import type { MemberRef } from "../bank/member-accounts.ts";
 import type { Queryable } from "../db/db.ts";
 import { currentConsentRefs } from "../messages/consent-documents.ts";

@@ -9,6 +9,7 @@ import type { BankContext } from "../bank/context.ts";
 import { liveCertificate } from "../ca/certificates.ts";
 import type { CaContext } from "../ca/context.ts";
 import { holderOf } from "./authorize.ts";
+import { requireConsents } from "./consents.ts";
 import { CertcenterError } from "./errors.ts";
 import type { MessageSender } from "./message-sender.ts";
 
@@ -50,9 +51,11 @@ function codeMac(bank: BankContext, who: PhoneCodeRequester, nonce: Uint8Array, 
 }
 
 /**
- * Sends a new code to the member's registered phone, replacing any earlier one. Refused when the
- * member has no phone registered (no_phone), or no valid, unexpired certificate of the purpose to
- * reissue (no_certificate), or when the sender fails (sender_unavailable). The caller rate-limits.
+ * Sends a new code to the member's registered phone, replacing any earlier one. Refused before any
+ * message is sent to a member who has not agreed to the terms in force (consent_required: the
+ * reissue the code is for would be refused anyway); refused when the member has no phone registered
+ * (no_phone), or no valid, unexpired certificate of the purpose to reissue (no_certificate), or
+ * when the sender fails (sender_unavailable). The caller rate-limits.
  */
 export async function sendReissuePhoneCode(
   ctx: { bank: BankContext; ca: CaContext; sender: MessageSender },
@@ -60,6 +63,7 @@ export async function sendReissuePhoneCode(
   purpose: "bank" | "universal",
 ): Promise<PhoneCodeSent> {
   const { bank, ca } = ctx;
+  await requireConsents(bank.db, who);
   const now = bank.clock.now();
   const live = await liveCertificate(ca.db, holderOf(who.cooperativeId, who.memberId), purpose);
   if (live?.status !== "valid" || live.notAfter.getTime() <= now.getTime()) {

@@ -4,9 +4,13 @@
 // RA makes the web authorisation that replaces the live certificate as rules.ts reissueReplacement
 // says, bound to the session that asked (web-issuance.ts bindToSession) as a web issuance is, in the
 // transaction that makes it (and revokes a lost certificate), so a failure leaves nothing done.
-// Proofing comes first: someone who cannot pass it never gets to spend the member's phone code.
+// A reissue is an issuance of a new certificate, so the member agrees to the terms in force first,
+// as for a web issuance (consents.ts): before proofing, so a member who has not agreed spends no
+// proofing try, no phone code, and (after a loss) has nothing revoked. Proofing comes next: someone
+// who cannot pass it never gets to spend the member's phone code.
 // A reissue is free (DESIGN §4), universal or not: no fee is held.
 import { authorizeForUser, type CertificatePurposeName } from "./authorize.ts";
+import { requireConsents } from "./consents.ts";
 import type { CertcenterContext } from "./context.ts";
 import { type ProofingAnswers, proveIdentity } from "./identity-proofing.ts";
 import { verifyReissuePhoneCode } from "./phone-code.ts";
@@ -29,9 +33,9 @@ export interface ReissueAuthorization {
 }
 
 /**
- * Proofing, then the phone code, then the authorisation bound to the session; each refusal is a
- * typed error (proveIdentity's, verifyReissuePhoneCode's, no_certificate when there is no live
- * certificate of the purpose). After a loss the CA revokes the old certificate as it makes the
+ * The terms in force agreed to, proofing, then the phone code, then the authorisation bound to the
+ * session; each refusal is a typed error (consent_required, proveIdentity's, verifyReissuePhoneCode's,
+ * no_certificate when there is no live certificate of the purpose). After a loss the CA revokes the old certificate as it makes the
  * authorisation; otherwise the new one's confirmation supersedes it.
  */
 export async function authorizeReissue(
@@ -39,6 +43,7 @@ export async function authorizeReissue(
   who: WebMember,
   request: ReissueRequest,
 ): Promise<ReissueAuthorization> {
+  await requireConsents(ctx.bank.db, who);
   await proveIdentity(ctx.bank, who, request.proofing);
   await verifyReissuePhoneCode(ctx.bank, who, request.phoneCode);
   const made = await authorizeForUser(ctx, {

@@ -2,6 +2,8 @@
 // by the old key with no RA in between, so the member first has the fee held here, for that
 // certificate, for 10 minutes; the CA's renewal then claims it (fees.ts, beforeRenewal) and its
 // confirmation captures it. A bank-use certificate renews for nothing and needs none of this.
+// Nor does a renewal ask the member to agree to the terms again: the same subscriber's certificate
+// is extended under the agreement given at issuance or reissue (consents.ts).
 import { randomUUID } from "node:crypto";
 import { BankError } from "../bank/errors.ts";
 import { type MemberRef, ownAccount } from "../bank/member-accounts.ts";

@@ -43,6 +43,10 @@ export const tellerErrorCodes = [
   "id_not_checked",
   /** No receipt of the teller's cooperative has this number. */
   "receipt_not_found",
+  /** The receipt was written at another branch of the cooperative: that branch reprints it. */
+  "receipt_other_branch",
+  /** The receipt is of an earlier day: only today's are reprinted (the account's history shows older postings). */
+  "receipt_not_today",
   /** A drawer count is whole won, zero or more, and no more than a drawer can hold. */
   "bad_count",
   // ---- closing an account at the counter (src/branch/close-account.ts) ----
@@ -72,7 +76,7 @@ export const tellerErrorCodes = [
   // ---- member details changed at the counter ----
   /** A change of the member's details needs their ID document checked, and which one it was. */
   "identity_not_checked",
-  /** A Korean phone number: a mobile (010-1234-5678) or a line with its area code (02-123-4567). */
+  /** A member's phone is a Korean mobile number (010-1234-5678; 011, 016–019 too): the bank texts it. */
   "bad_phone",
   /** An e-mail address such as name@example.com, up to 100 characters. */
   "bad_email",
@@ -178,6 +182,14 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
     en: "A cash withdrawal needs the holder's ID checked: choose the ID document you checked.",
   },
   receipt_not_found: { ko: "영수증을 찾을 수 없어요.", en: "There is no such receipt." },
+  receipt_other_branch: {
+    ko: "다른 영업점에서 발행한 영수증이에요. 영수증은 발행한 영업점에서만 재발행할 수 있어요.",
+    en: "This receipt was issued at another branch: only the branch that issued it reprints it.",
+  },
+  receipt_not_today: {
+    ko: "오늘 발행한 영수증만 재발행할 수 있어요. 지난 거래는 계좌의 거래내역으로 확인해 주세요.",
+    en: "Only today's receipts can be reprinted: an earlier transaction is in the account's history.",
+  },
   bad_count: {
     ko: "시재 금액은 0원 이상의 원 단위 정수로 입력해 주세요.",
     en: "A drawer count is whole won, zero or more.",
@@ -228,8 +240,8 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
     en: "A member's details change only after their ID is checked: choose the ID document you checked.",
   },
   bad_phone: {
-    ko: "전화번호는 010-1234-5678이나 02-123-4567처럼 지역번호를 포함해 입력해 주세요.",
-    en: "Enter a Korean phone number with its prefix, such as 010-1234-5678 or 02-123-4567.",
+    ko: "휴대폰 번호를 010-1234-5678처럼 입력해 주세요. 문자 알림을 받을 수 있는 휴대폰 번호만 등록할 수 있어요.",
+    en: "Enter a Korean mobile number, such as 010-1234-5678: only a mobile can receive the bank's text messages.",
   },
   bad_email: {
     ko: "이메일 주소를 name@example.com 형식으로 100자 이내로 입력해 주세요.",

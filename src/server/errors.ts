@@ -210,6 +210,8 @@ export const httpStatus: { readonly [A in ServedArea]: Readonly<Record<CodeOf<A>
     not_member_account: 400,
     id_not_checked: 400,
     receipt_not_found: 404,
+    receipt_other_branch: 403,
+    receipt_not_today: 409,
     bad_count: 400,
     account_has_holds: 409,
     account_overdrawn: 409,

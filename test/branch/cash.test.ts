@@ -1,7 +1,8 @@
 // Cash at the counter through the desk's use cases, on both databases: the teller's day at the
 // drawer (open with a count, the day's view, close with a count and the difference posted), cash
 // deposits and withdrawals with receipts, every refusal by its code, repeats and races moving money
-// once, and the ledger's invariants (money conserved, each drawer its postings) after each step.
+// once, and the ledger's invariants (money conserved, each drawer its postings) after each step; a
+// receipt reprinted only by its own branch and only on its own Seoul day.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTeller } from "../../src/auth/tellers.ts";
@@ -13,6 +14,7 @@ import { closeDrawer, drawerDay, openDrawer } from "../../src/branch/cash-drawer
 import { reprintReceipt } from "../../src/branch/cash-receipt.ts";
 import { type CashWithdrawalInput, cashWithdrawal } from "../../src/branch/cash-withdrawal.ts";
 import type { DeskContext } from "../../src/branch/desk.ts";
+import { seoulDayBounds } from "../../src/calendar/seoul-day.ts";
 import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
@@ -21,11 +23,11 @@ const dayMs = 86_400_000;
 
 describe.each(dbKinds)("cash at the counter on %s", (kind) => {
   let f: Fixture;
-  const desk = (tellerId: string): DeskContext => ({
+  const desk = (tellerId: string, branchId = 1): DeskContext => ({
     bank: f.ctx,
     // The certificate centre is handed on by the desk, never used by the cash use cases.
     ca: {} as CaContext,
-    teller: { cooperativeId: 1, branchId: 1, tellerId },
+    teller: { cooperativeId: 1, branchId, tellerId },
   });
   const number = (a: Account) => formatAccountNumber(a.number);
   const balance = async (a: Account) => (await getAccount(f.db, a.cooperativeId, a.id)).balance;
@@ -383,5 +385,30 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
       expect((await drawerDay(desk("teller03"))).cash).toBe("40000");
       await expectLedgerInvariants(f.db);
     }
+  });
+  it("reprints a receipt only at the branch that wrote it and only on its Seoul day", async () => {
+    f.clock.advance(dayMs);
+    const [a] = f.accounts as [Account];
+    // A second branch of the cooperative, with a teller of its own.
+    await f.db.query(
+      "INSERT INTO branches (cooperative_id, id, code, name) VALUES (1, 2, '002', '서부지점')",
+    );
+    // The deposit a second before the bank's clock turns to the next day in Seoul.
+    f.clock.advance(seoulDayBounds(f.clock.now()).end.getTime() - f.clock.now().getTime() - 1_000);
+    await openDrawer(desk("teller02"), { count: "100000" });
+    const d = await deposit("teller02", a, "5000");
+    const reprints = async () => (await auditActions()).filter((x) => x === "teller.receipt_reprint").length;
+    const before = await reprints();
+
+    expect(await reprintReceipt(desk("teller01"), d.receipt.number), "today, same branch").toEqual(d.receipt);
+    await expect(reprintReceipt(desk("seobu01", 2), d.receipt.number)).rejects.toMatchObject({
+      code: "receipt_other_branch",
+    });
+    f.clock.advance(2_000);
+    await expect(reprintReceipt(desk("teller02"), d.receipt.number), "yesterday's").rejects.toMatchObject({
+      code: "receipt_not_today",
+    });
+    expect(await reprints(), "only the reprint given is audited").toBe(before + 1);
+    await closeDrawer(desk("teller02"), { count: "105000" });
   });
 });

@@ -1,5 +1,6 @@
 // A member's details changed at the counter, on both databases: each contact field normalised and
-// written, the refusals by code (ID not checked, bad phone or e-mail, a name without its document,
+// written, the phone only a mobile's (a landline kept from before passes only unchanged), the
+// refusals by code (ID not checked, bad phone or e-mail, a name without its document,
 // nothing changed, another cooperative's member), the member's notification with masked values,
 // the old phone and e-mail told, and audit entries naming fields, never contact values or the RRN.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +12,9 @@ import {
   maskEmail,
   maskName,
   maskPhone,
-  normalizePhone,
 } from "../../src/branch/change-member-details.ts";
 import type { DeskContext } from "../../src/branch/desk.ts";
+import { formatKoreanPhone, normalizeMemberPhone } from "../../src/branch/member-phone.ts";
 import type { CaContext } from "../../src/certcenter/context.ts";
 import type { MessageSender, OutgoingMessage } from "../../src/certcenter/message-sender.ts";
 import { bankFixture, type Fixture } from "../support/bank.ts";
@@ -23,14 +24,12 @@ const rrn = "850505-1234567";
 const checked = { document: "resident_card", checked: true } as const;
 
 describe("phone numbers and masks", () => {
-  it("normalises Korean numbers and refuses others", () => {
-    expect(normalizePhone("01012345678")).toBe("010-1234-5678");
-    expect(normalizePhone(" 010 1234 5678 ")).toBe("010-1234-5678");
-    expect(normalizePhone("+82 10-1234-5678")).toBe("010-1234-5678");
-    expect(normalizePhone("02-123-4567")).toBe("02-123-4567");
-    expect(normalizePhone("0311234567")).toBe("031-123-4567");
-    expect(normalizePhone("070.1234.5678")).toBe("070-1234-5678");
-    expect(normalizePhone("011-123-4567")).toBe("011-123-4567");
+  it("takes Korean mobile numbers, normalised, and refuses landlines, 070 and others", () => {
+    expect(normalizeMemberPhone("01012345678")).toBe("010-1234-5678");
+    expect(normalizeMemberPhone(" 010 1234 5678 ")).toBe("010-1234-5678");
+    expect(normalizeMemberPhone("+82 10-1234-5678")).toBe("010-1234-5678");
+    expect(normalizeMemberPhone("011-123-4567")).toBe("011-123-4567");
+    expect(normalizeMemberPhone("019.9876.5432")).toBe("019-9876-5432");
     for (const bad of [
       "",
       "010-123-456",
@@ -39,9 +38,19 @@ describe("phone numbers and masks", () => {
       "010-1234-56789",
       "099-123-4567",
       "010-abcd-5678",
+      "012-123-4567",
+      // Numbers, but not a mobile's: no SMS reaches them.
+      "02-123-4567",
+      "0311234567",
+      "070.1234.5678",
+      "+82 2 123 4567",
     ]) {
-      expect(() => normalizePhone(bad), bad).toThrow(expect.objectContaining({ code: "bad_phone" }));
+      expect(() => normalizeMemberPhone(bad), bad).toThrow(expect.objectContaining({ code: "bad_phone" }));
     }
+    // Read as numbers all the same, so that one stored before the rule compares with itself.
+    expect(formatKoreanPhone("021234567")).toBe("02-123-4567");
+    expect(formatKoreanPhone("070.1234.5678")).toBe("070-1234-5678");
+    expect(formatKoreanPhone("12345")).toBeUndefined();
   });
 
   it("masks as a bank does", () => {
@@ -156,16 +165,16 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     const a = await changeMemberDetails(
       desk(),
       m.id,
-      { phone: "02-123-4567", idCheck: checked },
+      { phone: "011-123-4567", idCheck: checked },
       { sender: failing },
     );
     expect(a.oldContactsTold).toEqual([]);
-    expect((await getMember(f.ctx, 1, m.id)).phone).toBe("02-123-4567");
+    expect((await getMember(f.ctx, 1, m.id)).phone).toBe("011-123-4567");
     // The clock has not moved since the first phone change: still a notice of its own.
     expect((await notices()).map((n) => n.body_ko.match(/\(([^)]*)\)/)?.[1])).toEqual([
       "전화번호 010-****-5432",
       "이메일 Ne***@example.com, 주소 서울특별시 종로구 …",
-      "전화번호 02-***-4567",
+      "전화번호 011-***-4567",
     ]);
   });
 
@@ -177,6 +186,14 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
       refused({ address: "대구광역시 중구", idCheck: { document: "passport", checked: false } }),
     ).rejects.toMatchObject({ code: "identity_not_checked" });
     await expect(refused({ phone: "12345", idCheck: checked })).rejects.toMatchObject({ code: "bad_phone" });
+    // The console's field is the mobile the bank texts: a landline or an 070 number is refused.
+    for (const phone of ["02-123-4567", "031-123-4567", "070-1234-5678"]) {
+      await expect(
+        refused({ phone, address: "대구광역시 중구 1", idCheck: checked }),
+        phone,
+      ).rejects.toMatchObject({ code: "bad_phone" });
+    }
+    expect((await getMember(f.ctx, 1, m.id)).phone).toBe("011-123-4567");
     for (const email of [
       "no-at-sign",
       "a@b",
@@ -191,7 +208,7 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     }
     await expect(refused({ idCheck: checked })).rejects.toMatchObject({ code: "details_unchanged" });
     // The same as now, typed differently, is still no change.
-    await expect(refused({ phone: "021234567", idCheck: checked })).rejects.toMatchObject({
+    await expect(refused({ phone: "0111234567", idCheck: checked })).rejects.toMatchObject({
       code: "details_unchanged",
     });
     expect(await notices()).toHaveLength(before);
@@ -268,5 +285,19 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     ]) {
       expect(all, secret).not.toContain(secret);
     }
+  });
+  it("keeps a landline stored before the mobile rule when the form sends it back unchanged", async () => {
+    await f.db.query("UPDATE members SET phone = '02-123-4567' WHERE cooperative_id = 1 AND id = $1", [m.id]);
+    const a = await changeMemberDetails(desk(), m.id, {
+      phone: "02 123 4567",
+      address: "광주광역시 서구 내방로 111",
+      idCheck: checked,
+    });
+    expect(a.changed).toEqual(["address"]);
+    await expect(
+      changeMemberDetails(desk(), m.id, { phone: "02-987-6543", idCheck: checked }),
+    ).rejects.toMatchObject({ code: "bad_phone" });
+    const b = await changeMemberDetails(desk(), m.id, { phone: "010-2222-3333", idCheck: checked });
+    expect(b.member.phone).toBe("010-2222-3333");
   });
 });

@@ -7,6 +7,8 @@
 // that replaces the old certificate: superseded at confirmation after a forgotten password, revoked
 // at once after a loss (as `openssl ocsp` reads the responder), free and with the old expiry; a
 // loss's revocation, the authorisation and its binding to the session are done together or not at all.
+// A member who has not agreed to the terms in force gets neither a code nor a reissue, and spends
+// nothing (no message, no proofing try, no revocation) until agreeing as the issue page does.
 // Logs never carry the code or the number.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,10 +21,12 @@ import { registerOtp } from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
 import { liveCertificate } from "../../src/ca/certificates.ts";
 import { authorizeForUser, holderOf } from "../../src/certcenter/authorize.ts";
+import { recordConsents } from "../../src/certcenter/consents.ts";
 import { CertcenterError } from "../../src/certcenter/errors.ts";
 import { readOutbox } from "../../src/certcenter/message-sender.ts";
 import { type PhoneCodeRequester, verifyReissuePhoneCode } from "../../src/certcenter/phone-code.ts";
 import { loadConfig } from "../../src/config.ts";
+import { currentConsentRefs } from "../../src/messages/consent-documents.ts";
 import { toBytes, toHex, toPem } from "../../src/pki/bytes.ts";
 import { parsePkiMessage } from "../../src/pki/cmp.ts";
 import { CmpRefusal, enrol } from "../../src/pki/cmp-client.ts";
@@ -68,6 +72,14 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
       pin: "1234",
       otpSecret: otp.secret,
     };
+    // Both agreed to the terms in force, as the reissue page's first step records it.
+    for (const user of s.users.slice(0, 2)) {
+      const member = (await findUser(s.app.db, user.userId))!;
+      await recordConsents(s.app.db, { ...member, sessionId: "set-up" }, currentConsentRefs, {
+        now: s.clock.now(),
+        requestId: "set-up",
+      });
+    }
   }, 60_000);
   afterAll(async () => s?.close());
 
@@ -170,6 +182,53 @@ describe.each(dbKinds)("the reissue phone code on %s", (kind) => {
     await expect(verifyReissuePhoneCode(s.app.bank, who(session), code), "used once").rejects.toEqual(
       refusal("phone_code_missing"),
     );
+  });
+
+  it("sends no code and authorises no reissue until the member agrees to the terms in force, spending nothing", async () => {
+    const hongRows = [hong.cooperativeId, hong.memberId];
+    const consents = await s.app.db.query(
+      "DELETE FROM certcenter_consents WHERE cooperative_id = $1 AND member_id = $2 RETURNING id",
+      hongRows,
+    );
+    expect(consents.rowCount).toBeGreaterThan(0);
+    const session = await login(hong.userId);
+    const messages = (await readOutbox(s.app.db, { to: phone })).length;
+    const misses = async () =>
+      (
+        await s.app.db.query<{ misses: number }>(
+          "SELECT misses FROM certcenter_proofing_misses WHERE cooperative_id = $1 AND member_id = $2",
+          hongRows,
+        )
+      ).rows[0]?.misses ?? 0;
+    const missesBefore = await misses();
+    const old = (await hongLive("bank"))!;
+
+    const send = await post("/api/certcenter/reissue/phone-code", session, { purpose: "bank" });
+    expect(send.status).toBe(403);
+    expect(send.body.error).toMatchObject({
+      code: "consent_required",
+      details: { documents: currentConsentRefs },
+    });
+    expect(await readOutbox(s.app.db, { to: phone })).toHaveLength(messages);
+
+    // A loss (which would revoke the old certificate at once), with a wrong number and then with
+    // right answers: refused before proofing counts a try and before anything is revoked.
+    for (const body of [
+      { ...reissueBody("bank", "lost", "000000", wrongOtp()), rrn: s.users[1]!.rrn },
+      reissueBody("bank", "lost", "000000", nextOtp()),
+    ]) {
+      const r = await post("/api/certcenter/reissue", session, body);
+      expect(r.status, JSON.stringify(r.body)).toBe(403);
+      expect(r.body.error.code).toBe("consent_required");
+    }
+    expect(await misses()).toBe(missesBefore);
+    expect(await statusOf(old.serial)).toEqual({ status: "valid", revocation_reason: null });
+
+    // Agreed as the page's terms step posts it: the code is sent.
+    const all = Object.fromEntries(currentConsentRefs.map((ref) => ref.split("@")));
+    expect((await post("/api/certcenter/consents", session, all)).status).toBe(201);
+    expect((await post("/api/certcenter/reissue/phone-code", session, { purpose: "bank" })).status).toBe(200);
+    expect(await readOutbox(s.app.db, { to: phone })).toHaveLength(messages + 1);
   });
 
   it("ends a code after 3 minutes and after 5 wrong tries; a new code replaces the old", async () => {

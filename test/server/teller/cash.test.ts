@@ -1,6 +1,6 @@
 // The teller's cash routes over HTTP, as the console drives them: the drawer opened with a count,
-// deposits and withdrawals with receipts (repeats answered once), a reprint, the close with its
-// difference; every refusal a 4xx with its code and Korean and English words, never a 500.
+// deposits and withdrawals with receipts (repeats answered once), a reprint (today's only), the
+// close with its difference; every refusal a 4xx with its code and Korean and English words, never a 500.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAccountNumber } from "../../../src/bank/account-number.ts";
@@ -21,6 +21,8 @@ describe.each(dbKinds)("the teller's cash routes on %s", (kind) => {
   let t: TellerClient;
   let hong: string;
   let chulsoo: string;
+  /** The first day's deposit receipt, reprinted that day and refused the next. */
+  let firstReceipt = "";
   const balanceOf = async (number: string) =>
     (
       await s.app.db.query<{ balance: bigint }>("SELECT balance FROM accounts WHERE number = $1", [
@@ -132,6 +134,7 @@ describe.each(dbKinds)("the teller's cash routes on %s", (kind) => {
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     expect(w.body.receipt).toMatchObject({ kind: "withdrawal", amount: "50000" });
 
+    firstReceipt = d.body.receipt.number;
     const reprint = await t.get<Receipt>(`/api/teller/cash/receipts/${d.body.receipt.number}`);
     expect(reprint.status).toBe(200);
     expect(reprint.body).toEqual(d.body.receipt);
@@ -177,5 +180,20 @@ describe.each(dbKinds)("the teller's cash routes on %s", (kind) => {
     expect(answers.map((a) => a.status)).toEqual([201, 201]);
     expect(answers.filter((a) => a.body.replayed)).toHaveLength(1);
     expect(await balanceOf(hong)).toBe(before + 33_000n);
+  });
+
+  it("reprints today's receipts only: yesterday's, by the bank's clock, is refused", async () => {
+    const old = await t.get(`/api/teller/cash/receipts/${firstReceipt}`);
+    expectRefusal(old, 409, "receipt_not_today");
+    expect(JSON.stringify(old.body)).toContain("오늘 발행한 영수증만");
+    const d = await t.post<CashAnswer>("/api/teller/cash/deposits", {
+      idempotencyKey: randomUUID(),
+      account: hong,
+      amount: "1000",
+    });
+    expect(d.status).toBe(201);
+    const today = await t.get<Receipt>(`/api/teller/cash/receipts/${d.body.receipt.number}`);
+    expect(today.status).toBe(200);
+    expect(today.body).toEqual(d.body.receipt);
   });
 });

@@ -142,12 +142,19 @@ describe.each(dbKinds)("teller API guards on %s", (kind) => {
       ["/api/teller/members/lookup", { rrn: younghee.rrn }],
       ["/api/teller/members/lookup", { name: "", rrn: younghee.rrn }],
       ["/api/teller/members", { name: "새회원", rrn: "9207222345678", email: "not an address" }],
-      ["/api/teller/members", { name: "새회원", rrn: "9207222345678", phone: "call me" }],
       [`/api/teller/members/${youngheeId}/certificate-authorization`, { purpose: "server" }],
       [`/api/teller/members/${youngheeId}/enrolment`, {}],
       ["/api/teller/login", { tellerId: "teller01" }],
     ];
     for (const [path, body] of bad) expectRefusal(await t1.post(path, body), 400, "validation");
+    // A phone is judged by the desk, and refused by name: only a mobile's number is taken.
+    for (const phone of ["call me", "02-123-4567", "070-1234-5678"]) {
+      expectRefusal(
+        await t1.post("/api/teller/members", { name: "새회원", rrn: "9207222345678", phone }),
+        400,
+        "bad_phone",
+      );
+    }
     const r = await fetch(`${s.url}/api/teller/members/lookup`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie: t1.cookie!, "x-csrf-token": t1.csrfToken! },

@@ -64,6 +64,10 @@ describe.each(dbKinds)("the teller's member-details routes on %s", (kind) => {
       "validation",
     );
     expectRefusal(await details({ phone: "12", idCheck: checked }), 400, "bad_phone");
+    // The field is the mobile the bank texts (휴대폰): a landline is refused by the same code.
+    const landline = await details({ phone: "02-123-4567", idCheck: checked });
+    expectRefusal(landline, 400, "bad_phone");
+    expect(JSON.stringify(landline.body)).toContain("휴대폰");
     expectRefusal(await details({ email: "hong@", idCheck: checked }), 400, "bad_email");
     expectRefusal(await details({ address: "", idCheck: checked }), 400, "bad_address");
     expect((await details({ address: "서울\u0000종로", idCheck: checked })).status).toBe(400);

@@ -532,10 +532,10 @@ export const en: Messages = {
     details: {
       title: "Contact details",
       none: "None",
-      fields: { phone: "Phone", email: "E-mail", address: "Address", name: "Name" },
+      fields: { phone: "Mobile", email: "E-mail", address: "Address", name: "Name" },
       contactsTitle: "Change contact details",
       contactsHint: "Change only what is new: a field left as it is stays the same.",
-      phoneProblem: "Check the phone number (for example 010-1234-5678).",
+      phoneProblem: "Check the mobile number (for example 010-1234-5678).",
       emailProblem: "Check the e-mail address.",
       addressProblem: "An address has up to 200 characters.",
       idLegend: "Identity check",

@@ -527,10 +527,10 @@ export const ko = {
     details: {
       title: "연락처·주소",
       none: "없음",
-      fields: { phone: "전화번호", email: "이메일", address: "주소", name: "성명" },
+      fields: { phone: "휴대폰", email: "이메일", address: "주소", name: "성명" },
       contactsTitle: "연락처·주소 변경",
       contactsHint: "바꿀 항목만 고쳐 주세요. 그대로 둔 항목은 바뀌지 않아요.",
-      phoneProblem: "전화번호를 확인해 주세요(예: 010-1234-5678).",
+      phoneProblem: "휴대폰 번호를 확인해 주세요(예: 010-1234-5678).",
       emailProblem: "이메일 주소를 확인해 주세요.",
       addressProblem: "주소는 200자까지 입력할 수 있어요.",
       idLegend: "본인 확인",
