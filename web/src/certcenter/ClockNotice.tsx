@@ -2,7 +2,7 @@
 // answers): the centre itself works by the server's time, but a member should know why other sites
 // may refuse the certificate, and that dates a wrong clock would compute are not the ones shown.
 import { useEffect, useState } from "react";
-import { api } from "../member/session.tsx";
+import { serverOffsetMs } from "../lib/server-time.ts";
 import { useCertcenterWords } from "./i18n/index.ts";
 
 /** The CA's tolerance for a CMP message's time (src/ca/freshness.ts): beyond it, the member is told. */
@@ -14,10 +14,10 @@ const day = 24 * hour;
 
 export function ClockNotice() {
   const words = useCertcenterWords().clock;
-  const [offset, setOffset] = useState(() => api.serverClockOffset);
+  const [offset, setOffset] = useState(() => serverOffsetMs());
   // The offset is re-read from each API answer; a page that loads its data after mounting updates it.
   useEffect(() => {
-    const id = setInterval(() => setOffset(api.serverClockOffset), 2_000);
+    const id = setInterval(() => setOffset(serverOffsetMs()), 2_000);
     return () => clearInterval(id);
   }, []);
   if (Math.abs(offset) <= clockToleranceMs) return null;

@@ -3,7 +3,7 @@
 // none of the certificate code: the window, the stores it reads (this browser, a picked folder, an
 // opened .zip) and the signer that decrypts the key file here. It hands the page a one-shot Signer.
 import "./certcenter.css";
-import { api } from "../member/session.tsx";
+import { serverNow } from "../lib/server-time.ts";
 import type { ServerCertificate } from "./api.ts";
 import type { CertificateRow } from "./describe.ts";
 import { SelectionWindow } from "./SelectionWindow.tsx";
@@ -29,7 +29,7 @@ export default function UseWindow(props: UseWindowProps) {
       onSigner={props.onSigner}
       purpose={props.purpose}
       // The statuses by the bank's time, not a wrong clock's (ClockNotice tells the member of it).
-      now={() => new Date(Date.now() + api.serverClockOffset)}
+      now={serverNow}
       {...(props.serverCertificates ? { serverCertificates: props.serverCertificates } : {})}
     />
   );

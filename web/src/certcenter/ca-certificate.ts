@@ -4,7 +4,7 @@
 // Asked just before each CMP exchange, its answer's Date header also sets the time the exchange's
 // messages carry (server-time.ts).
 import { base64Decode } from "../../../src/pki/bytes.ts";
-import { noteServerDate } from "./server-time.ts";
+import { noteServerDate } from "../lib/server-time.ts";
 
 export type CaCertificateErrorCode = "ca_certificate_unavailable";
 

@@ -37,7 +37,7 @@ interface Common {
   onProgress?: (p: KeygenProgress) => void;
   signal?: AbortSignal;
   keygen?: Keygen;
-  /** The time the CMP messages carry; this computer's clock when absent (see server-time.ts). */
+  /** The time the CMP messages carry; this computer's clock when absent (see web/src/lib/server-time.ts). */
   now?: CmpClock;
 }
 

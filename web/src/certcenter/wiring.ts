@@ -8,12 +8,12 @@
 // (certConf rejection: the CA revokes it and gives the fee back at once) rather than stored.
 
 import type { CmpTransport } from "../../../src/pki/cmp-client.ts";
+import { serverNow } from "../lib/server-time.ts";
 import type { IssueAuthorization } from "./api.ts";
 import { fetchCaCertificate as caCertificate } from "./ca-certificate.ts";
 import { cmpTransport } from "./cmp-transport.ts";
 import { issueAndStore, renewAndStore as renewStored } from "./enrolment.ts";
 import type { SelectionSources } from "./SelectionWindow.tsx";
-import { serverNow } from "./server-time.ts";
 import { openSigner as openStoredSigner, takeSigningKey } from "./signer.ts";
 import { selectionSources as makeSources, thisBrowser } from "./sources.ts";
 import { writePfx, ZipCertificateStore } from "./storage/archive.ts";

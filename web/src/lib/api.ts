@@ -1,5 +1,6 @@
 // The JSON client for /api: same-origin cookies, the session's CSRF token on every state-changing
 // request, errors as ApiError carrying the server's code and its Korean and English message.
+import { noteServerDate, serverOffsetMs } from "./server-time.ts";
 
 export interface LocalText {
   ko: string;
@@ -47,8 +48,10 @@ export interface ApiHooks {
 
 export class ApiClient {
   csrfToken: string | null = null;
-  /** Server clock minus ours (from the Date header), so expiry times the server names line up. */
-  serverClockOffset = 0;
+  /** Server clock minus ours (server-time.ts: one offset for the page), so expiry times the server names line up. */
+  get serverClockOffset(): number {
+    return serverOffsetMs();
+  }
   hooks: ApiHooks = { onUnauthorized() {}, onActivity() {} };
 
   get<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -68,6 +71,7 @@ export class ApiClient {
     if (body !== undefined) headers["content-type"] = "application/json";
     if (method !== "GET" && this.csrfToken) headers["x-csrf-token"] = this.csrfToken;
     let response: Response;
+    const sentAt = Date.now();
     try {
       response = await fetch(path, {
         method,
@@ -81,8 +85,7 @@ export class ApiClient {
       if (e instanceof DOMException && e.name === "AbortError") throw e;
       throw new ApiError(0, "network", null);
     }
-    const date = Date.parse(response.headers.get("date") ?? "");
-    if (!Number.isNaN(date)) this.serverClockOffset = date - Date.now();
+    noteServerDate(response, sentAt);
     if (response.status !== 401 && !options.passive) this.hooks.onActivity();
     const text = await response.text();
     let parsed: unknown;

@@ -4,6 +4,7 @@
 import { useI18n } from "../../i18n/index.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { Link } from "../../lib/router.tsx";
+import { serverNow } from "../../lib/server-time.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { api } from "../../member/session.tsx";
 import { ErrorMessage } from "../../ui/Alerts.tsx";
@@ -26,7 +27,7 @@ export function HomePage() {
   const { t, errorText } = useI18n();
   const cc = useCertcenterWords();
   const list = useLoad<CertificateList>(() => certcenterApi(api).certificates(), []);
-  const now = new Date(Date.now() + api.serverClockOffset);
+  const now = serverNow();
   return (
     <Page title={cc.title} siteName={t.app.name}>
       <p className="lead">{cc.lead}</p>

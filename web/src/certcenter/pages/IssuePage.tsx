@@ -10,6 +10,7 @@ import { type ReactNode, useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { Link, navigate } from "../../lib/router.tsx";
 import { checkRrn, formatRrnInput } from "../../lib/rrn.ts";
+import { serverNow } from "../../lib/server-time.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { formatWon } from "../../lib/won.ts";
 import { api } from "../../member/session.tsx";
@@ -122,10 +123,7 @@ export function IssuePage({ mode }: { mode: IssueMode }) {
     () => (mode === "reissue" ? client.certificates() : Promise.resolve(null)),
     [mode],
   );
-  const reissuable =
-    mine.data?.certificates.filter(
-      (c) => classifyOurs(c, new Date(Date.now() + api.serverClockOffset)).usable,
-    ) ?? [];
+  const reissuable = mine.data?.certificates.filter((c) => classifyOurs(c, serverNow()).usable) ?? [];
   const reissueSerial = reissuable.some((c) => c.serial === serial) ? serial : (reissuable[0]?.serial ?? "");
   // The server reissues the member's certificate of a purpose (one of each at a time).
   const reissuePurpose: Purpose = reissuable.find((c) => c.serial === reissueSerial)?.purpose ?? "bank";

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { navigate } from "../../lib/router.tsx";
+import { serverNow } from "../../lib/server-time.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { api } from "../../member/session.tsx";
 import { Notice } from "../../ui/Alerts.tsx";
@@ -46,7 +47,7 @@ export function ManagePage() {
           }}
           onRenew={(row) => navigate(`/certcenter/renew?serial=${row.serial}`)}
           // The statuses by the bank's time, not a wrong clock's (ClockNotice tells the member of it).
-          now={() => new Date(Date.now() + api.serverClockOffset)}
+          now={serverNow}
         />
       </div>
     </Page>

@@ -7,6 +7,7 @@ import { useRef, useState } from "react";
 import { useI18n } from "../../i18n/index.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { Link } from "../../lib/router.tsx";
+import { serverNow } from "../../lib/server-time.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { api } from "../../member/session.tsx";
 import type { Account } from "../../member/types.ts";
@@ -35,7 +36,7 @@ export function RenewPage() {
   const [progress, setProgress] = useState<ProgressStep | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState(false);
-  const now = new Date(Date.now() + api.serverClockOffset);
+  const now = serverNow();
   const rows = (list.data?.certificates ?? []).map((c) => ({
     c,
     k: classifyOurs(c, now),

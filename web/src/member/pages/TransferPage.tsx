@@ -11,6 +11,7 @@ import { checkAccountNumber, formatAccountNumber } from "../../lib/account-numbe
 import { ApiError, newIdempotencyKey } from "../../lib/api.ts";
 import { formatDateTime } from "../../lib/dates.ts";
 import { Link } from "../../lib/router.tsx";
+import { serverNow } from "../../lib/server-time.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { formatWon, formatWonUnits } from "../../lib/won.ts";
 import { ErrorMessage, type FieldProblem } from "../../ui/Alerts.tsx";
@@ -155,7 +156,7 @@ export function TransferPage() {
           signer,
           { ...transfer, nonce: step.challenge.signatureNonce },
           // The bank's time, not this computer's: the bank refuses a signature far from its own clock.
-          new Date(Date.now() + api.serverClockOffset),
+          serverNow(),
         );
       }
       try {
