@@ -249,6 +249,32 @@ export async function takeAuthorization(
 }
 
 /**
+ * Ends the holder's open authorisations now, in the caller's transaction (the holder has left the
+ * service they were for): each runs out as an unused one does, its resident registration number
+ * erased; a code typed later is refused as expired. Returns their reference numbers.
+ */
+export async function endOpenAuthorizations(
+  tx: Queryable,
+  input: { holder: string; actor: string; at: Date },
+): Promise<string[]> {
+  const { rows } = await tx.query<{ reference_number: string }>(
+    `UPDATE ca_authorizations SET expires_at = $2, rrn_sealed = NULL
+      WHERE holder = $1 AND state = 'open' AND expires_at > $2
+     RETURNING reference_number`,
+    [input.holder, input.at],
+  );
+  const references = rows.map((r) => r.reference_number).sort();
+  if (references.length > 0) {
+    await appendAudit(
+      tx,
+      { actor: input.actor, action: "authorization.end", subject: input.holder, details: { references } },
+      input.at,
+    );
+  }
+  return references;
+}
+
+/**
  * PBM rounds one reference number may have derived per second, summed over every server process
  * (five keys at `pbmIterationsMax`, about 18 ms of a core here): requests racing on one
  * authorisation, each admitted before the others' wrong MACs lock it, cannot multiply the work.

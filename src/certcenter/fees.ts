@@ -108,6 +108,24 @@ async function releaseFee(bank: BankContext, tx: Queryable, fee: FeeRow, now: Da
   ]);
 }
 
+/**
+ * Releases every fee still held for the member (an issuance or renewal under way), in the caller's
+ * transaction: when the member leaves internet banking, nothing they started online can be paid for.
+ */
+export async function releaseMemberFees(
+  bank: BankContext,
+  tx: Queryable,
+  member: { cooperativeId: number; memberId: bigint },
+): Promise<number> {
+  const { rows } = await tx.query<FeeRow>(
+    `SELECT id, cooperative_id, hold_id, status FROM certcenter_fees
+      WHERE cooperative_id = $1 AND member_id = $2 AND status = 'held' ORDER BY id FOR UPDATE`,
+    [member.cooperativeId, member.memberId],
+  );
+  for (const fee of rows) await releaseFee(bank, tx, fee, bank.clock.now());
+  return rows.length;
+}
+
 /** The fee paying for this certificate, locked: an issuance's by its authorisation, a renewal's by serial. */
 async function feeFor(tx: Queryable, cert: HookedCertificate): Promise<FeeRow | undefined> {
   const { rows } = await tx.query<FeeRow>(

@@ -11,7 +11,7 @@ import type { Db, Queryable } from "../db/db.ts";
 export type MessageChannel = "sms" | "email";
 
 /** What a message is for; a gateway may route or template by it. */
-export type MessagePurpose = "reissue_code" | "expiry_notice" | "contact_changed";
+export type MessagePurpose = "reissue_code" | "expiry_notice" | "contact_changed" | "internet_banking_ended";
 
 export interface OutgoingMessage {
   channel: MessageChannel;

@@ -42,8 +42,8 @@ export async function setUpCa(s: WebServer, dir: string): Promise<string> {
 
 /** A certificate of the member's own (RSA-2048 unless said), recorded with the status given. */
 export async function issueMemberCertificate(
-  s: WebServer,
-  who: WebMember,
+  s: Pick<WebServer, "app" | "clock">,
+  who: Pick<WebMember, "member">,
   options: {
     status?: "valid" | "hold" | "revoked" | "pending";
     purpose?: "bank" | "universal";

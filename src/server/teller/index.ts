@@ -19,6 +19,7 @@ import { viewLimits } from "../../branch/change-limits.ts";
 import { changeMemberDetails, changeMemberName } from "../../branch/change-member-details.ts";
 import { closeAccount } from "../../branch/close-account.ts";
 import { type DeskContext, tellerActor } from "../../branch/desk.ts";
+import { endInternetBanking } from "../../branch/end-internet-banking.ts";
 import { enrolForInternetBanking } from "../../branch/enrol-member.ts";
 import { lookupMember, viewMember } from "../../branch/find-member.ts";
 import { handOutSecurityCard } from "../../branch/issue-security-card.ts";
@@ -61,6 +62,8 @@ import {
   drawerAnswer,
   drawerCountBody,
   drawerDayAnswer,
+  endInternetBankingAnswer,
+  endInternetBankingBody,
   enrolmentBody,
   errorBody,
   extendAnswer,
@@ -618,6 +621,26 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
       return answer;
     },
   );
+  // ---- ending internet banking (인터넷뱅킹 해지) ----
+
+  f.post(
+    "/api/teller/members/:memberId/internet-banking/end",
+    {
+      schema: {
+        tags: [tellerTag],
+        summary:
+          "End the member's internet banking (ID checked): sessions ended, certificates revoked, unused issuance codes and held fees ended, the user ID removed",
+        params: memberParams,
+        body: endInternetBankingBody,
+        response: { 200: endInternetBankingAnswer, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      endInternetBanking(desk(await requireTeller(request)), member(request.params), request.body, {
+        sender: messageSenderFor(app),
+      }),
+  );
+
   // ---- maker-checker: requests waiting for a manager (책임자) of the branch ----
 
   f.get(

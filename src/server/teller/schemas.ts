@@ -379,6 +379,21 @@ export const closeAccountBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const endInternetBankingBody = Type.Object({ idCheck }, { additionalProperties: false });
+
+export const endInternetBankingAnswer = Type.Object({
+  userId: Type.String({ description: "the user ID that no longer logs in" }),
+  certificatesRevoked: Type.Array(Type.String({ description: "serial, hex" }), {
+    description: "the member's certificates revoked (cessationOfOperation); CRL and OCSP say so",
+  }),
+  authorizationsEnded: Type.Integer({ description: "issuance codes not yet used, now run out" }),
+  feesReleased: Type.Integer({ description: "certificate fees held for an issuance under way, released" }),
+  sessionsEnded: Type.Integer({ description: "member sessions ended" }),
+  memberTold: Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), {
+    description: "where the member was told (best effort)",
+  }),
+});
+
 export const closingAnswer = Type.Object({
   account: accountView,
   closedAt: timestamp,

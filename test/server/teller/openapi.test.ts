@@ -52,6 +52,7 @@ describe("the teller API in the OpenAPI document", () => {
         "POST /api/teller/cash/withdrawals",
         "GET /api/teller/cash/receipts/{number}",
         "POST /api/teller/members/{memberId}/accounts/{number}/close",
+        "POST /api/teller/members/{memberId}/internet-banking/end",
         "GET /api/teller/approvals",
         "GET /api/teller/approvals/{id}",
         "POST /api/teller/approvals/{id}/approve",
