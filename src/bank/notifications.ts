@@ -346,7 +346,7 @@ export interface ChangedDetail {
 
 const detailWords: Record<ChangedDetail["field"], { ko: string; en: string }> = {
   name: { ko: "이름", en: "name" },
-  phone: { ko: "전화번호", en: "phone number" },
+  phone: { ko: "휴대폰 번호", en: "mobile number" },
   email: { ko: "이메일", en: "e-mail address" },
   address: { ko: "주소", en: "address" },
 };

@@ -129,8 +129,8 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     const n = await notices();
     expect(n).toHaveLength(1);
     expect(n[0]).toMatchObject({ kind: "details_changed", title_ko: "회원 정보 변경" });
-    expect(n[0]!.body_ko).toContain("전화번호 010-****-5432");
-    expect(n[0]!.body_en).toContain("phone number 010-****-5432");
+    expect(n[0]!.body_ko).toContain("휴대폰 번호 010-****-5432");
+    expect(n[0]!.body_en).toContain("mobile number 010-****-5432");
     expect(n[0]!.body_ko).not.toContain("9876");
   });
 
@@ -172,9 +172,9 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     expect((await getMember(f.ctx, 1, m.id)).phone).toBe("011-123-4567");
     // The clock has not moved since the first phone change: still a notice of its own.
     expect((await notices()).map((n) => n.body_ko.match(/\(([^)]*)\)/)?.[1])).toEqual([
-      "전화번호 010-****-5432",
+      "휴대폰 번호 010-****-5432",
       "이메일 Ne***@example.com, 주소 서울특별시 종로구 …",
-      "전화번호 011-***-4567",
+      "휴대폰 번호 011-***-4567",
     ]);
   });
 
