@@ -1,4 +1,5 @@
-// A labelled input with its hint and error tied to it (aria-describedby, aria-invalid).
+// Labelled inputs with their hint and error tied to them (aria-describedby, aria-invalid): a text
+// input, a select, a tick box, a short secret of digits.
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
 
 export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
@@ -98,6 +99,45 @@ export function SelectField({
           {children}
         </select>
       </div>
+      {error ? (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A tick box with its words beside it (the label wraps the box, so the words tick it too) and its
+ * error under it.
+ */
+export function CheckField({
+  label,
+  error,
+  id,
+  ...input
+}: {
+  label: string;
+  error?: string | null | undefined;
+  id?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type">) {
+  const generated = useId();
+  const inputId = id ?? generated;
+  const errorId = `${inputId}-error`;
+  return (
+    <div className={`field field-check${error ? " field-invalid" : ""}`}>
+      <label className="check">
+        <input
+          id={inputId}
+          type="checkbox"
+          className="check-box"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          {...input}
+        />
+        {label}
+      </label>
       {error ? (
         <p className="field-error" id={errorId}>
           {error}
