@@ -8,16 +8,15 @@ import { ApiError, newIdempotencyKey } from "../lib/api.ts";
 import { formatDateTime } from "../lib/dates.ts";
 import { amountDigits, formatWon } from "../lib/won.ts";
 import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
+import { Field, SecretDigitsField } from "../ui/Field.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
+import { useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingApproval } from "./types.ts";
 
 const base = "/api/teller/cash";
-const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
-export type IdDocument = (typeof idDocuments)[number];
 
 /**
  * One idempotency key per form submission: kept while the outcome is unknown (no answer, a server
@@ -365,15 +364,13 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
   const { t } = useI18n();
   const c = t.teller.cash;
   const aa = useAccountAmount("cw");
-  const [document, setDocument] = useState<IdDocument>("resident_card");
-  const [checked, setChecked] = useState(false);
+  const id = useIdCheck("cw", { document: c.idDocument, checked: c.idChecked, problem: c.idProblem });
   const [pin, setPin] = useState("");
   const key = useSubmissionKey();
   const form = useForm();
   const submit = form.onSubmit(
     () => {
-      const found = aa.problems();
-      if (!checked) found.push({ field: "cw-checked", text: c.idProblem });
+      const found = [...aa.problems(), ...id.problems()];
       if (!/^\d{4}$/.test(pin)) found.push({ field: "cw-pin", text: c.pinProblem });
       return found;
     },
@@ -384,11 +381,11 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
           account: aa.digits,
           amount: aa.amount,
           pin,
-          idCheck: { document, checked },
+          idCheck: id.value,
         });
         key.settle();
         aa.reset();
-        setChecked(false);
+        id.reset();
         await onDone(answer);
       } catch (error) {
         key.settle(error);
@@ -404,14 +401,7 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
       <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         {aa.fields(form.errorOf)}
-        <IdCheckFields
-          prefix="cw"
-          document={document}
-          onDocument={setDocument}
-          checked={checked}
-          onChecked={setChecked}
-          error={form.errorOf("cw-checked")}
-        />
+        {id.fields(form.errorOf)}
         <SecretDigitsField
           digits={4}
           id="cw-pin"
@@ -425,59 +415,6 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
         </button>
       </form>
     </Section>
-  );
-}
-
-/** The holder's ID check before cash leaves an account: which document, and that it was looked at. */
-export function IdCheckFields({
-  prefix,
-  document,
-  onDocument,
-  checked,
-  onChecked,
-  error,
-}: {
-  prefix: string;
-  document: IdDocument;
-  onDocument(d: IdDocument): void;
-  checked: boolean;
-  onChecked(checked: boolean): void;
-  error: string | undefined;
-}) {
-  const { t } = useI18n();
-  const c = t.teller.cash;
-  return (
-    <>
-      <SelectField
-        id={`${prefix}-document`}
-        label={c.idDocument}
-        value={document}
-        onChange={(e) => onDocument(idDocuments.find((d) => d === e.target.value) ?? "other")}
-      >
-        {idDocuments.map((d) => (
-          <option key={d} value={d}>
-            {c.idDocuments[d]}
-          </option>
-        ))}
-      </SelectField>
-      <label className="check">
-        <input
-          id={`${prefix}-checked`}
-          type="checkbox"
-          className="check-box"
-          checked={checked}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${prefix}-checked-error` : undefined}
-          onChange={(e) => onChecked(e.target.checked)}
-        />
-        {c.idChecked}
-      </label>
-      {error ? (
-        <p className="field-error" id={`${prefix}-checked-error`}>
-          {error}
-        </p>
-      ) : null}
-    </>
   );
 }
 

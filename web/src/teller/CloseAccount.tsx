@@ -5,11 +5,12 @@ import { useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
 import { formatWon } from "../lib/won.ts";
-import { type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { SecretDigitsField, SelectField } from "../ui/Field.tsx";
+import { Notice } from "../ui/Alerts.tsx";
+import { CheckField, SecretDigitsField, SelectField } from "../ui/Field.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
-import { IdCheckFields, type IdDocument, ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
+import { ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
+import { useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Closing, TellerMember } from "./types.ts";
 
@@ -27,8 +28,12 @@ export function CloseAccount({
   const open = member.accounts.filter((a) => a.status !== "closed");
   const [number, setNumber] = useState(open[0]?.number ?? "");
   const [payout, setPayout] = useState("cash");
-  const [document, setDocument] = useState<IdDocument>("resident_card");
-  const [checked, setChecked] = useState(false);
+  const cash = t.teller.cash;
+  const id = useIdCheck("ca", {
+    document: cash.idDocument,
+    checked: cash.idChecked,
+    problem: cash.idProblem,
+  });
   const [confirmed, setConfirmed] = useState(false);
   const [pin, setPin] = useState("");
   const [closed, setClosed] = useState<Closing | null>(null);
@@ -39,9 +44,8 @@ export function CloseAccount({
 
   const submit = form.onSubmit(
     () => {
-      const found: FieldProblem[] = [];
-      if (!checked) found.push({ field: "ca-checked", text: t.teller.cash.idProblem });
-      if (!/^\d{4}$/.test(pin)) found.push({ field: "ca-pin", text: t.teller.cash.pinProblem });
+      const found = id.problems();
+      if (!/^\d{4}$/.test(pin)) found.push({ field: "ca-pin", text: cash.pinProblem });
       if (!confirmed) found.push({ field: "ca-confirm", text: c.confirmProblem });
       return found;
     },
@@ -51,11 +55,11 @@ export function CloseAccount({
           idempotencyKey: key.get(),
           payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
           pin,
-          idCheck: { document, checked },
+          idCheck: id.value,
         });
         key.settle();
         setClosed(answer);
-        setChecked(false);
+        id.reset();
         setConfirmed(false);
         setPayout("cash");
         setNumber(open.find((a) => a.number !== number)?.number ?? "");
@@ -69,7 +73,6 @@ export function CloseAccount({
       }
     },
   );
-  const confirmError = form.errorOf("ca-confirm");
 
   return (
     <div className="panel">
@@ -118,39 +121,22 @@ export function CloseAccount({
               </option>
             ))}
           </SelectField>
-          <IdCheckFields
-            prefix="ca"
-            document={document}
-            onDocument={setDocument}
-            checked={checked}
-            onChecked={setChecked}
-            error={form.errorOf("ca-checked")}
-          />
+          {id.fields(form.errorOf)}
           <SecretDigitsField
             digits={4}
             id="ca-pin"
-            label={t.teller.cash.pin}
+            label={cash.pin}
             value={pin}
             onDigits={setPin}
             error={form.errorOf("ca-pin")}
           />
-          <label className="check">
-            <input
-              id="ca-confirm"
-              type="checkbox"
-              className="check-box"
-              checked={confirmed}
-              aria-invalid={confirmError ? true : undefined}
-              aria-describedby={confirmError ? "ca-confirm-error" : undefined}
-              onChange={(e) => setConfirmed(e.target.checked)}
-            />
-            {c.confirm}
-          </label>
-          {confirmError ? (
-            <p className="field-error" id="ca-confirm-error">
-              {confirmError}
-            </p>
-          ) : null}
+          <CheckField
+            id="ca-confirm"
+            label={c.confirm}
+            checked={confirmed}
+            onChange={(e) => setConfirmed(e.target.checked)}
+            error={form.errorOf("ca-confirm")}
+          />
           <button type="submit" className="button" disabled={form.sending}>
             {form.sending ? t.common.sending : c.submit}
           </button>
