@@ -26,17 +26,22 @@ const base = "/api/teller/cash";
 export function useSubmissionKey() {
   const key = useRef<string | null>(null);
   return {
-    get(): string {
+    /** Sends `post` with the key; its failure is thrown on, after the key is kept or dropped. */
+    async send<T>(post: (idempotencyKey: string) => Promise<T>): Promise<T> {
       key.current ??= newIdempotencyKey();
-      return key.current;
-    },
-    settle(error?: unknown): void {
-      const refused =
-        error instanceof ApiError &&
-        error.status >= 400 &&
-        error.status < 500 &&
-        error.code !== "transfer_in_progress";
-      if (error === undefined || refused) key.current = null;
+      try {
+        const answer = await post(key.current);
+        key.current = null;
+        return answer;
+      } catch (error) {
+        const refused =
+          error instanceof ApiError &&
+          error.status >= 400 &&
+          error.status < 500 &&
+          error.code !== "transfer_in_progress";
+        if (refused) key.current = null;
+        throw error;
+      }
     },
   };
 }
@@ -321,21 +326,17 @@ function DepositForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
   const submit = form.onSubmit(
     () => aa.problems(),
     async () => {
-      try {
-        const answer = await tellerApi.post<CashAnswer>(`${base}/deposits`, {
-          idempotencyKey: key.get(),
+      const answer = await key.send((idempotencyKey) =>
+        tellerApi.post<CashAnswer>(`${base}/deposits`, {
+          idempotencyKey,
           account: aa.digits,
           amount: aa.amount,
           ...(depositor.trim() ? { depositorName: depositor.trim() } : {}),
-        });
-        key.settle();
-        aa.reset();
-        setDepositor("");
-        await onDone(answer);
-      } catch (error) {
-        key.settle(error);
-        throw error;
-      }
+        }),
+      );
+      aa.reset();
+      setDepositor("");
+      await onDone(answer);
     },
   );
   return (
@@ -376,20 +377,18 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
     },
     async () => {
       try {
-        const answer = await tellerApi.post<CashAnswer | PendingApproval>(`${base}/withdrawals`, {
-          idempotencyKey: key.get(),
-          account: aa.digits,
-          amount: aa.amount,
-          pin,
-          idCheck: id.value,
-        });
-        key.settle();
+        const answer = await key.send((idempotencyKey) =>
+          tellerApi.post<CashAnswer | PendingApproval>(`${base}/withdrawals`, {
+            idempotencyKey,
+            account: aa.digits,
+            amount: aa.amount,
+            pin,
+            idCheck: id.value,
+          }),
+        );
         aa.reset();
         id.reset();
         await onDone(answer);
-      } catch (error) {
-        key.settle(error);
-        throw error;
       } finally {
         // The PIN is the member's: it is not kept on screen after it was sent.
         setPin("");

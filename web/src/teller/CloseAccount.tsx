@@ -51,22 +51,20 @@ export function CloseAccount({
     },
     async () => {
       try {
-        const answer = await tellerApi.post<Closing>(`${base}/accounts/${encodeURIComponent(number)}/close`, {
-          idempotencyKey: key.get(),
-          payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
-          pin,
-          idCheck: id.value,
-        });
-        key.settle();
+        const answer = await key.send((idempotencyKey) =>
+          tellerApi.post<Closing>(`${base}/accounts/${encodeURIComponent(number)}/close`, {
+            idempotencyKey,
+            payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
+            pin,
+            idCheck: id.value,
+          }),
+        );
         setClosed(answer);
         id.reset();
         setConfirmed(false);
         setPayout("cash");
         setNumber(open.find((a) => a.number !== number)?.number ?? "");
         await refresh().catch(() => undefined);
-      } catch (error) {
-        key.settle(error);
-        throw error;
       } finally {
         // The PIN is the member's: it is not kept on screen after it was sent.
         setPin("");

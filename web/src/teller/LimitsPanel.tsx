@@ -129,20 +129,15 @@ function ChangeForm({
       setAnswer(null);
       setWaiting(null);
       const words = l.reasons[reason];
-      let changed: LimitsAnswer | PendingApproval;
-      try {
-        changed = await tellerApi.post<LimitsAnswer | PendingApproval>(url, {
-          idempotencyKey: key.get(),
+      const changed = await key.send((idempotencyKey) =>
+        tellerApi.post<LimitsAnswer | PendingApproval>(url, {
+          idempotencyKey,
           perTransfer,
           perDay,
           reason: detail.trim() ? `${words}: ${detail.trim()}` : words,
           idCheck: id.value,
-        });
-        key.settle();
-      } catch (error) {
-        key.settle(error);
-        throw error;
-      }
+        }),
+      );
       setPerTransfer("");
       setPerDay("");
       setDetail("");
