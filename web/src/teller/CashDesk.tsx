@@ -8,11 +8,11 @@ import { ApiError, newIdempotencyKey } from "../lib/api.ts";
 import { formatDateTime } from "../lib/dates.ts";
 import { amountDigits, formatWon } from "../lib/won.ts";
 import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { Field, SecretDigitsField } from "../ui/Field.tsx";
+import { Field } from "../ui/Field.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
-import { useIdCheck } from "./IdCheck.tsx";
+import { useHolderPin, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingApproval } from "./types.ts";
 
@@ -366,33 +366,28 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
   const c = t.teller.cash;
   const aa = useAccountAmount("cw");
   const id = useIdCheck("cw", { document: c.idDocument, checked: c.idChecked, problem: c.idProblem });
-  const [pin, setPin] = useState("");
+  const pin = useHolderPin("cw");
   const key = useSubmissionKey();
   const form = useForm();
   const submit = form.onSubmit(
     () => {
-      const found = [...aa.problems(), ...id.problems()];
-      if (!/^\d{4}$/.test(pin)) found.push({ field: "cw-pin", text: c.pinProblem });
-      return found;
+      return [...aa.problems(), ...id.problems(), ...pin.problems()];
     },
     async () => {
-      try {
-        const answer = await key.send((idempotencyKey) =>
+      const answer = await pin.sending(() =>
+        key.send((idempotencyKey) =>
           tellerApi.post<CashAnswer | PendingApproval>(`${base}/withdrawals`, {
             idempotencyKey,
             account: aa.digits,
             amount: aa.amount,
-            pin,
+            pin: pin.value,
             idCheck: id.value,
           }),
-        );
-        aa.reset();
-        id.reset();
-        await onDone(answer);
-      } finally {
-        // The PIN is the member's: it is not kept on screen after it was sent.
-        setPin("");
-      }
+        ),
+      );
+      aa.reset();
+      id.reset();
+      await onDone(answer);
     },
   );
   return (
@@ -401,14 +396,7 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
       <form className="form" onSubmit={submit} noValidate>
         {aa.fields(form.errorOf)}
         {id.fields(form.errorOf)}
-        <SecretDigitsField
-          digits={4}
-          id="cw-pin"
-          label={c.pin}
-          value={pin}
-          onDigits={setPin}
-          error={form.errorOf("cw-pin")}
-        />
+        {pin.field(form.errorOf)}
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? t.common.sending : c.withdrawalSubmit}
         </button>

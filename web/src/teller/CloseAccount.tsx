@@ -6,11 +6,11 @@ import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
 import { formatWon } from "../lib/won.ts";
 import { Notice } from "../ui/Alerts.tsx";
-import { CheckField, SecretDigitsField, SelectField } from "../ui/Field.tsx";
+import { CheckField, SelectField } from "../ui/Field.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
-import { useIdCheck } from "./IdCheck.tsx";
+import { useHolderPin, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Closing, TellerMember } from "./types.ts";
 
@@ -35,7 +35,7 @@ export function CloseAccount({
     problem: cash.idProblem,
   });
   const [confirmed, setConfirmed] = useState(false);
-  const [pin, setPin] = useState("");
+  const pin = useHolderPin("ca");
   const [closed, setClosed] = useState<Closing | null>(null);
   const key = useSubmissionKey();
   const form = useForm();
@@ -44,31 +44,27 @@ export function CloseAccount({
 
   const submit = form.onSubmit(
     () => {
-      const found = id.problems();
-      if (!/^\d{4}$/.test(pin)) found.push({ field: "ca-pin", text: cash.pinProblem });
+      const found = [...id.problems(), ...pin.problems()];
       if (!confirmed) found.push({ field: "ca-confirm", text: c.confirmProblem });
       return found;
     },
     async () => {
-      try {
-        const answer = await key.send((idempotencyKey) =>
+      const answer = await pin.sending(() =>
+        key.send((idempotencyKey) =>
           tellerApi.post<Closing>(`${base}/accounts/${encodeURIComponent(number)}/close`, {
             idempotencyKey,
             payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
-            pin,
+            pin: pin.value,
             idCheck: id.value,
           }),
-        );
-        setClosed(answer);
-        id.reset();
-        setConfirmed(false);
-        setPayout("cash");
-        setNumber(open.find((a) => a.number !== number)?.number ?? "");
-        await refresh().catch(() => undefined);
-      } finally {
-        // The PIN is the member's: it is not kept on screen after it was sent.
-        setPin("");
-      }
+        ),
+      );
+      setClosed(answer);
+      id.reset();
+      setConfirmed(false);
+      setPayout("cash");
+      setNumber(open.find((a) => a.number !== number)?.number ?? "");
+      await refresh().catch(() => undefined);
     },
   );
 
@@ -120,14 +116,7 @@ export function CloseAccount({
             ))}
           </SelectField>
           {id.fields(form.errorOf)}
-          <SecretDigitsField
-            digits={4}
-            id="ca-pin"
-            label={cash.pin}
-            value={pin}
-            onDigits={setPin}
-            error={form.errorOf("ca-pin")}
-          />
+          {pin.field(form.errorOf)}
           <CheckField
             id="ca-confirm"
             label={c.confirm}
