@@ -12,17 +12,9 @@ import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
 import { useHolderPin, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { Closing, TellerMember } from "./types.ts";
+import type { Closing, MemberPanelProps } from "./types.ts";
 
-export function CloseAccount({
-  member,
-  base,
-  refresh,
-}: {
-  member: TellerMember;
-  base: string;
-  refresh(): Promise<void>;
-}) {
+export function CloseAccount({ member, base, refresh }: MemberPanelProps) {
   const { t, lang } = useI18n();
   const c = t.teller.closing;
   const open = member.accounts.filter((a) => a.status !== "closed");

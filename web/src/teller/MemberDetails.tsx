@@ -11,7 +11,7 @@ import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { type IdCheckWords, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { DetailsAnswer, TellerMember } from "./types.ts";
+import type { DetailsAnswer, MemberPanelProps, TellerMember } from "./types.ts";
 
 const nameDocuments = ["court_permission", "basic_certificate"] as const;
 type NameDocument = (typeof nameDocuments)[number];
@@ -67,15 +67,7 @@ function ChangedNotice({ answer }: { answer: DetailsAnswer | null }) {
   );
 }
 
-function ContactForm({
-  member,
-  base,
-  refresh,
-}: {
-  member: TellerMember;
-  base: string;
-  refresh(): Promise<void>;
-}) {
+function ContactForm({ member, base, refresh }: MemberPanelProps) {
   const { t } = useI18n();
   const d = t.teller.details;
   const [phone, setPhone] = useState(member.phone ?? "");
