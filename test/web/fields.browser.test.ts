@@ -1,11 +1,13 @@
-// CheckField in Chromium: the words beside the box name it and tick it, and an error stands under it,
-// marks the box invalid and is its accessible description; without an error the box claims neither.
+// The fields of web/src/ui/Field.tsx in Chromium. CheckField: the words beside the box name it and
+// tick it, and an error stands under it, marks the box invalid and is its accessible description;
+// without an error the box claims neither. Field and SelectField: labelled, described by their hint,
+// their error and any ids given, invalid while the error stands.
 import "../../web/src/styles/app.css";
 import { createElement, useState } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { page, userEvent } from "vitest/browser";
-import { CheckField } from "../../web/src/ui/Field.tsx";
+import { CheckField, Field, SelectField } from "../../web/src/ui/Field.tsx";
 
 let root: Root | undefined;
 let host: HTMLElement | undefined;
@@ -31,11 +33,15 @@ function Ticked({ id, error }: { id?: string; error: string | null }) {
   });
 }
 
-function render(props: { id?: string; error: string | null }): void {
+function show(element: ReturnType<typeof createElement>): void {
   host = document.createElement("div");
   document.body.append(host);
   root = createRoot(host);
-  root.render(createElement(Ticked, props));
+  root.render(element);
+}
+
+function render(props: { id?: string; error: string | null }): void {
+  show(createElement(Ticked, props));
 }
 
 describe("CheckField", () => {
@@ -74,5 +80,43 @@ describe("CheckField", () => {
     const input = host?.querySelector("input");
     expect(input?.id).not.toBe("");
     expect(input?.getAttribute("aria-describedby")).toBe(`${input?.id}-error`);
+  });
+});
+
+describe("Field and SelectField", () => {
+  it("are labelled, described by hint, error and the ids given, and invalid while the error stands", async () => {
+    show(
+      createElement(
+        "div",
+        null,
+        createElement(Field, {
+          id: "f-amount",
+          label: "Amount",
+          hint: "In won",
+          error: "Type an amount.",
+          describedBy: "f-rules",
+          value: "",
+          onChange: () => undefined,
+        }),
+        createElement("p", { id: "f-rules" }, "Up to 10,000,000"),
+        createElement(
+          SelectField,
+          { id: "f-kind", label: "Kind", error: "Choose a kind.", value: "a", onChange: () => undefined },
+          createElement("option", { value: "a" }, "A"),
+        ),
+        createElement(Field, { label: "Memo", value: "", onChange: () => undefined }),
+      ),
+    );
+    const amount = page.getByRole("textbox", { name: "Amount" });
+    await expect.element(amount).toHaveAttribute("aria-invalid", "true");
+    await expect.element(amount).toHaveAttribute("aria-describedby", "f-amount-hint f-amount-error f-rules");
+    await expect.element(amount).toHaveAccessibleDescription("In won Type an amount. Up to 10,000,000");
+    const kind = page.getByRole("combobox", { name: "Kind" });
+    await expect.element(kind).toHaveAttribute("aria-invalid", "true");
+    await expect.element(kind).toHaveAccessibleDescription("Choose a kind.");
+    const memo = page.getByRole("textbox", { name: "Memo" });
+    await expect.element(memo).not.toHaveAttribute("aria-invalid");
+    await expect.element(memo).not.toHaveAttribute("aria-describedby");
+    expect(host?.querySelectorAll(".field-invalid")).toHaveLength(2);
   });
 });
