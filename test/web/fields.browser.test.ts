@@ -4,19 +4,13 @@
 // their error and any ids given, invalid while the error stands.
 import "../../web/src/styles/app.css";
 import { createElement, useState } from "react";
-import { createRoot, type Root } from "react-dom/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { page, userEvent } from "vitest/browser";
 import { CheckField, Field, SelectField } from "../../web/src/ui/Field.tsx";
+import { mountPerTest } from "./support/mount.ts";
 
-let root: Root | undefined;
-let host: HTMLElement | undefined;
-afterEach(() => {
-  root?.unmount();
-  host?.remove();
-  root = undefined;
-  host = undefined;
-});
+const mount = mountPerTest();
+const host = () => mount.host;
 
 const label = "I checked the holder and their ID";
 const problem = "Check the holder and their ID, then tick this.";
@@ -33,15 +27,8 @@ function Ticked({ id, error }: { id?: string; error: string | null }) {
   });
 }
 
-function show(element: ReturnType<typeof createElement>): void {
-  host = document.createElement("div");
-  document.body.append(host);
-  root = createRoot(host);
-  root.render(element);
-}
-
 function render(props: { id?: string; error: string | null }): void {
-  show(createElement(Ticked, props));
+  mount.render(createElement(Ticked, props));
 }
 
 describe("CheckField", () => {
@@ -53,7 +40,7 @@ describe("CheckField", () => {
     expect(input).toBeInstanceOf(HTMLInputElement);
     expect(input?.getAttribute("aria-invalid")).toBeNull();
     expect(input?.getAttribute("aria-describedby")).toBeNull();
-    expect(host?.querySelector(".field-error")).toBeNull();
+    expect(host()?.querySelector(".field-error")).toBeNull();
     await userEvent.click(page.getByText(label));
     await expect.element(box).toBeChecked();
   });
@@ -65,19 +52,19 @@ describe("CheckField", () => {
     await expect.element(box).toHaveAttribute("aria-describedby", "x-checked-error");
     await expect.element(box).toHaveAccessibleDescription(problem);
     expect(document.getElementById("x-checked-error")?.textContent).toBe(problem);
-    expect(host?.querySelector(".field")?.classList.contains("field-invalid")).toBe(true);
+    expect(host()?.querySelector(".field")?.classList.contains("field-invalid")).toBe(true);
     await userEvent.click(box);
     await expect.element(box).toBeChecked();
     await expect.element(box).not.toHaveAttribute("aria-invalid");
     await expect.element(box).not.toHaveAttribute("aria-describedby");
-    expect(host?.querySelector(".field-error")).toBeNull();
+    expect(host()?.querySelector(".field-error")).toBeNull();
   });
 
   it("ties its error to the box by an id of its own when given none", async () => {
     render({ error: problem });
     const box = page.getByRole("checkbox", { name: label });
     await expect.element(box).toHaveAccessibleDescription(problem);
-    const input = host?.querySelector("input");
+    const input = host()?.querySelector("input");
     expect(input?.id).not.toBe("");
     expect(input?.getAttribute("aria-describedby")).toBe(`${input?.id}-error`);
   });
@@ -85,7 +72,7 @@ describe("CheckField", () => {
 
 describe("Field and SelectField", () => {
   it("are labelled, described by hint, error and the ids given, and invalid while the error stands", async () => {
-    show(
+    mount.render(
       createElement(
         "div",
         null,
@@ -117,6 +104,6 @@ describe("Field and SelectField", () => {
     const memo = page.getByRole("textbox", { name: "Memo" });
     await expect.element(memo).not.toHaveAttribute("aria-invalid");
     await expect.element(memo).not.toHaveAttribute("aria-describedby");
-    expect(host?.querySelectorAll(".field-invalid")).toHaveLength(2);
+    expect(host()?.querySelectorAll(".field-invalid")).toHaveLength(2);
   });
 });
