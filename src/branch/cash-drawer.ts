@@ -2,6 +2,8 @@
 // count. At the opening, cash the count finds beyond (or short of) what the drawer held at its last
 // close came from (or went back to) the branch's vault, and is posted so; at the close, a
 // difference is posted to the branch's over/short account (과부족) and shown, never hidden.
+
+import type { AuditDetails } from "../audit/audit-log.ts";
 import { TellerError } from "../auth/teller-errors.ts";
 import { formatAccountNumber } from "../bank/account-number.ts";
 import { branchCashAccounts, drawerOf, findDrawer, ledgerCash } from "../bank/cash.ts";
@@ -105,6 +107,7 @@ async function moveCash(
   return r.transfer.id;
 }
 
+/** One opening or closing of this teller's drawer at a time. */
 async function lockTeller(tx: Queryable, teller: TellerActor): Promise<void> {
   await tx.query("SELECT 1 FROM tellers WHERE cooperative_id = $1 AND teller_id = $2 FOR NO KEY UPDATE", [
     teller.cooperativeId,
@@ -117,61 +120,73 @@ function drawerSubject(teller: TellerActor): string {
 }
 
 /**
+ * A count of the teller's drawer, at its opening or its close: one at a time for the teller, and
+ * audited with the day as `count` leaves it and what `details` takes from it (count, ledger, moved).
+ */
+async function countDrawer(
+  ctx: DeskContext,
+  input: { count: string },
+  action: string,
+  count: (bank: BankContext, tx: Queryable, counted: bigint, now: Date) => Promise<DrawerDayRow>,
+  details: (view: DrawerDayView) => AuditDetails,
+): Promise<DrawerDayView> {
+  const counted = parseCount(input.count);
+  return audited(ctx, action, async (bank, tx) => {
+    const now = bank.clock.now();
+    await lockTeller(tx, ctx.teller);
+    const view = dayView(await count(bank, tx, counted, now));
+    return { result: view, subject: drawerSubject(ctx.teller), details: { day: view.day, ...details(view) } };
+  });
+}
+
+/**
  * Opens the teller's drawer for today with the cash counted in it. Once a day: a drawer open
  * already, or closed today, is refused.
  */
 export async function openDrawer(ctx: DeskContext, input: { count: string }): Promise<DrawerDayView> {
-  const count = parseCount(input.count);
-  return audited(ctx, "teller.drawer_open", async (bank, tx) => {
-    const { teller } = ctx;
-    const now = bank.clock.now();
-    // One opening or closing of this teller's drawer at a time.
-    await lockTeller(tx, teller);
-    const open = await tx.query(
-      "SELECT 1 FROM drawer_days WHERE cooperative_id = $1 AND teller_id = $2 AND status = 'open'",
-      [teller.cooperativeId, teller.tellerId],
-    );
-    if (open.rows[0]) throw new TellerError("drawer_already_open");
-    const today = await tx.query(
-      "SELECT 1 FROM drawer_days WHERE cooperative_id = $1 AND teller_id = $2 AND business_day = $3",
-      [teller.cooperativeId, teller.tellerId, seoulDay(now)],
-    );
-    if (today.rows[0]) throw new TellerError("drawer_closed");
-    const drawer = await drawerOf(tx, teller.cooperativeId, teller.tellerId);
-    const { vault } = await branchCashAccounts(tx, teller.cooperativeId, teller.branchId);
-    const carried = await ledgerCash(tx, teller.cooperativeId, drawer.accountId);
-    const inserted = await tx.query<{ id: bigint }>(
-      `INSERT INTO drawer_days (cooperative_id, teller_id, branch_id, business_day, status, opened_at, opening_count, opening_ledger)
+  const { teller } = ctx;
+  return countDrawer(
+    ctx,
+    input,
+    "teller.drawer_open",
+    async (bank, tx, count, now) => {
+      const open = await tx.query(
+        "SELECT 1 FROM drawer_days WHERE cooperative_id = $1 AND teller_id = $2 AND status = 'open'",
+        [teller.cooperativeId, teller.tellerId],
+      );
+      if (open.rows[0]) throw new TellerError("drawer_already_open");
+      const today = await tx.query(
+        "SELECT 1 FROM drawer_days WHERE cooperative_id = $1 AND teller_id = $2 AND business_day = $3",
+        [teller.cooperativeId, teller.tellerId, seoulDay(now)],
+      );
+      if (today.rows[0]) throw new TellerError("drawer_closed");
+      const drawer = await drawerOf(tx, teller.cooperativeId, teller.tellerId);
+      const { vault } = await branchCashAccounts(tx, teller.cooperativeId, teller.branchId);
+      const carried = await ledgerCash(tx, teller.cooperativeId, drawer.accountId);
+      const inserted = await tx.query<{ id: bigint }>(
+        `INSERT INTO drawer_days (cooperative_id, teller_id, branch_id, business_day, status, opened_at, opening_count, opening_ledger)
        VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id`,
-      [teller.cooperativeId, teller.tellerId, teller.branchId, seoulDay(now), now, count, carried],
-    );
-    const dayId = inserted.rows[0]!.id;
-    const transferId = await moveCash(bank, tx, {
-      teller,
-      drawer: drawer.accountId,
-      other: vault,
-      difference: count - carried,
-      kind: "vault_cash",
-      key: `drawer-open:${dayId}`,
-      memo: { drawer: "금고시재", other: "창구시재" },
-    });
-    const { rows } = await tx.query<DrawerDayRow>(
-      `UPDATE drawer_days SET opening_transfer_id = $3 WHERE cooperative_id = $1 AND id = $2
+        [teller.cooperativeId, teller.tellerId, teller.branchId, seoulDay(now), now, count, carried],
+      );
+      const dayId = inserted.rows[0]!.id;
+      const transferId = await moveCash(bank, tx, {
+        teller,
+        drawer: drawer.accountId,
+        other: vault,
+        difference: count - carried,
+        kind: "vault_cash",
+        key: `drawer-open:${dayId}`,
+        memo: { drawer: "금고시재", other: "창구시재" },
+      });
+      const { rows } = await tx.query<DrawerDayRow>(
+        `UPDATE drawer_days SET opening_transfer_id = $3 WHERE cooperative_id = $1 AND id = $2
        RETURNING ${drawerDayColumns}`,
-      [teller.cooperativeId, dayId, transferId],
-    );
-    const view = dayView(rows[0]!);
-    return {
-      result: view,
-      subject: drawerSubject(teller),
-      details: {
-        day: view.day,
-        count: view.openingCount,
-        ledger: view.openingLedger,
-        fromVault: view.fromVault,
-      },
-    };
-  });
+        [teller.cooperativeId, dayId, transferId],
+      );
+      return rows[0]!;
+    },
+    (view) => ({ count: view.openingCount, ledger: view.openingLedger, fromVault: view.fromVault }),
+  );
 }
 
 /**
@@ -179,42 +194,35 @@ export async function openDrawer(ctx: DeskContext, input: { count: string }): Pr
  * posts count less ledger to the branch's over/short account. Closed twice: refused.
  */
 export async function closeDrawer(ctx: DeskContext, input: { count: string }): Promise<DrawerDayView> {
-  const count = parseCount(input.count);
-  return audited(ctx, "teller.drawer_close", async (bank, tx) => {
-    const { teller } = ctx;
-    const now = bank.clock.now();
-    await lockTeller(tx, teller);
-    const day = await lockOpenDay(tx, teller, "update", now);
-    const drawer = await drawerOf(tx, teller.cooperativeId, teller.tellerId);
-    const { overShort } = await branchCashAccounts(tx, teller.cooperativeId, day.branch_id);
-    const ledger = await ledgerCash(tx, teller.cooperativeId, drawer.accountId);
-    const transferId = await moveCash(bank, tx, {
-      teller,
-      drawer: drawer.accountId,
-      other: overShort,
-      difference: count - ledger,
-      kind: "over_short",
-      key: `drawer-close:${day.id}`,
-      memo: { drawer: "현금과부족", other: "창구시재 과부족" },
-    });
-    const { rows } = await tx.query<DrawerDayRow>(
-      `UPDATE drawer_days SET status = 'closed', closed_at = $3, closing_count = $4, closing_ledger = $5,
+  const { teller } = ctx;
+  return countDrawer(
+    ctx,
+    input,
+    "teller.drawer_close",
+    async (bank, tx, count, now) => {
+      const day = await lockOpenDay(tx, teller, "update", now);
+      const drawer = await drawerOf(tx, teller.cooperativeId, teller.tellerId);
+      const { overShort } = await branchCashAccounts(tx, teller.cooperativeId, day.branch_id);
+      const ledger = await ledgerCash(tx, teller.cooperativeId, drawer.accountId);
+      const transferId = await moveCash(bank, tx, {
+        teller,
+        drawer: drawer.accountId,
+        other: overShort,
+        difference: count - ledger,
+        kind: "over_short",
+        key: `drawer-close:${day.id}`,
+        memo: { drawer: "현금과부족", other: "창구시재 과부족" },
+      });
+      const { rows } = await tx.query<DrawerDayRow>(
+        `UPDATE drawer_days SET status = 'closed', closed_at = $3, closing_count = $4, closing_ledger = $5,
          closing_transfer_id = $6
        WHERE cooperative_id = $1 AND id = $2 RETURNING ${drawerDayColumns}`,
-      [teller.cooperativeId, day.id, now, count, ledger, transferId],
-    );
-    const view = dayView(rows[0]!);
-    return {
-      result: view,
-      subject: drawerSubject(teller),
-      details: {
-        day: view.day,
-        count: view.closingCount,
-        ledger: view.closingLedger,
-        difference: view.difference,
-      },
-    };
-  });
+        [teller.cooperativeId, day.id, now, count, ledger, transferId],
+      );
+      return rows[0]!;
+    },
+    (view) => ({ count: view.closingCount, ledger: view.closingLedger, difference: view.difference }),
+  );
 }
 
 type LineRow = {

@@ -230,6 +230,26 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
         "teller.drawer_close",
       ]),
     );
+    // The next day's opening and close, as the audit log holds them: the day, the count, the ledger
+    // and what moved (from the vault, or over/short).
+    const drawerAudit = await f.db.query<{ action: string; subject: string; payload: string }>(
+      "SELECT action, subject, payload FROM audit_log WHERE action IN ('teller.drawer_open', 'teller.drawer_close') ORDER BY seq",
+    );
+    const nextDay = drawerAudit.rows
+      .map((r) => ({ action: r.action, subject: r.subject, details: JSON.parse(r.payload).details }))
+      .filter((r) => r.details.day === "2026-11-26");
+    expect(nextDay).toEqual([
+      {
+        action: "teller.drawer_open",
+        subject: "drawer:1:teller01",
+        details: { branchId: 1, day: "2026-11-26", count: "1619000", ledger: "1599000", fromVault: "20000" },
+      },
+      {
+        action: "teller.drawer_close",
+        subject: "drawer:1:teller01",
+        details: { branchId: 1, day: "2026-11-26", count: "1619500", ledger: "1619000", difference: "500" },
+      },
+    ]);
   });
 
   it("refuses bad input by its code and moves nothing", async () => {

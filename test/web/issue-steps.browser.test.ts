@@ -2,30 +2,18 @@
 // formSteps), in Chromium: heading, lead and fields in order; back and next (or the step's own
 // label) reach the page; while a submission is under way both buttons wait and next says so.
 import { createElement } from "react";
-import { createRoot, type Root } from "react-dom/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { userEvent } from "vitest/browser";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { StepForm, type StepFormProps } from "../../web/src/certcenter/pages/steps.tsx";
 import { I18nProvider } from "../../web/src/i18n/index.tsx";
 import { ko } from "../../web/src/i18n/ko.ts";
+import { mountPerTest } from "./support/mount.ts";
 
-let root: Root | undefined;
-let host: HTMLElement | undefined;
-afterEach(() => {
-  root?.unmount();
-  host?.remove();
-  root = undefined;
-  host = undefined;
-});
+const mount = mountPerTest();
 
 function render(props: Omit<StepFormProps, "children">): void {
-  if (!host) {
-    host = document.createElement("div");
-    document.body.append(host);
-    root = createRoot(host);
-  }
-  root!.render(
+  mount.render(
     createElement(
       I18nProvider,
       null,
@@ -48,7 +36,7 @@ async function until<T>(find: () => T | null | undefined): Promise<T> {
   throw new Error("not found in time");
 }
 
-const buttons = () => [...host!.querySelectorAll<HTMLButtonElement>("button")];
+const buttons = () => [...mount.host!.querySelectorAll<HTMLButtonElement>("button")];
 
 describe("a step's form", () => {
   it("draws heading, lead and fields, sends next and back to the page, and waits while sending", async () => {
@@ -66,7 +54,7 @@ describe("a step's form", () => {
       lead: cc.issue.passwordLead,
     };
     render({ ...props, sending: false });
-    const form = await until(() => host!.querySelector<HTMLFormElement>("form.card.form"));
+    const form = await until(() => mount.host!.querySelector<HTMLFormElement>("form.card.form"));
     expect(form.noValidate).toBe(true);
     // Heading, lead, the step's fields, then the buttons: the order the steps always had.
     expect([...form.children].map((el) => el.tagName)).toEqual(["H2", "P", "INPUT", "DIV"]);
@@ -83,7 +71,10 @@ describe("a step's form", () => {
     // The storage step's own label; without heading or lead, the fields come first.
     render({ onSubmit: props.onSubmit, onBack: props.onBack, next: cc.steps.progress, sending: false });
     await until(() => (buttons()[1]?.textContent === cc.steps.progress ? true : null));
-    expect([...host!.querySelector("form")!.children].map((el) => el.tagName)).toEqual(["INPUT", "DIV"]);
+    expect([...mount.host!.querySelector("form")!.children].map((el) => el.tagName)).toEqual([
+      "INPUT",
+      "DIV",
+    ]);
 
     // Sending: both wait, and next says it is at work.
     render({ ...props, sending: true });

@@ -9,8 +9,7 @@
 import "../../web/src/styles/app.css";
 import "../../web/src/certcenter/certcenter.css";
 import { createElement } from "react";
-import { createRoot, type Root } from "react-dom/client";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { page, userEvent } from "vitest/browser";
 import { readCertificateSummary } from "../../src/pki/certificate.ts";
 import { verifyCms } from "../../src/pki/cms.ts";
@@ -30,6 +29,7 @@ import { vectorPassword } from "../pki/npki-vectors.ts";
 import { readVector } from "../support/files.ts";
 import { testCa } from "../support/test-ca.ts";
 import { joinPfx, testPair } from "./certcenter/fixtures.ts";
+import { mountPerTest } from "./support/mount.ts";
 
 const day = 86_400_000;
 const now = new Date();
@@ -110,13 +110,7 @@ function memoryStore(entries: StoredCertificate[]): CertificateStore {
   };
 }
 
-let root: Root | undefined;
-let host: HTMLElement | undefined;
-afterEach(() => {
-  root?.unmount();
-  host?.remove();
-  root = undefined;
-});
+const mount = mountPerTest();
 
 interface Seen {
   signers: { signer: Signer; row: CertificateRow }[];
@@ -126,11 +120,6 @@ interface Seen {
 }
 
 function render(open: boolean, seen: Seen): void {
-  if (!host) {
-    host = document.createElement("div");
-    document.body.append(host);
-  }
-  root ??= createRoot(host);
   const props: SelectionWindowProps = {
     open,
     onClose: () => {
@@ -151,7 +140,7 @@ function render(open: boolean, seen: Seen): void {
     onRenew: (row) => seen.renewed.push(row),
     serverCertificates: [fixture.server],
   };
-  root.render(createElement(I18nProvider, null, createElement(SelectionWindow, props)));
+  mount.render(createElement(I18nProvider, null, createElement(SelectionWindow, props)));
 }
 
 async function until<T>(find: () => T | null | undefined): Promise<T> {
@@ -282,9 +271,6 @@ describe("a .pfx in the selection window", () => {
     localStorage.setItem("geumgo.lang", "ko");
     const signers: { signer: Signer; row: CertificateRow }[] = [];
     let decrypts = 0;
-    host = document.createElement("div");
-    document.body.append(host);
-    root = createRoot(host);
     const props: SelectionWindowProps = {
       open: true,
       onClose: () => undefined,
@@ -297,7 +283,7 @@ describe("a .pfx in the selection window", () => {
       // holder.pfx's certificate runs 2026-11-25 to 2026-12-25: looked at inside that month.
       now: () => new Date("2026-12-01T00:00:00Z"),
     };
-    root.render(createElement(I18nProvider, null, createElement(SelectionWindow, props)));
+    mount.render(createElement(I18nProvider, null, createElement(SelectionWindow, props)));
     await until(() => (dialog().open ? true : null));
     await userEvent.click(dialog().querySelector<HTMLButtonElement>(`[role=tab]:nth-child(3)`)!);
     const fileInput = await until(() => dialog().querySelector<HTMLInputElement>("input[type=file]"));

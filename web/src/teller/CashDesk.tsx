@@ -8,16 +8,15 @@ import { ApiError, newIdempotencyKey } from "../lib/api.ts";
 import { formatDateTime } from "../lib/dates.ts";
 import { amountDigits, formatWon } from "../lib/won.ts";
 import { ErrorMessage, type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { Field, SecretDigitsField, SelectField } from "../ui/Field.tsx";
+import { Field } from "../ui/Field.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
+import { useHolderPin, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Approval, CashAnswer, CashReceipt, Drawer, DrawerDay, PendingApproval } from "./types.ts";
 
 const base = "/api/teller/cash";
-const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
-export type IdDocument = (typeof idDocuments)[number];
 
 /**
  * One idempotency key per form submission: kept while the outcome is unknown (no answer, a server
@@ -27,17 +26,22 @@ export type IdDocument = (typeof idDocuments)[number];
 export function useSubmissionKey() {
   const key = useRef<string | null>(null);
   return {
-    get(): string {
+    /** Sends `post` with the key; its failure is thrown on, after the key is kept or dropped. */
+    async send<T>(post: (idempotencyKey: string) => Promise<T>): Promise<T> {
       key.current ??= newIdempotencyKey();
-      return key.current;
-    },
-    settle(error?: unknown): void {
-      const refused =
-        error instanceof ApiError &&
-        error.status >= 400 &&
-        error.status < 500 &&
-        error.code !== "transfer_in_progress";
-      if (error === undefined || refused) key.current = null;
+      try {
+        const answer = await post(key.current);
+        key.current = null;
+        return answer;
+      } catch (error) {
+        const refused =
+          error instanceof ApiError &&
+          error.status >= 400 &&
+          error.status < 500 &&
+          error.code !== "transfer_in_progress";
+        if (refused) key.current = null;
+        throw error;
+      }
     },
   };
 }
@@ -322,21 +326,17 @@ function DepositForm({ onDone }: { onDone(a: CashAnswer): Promise<void> }) {
   const submit = form.onSubmit(
     () => aa.problems(),
     async () => {
-      try {
-        const answer = await tellerApi.post<CashAnswer>(`${base}/deposits`, {
-          idempotencyKey: key.get(),
+      const answer = await key.send((idempotencyKey) =>
+        tellerApi.post<CashAnswer>(`${base}/deposits`, {
+          idempotencyKey,
           account: aa.digits,
           amount: aa.amount,
           ...(depositor.trim() ? { depositorName: depositor.trim() } : {}),
-        });
-        key.settle();
-        aa.reset();
-        setDepositor("");
-        await onDone(answer);
-      } catch (error) {
-        key.settle(error);
-        throw error;
-      }
+        }),
+      );
+      aa.reset();
+      setDepositor("");
+      await onDone(answer);
     },
   );
   return (
@@ -365,38 +365,29 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
   const { t } = useI18n();
   const c = t.teller.cash;
   const aa = useAccountAmount("cw");
-  const [document, setDocument] = useState<IdDocument>("resident_card");
-  const [checked, setChecked] = useState(false);
-  const [pin, setPin] = useState("");
+  const id = useIdCheck("cw", { document: c.idDocument, checked: c.idChecked, problem: c.idProblem });
+  const pin = useHolderPin("cw");
   const key = useSubmissionKey();
   const form = useForm();
   const submit = form.onSubmit(
     () => {
-      const found = aa.problems();
-      if (!checked) found.push({ field: "cw-checked", text: c.idProblem });
-      if (!/^\d{4}$/.test(pin)) found.push({ field: "cw-pin", text: c.pinProblem });
-      return found;
+      return [...aa.problems(), ...id.problems(), ...pin.problems()];
     },
     async () => {
-      try {
-        const answer = await tellerApi.post<CashAnswer | PendingApproval>(`${base}/withdrawals`, {
-          idempotencyKey: key.get(),
-          account: aa.digits,
-          amount: aa.amount,
-          pin,
-          idCheck: { document, checked },
-        });
-        key.settle();
-        aa.reset();
-        setChecked(false);
-        await onDone(answer);
-      } catch (error) {
-        key.settle(error);
-        throw error;
-      } finally {
-        // The PIN is the member's: it is not kept on screen after it was sent.
-        setPin("");
-      }
+      const answer = await pin.sending(() =>
+        key.send((idempotencyKey) =>
+          tellerApi.post<CashAnswer | PendingApproval>(`${base}/withdrawals`, {
+            idempotencyKey,
+            account: aa.digits,
+            amount: aa.amount,
+            pin: pin.value,
+            idCheck: id.value,
+          }),
+        ),
+      );
+      aa.reset();
+      id.reset();
+      await onDone(answer);
     },
   );
   return (
@@ -404,80 +395,13 @@ function WithdrawalForm({ onDone }: { onDone(a: CashAnswer | PendingApproval): P
       <FormAlerts form={form} />
       <form className="form" onSubmit={submit} noValidate>
         {aa.fields(form.errorOf)}
-        <IdCheckFields
-          prefix="cw"
-          document={document}
-          onDocument={setDocument}
-          checked={checked}
-          onChecked={setChecked}
-          error={form.errorOf("cw-checked")}
-        />
-        <SecretDigitsField
-          digits={4}
-          id="cw-pin"
-          label={c.pin}
-          value={pin}
-          onDigits={setPin}
-          error={form.errorOf("cw-pin")}
-        />
+        {id.fields(form.errorOf)}
+        {pin.field(form.errorOf)}
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? t.common.sending : c.withdrawalSubmit}
         </button>
       </form>
     </Section>
-  );
-}
-
-/** The holder's ID check before cash leaves an account: which document, and that it was looked at. */
-export function IdCheckFields({
-  prefix,
-  document,
-  onDocument,
-  checked,
-  onChecked,
-  error,
-}: {
-  prefix: string;
-  document: IdDocument;
-  onDocument(d: IdDocument): void;
-  checked: boolean;
-  onChecked(checked: boolean): void;
-  error: string | undefined;
-}) {
-  const { t } = useI18n();
-  const c = t.teller.cash;
-  return (
-    <>
-      <SelectField
-        id={`${prefix}-document`}
-        label={c.idDocument}
-        value={document}
-        onChange={(e) => onDocument(idDocuments.find((d) => d === e.target.value) ?? "other")}
-      >
-        {idDocuments.map((d) => (
-          <option key={d} value={d}>
-            {c.idDocuments[d]}
-          </option>
-        ))}
-      </SelectField>
-      <label className="check">
-        <input
-          id={`${prefix}-checked`}
-          type="checkbox"
-          className="check-box"
-          checked={checked}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${prefix}-checked-error` : undefined}
-          onChange={(e) => onChecked(e.target.checked)}
-        />
-        {c.idChecked}
-      </label>
-      {error ? (
-        <p className="field-error" id={`${prefix}-checked-error`}>
-          {error}
-        </p>
-      ) : null}
-    </>
   );
 }
 

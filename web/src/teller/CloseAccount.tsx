@@ -5,32 +5,29 @@ import { useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
 import { formatAccountNumber } from "../lib/account-number.ts";
 import { formatWon } from "../lib/won.ts";
-import { type FieldProblem, Notice } from "../ui/Alerts.tsx";
-import { SecretDigitsField, SelectField } from "../ui/Field.tsx";
+import { Notice } from "../ui/Alerts.tsx";
+import { CheckField, SelectField } from "../ui/Field.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
-import { IdCheckFields, type IdDocument, ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
+import { ReceiptSlip, useSubmissionKey } from "./CashDesk.tsx";
+import { useHolderPin, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { Closing, TellerMember } from "./types.ts";
+import type { Closing, MemberPanelProps } from "./types.ts";
 
-export function CloseAccount({
-  member,
-  base,
-  refresh,
-}: {
-  member: TellerMember;
-  base: string;
-  refresh(): Promise<void>;
-}) {
+export function CloseAccount({ member, base, refresh }: MemberPanelProps) {
   const { t, lang } = useI18n();
   const c = t.teller.closing;
   const open = member.accounts.filter((a) => a.status !== "closed");
   const [number, setNumber] = useState(open[0]?.number ?? "");
   const [payout, setPayout] = useState("cash");
-  const [document, setDocument] = useState<IdDocument>("resident_card");
-  const [checked, setChecked] = useState(false);
+  const cash = t.teller.cash;
+  const id = useIdCheck("ca", {
+    document: cash.idDocument,
+    checked: cash.idChecked,
+    problem: cash.idProblem,
+  });
   const [confirmed, setConfirmed] = useState(false);
-  const [pin, setPin] = useState("");
+  const pin = useHolderPin("ca");
   const [closed, setClosed] = useState<Closing | null>(null);
   const key = useSubmissionKey();
   const form = useForm();
@@ -39,37 +36,29 @@ export function CloseAccount({
 
   const submit = form.onSubmit(
     () => {
-      const found: FieldProblem[] = [];
-      if (!checked) found.push({ field: "ca-checked", text: t.teller.cash.idProblem });
-      if (!/^\d{4}$/.test(pin)) found.push({ field: "ca-pin", text: t.teller.cash.pinProblem });
+      const found = [...id.problems(), ...pin.problems()];
       if (!confirmed) found.push({ field: "ca-confirm", text: c.confirmProblem });
       return found;
     },
     async () => {
-      try {
-        const answer = await tellerApi.post<Closing>(`${base}/accounts/${encodeURIComponent(number)}/close`, {
-          idempotencyKey: key.get(),
-          payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
-          pin,
-          idCheck: { document, checked },
-        });
-        key.settle();
-        setClosed(answer);
-        setChecked(false);
-        setConfirmed(false);
-        setPayout("cash");
-        setNumber(open.find((a) => a.number !== number)?.number ?? "");
-        await refresh().catch(() => undefined);
-      } catch (error) {
-        key.settle(error);
-        throw error;
-      } finally {
-        // The PIN is the member's: it is not kept on screen after it was sent.
-        setPin("");
-      }
+      const answer = await pin.sending(() =>
+        key.send((idempotencyKey) =>
+          tellerApi.post<Closing>(`${base}/accounts/${encodeURIComponent(number)}/close`, {
+            idempotencyKey,
+            payout: payout === "cash" ? { kind: "cash" } : { kind: "transfer", to: payout },
+            pin: pin.value,
+            idCheck: id.value,
+          }),
+        ),
+      );
+      setClosed(answer);
+      id.reset();
+      setConfirmed(false);
+      setPayout("cash");
+      setNumber(open.find((a) => a.number !== number)?.number ?? "");
+      await refresh().catch(() => undefined);
     },
   );
-  const confirmError = form.errorOf("ca-confirm");
 
   return (
     <div className="panel">
@@ -118,39 +107,15 @@ export function CloseAccount({
               </option>
             ))}
           </SelectField>
-          <IdCheckFields
-            prefix="ca"
-            document={document}
-            onDocument={setDocument}
-            checked={checked}
-            onChecked={setChecked}
-            error={form.errorOf("ca-checked")}
+          {id.fields(form.errorOf)}
+          {pin.field(form.errorOf)}
+          <CheckField
+            id="ca-confirm"
+            label={c.confirm}
+            checked={confirmed}
+            onChange={(e) => setConfirmed(e.target.checked)}
+            error={form.errorOf("ca-confirm")}
           />
-          <SecretDigitsField
-            digits={4}
-            id="ca-pin"
-            label={t.teller.cash.pin}
-            value={pin}
-            onDigits={setPin}
-            error={form.errorOf("ca-pin")}
-          />
-          <label className="check">
-            <input
-              id="ca-confirm"
-              type="checkbox"
-              className="check-box"
-              checked={confirmed}
-              aria-invalid={confirmError ? true : undefined}
-              aria-describedby={confirmError ? "ca-confirm-error" : undefined}
-              onChange={(e) => setConfirmed(e.target.checked)}
-            />
-            {c.confirm}
-          </label>
-          {confirmError ? (
-            <p className="field-error" id="ca-confirm-error">
-              {confirmError}
-            </p>
-          ) : null}
           <button type="submit" className="button" disabled={form.sending}>
             {form.sending ? t.common.sending : c.submit}
           </button>

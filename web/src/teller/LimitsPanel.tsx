@@ -13,14 +13,13 @@ import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { ApprovalWait, type ApprovalWaitWords } from "./ApprovalWait.tsx";
 import { useSubmissionKey } from "./CashDesk.tsx";
+import { useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
 import type { Approval, PendingApproval, TellerMember } from "./types.ts";
 
 type BranchLimits = Static<typeof branchLimitsAnswer>;
 type LimitsAnswer = Static<typeof changeLimitsAnswer>;
 
-const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
-type IdDocument = (typeof idDocuments)[number];
 const reasons = ["member_request", "lower_request", "fraud_prevention", "business", "other"] as const;
 type Reason = (typeof reasons)[number];
 /** The server takes 200 characters; the chosen reason's words go in front of the details. */
@@ -94,8 +93,7 @@ function ChangeForm({
   const [perDay, setPerDay] = useState("");
   const [reason, setReason] = useState<Reason>("member_request");
   const [detail, setDetail] = useState("");
-  const [document, setDocument] = useState<IdDocument>("resident_card");
-  const [checked, setChecked] = useState(false);
+  const id = useIdCheck("lim", { document: l.idDocument, checked: l.idChecked, problem: l.idProblem });
   const [answer, setAnswer] = useState<LimitsAnswer | null>(null);
   const [waiting, setWaiting] = useState<Approval | null>(null);
   const key = useSubmissionKey();
@@ -125,31 +123,25 @@ function ChangeForm({
         found.push({ field: "lim-per-transfer", text: l.perTransferAboveDay });
       }
       if (reason === "other" && !detail.trim()) found.push({ field: "lim-detail", text: l.reasonProblem });
-      if (!checked) found.push({ field: "lim-checked", text: l.idProblem });
-      return found;
+      return [...found, ...id.problems()];
     },
     async () => {
       setAnswer(null);
       setWaiting(null);
       const words = l.reasons[reason];
-      let changed: LimitsAnswer | PendingApproval;
-      try {
-        changed = await tellerApi.post<LimitsAnswer | PendingApproval>(url, {
-          idempotencyKey: key.get(),
+      const changed = await key.send((idempotencyKey) =>
+        tellerApi.post<LimitsAnswer | PendingApproval>(url, {
+          idempotencyKey,
           perTransfer,
           perDay,
           reason: detail.trim() ? `${words}: ${detail.trim()}` : words,
-          idCheck: { document, checked },
-        });
-        key.settle();
-      } catch (error) {
-        key.settle(error);
-        throw error;
-      }
+          idCheck: id.value,
+        }),
+      );
       setPerTransfer("");
       setPerDay("");
       setDetail("");
-      setChecked(false);
+      id.reset();
       // Held for a manager: nothing changed yet; the limits are read again once approved.
       if ("approval" in changed) setWaiting(changed.approval);
       else {
@@ -158,7 +150,6 @@ function ChangeForm({
       }
     },
   );
-  const checkError = form.errorOf("lim-checked");
   return (
     <>
       <p>{l.lead}</p>
@@ -216,37 +207,7 @@ function ChangeForm({
           onChange={(e) => setDetail(e.target.value)}
           error={form.errorOf("lim-detail")}
         />
-        <SelectField
-          id="lim-document"
-          label={l.idDocument}
-          value={document}
-          onChange={(e) => setDocument(idDocuments.find((d) => d === e.target.value) ?? "other")}
-        >
-          {idDocuments.map((d) => (
-            <option key={d} value={d}>
-              {t.teller.cash.idDocuments[d]}
-            </option>
-          ))}
-        </SelectField>
-        <div className={`field${checkError ? " field-invalid" : ""}`}>
-          <label className="check">
-            <input
-              id="lim-checked"
-              type="checkbox"
-              className="check-box"
-              checked={checked}
-              aria-invalid={checkError ? true : undefined}
-              aria-describedby={checkError ? "lim-checked-error" : undefined}
-              onChange={(e) => setChecked(e.target.checked)}
-            />
-            {l.idChecked}
-          </label>
-          {checkError ? (
-            <p className="field-error" id="lim-checked-error">
-              {checkError}
-            </p>
-          ) : null}
-        </div>
+        {id.fields(form.errorOf)}
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? t.common.sending : l.submit}
         </button>

@@ -15,6 +15,7 @@ import { branchLine, tellerApi } from "./TellerApp.tsx";
 import type {
   CertificateAuthorization,
   Enrolment,
+  MemberPanelProps,
   OtpDevice,
   SecurityCard,
   TellerAccount,
@@ -70,11 +71,8 @@ export function MemberActions({
   );
 }
 
-interface PanelProps {
-  member: TellerMember;
+interface PanelProps extends MemberPanelProps {
   teller: TellerSession;
-  base: string;
-  refresh(): Promise<void>;
 }
 
 /**

@@ -3,16 +3,16 @@
 // which needs its document. The server judges the formats; the form catches what it can first.
 import { useState } from "react";
 import { useI18n } from "../i18n/index.tsx";
+import type { Messages } from "../i18n/ko.ts";
 import type { FieldProblem } from "../ui/Alerts.tsx";
 import { Notice } from "../ui/Alerts.tsx";
 import { Field, SelectField } from "../ui/Field.tsx";
 import { Facts } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
+import { type IdCheckWords, useIdCheck } from "./IdCheck.tsx";
 import { tellerApi } from "./TellerApp.tsx";
-import type { DetailsAnswer, TellerMember } from "./types.ts";
+import type { DetailsAnswer, MemberPanelProps, TellerMember } from "./types.ts";
 
-const idDocuments = ["resident_card", "driver_license", "passport", "other"] as const;
-type IdDocument = (typeof idDocuments)[number];
 const nameDocuments = ["court_permission", "basic_certificate"] as const;
 type NameDocument = (typeof nameDocuments)[number];
 
@@ -50,52 +50,9 @@ export function MemberDetails({ member, refresh }: { member: TellerMember; refre
   );
 }
 
-/** The ID check both forms need: which document, and that the teller looked at it and the member. */
-function useIdCheck(prefix: string) {
-  const { t } = useI18n();
-  const d = t.teller.details;
-  const [document, setDocument] = useState<IdDocument>("resident_card");
-  const [checked, setChecked] = useState(false);
-  const field = `${prefix}-checked`;
-  return {
-    value: { document, checked },
-    reset: () => setChecked(false),
-    problems: (): FieldProblem[] => (checked ? [] : [{ field, text: d.idProblem }]),
-    fields: (error: string | undefined) => (
-      <fieldset className="id-check">
-        <legend>{d.idLegend}</legend>
-        <SelectField
-          id={`${prefix}-document`}
-          label={t.teller.cash.idDocument}
-          value={document}
-          onChange={(e) => setDocument(idDocuments.find((x) => x === e.target.value) ?? "other")}
-        >
-          {idDocuments.map((x) => (
-            <option key={x} value={x}>
-              {t.teller.cash.idDocuments[x]}
-            </option>
-          ))}
-        </SelectField>
-        <label className="check">
-          <input
-            id={field}
-            type="checkbox"
-            className="check-box"
-            checked={checked}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${field}-error` : undefined}
-            onChange={(e) => setChecked(e.target.checked)}
-          />
-          {d.idChecked}
-        </label>
-        {error ? (
-          <p className="field-error" id={`${field}-error`}>
-            {error}
-          </p>
-        ) : null}
-      </fieldset>
-    ),
-  };
+/** The ID check both forms need, grouped under its legend: the teller looked at the ID and the member. */
+function idWords({ cash, details: d }: Messages["teller"]): IdCheckWords {
+  return { document: cash.idDocument, checked: d.idChecked, problem: d.idProblem, legend: d.idLegend };
 }
 
 function ChangedNotice({ answer }: { answer: DetailsAnswer | null }) {
@@ -110,22 +67,14 @@ function ChangedNotice({ answer }: { answer: DetailsAnswer | null }) {
   );
 }
 
-function ContactForm({
-  member,
-  base,
-  refresh,
-}: {
-  member: TellerMember;
-  base: string;
-  refresh(): Promise<void>;
-}) {
+function ContactForm({ member, base, refresh }: MemberPanelProps) {
   const { t } = useI18n();
   const d = t.teller.details;
   const [phone, setPhone] = useState(member.phone ?? "");
   const [email, setEmail] = useState(member.email ?? "");
   const [address, setAddress] = useState(member.address ?? "");
   const [answer, setAnswer] = useState<DetailsAnswer | null>(null);
-  const id = useIdCheck("md");
+  const id = useIdCheck("md", idWords(t.teller));
   const form = useForm();
   const submit = form.onSubmit(
     () => {
@@ -189,7 +138,7 @@ function ContactForm({
           onChange={(e) => setAddress(e.target.value)}
           error={form.errorOf("md-address")}
         />
-        {id.fields(form.errorOf("md-checked"))}
+        {id.fields(form.errorOf)}
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? t.common.sending : d.contactsSubmit}
         </button>
@@ -205,7 +154,7 @@ function NameForm({ base, refresh }: { base: string; refresh(): Promise<void> })
   const [document, setDocument] = useState<NameDocument>("court_permission");
   const [reference, setReference] = useState("");
   const [answer, setAnswer] = useState<DetailsAnswer | null>(null);
-  const id = useIdCheck("mn");
+  const id = useIdCheck("mn", idWords(t.teller));
   const form = useForm();
   const submit = form.onSubmit(
     () => {
@@ -264,7 +213,7 @@ function NameForm({ base, refresh }: { base: string; refresh(): Promise<void> })
           onChange={(e) => setReference(e.target.value)}
           error={form.errorOf("mn-reference")}
         />
-        {id.fields(form.errorOf("mn-checked"))}
+        {id.fields(form.errorOf)}
         <button type="submit" className="button" disabled={form.sending}>
           {form.sending ? t.common.sending : d.nameSubmit}
         </button>

@@ -1,5 +1,6 @@
 // The teller API's answers, as the server's schemas declare them (src/server/teller/schemas.ts):
-// types only, so none of the server's code reaches the browser bundle.
+// types only, so none of the server's code reaches the browser bundle. And what the console's
+// panels on a member's page are given.
 import type { Static } from "typebox";
 import type {
   approvalAnswer,
@@ -38,6 +39,14 @@ export type Closing = Static<typeof closingAnswer>;
 export type DetailsAnswer = Static<typeof detailsAnswer>;
 export type Approval = Static<typeof approvalAnswer>;
 export type ApprovalList = Static<typeof approvalListAnswer>;
-/** A request held for a manager's approval (a withdrawal or a limit raise): the 202 answer. */
 /** A request held for a manager's approval (HTTP 202): a withdrawal or a limit raise. */
 export type PendingApproval = Static<typeof pendingApprovalAnswer>;
+
+/** A panel on the member's page: the member, their path under the teller API, and a fresh read. */
+export interface MemberPanelProps {
+  member: TellerMember;
+  /** `/api/teller/members/<id>` */
+  base: string;
+  /** Reads the member again after a change, so the page shows it. */
+  refresh(): Promise<void>;
+}

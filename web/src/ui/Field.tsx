@@ -1,4 +1,5 @@
-// A labelled input with its hint and error tied to it (aria-describedby, aria-invalid).
+// Labelled inputs with their hint and error tied to them (aria-describedby, aria-invalid): a text
+// input, a select, a tick box, a short secret of digits.
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
 
 export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
@@ -13,6 +14,68 @@ export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
   below?: ReactNode;
 }
 
+type FieldErrorText = string | null | undefined;
+
+/**
+ * A field's ids (its control's, given or made, its hint's and its error's) and the control's ARIA:
+ * invalid while there is an error, described by the hint, the error and any `also`.
+ */
+function useFieldIds(id: string | undefined, hint: ReactNode, error: FieldErrorText, also?: string) {
+  const generated = useId();
+  const control = id ?? generated;
+  const hintId = `${control}-hint`;
+  const errorId = `${control}-error`;
+  const described = [hint ? hintId : null, error ? errorId : null, also ?? null].filter(Boolean).join(" ");
+  return {
+    control,
+    hintId,
+    errorId,
+    aria: { "aria-invalid": error ? true : undefined, "aria-describedby": described || undefined },
+  };
+}
+
+function fieldClass(error: FieldErrorText, extra?: string): string {
+  return `field${error ? " field-invalid" : ""}${extra ? ` ${extra}` : ""}`;
+}
+
+function ErrorText({ id, error }: { id: string; error: FieldErrorText }) {
+  return error ? (
+    <p className="field-error" id={id}>
+      {error}
+    </p>
+  ) : null;
+}
+
+/** The label above the control, the hint under the label, the error under it all. */
+function Labelled({
+  ids,
+  label,
+  hint,
+  error,
+  className,
+  children,
+}: {
+  ids: ReturnType<typeof useFieldIds>;
+  label: string;
+  hint: ReactNode;
+  error: FieldErrorText;
+  className?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <div className={fieldClass(error, className)}>
+      <label htmlFor={ids.control}>{label}</label>
+      {hint ? (
+        <p className="field-hint" id={ids.hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      <ErrorText id={ids.errorId} error={error} />
+    </div>
+  );
+}
+
 export function Field({
   label,
   hint,
@@ -24,28 +87,11 @@ export function Field({
   className,
   ...input
 }: FieldProps) {
-  const generated = useId();
-  const inputId = id ?? generated;
-  const hintId = `${inputId}-hint`;
-  const errorId = `${inputId}-error`;
-  const described = [hint ? hintId : null, error ? errorId : null, describedBy ?? null]
-    .filter(Boolean)
-    .join(" ");
+  const ids = useFieldIds(id, hint, error, describedBy);
   return (
-    <div className={`field${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={inputId}>{label}</label>
-      {hint ? (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+    <Labelled ids={ids} label={label} hint={hint} error={error} className={className}>
       <div className={suffix ? "input-box has-suffix" : "input-box"}>
-        <input
-          id={inputId}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={described || undefined}
-          {...input}
-        />
+        <input id={ids.control} {...ids.aria} {...input} />
         {suffix ? (
           <span className="input-suffix" aria-hidden="true">
             {suffix}
@@ -53,12 +99,7 @@ export function Field({
         ) : null}
       </div>
       {below}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </Labelled>
   );
 }
 
@@ -72,37 +113,43 @@ export function SelectField({
 }: {
   label: string;
   hint?: ReactNode;
-  error?: string | null | undefined;
+  error?: FieldErrorText;
   id?: string;
 } & Omit<SelectHTMLAttributes<HTMLSelectElement>, "id">) {
-  const generated = useId();
-  const selectId = id ?? generated;
-  const hintId = `${selectId}-hint`;
-  const errorId = `${selectId}-error`;
-  const described = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ");
+  const ids = useFieldIds(id, hint, error);
   return (
-    <div className={`field${error ? " field-invalid" : ""}`}>
-      <label htmlFor={selectId}>{label}</label>
-      {hint ? (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+    <Labelled ids={ids} label={label} hint={hint} error={error}>
       <div className="input-box">
-        <select
-          id={selectId}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={described || undefined}
-          {...select}
-        >
+        <select id={ids.control} {...ids.aria} {...select}>
           {children}
         </select>
       </div>
-      {error ? (
-        <p className="field-error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
+    </Labelled>
+  );
+}
+
+/**
+ * A tick box with its words beside it (the label wraps the box, so the words tick it too) and its
+ * error under it.
+ */
+export function CheckField({
+  label,
+  error,
+  id,
+  ...input
+}: {
+  label: string;
+  error?: FieldErrorText;
+  id?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type">) {
+  const ids = useFieldIds(id, null, error);
+  return (
+    <div className={fieldClass(error, "field-check")}>
+      <label className="check">
+        <input id={ids.control} type="checkbox" className="check-box" {...ids.aria} {...input} />
+        {label}
+      </label>
+      <ErrorText id={ids.errorId} error={error} />
     </div>
   );
 }
