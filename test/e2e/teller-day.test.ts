@@ -5,7 +5,7 @@
 // into, a withdrawal with the ID checked and the passbook PIN, the member's limits lowered online and
 // raised at the counter above the approval amount (held, approved by the manager, notified), the
 // address changed with the ID checked (notified, masked), the savings account closed in cash, the
-// day's transactions, and the drawer closed 5,000 won short with the 과부족 posted. The console's
+// member's internet banking ended (their session gone, their password refused), the day's transactions, and the drawer closed 5,000 won short with the 과부족 posted. The console's
 // refusals before sending (above the maximum, the ID box unticked, the name without its document, the
 // closing without ID, PIN or warning) are checked on the way. Each named step ends on a screen that is
 // axe clean and is photographed: the pictures of docs/teller-guide.md, test-results/e2e/teller-guide/<lang>/.
@@ -499,6 +499,45 @@ const walk: DayStep[] = [
     },
   },
   {
+    // The member gives up internet banking: what it ends is said first; sent without the ID checked
+    // and the warning given, the form says so and sends nothing; then it ends, and says so.
+    name: "internet-banking-ended",
+    on: "teller",
+    async run(d) {
+      const e = d.t.teller.endBanking;
+      const cash = d.t.teller.cash;
+      const panel = await action(d.teller, d.t.teller.actions.endBanking, d.t);
+      for (const line of e.effects) await panel.getByText(line).waitFor();
+      const posted = postsTo(d.teller, "/internet-banking/end");
+      const submit = panel.getByRole("button", { name: e.submit, exact: true });
+      await submit.click();
+      await panel.getByText(cash.idProblem).first().waitFor();
+      await panel.getByText(e.confirmProblem).first().waitFor();
+      expect(posted()).toBe(0);
+      await panel.getByLabel(cash.idChecked, { exact: true }).check();
+      await panel.getByLabel(e.confirm, { exact: true }).check();
+      await submit.click();
+      await panel.getByText(e.done(d.person.userId), { exact: false }).waitFor();
+      expect(await shownText(panel)).toContain(e.told);
+      expect(posted()).toBe(1);
+      // The member's facts say it: no internet banking.
+      await expect
+        .poll(() => fact(d.teller.getByRole("region", { name: d.t.teller.memberFacts }), d.t.teller.ib))
+        .toBe(d.t.teller.ibNone);
+    },
+  },
+  {
+    // At home the member's session has ended, and their password logs in no more.
+    name: "member-logged-out",
+    on: "member",
+    async run(d) {
+      await d.member.goto("/");
+      await onPage(d.member, d.t.login.title);
+      expect(await submitLogin(d.member, d.person.userId, d.password, d.t)).toBe(401);
+      await d.member.getByRole("alert").first().waitFor();
+    },
+  },
+  {
     // The day so far: the opening count, the deposits, the withdrawal and the closing's payout.
     name: "day-transactions",
     on: "teller",
@@ -646,6 +685,13 @@ describe("a day at the counter", () => {
       const reason = `${day.t.teller.limits.reasons.business}: 거래처 대금 지급`;
       expect(audit.rows.map((r) => JSON.parse(r.payload).details.reason)).toEqual([reason, reason]);
       await ledgerBalances(env);
+      // Internet banking ended: no user ID and no session of the member's are left.
+      const left = await env.app.db.query<{ users: number; sessions: number }>(
+        `SELECT (SELECT count(*)::int FROM users WHERE member_id = $1) AS users,
+                (SELECT count(*)::int FROM sessions WHERE kind = 'member' AND member_id = $1) AS sessions`,
+        [account.memberId],
+      );
+      expect(left.rows[0]).toEqual({ users: 0, sessions: 0 });
 
       // Every picture the guide shows in this language was made here, and nothing it does not show.
       expect(made.sort()).toEqual(tellerGuidePictures(lang));

@@ -11,6 +11,7 @@ import { QrCode } from "../ui/QrCode.tsx";
 import { Facts, Slip } from "../ui/Slip.tsx";
 import { FormAlerts, useForm } from "../ui/use-form.tsx";
 import { CloseAccount } from "./CloseAccount.tsx";
+import { EndInternetBanking } from "./EndInternetBanking.tsx";
 import { branchLine, tellerApi } from "./TellerApp.tsx";
 import type {
   CertificateAuthorization,
@@ -24,7 +25,17 @@ import type {
   Unlocked,
 } from "./types.ts";
 
-const actions = ["account", "close", "enrol", "otp", "card", "unlock", "reset", "certificate"] as const;
+const actions = [
+  "account",
+  "close",
+  "enrol",
+  "otp",
+  "card",
+  "unlock",
+  "reset",
+  "certificate",
+  "endBanking",
+] as const;
 type Action = (typeof actions)[number];
 
 export function MemberActions({
@@ -66,6 +77,7 @@ export function MemberActions({
         {action === "unlock" ? <Unlock key={action} {...props} /> : null}
         {action === "reset" ? <ResetPassword key={action} {...props} /> : null}
         {action === "certificate" ? <AuthorizeCertificate key={action} {...props} /> : null}
+        {action === "endBanking" ? <EndInternetBanking key={action} {...props} /> : null}
       </div>
     </section>
   );

@@ -11,6 +11,7 @@ import type {
   detailsAnswer,
   drawerAnswer,
   drawerDayAnswer,
+  endInternetBankingAnswer,
   memberView,
   otpAnswer,
   pendingApprovalAnswer,
@@ -36,6 +37,7 @@ export type DrawerDay = Static<typeof drawerDayAnswer>;
 export type CashReceipt = Static<typeof receiptAnswer>;
 export type CashAnswer = Static<typeof cashAnswer>;
 export type Closing = Static<typeof closingAnswer>;
+export type EndedInternetBanking = Static<typeof endInternetBankingAnswer>;
 export type DetailsAnswer = Static<typeof detailsAnswer>;
 export type Approval = Static<typeof approvalAnswer>;
 export type ApprovalList = Static<typeof approvalListAnswer>;
