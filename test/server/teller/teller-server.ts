@@ -1,6 +1,7 @@
 // The real HTTP server in this process on a fresh database of either kind, with a P-384 CA, the
 // demo federation (teller01 at cooperative 1, hong with an OTP device, a member at cooperative 2),
-// a second teller at cooperative 2, a clock the test moves, and a small cookie-keeping client.
+// a second teller at cooperative 2, a clock the test moves, and a small cookie-keeping client; the
+// demo's members and accounts by name, refusals as every route gives them, and the audit log.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import { createTeller } from "../../../src/auth/tellers.ts";
+import { formatAccountNumber } from "../../../src/bank/account-number.ts";
 import { activeCaKeys, createCaHierarchy } from "../../../src/ca/ca-keys.ts";
 import { caUrls } from "../../../src/ca/context.ts";
 import { loadConfig } from "../../../src/config.ts";
@@ -135,6 +137,28 @@ export class TellerClient {
     if (r.status === 200) this.csrfToken = String(r.body.csrfToken);
     return r;
   }
+}
+
+/** A demo member's ID as the teller routes take it, by their real name (the demo's are unique). */
+export async function demoMemberId(app: App, realName: string): Promise<string> {
+  const { rows } = await app.db.query<{ id: bigint }>("SELECT id FROM members WHERE real_name = $1", [
+    realName,
+  ]);
+  return String(rows[0]!.id);
+}
+
+/** A demo member's account of a kind, by their real name: its number as the console types it, and its holder. */
+export async function demoAccount(
+  app: App,
+  realName: string,
+  kind: "demand" | "savings" = "demand",
+): Promise<{ number: string; memberId: string }> {
+  const { rows } = await app.db.query<{ number: string; member_id: bigint }>(
+    `SELECT a.number, a.member_id FROM accounts a JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
+     WHERE m.real_name = $1 AND a.kind = $2`,
+    [realName, kind],
+  );
+  return { number: formatAccountNumber(rows[0]!.number), memberId: String(rows[0]!.member_id) };
 }
 
 /** The audit entries (payload JSON text included) written since `afterSeq`. */
