@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
@@ -113,9 +113,13 @@ function setUpDataDir(at: Date): Promise<string> {
  * The server and a browser; `at` starts the server's clock (default: this morning in Seoul).
  * `log` receives the server's log lines at `logLevel` (default: warn, to the console).
  */
-export async function startE2e(
-  options: { at?: Date; logLevel?: string; log?: { write(line: string): void } } = {},
-): Promise<E2e> {
+export interface StartOptions {
+  at?: Date;
+  logLevel?: string;
+  log?: { write(line: string): void };
+}
+
+export async function startE2e(options: StartOptions = {}): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), "geumgo-e2e-"));
   const at = options.at ?? thisMorningInSeoul();
   const clock = new TestClock(at);
@@ -173,6 +177,45 @@ export async function startE2e(
       rmSync(dir, { recursive: true, force: true });
       expect(cspViolations, "CSP violations in the pages").toEqual([]);
     },
+  };
+}
+
+/**
+ * One server and browser for the whole file: started before its first test and closed (the CSP
+ * check with it) after its last. The handle may be kept at the top of the file; it reaches the
+ * started server once the file's tests run.
+ */
+export function e2eForFile(options: StartOptions = {}): E2e {
+  let started: E2e | undefined;
+  beforeAll(async () => {
+    started = await startE2e(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const now = (): E2e => {
+    if (!started)
+      throw new Error("the e2e server starts before the file's first test: reach it from a test or hook");
+    return started;
+  };
+  return {
+    get app() {
+      return now().app;
+    },
+    get url() {
+      return now().url;
+    },
+    get clock() {
+      return now().clock;
+    },
+    get browser() {
+      return now().browser;
+    },
+    get cspViolations() {
+      return now().cspViolations;
+    },
+    context: (viewport) => now().context(viewport),
+    close: () => now().close(),
   };
 }
 
