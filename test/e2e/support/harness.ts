@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
@@ -219,6 +219,22 @@ export function e2eForFile(options: StartOptions = {}): E2e {
   };
 }
 
+/**
+ * For files whose tests each start a server of their own (each from nothing, or with its own log):
+ * the function returned starts one as `startE2e` does, and closes it after the test that started it.
+ */
+export function e2ePerTest(): (options?: StartOptions) => Promise<E2e> {
+  let started: E2e | undefined;
+  afterEach(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  return async (options = {}) => {
+    started = await startE2e(options);
+    return started;
+  };
+}
+
 const pageCspViolations = new WeakMap<Page, string[]>();
 
 /**
@@ -241,6 +257,13 @@ function watchCsp(page: Page, all: string[]): void {
 /** The CSP violations this page has reported so far (empty for a page not opened by `context`). */
 export function cspViolationsOf(page: Page): readonly string[] {
   return pageCspViolations.get(page) ?? [];
+}
+
+/** The uncaught errors in the page's scripts from now on ("pageerror: <message>"), filled as they come. */
+export function pageErrors(page: Page): string[] {
+  const found: string[] = [];
+  page.on("pageerror", (e) => found.push(`pageerror: ${e.message}`));
+  return found;
 }
 
 /** Screenshot of the page as it is now: test-results/e2e/<flow>/<step>-<viewport>.png. */
