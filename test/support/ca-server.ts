@@ -1,6 +1,7 @@
 // The real HTTP server (src/server) in this process, on a fresh database of either kind, with a CA
 // (P-384: quick to make), one cooperative with members enrolled for internet banking, a clock the
-// test moves, and helpers to run OpenSSL against it from a scratch folder.
+// test moves, helpers to run OpenSSL against it from a scratch folder, and the failures our CMP
+// client's refusal names.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { createMember } from "../../src/bank/members.ts";
 import { activeCaKeys } from "../../src/ca/ca-keys.ts";
 import { holdRenewalFee } from "../../src/certcenter/renewal-fee.ts";
 import { fromHex, toBytes, toPem } from "../../src/pki/bytes.ts";
+import { CmpRefusal } from "../../src/pki/cmp-client.ts";
 import { X509Certificate } from "../../src/pki/x509.ts";
 import type { ServerOptions } from "../../src/server/app.ts";
 import type { App } from "../../src/server/context.ts";
@@ -174,3 +176,13 @@ export function writeFile(dir: string, name: string, content: string | Uint8Arra
   return path;
 }
 
+/** The failInfo names of our CMP client's refusal of `p`; a success or any other error fails the test. */
+export async function refusalOf(p: Promise<unknown>): Promise<string[]> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CmpRefusal) return e.failures;
+    throw e;
+  }
+  throw new Error("the request was not refused");
+}
