@@ -20,6 +20,7 @@ import { demoLogins } from "../../src/demo/seed.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import {
   certPassword,
+  demoPhoneCode,
   demoPin,
   demoRrn,
   issued,
@@ -391,12 +392,7 @@ describe("the certificate centre's flows", () => {
       await page.getByRole("heading", { name: cc.issue.phoneTitle }).waitFor();
       await page.getByRole("button", { name: cc.issue.phoneSend, exact: true }).click();
       await page.getByText("010-****-5678").first().waitFor();
-      // The code, as the member's phone shows it: the development outbox.
-      const outbox = await page.evaluate(async () => {
-        const r = await fetch("/dev/outbox.json?to=010-1234-5678&limit=1");
-        return (await r.json()) as { messages: { body: string }[] };
-      });
-      const code = /\[([0-9]{6})\]/.exec(outbox.messages[0]?.body ?? "")?.[1];
+      const code = await demoPhoneCode(page);
       expect(code).toMatch(/^[0-9]{6}$/);
       await page.getByLabel(cc.issue.phoneCode, { exact: true }).fill(code!);
       await step(page, "phone-code");

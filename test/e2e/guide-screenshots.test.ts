@@ -14,7 +14,14 @@ import { type CertcenterMessages, ko as ccKo } from "../../web/src/certcenter/i1
 import { en as siteEn } from "../../web/src/i18n/en.ts";
 import { type Messages, ko as siteKo } from "../../web/src/i18n/ko.ts";
 import { formatWon } from "../../web/src/lib/won.ts";
-import { certPassword, demoPin, demoRrn, escapeRegExp, serverCertificates } from "./support/certcenter.ts";
+import {
+  certPassword,
+  demoPhoneCode,
+  demoPin,
+  demoRrn,
+  escapeRegExp,
+  serverCertificates,
+} from "./support/certcenter.ts";
 import { axeViolations, cspViolationsOf, e2ePerTest, settled, viewports } from "./support/harness.ts";
 import { demandAccountByName, demoOtpCode } from "./support/ledger.ts";
 import { onPage } from "./support/ui.ts";
@@ -278,12 +285,7 @@ describe("the guide's pictures", () => {
       await page.getByRole("heading", { name: cc.issue.phoneTitle }).waitFor();
       await page.getByRole("button", { name: cc.issue.phoneSend, exact: true }).click();
       await page.getByText("010-****-5678").first().waitFor();
-      // The code, as the member's phone shows it: the development outbox.
-      const outbox = await page.evaluate(async () => {
-        const r = await fetch("/dev/outbox.json?to=010-1234-5678&limit=1");
-        return (await r.json()) as { messages: { body: string }[] };
-      });
-      const code = /\[([0-9]{6})\]/.exec(outbox.messages[0]?.body ?? "")?.[1];
+      const code = await demoPhoneCode(page);
       expect(code).toMatch(/^[0-9]{6}$/);
       await page.getByLabel(cc.issue.phoneCode, { exact: true }).fill(code ?? "");
       await shoot(page, "reissue-phone-code", cc.issue.reissueTitle);
