@@ -5,7 +5,6 @@
 // taken once, a request lapses, and a drawer closed meanwhile refuses the approval.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTeller, type TellerRole } from "../../src/auth/tellers.ts";
 import { formatAccountNumber } from "../../src/bank/account-number.ts";
 import { type Account, getAccount } from "../../src/bank/accounts.ts";
 import { createBranch } from "../../src/bank/federation.ts";
@@ -19,18 +18,13 @@ import {
 } from "../../src/branch/branch-rules.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../src/branch/cash-drawer.ts";
 import { type CashWithdrawalInput, cashWithdrawal } from "../../src/branch/cash-withdrawal.ts";
-import type { DeskContext } from "../../src/branch/desk.ts";
-import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { createTellers, tellerDesk } from "../support/desk.ts";
 
 describe.each(dbKinds)("maker-checker on %s", (kind) => {
   let f: Fixture;
-  const desk = (tellerId: string, branchId = 1): DeskContext => ({
-    bank: f.ctx,
-    ca: {} as CaContext,
-    teller: { cooperativeId: 1, branchId, tellerId },
-  });
+  const desk = (tellerId: string, branchId = 1) => tellerDesk(f, tellerId, { branchId });
   const balance = async (a: Account) => (await getAccount(f.db, a.cooperativeId, a.id)).balance;
   const drawerCash = async (tellerId: string) => (await drawerDay(desk(tellerId))).cash;
   const withdraw = (tellerId: string, a: Account, amount: string, more: Partial<CashWithdrawalInput> = {}) =>
@@ -54,24 +48,13 @@ describe.each(dbKinds)("maker-checker on %s", (kind) => {
   beforeAll(async () => {
     f = await bankFixture(kind);
     await createBranch(f.ctx, { cooperativeId: 1, id: 2, code: "002", name: "역삼지점" });
-    const staff: [string, TellerRole, number][] = [
-      ["maker01", "teller", 1],
-      ["maker02", "teller", 1],
-      ["boss01", "manager", 1],
-      ["boss02", "manager", 1],
-      ["boss09", "manager", 2],
-    ];
-    for (const [tellerId, role, branchId] of staff) {
-      await createTeller(f.db, {
-        cooperativeId: 1,
-        branchId,
-        tellerId,
-        name: `직원${tellerId.slice(-2)}`,
-        password: "Teller!2026test",
-        role,
-        at: f.clock.now(),
-      });
-    }
+    await createTellers(f, [
+      "maker01",
+      "maker02",
+      { tellerId: "boss01", role: "manager" },
+      { tellerId: "boss02", role: "manager" },
+      { tellerId: "boss09", role: "manager", branchId: 2 },
+    ]);
     for (const t of ["maker01", "maker02", "boss01"]) await openDrawer(desk(t), { count: "900000" });
   }, 120_000);
   afterAll(async () => {

@@ -5,7 +5,6 @@
 // receipt reprinted only by its own branch and only on its own Seoul day.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTeller } from "../../src/auth/tellers.ts";
 import { formatAccountNumber } from "../../src/bank/account-number.ts";
 import { type Account, getAccount, openAccount, setAccountStatus } from "../../src/bank/accounts.ts";
 import { internalAccountId } from "../../src/bank/federation.ts";
@@ -13,22 +12,16 @@ import { cashDeposit } from "../../src/branch/cash-deposit.ts";
 import { closeDrawer, drawerDay, openDrawer } from "../../src/branch/cash-drawer.ts";
 import { reprintReceipt } from "../../src/branch/cash-receipt.ts";
 import { type CashWithdrawalInput, cashWithdrawal } from "../../src/branch/cash-withdrawal.ts";
-import type { DeskContext } from "../../src/branch/desk.ts";
 import { seoulDayBounds } from "../../src/calendar/seoul-day.ts";
-import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { createTellers, tellerDesk } from "../support/desk.ts";
 
 const dayMs = 86_400_000;
 
 describe.each(dbKinds)("cash at the counter on %s", (kind) => {
   let f: Fixture;
-  const desk = (tellerId: string, branchId = 1): DeskContext => ({
-    bank: f.ctx,
-    // The certificate centre is handed on by the desk, never used by the cash use cases.
-    ca: {} as CaContext,
-    teller: { cooperativeId: 1, branchId, tellerId },
-  });
+  const desk = (tellerId: string, branchId = 1) => tellerDesk(f, tellerId, { branchId });
   const number = (a: Account) => formatAccountNumber(a.number);
   const balance = async (a: Account) => (await getAccount(f.db, a.cooperativeId, a.id)).balance;
   const deposit = (
@@ -69,16 +62,7 @@ describe.each(dbKinds)("cash at the counter on %s", (kind) => {
 
   beforeAll(async () => {
     f = await bankFixture(kind);
-    for (const tellerId of ["teller01", "teller02", "teller03"]) {
-      await createTeller(f.db, {
-        cooperativeId: 1,
-        branchId: 1,
-        tellerId,
-        name: `창구${tellerId.slice(-1)}`,
-        password: "Teller!2026test",
-        at: f.clock.now(),
-      });
-    }
+    await createTellers(f, ["teller01", "teller02", "teller03"]);
   }, 120_000);
   afterAll(async () => {
     await f?.close();

@@ -13,18 +13,14 @@ import {
   viewLimits,
 } from "../../src/branch/change-limits.ts";
 import type { DeskContext } from "../../src/branch/desk.ts";
-import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { tellerDesk } from "../support/desk.ts";
 import { limitNotices, limitRaise } from "../support/limits.ts";
 
 describe.each(dbKinds)("limits changed at the counter on %s", (kind) => {
   let f: Fixture;
-  const desk = (): DeskContext => ({
-    bank: f.ctx,
-    ca: {} as CaContext,
-    teller: { cooperativeId: 1, branchId: 1, tellerId: "teller01" },
-  });
+  const desk = () => tellerDesk(f);
   const otpMember = () => f.members[0]!.id;
   const cardMember = () => f.members[1]!.id;
   const noMedium = () => f.members[2]!.id;

@@ -13,12 +13,11 @@ import {
   maskName,
   maskPhone,
 } from "../../src/branch/change-member-details.ts";
-import type { DeskContext } from "../../src/branch/desk.ts";
 import { formatKoreanPhone, normalizeMemberPhone } from "../../src/branch/member-phone.ts";
-import type { CaContext } from "../../src/certcenter/context.ts";
 import type { MessageSender, OutgoingMessage } from "../../src/certcenter/message-sender.ts";
 import { bankFixture, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { tellerDesk } from "../support/desk.ts";
 
 const rrn = "850505-1234567";
 const checked = { document: "resident_card", checked: true } as const;
@@ -77,11 +76,7 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
       sent.push(message);
     },
   };
-  const desk = (cooperativeId = 1): DeskContext => ({
-    bank: f.ctx,
-    ca: {} as CaContext,
-    teller: { cooperativeId, branchId: 1, tellerId: "teller01" },
-  });
+  const desk = (cooperativeId = 1) => tellerDesk(f, "teller01", { cooperativeId });
   const notices = async () =>
     (
       await f.db.query<{ kind: string; title_ko: string; body_ko: string; body_en: string }>(

@@ -3,7 +3,6 @@
 // code with nothing moved, repeats and races closing once, and the ledger's invariants after each step.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTeller } from "../../src/auth/tellers.ts";
 import { formatAccountNumber } from "../../src/bank/account-number.ts";
 import { type Account, getAccount, openAccount, setAccountStatus } from "../../src/bank/accounts.ts";
 import { ledgerCash } from "../../src/bank/cash.ts";
@@ -12,18 +11,13 @@ import { transfer } from "../../src/bank/transfer.ts";
 import { cashDeposit } from "../../src/branch/cash-deposit.ts";
 import { openDrawer } from "../../src/branch/cash-drawer.ts";
 import { type CloseAccountInput, closeAccount } from "../../src/branch/close-account.ts";
-import type { DeskContext } from "../../src/branch/desk.ts";
-import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, deposit, expectLedgerInvariants, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { createTellers, tellerDesk } from "../support/desk.ts";
 
 describe.each(dbKinds)("closing an account at the counter on %s", (kind) => {
   let f: Fixture;
-  const desk = (tellerId: string): DeskContext => ({
-    bank: f.ctx,
-    ca: {} as CaContext,
-    teller: { cooperativeId: 1, branchId: 1, tellerId },
-  });
+  const desk = (tellerId: string) => tellerDesk(f, tellerId);
   const number = (a: Account) => formatAccountNumber(a.number);
   const fresh = (a: Account) => getAccount(f.db, a.cooperativeId, a.id);
   const close = (tellerId: string, a: Account, more: Partial<CloseAccountInput> = {}) =>
@@ -51,16 +45,7 @@ describe.each(dbKinds)("closing an account at the counter on %s", (kind) => {
 
   beforeAll(async () => {
     f = await bankFixture(kind);
-    for (const tellerId of ["teller01", "teller02"]) {
-      await createTeller(f.db, {
-        cooperativeId: 1,
-        branchId: 1,
-        tellerId,
-        name: `창구${tellerId.slice(-1)}`,
-        password: "Teller!2026test",
-        at: f.clock.now(),
-      });
-    }
+    await createTellers(f, ["teller01", "teller02"]);
     await openDrawer(desk("teller01"), { count: "1000000" });
     const { rows } = await f.db.query<{ account_id: bigint }>(
       "SELECT account_id FROM cash_drawers WHERE cooperative_id = 1 AND teller_id = 'teller01'",

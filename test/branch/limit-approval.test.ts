@@ -5,27 +5,21 @@
 // the amount applies at once.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTeller, type TellerRole } from "../../src/auth/tellers.ts";
 import { getLimits } from "../../src/bank/limits.ts";
 import { lowerMemberLimits } from "../../src/bank/member-limits.ts";
 import { issueSecurityCard, registerOtp } from "../../src/bank/security-medium.ts";
 import { approvalAppliers } from "../../src/branch/approval-kinds.ts";
 import { decideApproval, getApproval } from "../../src/branch/approvals.ts";
 import type { ChangeLimitsInput } from "../../src/branch/change-limits.ts";
-import type { DeskContext } from "../../src/branch/desk.ts";
 import { changeLimitsWithApproval } from "../../src/branch/limit-approval.ts";
-import type { CaContext } from "../../src/certcenter/context.ts";
 import { bankFixture, type Fixture } from "../support/bank.ts";
 import { dbKinds } from "../support/db.ts";
+import { createTellers, tellerDesk } from "../support/desk.ts";
 import { limitNotices, limitRaise } from "../support/limits.ts";
 
 describe.each(dbKinds)("limit raises held for a manager on %s", (kind) => {
   let f: Fixture;
-  const desk = (tellerId: string): DeskContext => ({
-    bank: f.ctx,
-    ca: {} as CaContext,
-    teller: { cooperativeId: 1, branchId: 1, tellerId },
-  });
+  const desk = (tellerId: string) => tellerDesk(f, tellerId);
   const otpMember = () => f.members[0]!.id;
   const cardMember = () => f.members[1]!.id;
   const input = limitRaise;
@@ -53,22 +47,11 @@ describe.each(dbKinds)("limit raises held for a manager on %s", (kind) => {
 
   beforeAll(async () => {
     f = await bankFixture(kind, { membersPerCoop: 3, funding: 0n });
-    const staff: [string, TellerRole][] = [
-      ["maker01", "teller"],
-      ["boss01", "manager"],
-      ["boss02", "manager"],
-    ];
-    for (const [tellerId, role] of staff) {
-      await createTeller(f.db, {
-        cooperativeId: 1,
-        branchId: 1,
-        tellerId,
-        name: `직원${tellerId.slice(-2)}`,
-        password: "Teller!2026test",
-        role,
-        at: f.clock.now(),
-      });
-    }
+    await createTellers(f, [
+      "maker01",
+      { tellerId: "boss01", role: "manager" },
+      { tellerId: "boss02", role: "manager" },
+    ]);
     await registerOtp(f.ctx, { cooperativeId: 1, memberId: otpMember(), account: "m0", issuer: "금고" });
     await issueSecurityCard(f.ctx, { cooperativeId: 1, memberId: cardMember() });
     // The member lowered the OTP limits online (told once): a raise is what the branch is asked.

@@ -16,19 +16,9 @@ import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { readIdentifyData, verifyVid } from "../../src/pki/vid.ts";
-import { type CaServer, startCaServer } from "../support/ca-server.ts";
+import { type CaServer, refusalOf, startCaServer } from "../support/ca-server.ts";
 
 const day = 86_400_000;
-
-async function refusalOf(p: Promise<unknown>): Promise<string[]> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CmpRefusal) return e.failures;
-    throw e;
-  }
-  throw new Error("the request was not refused");
-}
 
 describe.each(["pglite", "postgres"] as const)("our CMP client against the server (%s)", (kind) => {
   let s: CaServer;

@@ -25,7 +25,7 @@ import { pbmKey, readPbmParameter } from "../../src/pki/cmp-pbm.ts";
 import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
 import { readTlv } from "../../src/pki/der.ts";
-import { type CaServer, newKeyFile, startCaServer, writeFile } from "../support/ca-server.ts";
+import { type CaServer, newKeyFile, refusalOf, startCaServer, writeFile } from "../support/ca-server.ts";
 
 const day = 86_400_000;
 const minute = 60_000;
@@ -66,16 +66,6 @@ async function rebuilt(
 function failuresOf(answer: Uint8Array): string[] | string {
   const m = parsePkiMessage(answer);
   return m.bodyType === "error" ? readFailureInfo(m.body?.error?.pKIStatusInfo.failInfo) : m.bodyType!;
-}
-
-async function refusalOf(p: Promise<unknown>): Promise<string[]> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CmpRefusal) return e.failures;
-    throw e;
-  }
-  throw new Error("the request was not refused");
 }
 
 const serialOf = (der: Uint8Array) =>

@@ -15,12 +15,12 @@ import { PkiBody } from "../../src/pki/asn1/cmp.ts";
 import { CertReqMessages, type CertReqMsg } from "../../src/pki/asn1/crmf.ts";
 import { toHex, toPem, utf8 } from "../../src/pki/bytes.ts";
 import { buildPkiMessage, type CmpMessage, directoryName, parsePkiMessage } from "../../src/pki/cmp.ts";
-import { CmpRefusal, enrol, renew, revoke } from "../../src/pki/cmp-client.ts";
+import { enrol, renew, revoke } from "../../src/pki/cmp-client.ts";
 import { newPbmParameter, pbmKey } from "../../src/pki/cmp-pbm.ts";
 import { readFailureInfo } from "../../src/pki/cmp-status.ts";
 import { buildCertReqMsg } from "../../src/pki/crmf.ts";
 import { generateKeyPair } from "../../src/pki/csr.ts";
-import { type CaServer, newKeyFile, startCaServer } from "../support/ca-server.ts";
+import { type CaServer, newKeyFile, refusalOf, startCaServer } from "../support/ca-server.ts";
 import { dbKinds } from "../support/db.ts";
 import {
   compressedSpki,
@@ -50,16 +50,6 @@ function refusalIn(answer: CmpMessage): Refused {
     code: error.errorDetails?.[0],
     text: error.pKIStatusInfo.statusString?.join(" ") ?? "",
   };
-}
-
-async function refusalOf(p: Promise<unknown>): Promise<string[]> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CmpRefusal) return e.failures;
-    throw e;
-  }
-  throw new Error("the request was not refused");
 }
 
 describe.each(dbKinds)("the key policy through the CMP server (%s)", (kind) => {

@@ -2,10 +2,8 @@
 // PGlite data directory (through the server), directly on the directory once the server has
 // stopped, and directly on PostgreSQL. The code printed is the one src/bank/totp.ts accepts for
 // the member's registered device; production installs refuse the command.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findUser } from "../../src/auth/users.ts";
@@ -16,43 +14,9 @@ import type { Db } from "../../src/db/db.ts";
 import { seedDemo } from "../../src/demo/seed.ts";
 import { openApp } from "../../src/server/context.ts";
 import { freshDb } from "../support/db.ts";
-import { bin, runCli, tempDir } from "./run-cli.ts";
+import { runCli, serve, stopServing, tempDir } from "./run-cli.ts";
 
-const running: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const c of running.splice(0)) if (c.exitCode === null) c.kill("SIGTERM");
-});
-
-/** `geumgo serve` on a free port; resolves once it listens, with a function that stops it. */
-function serve(env: Record<string, string>): Promise<{ stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [bin, "serve"], {
-    env: { ...process.env, GEUMGO_LANG: "en", PORT: "0", ...env },
-    cwd: tmpdir(),
-  });
-  running.push(child);
-  const exited = new Promise<void>((r) => child.on("exit", () => r()));
-  let out = "";
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 150_000);
-    child.stderr.on("data", (d) => {
-      out += String(d);
-    });
-    child.stdout.on("data", (d) => {
-      out += String(d);
-      if (/listening on http:\/\/\S+ \(\w+\)\n/.test(out)) {
-        clearTimeout(timer);
-        done({
-          stop: async () => {
-            child.kill("SIGTERM");
-            await exited;
-          },
-        });
-      }
-    });
-    void exited.then(() => fail(new Error(`server exited:\n${out}`)));
-  });
-}
+afterEach(stopServing);
 
 /** Whether `code`, printed at `at`, is the current code of the member's OTP device. */
 async function isCurrentCode(

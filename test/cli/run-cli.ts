@@ -1,6 +1,7 @@
 // Runs the real `geumgo` command in a child process, as a user would: the sources bundled once per
-// run (test/support/cli-bundle.ts); test/cli/bin.test.ts runs bin/geumgo.js itself.
-import { execFile, spawn } from "node:child_process";
+// run (test/support/cli-bundle.ts); test/cli/bin.test.ts runs bin/geumgo.js itself. `geumgo serve`
+// runs until the test stops it.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,4 +83,68 @@ export function secretFile(dir: string, name: string, value: string): string {
   const path = join(dir, name);
   writeFileSync(path, `${value}\n`);
   return path;
+}
+
+/** A `geumgo serve` process this run started. */
+export interface Serving {
+  child: ChildProcess;
+  /** Where its banner says it listens. */
+  url: string;
+  port: string;
+  /** The database its banner names: pglite or postgres. */
+  database: string;
+  stdout(): string;
+  stderr(): string;
+  /** SIGTERM, then its exit status. */
+  stop(): Promise<number | null>;
+}
+
+const serving: Serving[] = [];
+
+/** `geumgo serve` on a free port; resolves once its banner says where it listens. */
+export function serve(env: Record<string, string>): Promise<Serving> {
+  const child = spawn(process.execPath, [bin, "serve"], {
+    env: { ...process.env, GEUMGO_LANG: "en", PORT: "0", ...env },
+    cwd: tmpdir(),
+  });
+  let out = "";
+  let err = "";
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 150_000);
+    child.stderr.on("data", (d) => {
+      err += String(d);
+    });
+    child.stdout.on("data", (d) => {
+      out += String(d);
+      // The banner ends with this line.
+      const m = /listening on (http:\/\/\S+) \((\w+)\)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const s: Serving = {
+          child,
+          url: m[1]!,
+          port: new URL(m[1]!).port,
+          database: m[2]!,
+          stdout: () => out,
+          stderr: () => err,
+          stop: () => {
+            child.kill("SIGTERM");
+            return exited;
+          },
+        };
+        serving.push(s);
+        done(s);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+/** Stops every `serve` still running: for the file's afterEach or afterAll. */
+export async function stopServing(): Promise<void> {
+  for (const s of serving.splice(0)) if (s.child.exitCode === null) await s.stop();
 }

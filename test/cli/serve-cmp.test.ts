@@ -4,72 +4,30 @@
 // `openssl ocsp` and `openssl crl`. The server's clock starts 340 days back (GEUMGO_FAKE_NOW) for
 // the enrolment, then the server restarts on the real time: the certificate is 25 days from expiry,
 // inside the renewal window, and OpenSSL (which checks times against the real clock) agrees.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type OpensslResult, runOpenssl } from "../support/ca-server.ts";
-import { bin, runCli, tempDir } from "./run-cli.ts";
+import { runCli, type Serving, serve, stopServing, tempDir } from "./run-cli.ts";
 
 const day = 86_400_000;
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  port: string;
-  stdout: () => string;
-  exited: Promise<number | null>;
+afterAll(stopServing);
+
+/** `geumgo serve` on the PGlite data dir, at 127.0.0.1 where openssl cmp is sent. */
+async function servePglite(env: Record<string, string>): Promise<Serving> {
+  const server = await serve(env);
+  expect(server.database).toBe("pglite");
+  expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+  return server;
 }
-
-const running: Running[] = [];
-
-function startServer(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [bin, "serve"], {
-    env: { ...process.env, GEUMGO_LANG: "en", PORT: "0", ...env },
-    cwd: tmpdir(),
-  });
-  let out = "";
-  let err = "";
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 150_000);
-    child.stderr.on("data", (d) => {
-      err += String(d);
-    });
-    child.stdout.on("data", (d) => {
-      out += String(d);
-      // The banner ends with this line.
-      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+)) \(pglite\)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        const r = { child, url: m[1]!, port: m[2]!, stdout: () => out, exited };
-        running.push(r);
-        done(r);
-      }
-    });
-    exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-}
-
-async function stop(r: Running): Promise<number | null> {
-  r.child.kill("SIGTERM");
-  return r.exited;
-}
-
-afterAll(async () => {
-  for (const r of running.splice(0)) if (r.child.exitCode === null) await stop(r);
-});
 
 describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands beside it", () => {
   const data = tempDir();
   const dir = tempDir();
   const env = { GEUMGO_DATA: data };
   // The steps build on each other: one server run 340 days back, then one on the real time.
-  let server: Running;
+  let server: Serving;
 
   const openssl = async (args: string[]): Promise<OpensslResult> => runOpenssl(dir, args);
   const newKey = async (name: string) => {
@@ -165,7 +123,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
   };
 
   it("340 days back: enrols hong with ir; the certificate verifies against /pki/chain.pem", async () => {
-    server = await startServer({ ...env, GEUMGO_FAKE_NOW: new Date(Date.now() - 340 * day).toISOString() });
+    server = await servePglite({ ...env, GEUMGO_FAKE_NOW: new Date(Date.now() - 340 * day).toISOString() });
     expect(server.stdout()).toContain("key ceremony");
     expect(server.stdout()).toContain("member login: hong /");
 
@@ -205,9 +163,9 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
   }, 120_000);
 
   it("restarted on the real time: kur renews inside the window; the old certificate is superseded", async () => {
-    expect(await stop(server)).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(existsSync(join(data, "server.json"))).toBe(false);
-    server = await startServer(env);
+    server = await servePglite(env);
     expect(server.stdout()).not.toContain("key ceremony");
 
     const r = await openssl([
@@ -396,7 +354,7 @@ describe("geumgo serve: openssl cmp ir, kur and rr, and the operator's commands 
     // A reissue keeps the old certificate's expiry.
     expect((await endOf("cert5.pem")).getTime()).toBe((await endOf("cert4.pem")).getTime());
 
-    expect(await stop(server)).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(existsSync(join(data, "server.json"))).toBe(false);
   }, 240_000);
 

@@ -1,66 +1,16 @@
 // `geumgo serve` as an operator runs it: a real process on a free port, operator commands beside
 // it (through the server on PGlite, directly on PostgreSQL), and a clean stop on SIGTERM.
-import { type ChildProcess, spawn } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freshDb } from "../support/db.ts";
-import { bin, runCli, tempDir } from "./run-cli.ts";
+import { runCli, serve, stopServing, tempDir } from "./run-cli.ts";
 
 // TODO(issue 4): drop this condition once the revocation routes have landed.
 const pkiStatusRoutes = existsSync(resolve(import.meta.dirname, "../../src/server/routes/pki-status.ts"));
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: Running[] = [];
-
-function startServer(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [bin, "serve"], {
-    env: { ...process.env, GEUMGO_LANG: "en", PORT: "0", ...env },
-    cwd: tmpdir(),
-  });
-  let out = "";
-  let err = "";
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}\n${err}`)), 150_000);
-    child.stderr.on("data", (d) => {
-      err += String(d);
-    });
-    child.stdout.on("data", (d) => {
-      out += String(d);
-      // The banner ends with this line.
-      const m = /listening on (http:\/\/\S+) \(\w+\)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        const r = { child, url: m[1]!, stdout: () => out, stderr: () => err, exited };
-        running.push(r);
-        done(r);
-      }
-    });
-    exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-}
-
-async function stop(r: Running): Promise<number | null> {
-  r.child.kill("SIGTERM");
-  return r.exited;
-}
-
-afterEach(async () => {
-  for (const r of running.splice(0)) if (r.child.exitCode === null) await stop(r);
-});
+afterEach(stopServing);
 
 /** The SHA-256 fingerprints of the PEM chain `geumgo ca chain` printed, in the server's format. */
 function fingerprints(pem: string): string[] {
@@ -86,7 +36,7 @@ describe("geumgo serve on PGlite", () => {
   it("sets up an empty data dir, routes operator commands through itself, and stops cleanly", async () => {
     const data = tempDir();
     const env = { GEUMGO_DATA: data };
-    const server = await startServer(env);
+    const server = await serve(env);
     const banner = server.stdout();
     expect(banner).toContain("key ceremony");
     expect(banner).toContain("member login: hong / Hong!2026demo");
@@ -135,7 +85,7 @@ describe("geumgo serve on PGlite", () => {
     expect(second.code).toBe(2);
     expect(second.stderr).toContain("Another process is using this data directory");
 
-    expect(await stop(server)).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(server.stdout()).toContain("server stopped");
     expect(existsSync(join(data, "server.json"))).toBe(false);
 
@@ -159,11 +109,11 @@ describe("geumgo serve on PGlite", () => {
     );
     const stale = await runCli(["audit", "verify"], env);
     expect(stale.code, stale.stderr).toBe(0);
-    const again = await startServer(env);
+    const again = await serve(env);
     expect(again.stdout()).not.toContain("key ceremony");
     expect(again.stdout()).not.toContain("demo cooperative created");
     expect((await runCli(["ca", "chain"], env)).stdout).toBe(chain.stdout);
-    expect(await stop(again)).toBe(0);
+    expect(await again.stop()).toBe(0);
     expect(existsSync(join(data, "server.json"))).toBe(false);
   }, 240_000);
 
@@ -171,10 +121,10 @@ describe("geumgo serve on PGlite", () => {
     const data = tempDir();
     const env = { GEUMGO_DATA: data };
     expect((await runCli(["init"], env)).code).toBe(0);
-    const server = await startServer(env);
+    const server = await serve(env);
     expect(server.stdout()).not.toContain("key ceremony");
     expect(server.stdout()).not.toContain("demo cooperative");
-    expect(await stop(server)).toBe(0);
+    expect(await server.stop()).toBe(0);
   }, 240_000);
 });
 
@@ -184,7 +134,7 @@ describe("geumgo serve on PostgreSQL", () => {
     try {
       const data = tempDir();
       const env = { GEUMGO_DATA: data, DATABASE_URL: db.url! };
-      const server = await startServer(env);
+      const server = await serve(env);
       expect(server.stdout()).toContain("(postgres)");
       expect(server.stdout()).toContain("member login: hong /");
       // No server.json: PostgreSQL is shared by any number of processes.
@@ -204,7 +154,7 @@ describe("geumgo serve on PostgreSQL", () => {
       expect(authorized.code, authorized.stderr).toBe(0);
       expectAuthorization(authorized.stdout);
       expect(server.stdout()).not.toContain('"operation"');
-      expect(await stop(server)).toBe(0);
+      expect(await server.stop()).toBe(0);
       expect((await runCli(["ca", "chain"], env)).stdout).toBe(chain.stdout);
     } finally {
       await db.close();
@@ -217,7 +167,7 @@ describe("two servers on one PostgreSQL", () => {
     const db = await freshDb("postgres");
     try {
       const first = tempDir();
-      const server = await startServer({ GEUMGO_DATA: first, DATABASE_URL: db.url! });
+      const server = await serve({ GEUMGO_DATA: first, DATABASE_URL: db.url! });
       expect(server.stdout()).toContain("recorded key check values in the new database");
 
       // An empty data directory of its own: it would generate keys; the database refuses them.
@@ -254,14 +204,14 @@ describe("two servers on one PostgreSQL", () => {
         GEUMGO_PIN_KEY: secrets.pinKey!,
         GEUMGO_CA_PASSPHRASE: readFileSync(join(first, "ca-passphrase"), "utf8").trim(),
       };
-      const other = await startServer({ GEUMGO_DATA: tempDir(), DATABASE_URL: db.url!, ...keys });
+      const other = await serve({ GEUMGO_DATA: tempDir(), DATABASE_URL: db.url!, ...keys });
       expect(other.stdout()).not.toContain("key ceremony");
       expect(other.stdout()).not.toContain("recorded");
       const health = await fetch(`${other.url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: "ok", database: "postgres" });
-      expect(await stop(other)).toBe(0);
-      expect(await stop(server)).toBe(0);
+      expect(await other.stop()).toBe(0);
+      expect(await server.stop()).toBe(0);
     } finally {
       await db.close();
     }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { tellerActor } from "../../src/branch/desk.ts";
 import { authorizeForUser } from "../../src/certcenter/authorize.ts";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
@@ -20,6 +20,7 @@ import { demoLogins } from "../../src/demo/seed.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import {
   certPassword,
+  demoPhoneCode,
   demoPin,
   demoRrn,
   issued,
@@ -28,7 +29,7 @@ import {
   pressIssue,
   serverCertificates,
 } from "./support/certcenter.ts";
-import { type E2e, startE2e, steps, type Viewport, viewportNames } from "./support/harness.ts";
+import { type E2e, e2ePerTest, pageErrors, steps, type Viewport, viewportNames } from "./support/harness.ts";
 import { accountByNumber, demandAccountOf, demoOtpCode } from "./support/ledger.ts";
 import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
@@ -37,17 +38,7 @@ const root = join(import.meta.dirname, "../..");
 /** The `geumgo` command bundled for this run (test/support/cli-bundle.ts). */
 const geumgoCli = inject("geumgoCli");
 
-let e2e: E2e | undefined;
-afterEach(async () => {
-  await e2e?.close();
-  e2e = undefined;
-});
-
-function pageErrors(page: Page): string[] {
-  const found: string[] = [];
-  page.on("pageerror", (e) => found.push(`pageerror: ${e.message}`));
-  return found;
-}
+const startForTest = e2ePerTest();
 
 /**
  * What a member could not reach at this width: anything to read or press that reaches past the
@@ -110,8 +101,7 @@ async function open(
   viewport: Viewport,
   prepare?: (context: BrowserContext) => Promise<unknown>,
 ): Promise<Opened> {
-  e2e = await startE2e();
-  const env = e2e;
+  const env = await startForTest();
   const step = reachableSteps(flow, viewport);
   const context = await env.context(viewport);
   await prepare?.(context);
@@ -402,12 +392,7 @@ describe("the certificate centre's flows", () => {
       await page.getByRole("heading", { name: cc.issue.phoneTitle }).waitFor();
       await page.getByRole("button", { name: cc.issue.phoneSend, exact: true }).click();
       await page.getByText("010-****-5678").first().waitFor();
-      // The code, as the member's phone shows it: the development outbox.
-      const outbox = await page.evaluate(async () => {
-        const r = await fetch("/dev/outbox.json?to=010-1234-5678&limit=1");
-        return (await r.json()) as { messages: { body: string }[] };
-      });
-      const code = /\[([0-9]{6})\]/.exec(outbox.messages[0]?.body ?? "")?.[1];
+      const code = await demoPhoneCode(page);
       expect(code).toMatch(/^[0-9]{6}$/);
       await page.getByLabel(cc.issue.phoneCode, { exact: true }).fill(code!);
       await step(page, "phone-code");

@@ -12,14 +12,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { certStoreWords } from "../../src/messages/cert-store.ts";
 import { cmpReasonWords } from "../../src/messages/cmp.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { certPassword, issued, serverCertificates, walkToStorage } from "./support/certcenter.ts";
-import { type E2e, startE2e, steps, type Viewport } from "./support/harness.ts";
+import { type E2e, e2ePerTest, pageErrors, steps, type Viewport } from "./support/harness.ts";
 import { accountByNumber, demandAccountOf } from "./support/ledger.ts";
 import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
@@ -28,17 +28,7 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
-let e2e: E2e | undefined;
-afterEach(async () => {
-  await e2e?.close();
-  e2e = undefined;
-});
-
-function pageErrors(page: Page): string[] {
-  const found: string[] = [];
-  page.on("pageerror", (e) => found.push(`pageerror: ${e.message}`));
-  return found;
-}
+const startForTest = e2ePerTest();
 
 /** Certificates of the demo member in the CA's table, by status. */
 async function certificatesByStatus(env: E2e): Promise<Record<string, number>> {
@@ -353,8 +343,7 @@ describe("the certificate centre's refusals in the browser", () => {
   ];
   for (const { name, skew, viewport } of clocks) {
     it(`(1) the computer's clock ${name}: renewal works by the bank's time, and the member is told when it is far off (${viewport})`, async () => {
-      e2e = await startE2e();
-      const env = e2e;
+      const env = await startForTest();
       const far = Math.abs(skew) > 5 * minute;
       const step = steps(
         `certcenter-refusal-clock-${skew > 0 ? "ahead" : "behind"}-${Math.abs(skew / minute)}m`,
@@ -409,8 +398,7 @@ describe("the certificate centre's refusals in the browser", () => {
   }
 
   it("(2) two tabs renewing at once: one renewal, the other told plainly, one new certificate in this browser", async () => {
-    e2e = await startE2e();
-    const env = e2e;
+    const env = await startForTest();
     const step = steps("certcenter-refusal-two-tabs", "desktop");
     const context = await env.context("desktop");
     const first = await context.newPage();
@@ -482,8 +470,7 @@ describe("the certificate centre's refusals in the browser", () => {
   }, 360_000);
 
   it("(3) a record changed in this browser's IndexedDB is listed as damaged and cannot be used", async () => {
-    e2e = await startE2e();
-    const env = e2e;
+    const env = await startForTest();
     const step = steps("certcenter-refusal-tampered", "desktop");
     const context = await env.context("desktop");
     const page = await context.newPage();
@@ -532,8 +519,7 @@ describe("the certificate centre's refusals in the browser", () => {
   }, 240_000);
 
   it("(3) this browser's storage full during issuance: store_full in words, the certificate rejected, no fee taken", async () => {
-    e2e = await startE2e();
-    const env = e2e;
+    const env = await startForTest();
     const step = steps("certcenter-refusal-store-full", "desktop");
     const context = await env.context("desktop");
     const page = await context.newPage();
@@ -567,8 +553,7 @@ describe("the certificate centre's refusals in the browser", () => {
   }, 240_000);
 
   it("(4) a folder that also holds kmCert.der and kmPri.key lists the signing certificate only, and it logs in", async () => {
-    e2e = await startE2e();
-    const env = e2e;
+    const env = await startForTest();
     const step = steps("certcenter-refusal-km-folder", "desktop");
     const context = await env.context("desktop");
     // Where the native folder picker would open: the origin-private directory, a real directory handle.
@@ -651,8 +636,7 @@ describe("the certificate centre's refusals in the browser", () => {
   }, 240_000);
 
   it("(5) a .zip whose paths climb out or are absolute, and zip bombs: refused in the window's words, nothing listed", async () => {
-    e2e = await startE2e();
-    const env = e2e;
+    const env = await startForTest();
     const step = steps("certcenter-refusal-zip", "desktop");
     const context = await env.context("desktop");
     const page = await context.newPage();
@@ -716,8 +700,7 @@ describe("the certificate centre's refusals in the browser", () => {
   }, 180_000);
 
   it("(6) a .pfx with two keys in plain bags opened in the window: refused in the window's words, nothing listed", async () => {
-    e2e = await startE2e();
-    const env = e2e;
+    const env = await startForTest();
     const step = steps("certcenter-refusal-pfx", "desktop");
     const context = await env.context("desktop");
     const page = await context.newPage();

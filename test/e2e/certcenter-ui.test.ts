@@ -6,22 +6,16 @@
 // warnings, the page behind held still under the backdrop; leaving an issuance under way by a link asks first and ends it (no CMP request, nothing
 // issued). Every step: axe clean, screenshot kept; and no CSP violation or console error anywhere.
 import type { ConsoleMessage, Page, Route } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { caCertificateWords } from "../../web/src/certcenter/failure-words.ts";
 import { en } from "../../web/src/certcenter/i18n/en.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { serverCertificates, walkToStorage } from "./support/certcenter.ts";
-import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
+import { e2eForFile, steps, viewportNames } from "./support/harness.ts";
 import { alertText, ko, memberLogin, menu, onPage, shownText } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 /**
  * CSP reports, React's warnings (an update loop, a key missing) and uncaught errors, for the whole

@@ -26,21 +26,19 @@ import { issueAndStore } from "../../web/src/certcenter/enrolment.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { runKeygenJob } from "../../web/src/certcenter/keygen-job.ts";
 import { ZipCertificateStore } from "../../web/src/certcenter/storage/archive.ts";
-import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
+import { e2eForFile, steps, viewportNames } from "./support/harness.ts";
 import { demandAccountByName, demandAccountOf, demoOtpCode, enrolledMember } from "./support/ledger.ts";
 import { alertText, ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
 const certPassword = "Gm7#kq2!Rv9z";
 const hong = demoLogins.member;
 
-let e2e: E2e;
+const e2e = e2eForFile();
 let dir: string;
-beforeAll(async () => {
-  e2e = await startE2e();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "geumgo-cert-use-"));
-}, 120_000);
-afterAll(async () => {
-  await e2e?.close();
+});
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

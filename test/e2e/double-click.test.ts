@@ -1,9 +1,9 @@
 // A double click on the transfer's send button sends the money once (issue 5, "Bad input"): one
 // request leaves the page, the ledger holds one transfer, and both balances move once. At a
 // desktop and a phone width.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
-import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
+import { e2eForFile, steps, viewportNames } from "./support/harness.ts";
 import {
   accountByNumber,
   demandAccountByName,
@@ -13,13 +13,7 @@ import {
 } from "./support/ledger.ts";
 import { accountCard, fact, ko, memberLogin, onPage } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 const amounts = { desktop: 12_340n, phone: 56_780n };
 

@@ -3,9 +3,9 @@
 // their own, sees the account, transfers with OTP to another member (whose name is shown first),
 // gets a receipt and sees it in the history (and the limits, notifications and my-information
 // pages); the recipient sees the money arrive.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
-import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
+import { e2eForFile, steps, viewportNames } from "./support/harness.ts";
 import { accountByNumber, cashDeposit, demandAccountOf, otpCodeNow } from "./support/ledger.ts";
 import {
   accountCard,
@@ -25,13 +25,7 @@ import {
   tellerLogin,
 } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 const people = {
   desktop: { name: "김하늘", rrn: "950412-2345671", userId: "haneul95", phone: "010-4821-7733" },

@@ -7,15 +7,22 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page, Route } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { en as ccEn } from "../../web/src/certcenter/i18n/en.ts";
 import { type CertcenterMessages, ko as ccKo } from "../../web/src/certcenter/i18n/ko.ts";
 import { en as siteEn } from "../../web/src/i18n/en.ts";
 import { type Messages, ko as siteKo } from "../../web/src/i18n/ko.ts";
 import { formatWon } from "../../web/src/lib/won.ts";
-import { certPassword, demoPin, demoRrn, escapeRegExp, serverCertificates } from "./support/certcenter.ts";
-import { axeViolations, cspViolationsOf, type E2e, settled, startE2e, viewports } from "./support/harness.ts";
+import {
+  certPassword,
+  demoPhoneCode,
+  demoPin,
+  demoRrn,
+  escapeRegExp,
+  serverCertificates,
+} from "./support/certcenter.ts";
+import { axeViolations, cspViolationsOf, e2ePerTest, settled, viewports } from "./support/harness.ts";
 import { demandAccountByName, demoOtpCode } from "./support/ledger.ts";
 import { onPage } from "./support/ui.ts";
 
@@ -35,11 +42,7 @@ function guidePictures(lang: Lang): string[] {
   return [...new Set(names.filter((n) => n.startsWith(`${lang}-`)))].sort();
 }
 
-let e2e: E2e | undefined;
-afterEach(async () => {
-  await e2e?.close();
-  e2e = undefined;
-});
+const startForTest = e2ePerTest();
 
 /**
  * Takes one picture: the page settled (unless it is mid-work on purpose), in `lang` with `title`
@@ -116,8 +119,7 @@ describe("the guide's pictures", () => {
   it.each(langs)(
     "in %s: every picture the guide shows, taken from the real app",
     async (lang) => {
-      e2e = await startE2e();
-      const env = e2e;
+      const env = await startForTest();
       const { site, cc, memo } = words[lang];
       mkdirSync(out, { recursive: true });
       for (const f of readdirSync(out)) if (f.startsWith(`${lang}-`)) rmSync(join(out, f));
@@ -283,12 +285,7 @@ describe("the guide's pictures", () => {
       await page.getByRole("heading", { name: cc.issue.phoneTitle }).waitFor();
       await page.getByRole("button", { name: cc.issue.phoneSend, exact: true }).click();
       await page.getByText("010-****-5678").first().waitFor();
-      // The code, as the member's phone shows it: the development outbox.
-      const outbox = await page.evaluate(async () => {
-        const r = await fetch("/dev/outbox.json?to=010-1234-5678&limit=1");
-        return (await r.json()) as { messages: { body: string }[] };
-      });
-      const code = /\[([0-9]{6})\]/.exec(outbox.messages[0]?.body ?? "")?.[1];
+      const code = await demoPhoneCode(page);
       expect(code).toMatch(/^[0-9]{6}$/);
       await page.getByLabel(cc.issue.phoneCode, { exact: true }).fill(code ?? "");
       await shoot(page, "reissue-phone-code", cc.issue.reissueTitle);

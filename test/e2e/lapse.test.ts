@@ -2,8 +2,8 @@
 // two members enrolled at the counter on a Thursday; the one who registers online on the third
 // business day after (weekends and public holidays do not count) is in, the one who waits past it
 // finds the enrolment lapsed and is sent back to the branch, where the teller sees it too.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, startE2e, steps, type Viewport, viewportNames } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eForFile, steps, type Viewport, viewportNames } from "./support/harness.ts";
 import {
   alertText,
   enrol,
@@ -52,13 +52,7 @@ const people = {
   ],
 };
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e({ at: seoul(windows.desktop.enrolled) });
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile({ at: seoul(windows.desktop.enrolled) });
 
 describe("an enrolment not completed within 3 business days lapses", () => {
   it.each(viewportNames)("at %s width", async (viewport) => {

@@ -1,8 +1,8 @@
 // Issue 5's login lock end to end, at a desktop and a phone width: five wrong passwords lock the
 // login and the page says how to get it unlocked; the right password is refused while locked; a
 // teller unlocks it at the counter; the member logs in.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, startE2e, steps, viewportNames } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { e2eForFile, steps, viewportNames } from "./support/harness.ts";
 import { enrolledMember } from "./support/ledger.ts";
 import {
   alertText,
@@ -15,13 +15,7 @@ import {
   unlockLogin,
 } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 const people = {
   desktop: { name: "최민수", rrn: "790305-1234563", userId: "minsu79" },

@@ -4,10 +4,10 @@
 // put right, name, address and user ID inputs stop at the server's limits, and the English tab bar
 // at phone widths keeps every label whole on one line.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { en } from "../../web/src/i18n/en.ts";
-import { type E2e, startE2e, steps } from "./support/harness.ts";
+import { e2eForFile, steps } from "./support/harness.ts";
 import { demandAccountByName, demoOtpCode } from "./support/ledger.ts";
 import {
   action,
@@ -21,13 +21,7 @@ import {
   tellerLogin,
 } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 /** From the details step to the confirmation of a 1,000-won transfer to 김영희. */
 async function toConfirm(page: Page, to: string): Promise<void> {

@@ -10,21 +10,17 @@
 // number only in the identity proofing request, and never in the log or the database.
 import { createPrivateKey } from "node:crypto";
 import type { Page, Request, Response } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sendExpiryNotices } from "../../src/certcenter/expiry-notices.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { decryptKeyFile } from "../../src/pki/key-file.ts";
 import { getRandomNum, withoutAttributes } from "../../src/pki/private-key.ts";
 import { ko as cc } from "../../web/src/certcenter/i18n/ko.ts";
 import { certPassword, demoRrn, issued, walkToStorage } from "./support/certcenter.ts";
-import { type E2e, startE2e } from "./support/harness.ts";
+import { type E2e, e2ePerTest } from "./support/harness.ts";
 import { ko, memberLogin, onPage, shownText } from "./support/ui.ts";
 
-let e2e: E2e | undefined;
-afterEach(async () => {
-  await e2e?.close();
-  e2e = undefined;
-});
+const startForTest = e2ePerTest();
 
 /** One place the bytes were seen: a request's URL, headers or body, a response, a log line, a row. */
 interface Haystack {
@@ -224,14 +220,13 @@ async function keySecrets(
 describe("the member's secrets stay home", () => {
   it("no key, password, decrypted key, R or RRN leaves where it belongs in issuance, renewal and login", async () => {
     const logged: Haystack[] = [];
-    e2e = await startE2e({
+    const env = await startForTest({
       logLevel: "debug",
       log: {
         write: (line: string) =>
           void logged.push({ where: `log line ${logged.length}`, bytes: Buffer.from(line) }),
       },
     });
-    const env = e2e;
     const context = await env.context("desktop");
     const page = await context.newPage();
     const traffic = recordTraffic(page);

@@ -2,10 +2,10 @@
 // cooperative's default approval amount, and the console waits (책임자 승인 대기) with nothing moved;
 // the manager (manager01), in a browser of their own, finds it in the 승인 tab and approves it; the
 // teller's console then shows the receipt, paid once from the teller's drawer. Axe on each step.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { demoPin } from "./support/certcenter.ts";
-import { type E2e, startE2e, steps } from "./support/harness.ts";
+import { e2eForFile, steps } from "./support/harness.ts";
 import {
   accountByNumber,
   cashDeposit,
@@ -16,13 +16,7 @@ import {
 } from "./support/ledger.ts";
 import { dashed, fact, ko, managerApprovals, shownText, tellerLogin } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 const c = ko.teller.cash;
 const a = ko.teller.approvals;

@@ -3,11 +3,11 @@
 // the money moves once), a withdrawal refused above the drawer and then paid with the ID checked and
 // the member's passbook PIN, the close with a count 1,000 won short and the 과부족 shown, a receipt
 // found again by its number; then the ledger as the bank holds it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { bankWords } from "../../src/messages/bank.ts";
 import { demoPin } from "./support/certcenter.ts";
-import { type E2e, startE2e, steps } from "./support/harness.ts";
+import { e2eForFile, steps } from "./support/harness.ts";
 import {
   accountByNumber,
   cashTransfers,
@@ -17,13 +17,7 @@ import {
 } from "./support/ledger.ts";
 import { dashed, fact, ko, shownText, tellerLogin } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 const c = ko.teller.cash;
 

@@ -12,13 +12,13 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memberLimits } from "../../src/bank/member-limits.ts";
 import { demoLogins } from "../../src/demo/seed.ts";
 import { en } from "../../web/src/i18n/en.ts";
 import { ko, type Messages } from "../../web/src/i18n/ko.ts";
 import { formatWon } from "../../web/src/lib/won.ts";
-import { axeViolations, cspViolationsOf, type E2e, settled, startE2e } from "./support/harness.ts";
+import { axeViolations, cspViolationsOf, type E2e, e2ePerTest, settled } from "./support/harness.ts";
 import {
   accountByNumber,
   cashTransfers,
@@ -583,11 +583,7 @@ async function overShortBalance(e2e: E2e): Promise<bigint> {
   return rows[0]!.balance;
 }
 
-let e2e: E2e | undefined;
-afterEach(async () => {
-  await e2e?.close();
-  e2e = undefined;
-});
+const startForTest = e2ePerTest();
 
 describe("a day at the counter", () => {
   // Every suite walks the day in English (nothing else walks the console in English); the pictures
@@ -596,8 +592,7 @@ describe("a day at the counter", () => {
   it.each(langs)(
     "in %s: drawer, new member, deposit, online transfer, withdrawal, limit raise approved, address, closing, close with 과부족; the ledger balanced",
     async (lang) => {
-      e2e = await startE2e();
-      const env = e2e;
+      const env = await startForTest();
       const folder = join(out, lang);
       rmSync(folder, { recursive: true, force: true });
       mkdirSync(folder, { recursive: true });

@@ -3,19 +3,13 @@
 // the audit log records one of each. At a desktop and a phone width, and with two clicks that land
 // in one task, before the page has redrawn its button as disabled (only the form's guard stops those).
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listMemberAccounts } from "../../src/bank/accounts.ts";
 import { findMemberByRrn } from "../../src/bank/members.ts";
-import { type E2e, startE2e, steps, type Viewport, viewportNames } from "./support/harness.ts";
+import { e2eForFile, steps, type Viewport, viewportNames } from "./support/harness.ts";
 import { action, fact, ko, type Person, registerMember, shownText, tellerLogin } from "./support/ui.ts";
 
-let e2e: E2e;
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = e2eForFile();
 
 const people = {
   desktop: { name: "정다은", rrn: "920315-2456783", phone: "010-3342-1187" },

@@ -1,27 +1,25 @@
 // The real HTTP server (src/server) in this process, on a fresh database of either kind, with a CA
 // (P-384: quick to make), one cooperative with members enrolled for internet banking, a clock the
-// test moves, and helpers to run OpenSSL against it from a scratch folder.
+// test moves, helpers to run OpenSSL against it from a scratch folder, and the failures our CMP
+// client's refusal names.
 import { execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { enrollUser } from "../../src/auth/users.ts";
 import { openAccount } from "../../src/bank/accounts.ts";
 import { createBranch, createCooperative } from "../../src/bank/federation.ts";
 import { createMember } from "../../src/bank/members.ts";
-import { activeCaKeys, createCaHierarchy } from "../../src/ca/ca-keys.ts";
-import { caUrls } from "../../src/ca/context.ts";
+import { activeCaKeys } from "../../src/ca/ca-keys.ts";
 import { holdRenewalFee } from "../../src/certcenter/renewal-fee.ts";
-import { loadConfig } from "../../src/config.ts";
 import { fromHex, toBytes, toPem } from "../../src/pki/bytes.ts";
+import { CmpRefusal } from "../../src/pki/cmp-client.ts";
 import { X509Certificate } from "../../src/pki/x509.ts";
-import { buildServer, type ServerOptions } from "../../src/server/app.ts";
-import { type App, contextsFor } from "../../src/server/context.ts";
+import type { ServerOptions } from "../../src/server/app.ts";
+import type { App } from "../../src/server/context.ts";
 import { deposit, TestClock, testRrn } from "./bank.ts";
 import { type DbKind, freshDb } from "./db.ts";
+import { listenLocally, testApp } from "./test-app.ts";
 
 export interface CaServer {
   /** POSTs a PKIMessage to /pki/cmp (RFC 6712) and returns the answer. */
@@ -52,24 +50,13 @@ export async function startCaServer(
   const db = await freshDb(kind);
   const dir = mkdtempSync(join(tmpdir(), "geumgo-ca-"));
   const clock = new TestClock(options.at ?? new Date());
-  const config = {
-    ...loadConfig({
-      GEUMGO_DATA: join(dir, "data"),
-      GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
-      GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
-      GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
-      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
-      ...(options.requireVidRandom ? { GEUMGO_CA_REQUIRE_VID: "1" } : {}),
-    }),
+  const app = await testApp(db, {
     clock,
-  };
-  await createCaHierarchy(db, {
-    organization: "Geumgo Test",
-    algorithm: "P-384",
-    passphrase: config.caPassphrase,
-    now: new Date(clock.now().getTime() - 86_400_000),
+    dataDir: join(dir, "data"),
+    withCa: true,
+    env: options.requireVidRandom ? { GEUMGO_CA_REQUIRE_VID: "1" } : {},
   });
-  const { bank, ca } = contextsFor(config, db);
+  const { bank } = app;
   await createCooperative(bank, { id: 1, code: "9002", name: "한빛새마을금고" });
   await createBranch(bank, { cooperativeId: 1, id: 1, code: "001", name: "본점" });
   const users: CaServer["users"] = [];
@@ -89,22 +76,10 @@ export async function startCaServer(
     });
     users.push({ userId, rrn, realName });
   }
-  const app: App = {
-    config,
-    db,
-    bank,
-    ca,
-    setup: { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false },
-    close: () => db.close(),
-  };
-  const fastify: FastifyInstance = await buildServer(app, {
+  const { fastify, url, port } = await listenLocally(app, {
     logLevel: "warn",
     ...(options.rateRules ? { rateRules: options.rateRules } : {}),
   });
-  await fastify.listen({ host: "127.0.0.1", port: 0 });
-  const port = (fastify.server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  ca.urls = caUrls(url);
 
   const keys = await activeCaKeys(db);
   const pem = (role: string) => toPem("CERTIFICATE", keys.find((k) => k.role === role)!.certificate);
@@ -199,4 +174,15 @@ export function writeFile(dir: string, name: string, content: string | Uint8Arra
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
+}
+
+/** The failInfo names of our CMP client's refusal of `p`; a success or any other error fails the test. */
+export async function refusalOf(p: Promise<unknown>): Promise<string[]> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CmpRefusal) return e.failures;
+    throw e;
+  }
+  throw new Error("the request was not refused");
 }

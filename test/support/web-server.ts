@@ -1,7 +1,6 @@
 // The real HTTP server (src/server) on a fresh database of either kind, for the internet banking
 // API: two cooperatives, three members with funded accounts, two of them enrolled for internet
 // banking with an OTP device, a clock the test moves, and a small client over Fastify's inject.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,11 +12,11 @@ import { createBranch, createCooperative } from "../../src/bank/federation.ts";
 import { createMember, type Member } from "../../src/bank/members.ts";
 import { registerOtp } from "../../src/bank/security-medium.ts";
 import { totpCode } from "../../src/bank/totp.ts";
-import { loadConfig } from "../../src/config.ts";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
-import { type App, contextsFor } from "../../src/server/context.ts";
+import type { App } from "../../src/server/context.ts";
 import { deposit, TestClock, testRrn } from "./bank.ts";
 import { type DbKind, freshDb } from "./db.ts";
+import { testApp } from "./test-app.ts";
 
 export interface WebMember {
   member: Member;
@@ -61,17 +60,8 @@ export async function startWebServer(
 ): Promise<WebServer> {
   const db = await freshDb(kind);
   const clock = new TestClock(options.at ?? new Date("2026-11-25T03:00:00Z"));
-  const config = {
-    ...loadConfig({
-      GEUMGO_DATA: join(mkdtempSync(join(tmpdir(), "geumgo-web-")), "data"),
-      GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
-      GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
-      GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
-      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
-    }),
-    clock,
-  };
-  const { bank, ca } = contextsFor(config, db);
+  const app = await testApp(db, { clock, dataDir: join(mkdtempSync(join(tmpdir(), "geumgo-web-")), "data") });
+  const { bank } = app;
   await createCooperative(bank, { id: 1, code: "9002", name: "한빛새마을금고" });
   await createBranch(bank, { cooperativeId: 1, id: 1, code: "001", name: "본점" });
   await createCooperative(bank, { id: 2, code: "9003", name: "해오름새마을금고" });
@@ -125,14 +115,6 @@ export async function startWebServer(
   const kim = await person(1, "김영희", pins.kim, { userId: "kim2026", password: "Kim!2026pass" });
   const lee = await person(2, "이철수", pins.lee);
 
-  const app: App = {
-    config,
-    db,
-    bank,
-    ca,
-    setup: { caKeys: [], caCreated: false, demoCreated: false },
-    close: () => db.close(),
-  };
   const fastify = await buildServer(app, {
     logLevel: "warn",
     ...(options.rateRules ? { rateRules: options.rateRules } : {}),

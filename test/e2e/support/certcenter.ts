@@ -1,6 +1,6 @@
 // The certificate centre's walks shared by the end-to-end tests and the browser bench: the demo
 // member's proofing secrets, the issue page walked up to the final 발급 button, and the whole
-// issuance from the member's login to the done screen.
+// issuance from the member's login to the done screen; and the code texted to the member's phone.
 import type { Page } from "playwright-core";
 import { demoLogins } from "../../../src/demo/seed.ts";
 import { ko as cc } from "../../../web/src/certcenter/i18n/ko.ts";
@@ -22,6 +22,18 @@ export interface WalkOptions {
   storage?: keyof typeof cc.issue.storage;
   password?: string;
   step?: StepShot;
+}
+
+/**
+ * The code last texted to the demo member's phone (010-1234-5678), read from the development
+ * outbox as the phone would show it; undefined when there is none.
+ */
+export async function demoPhoneCode(page: Page): Promise<string | undefined> {
+  const outbox = await page.evaluate(async () => {
+    const r = await fetch("/dev/outbox.json?to=010-1234-5678&limit=1");
+    return (await r.json()) as { messages: { body: string }[] };
+  });
+  return /\[([0-9]{6})\]/.exec(outbox.messages[0]?.body ?? "")?.[1];
 }
 
 export function escapeRegExp(text: string): string {

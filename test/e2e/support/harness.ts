@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { buildServer } from "../../../src/server/app.ts";
 import { type App, openApp, publicOrigin } from "../../../src/server/context.ts";
@@ -113,9 +113,13 @@ function setUpDataDir(at: Date): Promise<string> {
  * The server and a browser; `at` starts the server's clock (default: this morning in Seoul).
  * `log` receives the server's log lines at `logLevel` (default: warn, to the console).
  */
-export async function startE2e(
-  options: { at?: Date; logLevel?: string; log?: { write(line: string): void } } = {},
-): Promise<E2e> {
+export interface StartOptions {
+  at?: Date;
+  logLevel?: string;
+  log?: { write(line: string): void };
+}
+
+export async function startE2e(options: StartOptions = {}): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), "geumgo-e2e-"));
   const at = options.at ?? thisMorningInSeoul();
   const clock = new TestClock(at);
@@ -176,6 +180,61 @@ export async function startE2e(
   };
 }
 
+/**
+ * One server and browser for the whole file: started before its first test and closed (the CSP
+ * check with it) after its last. The handle may be kept at the top of the file; it reaches the
+ * started server once the file's tests run.
+ */
+export function e2eForFile(options: StartOptions = {}): E2e {
+  let started: E2e | undefined;
+  beforeAll(async () => {
+    started = await startE2e(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const now = (): E2e => {
+    if (!started)
+      throw new Error("the e2e server starts before the file's first test: reach it from a test or hook");
+    return started;
+  };
+  return {
+    get app() {
+      return now().app;
+    },
+    get url() {
+      return now().url;
+    },
+    get clock() {
+      return now().clock;
+    },
+    get browser() {
+      return now().browser;
+    },
+    get cspViolations() {
+      return now().cspViolations;
+    },
+    context: (viewport) => now().context(viewport),
+    close: () => now().close(),
+  };
+}
+
+/**
+ * For files whose tests each start a server of their own (each from nothing, or with its own log):
+ * the function returned starts one as `startE2e` does, and closes it after the test that started it.
+ */
+export function e2ePerTest(): (options?: StartOptions) => Promise<E2e> {
+  let started: E2e | undefined;
+  afterEach(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  return async (options = {}) => {
+    started = await startE2e(options);
+    return started;
+  };
+}
+
 const pageCspViolations = new WeakMap<Page, string[]>();
 
 /**
@@ -198,6 +257,13 @@ function watchCsp(page: Page, all: string[]): void {
 /** The CSP violations this page has reported so far (empty for a page not opened by `context`). */
 export function cspViolationsOf(page: Page): readonly string[] {
   return pageCspViolations.get(page) ?? [];
+}
+
+/** The uncaught errors in the page's scripts from now on ("pageerror: <message>"), filled as they come. */
+export function pageErrors(page: Page): string[] {
+  const found: string[] = [];
+  page.on("pageerror", (e) => found.push(`pageerror: ${e.message}`));
+  return found;
 }
 
 /** Screenshot of the page as it is now: test-results/e2e/<flow>/<step>-<viewport>.png. */

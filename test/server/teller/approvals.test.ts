@@ -3,11 +3,11 @@
 // poll and retry; every refusal a 4xx with its code and Korean and English words.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatAccountNumber } from "../../../src/bank/account-number.ts";
 import { setBranchRules } from "../../../src/branch/branch-rules.ts";
 import { demoLogins } from "../../../src/demo/seed.ts";
 import { dbKinds } from "../../support/db.ts";
 import {
+  demoAccount,
   expectRefusal,
   otherTeller,
   startTellerServer,
@@ -50,11 +50,7 @@ describe.each(dbKinds)("the approval routes on %s", (kind) => {
     manager = new TellerClient(s.url);
     await maker.login();
     await manager.login(demoLogins.manager);
-    const { rows } = await s.app.db.query<{ number: string }>(
-      `SELECT a.number FROM accounts a JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
-       WHERE m.real_name = '홍길동' AND a.kind = 'demand'`,
-    );
-    hong = formatAccountNumber(rows[0]!.number);
+    hong = (await demoAccount(s.app, "홍길동")).number;
     await setBranchRules(s.app.db, 1, { withdrawalApprovalAbove: 100_000n }, s.clock.now());
     expect((await maker.post("/api/teller/cash/drawer/open", { count: "2000000" })).status).toBe(201);
   }, 120_000);

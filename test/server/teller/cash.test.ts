@@ -3,9 +3,9 @@
 // close with its difference; every refusal a 4xx with its code and Korean and English words, never a 500.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatAccountNumber } from "../../../src/bank/account-number.ts";
 import { dbKinds } from "../../support/db.ts";
 import {
+  demoAccount,
   expectRefusal,
   otherTeller,
   startTellerServer,
@@ -34,18 +34,8 @@ describe.each(dbKinds)("the teller's cash routes on %s", (kind) => {
     s = await startTellerServer(kind);
     t = new TellerClient(s.url);
     await t.login();
-    const demand = async (name: string) =>
-      formatAccountNumber(
-        (
-          await s.app.db.query<{ number: string }>(
-            `SELECT a.number FROM accounts a JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
-             WHERE m.real_name = $1 AND a.kind = 'demand'`,
-            [name],
-          )
-        ).rows[0]!.number,
-      );
-    hong = await demand("홍길동");
-    chulsoo = await demand("이철수");
+    hong = (await demoAccount(s.app, "홍길동")).number;
+    chulsoo = (await demoAccount(s.app, "이철수")).number;
   }, 120_000);
   afterAll(async () => {
     await s?.close();

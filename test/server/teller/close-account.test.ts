@@ -3,30 +3,18 @@
 // repeat answered once, and the last demand account of an internet banking user kept.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatAccountNumber } from "../../../src/bank/account-number.ts";
 import { dbKinds } from "../../support/db.ts";
-import { type Answer, startTellerServer, TellerClient, type TellerServer } from "./teller-server.ts";
-
-function expectRefusal(r: Answer, status: number, code: string): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const e = (r.body as { error: { code: string; message: { ko: string; en: string } } }).error;
-  expect(e.code).toBe(code);
-  expect(e.message.ko).toMatch(/[가-힣]/);
-  expect(e.message.en).toMatch(/^[\x20-\x7e]+$/);
-}
+import {
+  demoAccount,
+  expectRefusal,
+  startTellerServer,
+  TellerClient,
+  type TellerServer,
+} from "./teller-server.ts";
 
 describe.each(dbKinds)("the closing route on %s", (kind) => {
   let s: TellerServer;
   let t: TellerClient;
-  const account = async (name: string, accountKind: string) => {
-    const { rows } = await s.app.db.query<{ number: string; member_id: bigint }>(
-      `SELECT a.number, a.member_id FROM accounts a JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
-       WHERE m.real_name = $1 AND a.kind = $2`,
-      [name, accountKind],
-    );
-    return { number: formatAccountNumber(rows[0]!.number), memberId: String(rows[0]!.member_id) };
-  };
-
   beforeAll(async () => {
     s = await startTellerServer(kind);
     t = new TellerClient(s.url);
@@ -37,10 +25,10 @@ describe.each(dbKinds)("the closing route on %s", (kind) => {
   }, 60_000);
 
   it("refuses bad input by name, closes with cash paid, and answers a repeat once", async () => {
-    const savings = await account("홍길동", "savings");
-    const demand = await account("홍길동", "demand");
-    const younghee = await account("김영희", "demand");
-    const chulsoo = await account("이철수", "demand");
+    const savings = await demoAccount(s.app, "홍길동", "savings");
+    const demand = await demoAccount(s.app, "홍길동");
+    const younghee = await demoAccount(s.app, "김영희");
+    const chulsoo = await demoAccount(s.app, "이철수");
     expect((await t.post("/api/teller/cash/drawer/open", { count: "500000" })).status).toBe(201);
     const deposited = await t.post("/api/teller/cash/deposits", {
       idempotencyKey: randomUUID(),

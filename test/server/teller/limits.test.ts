@@ -6,7 +6,13 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoLogins } from "../../../src/demo/seed.ts";
 import { dbKinds } from "../../support/db.ts";
-import { expectRefusal, startTellerServer, TellerClient, type TellerServer } from "./teller-server.ts";
+import {
+  demoMemberId,
+  expectRefusal,
+  startTellerServer,
+  TellerClient,
+  type TellerServer,
+} from "./teller-server.ts";
 
 describe.each(dbKinds)("the teller's limit routes on %s", (kind) => {
   let s: TellerServer;
@@ -14,11 +20,6 @@ describe.each(dbKinds)("the teller's limit routes on %s", (kind) => {
   let hong: string;
   let younghee: string;
   let chulsoo: string;
-  const idOf = async (name: string) =>
-    String(
-      (await s.app.db.query<{ id: bigint }>("SELECT id FROM members WHERE real_name = $1", [name])).rows[0]!
-        .id,
-    );
   const body = (more: Record<string, unknown> = {}) => ({
     idempotencyKey: randomUUID(),
     perTransfer: "20000000",
@@ -32,9 +33,9 @@ describe.each(dbKinds)("the teller's limit routes on %s", (kind) => {
     s = await startTellerServer(kind);
     t = new TellerClient(s.url);
     await t.login();
-    hong = await idOf("홍길동");
-    younghee = await idOf("김영희");
-    chulsoo = await idOf("이철수");
+    hong = await demoMemberId(s.app, "홍길동");
+    younghee = await demoMemberId(s.app, "김영희");
+    chulsoo = await demoMemberId(s.app, "이철수");
   }, 120_000);
   afterAll(async () => {
     await s?.close();

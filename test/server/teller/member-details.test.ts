@@ -8,6 +8,7 @@ import {
   type Answer,
   auditHead,
   auditSince,
+  demoMemberId,
   otherTeller,
   startTellerServer,
   TellerClient,
@@ -37,13 +38,8 @@ describe.each(dbKinds)("the teller's member-details routes on %s", (kind) => {
     s = await startTellerServer(kind);
     t = new TellerClient(s.url);
     await t.login();
-    const idOf = async (name: string) =>
-      String(
-        (await s.app.db.query<{ id: bigint }>("SELECT id FROM members WHERE real_name = $1", [name])).rows[0]!
-          .id,
-      );
-    hong = await idOf("홍길동");
-    chulsoo = await idOf("이철수");
+    hong = await demoMemberId(s.app, "홍길동");
+    chulsoo = await demoMemberId(s.app, "이철수");
   }, 120_000);
   afterAll(async () => {
     await s?.close();

@@ -1,22 +1,18 @@
 // The real HTTP server in this process on a fresh database of either kind, with a P-384 CA, the
 // demo federation (teller01 at cooperative 1, hong with an OTP device, a member at cooperative 2),
-// a second teller at cooperative 2, a clock the test moves, and a small cookie-keeping client.
-import { randomBytes } from "node:crypto";
+// a second teller at cooperative 2, a clock the test moves, and a small cookie-keeping client; the
+// demo's members and accounts by name, refusals as every route gives them, and the audit log.
 import { mkdtempSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import { createTeller } from "../../../src/auth/tellers.ts";
-import { activeCaKeys, createCaHierarchy } from "../../../src/ca/ca-keys.ts";
-import { caUrls } from "../../../src/ca/context.ts";
-import { loadConfig } from "../../../src/config.ts";
+import { formatAccountNumber } from "../../../src/bank/account-number.ts";
 import { demoLogins, seedDemo } from "../../../src/demo/seed.ts";
-import { buildServer } from "../../../src/server/app.ts";
-import { type App, contextsFor } from "../../../src/server/context.ts";
+import type { App } from "../../../src/server/context.ts";
 import { TestClock } from "../../support/bank.ts";
 import { type DbKind, freshDb } from "../../support/db.ts";
+import { listenLocally, testApp } from "../../support/test-app.ts";
 
 export const otherTeller = { tellerId: "haeoreum01", password: "Haeoreum!2026x" };
 
@@ -32,37 +28,10 @@ export async function startTellerServer(kind: DbKind): Promise<TellerServer> {
   const dir = mkdtempSync(join(tmpdir(), "geumgo-teller-"));
   // A Wednesday morning in Seoul, so that business days are easy to count.
   const clock = new TestClock(new Date("2026-11-25T01:00:00Z"));
-  const config = {
-    ...loadConfig({
-      GEUMGO_DATA: join(dir, "data"),
-      GEUMGO_CA_PASSPHRASE: "test passphrase, long enough",
-      GEUMGO_RRN_KEY: randomBytes(32).toString("hex"),
-      GEUMGO_RRN_INDEX_KEY: randomBytes(32).toString("hex"),
-      GEUMGO_PIN_KEY: randomBytes(32).toString("hex"),
-    }),
-    clock,
-  };
-  await createCaHierarchy(db, {
-    organization: "Geumgo Test",
-    algorithm: "P-384",
-    passphrase: config.caPassphrase,
-    now: new Date(clock.now().getTime() - 86_400_000),
-  });
-  const { bank, ca } = contextsFor(config, db);
-  await seedDemo(bank);
+  const app = await testApp(db, { clock, dataDir: join(dir, "data"), withCa: true });
+  await seedDemo(app.bank);
   await createTeller(db, { cooperativeId: 2, branchId: 1, ...otherTeller, name: "이창구", at: clock.now() });
-  const app: App = {
-    config,
-    db,
-    bank,
-    ca,
-    setup: { caKeys: await activeCaKeys(db), caCreated: false, demoCreated: false },
-    close: () => db.close(),
-  };
-  const fastify: FastifyInstance = await buildServer(app, { logLevel: "warn" });
-  await fastify.listen({ host: "127.0.0.1", port: 0 });
-  const url = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
-  ca.urls = caUrls(url);
+  const { fastify, url } = await listenLocally(app, { logLevel: "warn" });
   return {
     app,
     clock,
@@ -135,6 +104,28 @@ export class TellerClient {
     if (r.status === 200) this.csrfToken = String(r.body.csrfToken);
     return r;
   }
+}
+
+/** A demo member's ID as the teller routes take it, by their real name (the demo's are unique). */
+export async function demoMemberId(app: App, realName: string): Promise<string> {
+  const { rows } = await app.db.query<{ id: bigint }>("SELECT id FROM members WHERE real_name = $1", [
+    realName,
+  ]);
+  return String(rows[0]!.id);
+}
+
+/** A demo member's account of a kind, by their real name: its number as the console types it, and its holder. */
+export async function demoAccount(
+  app: App,
+  realName: string,
+  kind: "demand" | "savings" = "demand",
+): Promise<{ number: string; memberId: string }> {
+  const { rows } = await app.db.query<{ number: string; member_id: bigint }>(
+    `SELECT a.number, a.member_id FROM accounts a JOIN members m ON m.cooperative_id = a.cooperative_id AND m.id = a.member_id
+     WHERE m.real_name = $1 AND a.kind = $2`,
+    [realName, kind],
+  );
+  return { number: formatAccountNumber(rows[0]!.number), memberId: String(rows[0]!.member_id) };
 }
 
 /** The audit entries (payload JSON text included) written since `afterSeq`. */
