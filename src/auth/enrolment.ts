@@ -99,6 +99,12 @@ export async function enrolMember(
     if (isUniqueViolation(e)) throw new TellerError("user_id_taken");
     throw e;
   }
+  // A member enrolled again (after internet banking was ended) starts with no session: one a login
+  // created as the end committed, under the old user, must not come back to life with the new one.
+  await tx.query("DELETE FROM sessions WHERE kind = 'member' AND cooperative_id = $1 AND member_id = $2", [
+    input.cooperativeId,
+    input.memberId,
+  ]);
   return { userId: input.userId, temporaryPassword: input.temporary.text, enrolledAt: input.at };
 }
 

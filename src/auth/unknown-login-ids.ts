@@ -70,6 +70,25 @@ export async function countUnknownIdFailure(
   return rows[0]?.failures ?? max;
 }
 
+/**
+ * A login ID that stops existing (internet banking ended) keeps, as an unknown ID, the wrong tries
+ * it had: its login then answers the same tries left and the same lock as before, and does not tell
+ * that the ID was removed.
+ */
+export async function carryOverFailures(
+  db: Queryable,
+  idHash: Buffer,
+  failures: number,
+  at: Date,
+): Promise<void> {
+  if (failures <= 0) return;
+  await db.query(
+    `INSERT INTO unknown_login_ids AS f (id_hash, failures, expires_at) VALUES ($1, $2, $3)
+     ON CONFLICT (id_hash) DO UPDATE SET failures = GREATEST(f.failures, EXCLUDED.failures), expires_at = EXCLUDED.expires_at`,
+    [idHash, failures, new Date(at.getTime() + unknownIdRetentionMs)],
+  );
+}
+
 /** Sweeps lapsed counts (the scheduler's job, src/server/jobs.ts). */
 export async function purgeUnknownLoginIds(db: Queryable, now: Date): Promise<number> {
   return (await db.query("DELETE FROM unknown_login_ids WHERE expires_at <= $1", [now])).rowCount;

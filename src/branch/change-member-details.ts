@@ -142,8 +142,12 @@ async function applyChange(
     const member = await memberOfCooperative(bank, ctx.teller, memberId);
     const who = { cooperativeId: member.cooperativeId, memberId: member.id };
     const before = await lockMemberDetails(tx, who);
+    // A phone stored before the counter wrote phones one way (0212345678, say) is compared as the
+    // counter writes it now: the same number sent back is no change.
+    const stored = (k: keyof MemberDetails) =>
+      k === "phone" && before.phone !== null ? (formatKoreanPhone(before.phone) ?? before.phone) : before[k];
     const changed = (Object.keys(want) as (keyof MemberDetails)[]).filter(
-      (k) => want[k] !== undefined && want[k] !== before[k],
+      (k) => want[k] !== undefined && want[k] !== stored(k),
     );
     // A change that changes nothing is refused, so the teller knows and the member is not told of one.
     if (changed.length === 0) throw new TellerError("details_unchanged");

@@ -251,11 +251,12 @@ export async function takeAuthorization(
 /**
  * Ends the holder's open authorisations now, in the caller's transaction (the holder has left the
  * service they were for): each runs out as an unused one does, its resident registration number
- * erased; a code typed later is refused as expired. Returns their reference numbers.
+ * erased; a code typed later is refused as expired. Returns their reference numbers, which the
+ * caller's audit entry names (it takes its row locks first and appends to the audit log last).
  */
 export async function endOpenAuthorizations(
   tx: Queryable,
-  input: { holder: string; actor: string; at: Date },
+  input: { holder: string; at: Date },
 ): Promise<string[]> {
   const { rows } = await tx.query<{ reference_number: string }>(
     `UPDATE ca_authorizations SET expires_at = $2, rrn_sealed = NULL
@@ -263,15 +264,7 @@ export async function endOpenAuthorizations(
      RETURNING reference_number`,
     [input.holder, input.at],
   );
-  const references = rows.map((r) => r.reference_number).sort();
-  if (references.length > 0) {
-    await appendAudit(
-      tx,
-      { actor: input.actor, action: "authorization.end", subject: input.holder, details: { references } },
-      input.at,
-    );
-  }
-  return references;
+  return rows.map((r) => r.reference_number).sort();
 }
 
 /**

@@ -236,8 +236,8 @@ export const tellerWords: Record<TellerErrorCode, Words> = {
     en: "The member has no security medium (OTP or security card): register one first.",
   },
   identity_not_checked: {
-    ko: "회원 정보는 본인의 신분증을 확인한 뒤에 바꿀 수 있어요. 확인한 신분증의 종류를 골라 주세요.",
-    en: "A member's details change only after their ID is checked: choose the ID document you checked.",
+    ko: "회원 본인의 신분증을 확인한 뒤에 할 수 있어요. 확인한 신분증의 종류를 골라 표시해 주세요.",
+    en: "This needs the member's ID checked first: choose the ID document you checked and tick it.",
   },
   bad_phone: {
     ko: "휴대폰 번호를 010-1234-5678처럼 입력해 주세요. 문자 알림을 받을 수 있는 휴대폰 번호만 등록할 수 있어요.",

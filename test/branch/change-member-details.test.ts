@@ -295,4 +295,21 @@ describe.each(dbKinds)("member details changed at the counter on %s", (kind) => 
     const b = await changeMemberDetails(desk(), m.id, { phone: "010-2222-3333", idCheck: checked });
     expect(b.member.phone).toBe("010-2222-3333");
   });
+
+  it("compares a phone stored as typed before (no hyphens) as the counter writes it now", async () => {
+    for (const [stored, sent] of [
+      ["0212345678", "02-1234-5678"],
+      ["01033334444", "010-3333-4444"],
+    ] as const) {
+      await f.db.query("UPDATE members SET phone = $2 WHERE cooperative_id = 1 AND id = $1", [m.id, stored]);
+      const a = await changeMemberDetails(desk(), m.id, {
+        phone: sent,
+        address: `부산광역시 중구 중앙대로 ${stored.slice(-3)}`,
+        idCheck: checked,
+      });
+      // Not a change, so not a refused landline, and no false "phone changed" notice.
+      expect(a.changed).toEqual(["address"]);
+      expect(a.oldContactsTold).toEqual([]);
+    }
+  });
 });

@@ -505,16 +505,16 @@ const walk: DayStep[] = [
     on: "teller",
     async run(d) {
       const e = d.t.teller.endBanking;
-      const cash = d.t.teller.cash;
+      const id = d.t.teller.limits;
       const panel = await action(d.teller, d.t.teller.actions.endBanking, d.t);
       for (const line of e.effects) await panel.getByText(line).waitFor();
       const posted = postsTo(d.teller, "/internet-banking/end");
       const submit = panel.getByRole("button", { name: e.submit, exact: true });
       await submit.click();
-      await panel.getByText(cash.idProblem).first().waitFor();
+      await panel.getByText(id.idProblem).first().waitFor();
       await panel.getByText(e.confirmProblem).first().waitFor();
       expect(posted()).toBe(0);
-      await panel.getByLabel(cash.idChecked, { exact: true }).check();
+      await panel.getByLabel(id.idChecked, { exact: true }).check();
       await panel.getByLabel(e.confirm, { exact: true }).check();
       await submit.click();
       await panel.getByText(e.done(d.person.userId), { exact: false }).waitFor();

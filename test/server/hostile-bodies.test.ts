@@ -62,6 +62,8 @@ const hostileBodies = ["null", "[]", '"text"', "1", "{", '{"a":1}'];
 
 /** Routes that close the drawer or an account, then those that end a session: sent last, so the rest run deeper. */
 function lateness(path: string): number {
+  // Ending internet banking removes the member's user: the very last, so the rest run logged in.
+  if (/internet-banking\/end$/.test(path)) return 3;
   if (/logout|password/.test(path)) return 2;
   return /\/close$/.test(path) ? 1 : 0;
 }

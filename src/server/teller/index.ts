@@ -579,9 +579,9 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
     {
       schema: {
         tags: [tellerTag],
-        summary: "A cash receipt of the cooperative, to print again",
+        summary: "A cash receipt the teller's branch wrote today, to print again",
         params: receiptParams,
-        response: { 200: receiptAnswer, ...errors(404) },
+        response: { 200: receiptAnswer, ...errors(403, 404, 409) },
       },
     },
     async (request) => reprintReceipt(desk(await requireTeller(request)), request.params.number),
@@ -635,10 +635,19 @@ export async function tellerRoutes(fastify: FastifyInstance, options: { app: App
         response: { 200: endInternetBankingAnswer, ...errors(404, 409) },
       },
     },
-    async (request) =>
-      endInternetBanking(desk(await requireTeller(request)), member(request.params), request.body, {
-        sender: messageSenderFor(app),
-      }),
+    async (request) => {
+      const answer = await endInternetBanking(
+        desk(await requireTeller(request)),
+        member(request.params),
+        request.body,
+        {
+          sender: messageSenderFor(app),
+        },
+      );
+      if (!answer.statusPublished)
+        request.log.warn("revocation status not published after ending internet banking");
+      return answer;
+    },
   );
 
   // ---- maker-checker: requests waiting for a manager (책임자) of the branch ----

@@ -389,6 +389,10 @@ export const endInternetBankingAnswer = Type.Object({
   authorizationsEnded: Type.Integer({ description: "issuance codes not yet used, now run out" }),
   feesReleased: Type.Integer({ description: "certificate fees held for an issuance under way, released" }),
   sessionsEnded: Type.Integer({ description: "member sessions ended" }),
+  statusPublished: Type.Boolean({
+    description:
+      "false when the new CRL and OCSP responses could not be published at once: the revocations stand, OCSP follows at the CA's maintenance run and the CRL at its next issue",
+  }),
   memberTold: Type.Array(Type.Union([Type.Literal("sms"), Type.Literal("email")]), {
     description: "where the member was told (best effort)",
   }),

@@ -45,17 +45,22 @@ describe.each(dbKinds)("ending internet banking at the counter on %s", (kind) =>
     t.post<Ended>(`/api/teller/members/${id}/internet-banking/end`, body);
 
   /** A member session by password, as the browser logs in: its cookie, or the refusal. */
-  async function memberLogin(): Promise<{ status: number; cookie: string | undefined; code?: string }> {
+  async function memberLogin(): Promise<{
+    status: number;
+    cookie: string | undefined;
+    code?: string;
+    remaining?: number | undefined;
+  }> {
     const r = await fetch(`${s.url}/api/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(demoLogins.member),
     });
-    const body = (await r.json()) as { error?: { code: string } };
+    const body = (await r.json()) as { error?: { code: string; details?: { remaining?: number } } };
     return {
       status: r.status,
       cookie: r.headers.get("set-cookie")?.split(";")[0],
-      ...(body.error ? { code: body.error.code } : {}),
+      ...(body.error ? { code: body.error.code, remaining: body.error.details?.remaining } : {}),
     };
   }
 
@@ -135,6 +140,25 @@ describe.each(dbKinds)("ending internet banking at the counter on %s", (kind) =>
       { purpose: "bank", reissue: "damaged" },
     );
     expect(code.status, JSON.stringify(code.body)).toBe(201);
+    // An issuance under way: a serial reserved for it, not yet signed.
+    const unsigned = crypto.getRandomValues(new Uint8Array(16));
+    unsigned[0] = 0x42;
+    await s.app.db.query(
+      `INSERT INTO certificates (serial, issuer_key_id, holder, purpose, status, subject, not_before, not_after,
+                                 spki_sha256, created_at)
+       SELECT $1, issuer_key_id, holder, purpose, 'signing', subject, not_before, not_after, $2, $3
+         FROM certificates WHERE serial = $4`,
+      [unsigned, crypto.getRandomValues(new Uint8Array(32)), s.clock.now(), bankCert.serial],
+    );
+    // Two wrong passwords before the end: the removed ID keeps them.
+    for (let i = 0; i < 2; i++) {
+      const wrong = await fetch(`${s.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...demoLogins.member, password: "Wrong!2026pass" }),
+      });
+      expect(wrong.status).toBe(401);
+    }
     const [demand] = (
       await s.app.db.query<{ number: string; id: bigint }>(
         "SELECT number, id FROM accounts WHERE cooperative_id = 1 AND member_id = $1 AND kind = 'demand' ORDER BY id",
@@ -197,6 +221,12 @@ describe.each(dbKinds)("ending internet banking at the counter on %s", (kind) =>
     ]);
     expect(listed.stdout.toUpperCase()).toContain(toHex(bankCert.serial).toUpperCase());
     expect(listed.stdout).toContain("Cessation Of Operation");
+    // The serial being signed is never signed: rejected.
+    const { rows: reserved } = await s.app.db.query<{ status: string }>(
+      "SELECT status FROM certificates WHERE serial = $1",
+      [unsigned],
+    );
+    expect(reserved[0]!.status).toBe("rejected");
 
     // The session and the user ID are gone; the code has run out; the fee's hold is released.
     const me = await fetch(`${s.url}/api/me`, { headers: { cookie: session.cookie! } });
@@ -204,6 +234,8 @@ describe.each(dbKinds)("ending internet banking at the counter on %s", (kind) =>
     const again = await memberLogin();
     expect(again.status).toBe(401);
     expect(again.code).toBe("bad_credentials");
+    // The ID answers as it would have: its two wrong tries carried over, this the third.
+    expect(again.remaining).toBe(2);
     const { rows: codes } = await s.app.db.query<{ expires_at: Date; rrn_sealed: Uint8Array | null }>(
       "SELECT expires_at, rrn_sealed FROM ca_authorizations WHERE reference_number = $1",
       [code.body.referenceNumber],
@@ -230,11 +262,28 @@ describe.each(dbKinds)("ending internet banking at the counter on %s", (kind) =>
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
 
     // Enrolled again with a new user ID: the temporary password logs in.
+    // A session a login made as the end committed (it read the user before, inserted after): the
+    // new enrolment ends it, so it never comes back to life under the new user.
+    await s.app.db.query(
+      `INSERT INTO sessions (id_hash, kind, cooperative_id, member_id, csrf_token, created_at, last_seen_at, ends_at)
+       VALUES ($1, 'member', 1, $2, 'stale', $3, $3, $4)`,
+      [
+        crypto.getRandomValues(new Uint8Array(32)),
+        hong,
+        s.clock.now(),
+        new Date(s.clock.now().getTime() + 3_600_000),
+      ],
+    );
     const enrolled = await t.post<{ userId: string; temporaryPassword: string }>(
       `/api/teller/members/${hong}/enrolment`,
       { userId: "hongagain26" },
     );
     expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
+    const { rows: stale } = await s.app.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM sessions WHERE kind = 'member' AND member_id = $1",
+      [hong],
+    );
+    expect(stale[0]!.n).toBe(0);
     const relogin = await fetch(`${s.url}/api/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -418,7 +418,7 @@ export const en: Messages = {
         "Every device where they are logged in is logged out.",
         "All their joint certificates are revoked, and the CRL and OCSP say so at once.",
         "Certificate authorisation codes not yet used end, and a certificate fee still held is released.",
-        "The user ID is removed. To bank online again, they enrol with a new one.",
+        "The user ID is removed. To bank online again, they enrol afresh.",
       ],
       keeps: "Accounts, the OTP or security card and the transfer limits stay.",
       notEnrolled: "This member is not enrolled for internet banking.",
@@ -431,6 +431,8 @@ export const en: Messages = {
       released: (count: number) => `${count} certificate fee(s) held were released.`,
       told: "The member was told by text message.",
       notTold: "The text message could not be sent: tell the member yourself.",
+      statusLate:
+        "The certificates are revoked, but the CRL and OCSP could not be published just now: the CA's maintenance run publishes them shortly.",
     },
     cash: {
       tab: "Cash drawer",

@@ -13,11 +13,11 @@ import type { EndedInternetBanking, MemberPanelProps } from "./types.ts";
 export function EndInternetBanking({ member, base, refresh }: MemberPanelProps) {
   const { t } = useI18n();
   const e = t.teller.endBanking;
-  const cash = t.teller.cash;
+  const words = t.teller.limits;
   const id = useIdCheck("eb", {
-    document: cash.idDocument,
-    checked: cash.idChecked,
-    problem: cash.idProblem,
+    document: words.idDocument,
+    checked: words.idChecked,
+    problem: words.idProblem,
   });
   const [confirmed, setConfirmed] = useState(false);
   const [ended, setEnded] = useState<EndedInternetBanking | null>(null);
@@ -39,6 +39,7 @@ export function EndInternetBanking({ member, base, refresh }: MemberPanelProps) 
   if (ended) {
     const lines = [e.done(ended.userId), e.revoked(ended.certificatesRevoked.length)];
     if (ended.feesReleased > 0) lines.push(e.released(ended.feesReleased));
+    if (!ended.statusPublished) lines.push(e.statusLate);
     lines.push(ended.memberTold.includes("sms") ? e.told : e.notTold);
     return (
       <div className="panel">
