@@ -42,7 +42,7 @@ import {
   receiptOfTransfer,
   writeReceipt,
 } from "./cash-receipt.ts";
-import { audited, type DeskContext, type TellerActor } from "./desk.ts";
+import { audited, type DeskContext, type IdCheck, type TellerActor } from "./desk.ts";
 
 export interface CashWithdrawalInput {
   idempotencyKey: string;
@@ -51,7 +51,7 @@ export interface CashWithdrawalInput {
   /** The passbook PIN the holder typed. */
   pin: string;
   /** The holder's ID document the teller looked at, and that they did. */
-  idCheck: { document: IdDocument; checked: boolean };
+  idCheck: IdCheck;
 }
 
 /** A withdrawal held for a manager's approval: nothing has moved yet. */

@@ -9,7 +9,7 @@ import { registeredMedium } from "../bank/security-medium.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import type { Queryable } from "../db/db.ts";
 import type { IdDocument } from "./cash-receipt.ts";
-import { audited, type DeskContext, memberOfCooperative, type TellerActor } from "./desk.ts";
+import { audited, type DeskContext, type IdCheck, memberOfCooperative, type TellerActor } from "./desk.ts";
 
 export interface ChangeLimitsInput {
   memberId: bigint;
@@ -19,7 +19,7 @@ export interface ChangeLimitsInput {
   /** Why the limits change (the console's choice, with the teller's words). */
   reason: string;
   /** The member's ID document the teller looked at, and that they did. */
-  idCheck: { document: IdDocument; checked: boolean };
+  idCheck: IdCheck;
 }
 
 export interface LimitChangeRequest {

@@ -6,19 +6,12 @@ import { getMember, lockMemberDetails, type MemberDetails, updateMemberDetails }
 import { type ChangedDetail, type NewNotification, notifyDetailsChanged } from "../bank/notifications.ts";
 import { holderOf } from "../certcenter/authorize.ts";
 import type { MessageChannel, MessageSender } from "../certcenter/message-sender.ts";
-import type { Queryable } from "../db/db.ts";
-import type { IdDocument } from "./cash-receipt.ts";
-import { audited, type DeskContext, memberOfCooperative } from "./desk.ts";
+import { audited, branchName, type DeskContext, type IdCheck, memberOfCooperative } from "./desk.ts";
 import { formatKoreanPhone, isMobilePhone } from "./member-phone.ts";
 import { type MemberView, memberView } from "./member-view.ts";
 
 export type ContactField = "phone" | "email" | "address";
 export const contactFields: readonly ContactField[] = ["phone", "email", "address"];
-
-export interface IdCheck {
-  document: IdDocument;
-  checked: boolean;
-}
 
 /** Each detail given is the new value; one left out stays as it is. None is cleared here. */
 export interface ChangeDetailsInput {
@@ -112,14 +105,6 @@ const maskers: Record<ContactField | "name", (v: string) => string> = {
   name: maskName,
 };
 
-async function branchName(tx: Queryable, ctx: DeskContext): Promise<string> {
-  const { rows } = await tx.query<{ name: string }>(
-    "SELECT name FROM branches WHERE cooperative_id = $1 AND id = $2",
-    [ctx.teller.cooperativeId, ctx.teller.branchId],
-  );
-  return rows[0]!.name;
-}
-
 /**
  * Writes the change in the audited transaction and tells the member: the shared body of both
  * operations. `audit` gives the entry's details from the details before and the fields changed.
@@ -155,7 +140,7 @@ async function applyChange(
     await updateMemberDetails(tx, who, Object.fromEntries(changed.map((k) => [k, want[k]])));
     const told = await notifyDetailsChanged(tx, {
       ...who,
-      branchName: await branchName(tx, ctx),
+      branchName: await branchName(tx, ctx.teller),
       changed: changed.map(
         (k): ChangedDetail => ({
           field: k === "realName" ? "name" : k,

@@ -29,8 +29,8 @@ import { holderOf } from "../certcenter/authorize.ts";
 import type { Queryable } from "../db/db.ts";
 import { branchRules, withdrawalNeedsApproval } from "./branch-rules.ts";
 import { drawerForPosting, lockOpenDay, tellerScope } from "./cash-desk.ts";
-import { type CashReceiptView, type IdDocument, receiptOfTransfer, writeReceipt } from "./cash-receipt.ts";
-import { audited, type DeskContext, memberOfCooperative, type TellerActor } from "./desk.ts";
+import { type CashReceiptView, receiptOfTransfer, writeReceipt } from "./cash-receipt.ts";
+import { audited, type DeskContext, type IdCheck, memberOfCooperative, type TellerActor } from "./desk.ts";
 import { type AccountView, accountView } from "./member-view.ts";
 
 export type ClosingPayout = { kind: "cash" } | { kind: "transfer"; to: string };
@@ -42,7 +42,7 @@ export interface CloseAccountInput {
   payout: ClosingPayout;
   /** The passbook PIN of the account closed, typed by the holder. */
   pin: string;
-  idCheck: { document: IdDocument; checked: boolean };
+  idCheck: IdCheck;
 }
 
 export interface ClosingAnswer {

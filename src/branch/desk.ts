@@ -10,6 +10,7 @@ import { isBankError } from "../bank/errors.ts";
 import { getMember, type Member } from "../bank/members.ts";
 import type { CaContext } from "../certcenter/context.ts";
 import type { Db, Queryable } from "../db/db.ts";
+import type { IdDocument } from "./cash-receipt.ts";
 
 /** The teller acting, as the session names them. */
 export interface TellerActor {
@@ -23,6 +24,21 @@ export interface DeskContext {
   /** Handed on to the certificate centre, never used by the desk itself. */
   ca: CaContext;
   teller: TellerActor;
+}
+
+/** The person at the counter, as the teller saw them: the ID document looked at, and the tick that they did. */
+export interface IdCheck {
+  document: IdDocument;
+  checked: boolean;
+}
+
+/** The name of the teller's branch, for what the member is told (본점, 서부지점). */
+export async function branchName(tx: Queryable, teller: TellerActor): Promise<string> {
+  const { rows } = await tx.query<{ name: string }>(
+    "SELECT name FROM branches WHERE cooperative_id = $1 AND id = $2",
+    [teller.cooperativeId, teller.branchId],
+  );
+  return rows[0]!.name;
 }
 
 export function tellerActor(tellerId: string): string {

@@ -1,9 +1,10 @@
 // Internet banking ended at the counter (인터넷뱅킹 해지), the member's ID checked: their sessions
 // end, every certificate of theirs still live is revoked (cessationOfOperation, RFC 5280 §5.3.1:
-// the subscriber has left the service it was for) and CRL and OCSP say so, the issuance codes they
-// have not used run out, fees held for a certificate under way are released, and the user ID goes,
-// so that the member may be enrolled again later (a new user ID and temporary password). The
-// accounts, the security medium and the limits stay: they belong to the member, not to the service.
+// the subscriber has left the service it was for) and CRL and OCSP say so, one still being signed
+// is never signed, the issuance codes they have not used run out, fees held for a certificate under
+// way are released, and the user ID goes, so that the member may be enrolled again later (a new
+// temporary password). The accounts, the security medium and the limits stay: they belong to the
+// member, not to the service.
 
 import { appendAudit } from "../audit/audit-log.ts";
 import { TellerError } from "../auth/teller-errors.ts";
@@ -16,11 +17,17 @@ import { releaseMemberFees } from "../certcenter/fees.ts";
 import type { MessageChannel, MessageSender } from "../certcenter/message-sender.ts";
 import type { Queryable } from "../db/db.ts";
 import { fromHex, toBytes, toHex } from "../pki/bytes.ts";
-import type { IdDocument } from "./cash-receipt.ts";
-import { audited, type DeskContext, memberOfCooperative, tellerActor } from "./desk.ts";
+import {
+  audited,
+  branchName,
+  type DeskContext,
+  type IdCheck,
+  memberOfCooperative,
+  tellerActor,
+} from "./desk.ts";
 
 export interface EndInternetBankingInput {
-  idCheck: { document: IdDocument; checked: boolean };
+  idCheck: IdCheck;
 }
 
 export interface EndInternetBankingAnswer {
@@ -91,14 +98,6 @@ async function endCertificates(
   return { revoked: [...revoked].sort(), unsigned };
 }
 
-async function branchName(tx: Queryable, ctx: DeskContext): Promise<string> {
-  const { rows } = await tx.query<{ name: string }>(
-    "SELECT name FROM branches WHERE cooperative_id = $1 AND id = $2",
-    [ctx.teller.cooperativeId, ctx.teller.branchId],
-  );
-  return rows[0]!.name;
-}
-
 export async function endInternetBanking(
   ctx: DeskContext,
   memberId: bigint,
@@ -154,7 +153,7 @@ export async function endInternetBanking(
         feesReleased,
         sessionsEnded: sessions.rows.length,
         phone: member.phone,
-        branch: await branchName(tx, ctx),
+        branch: await branchName(tx, ctx.teller),
       },
       subject: holder,
       details: {
