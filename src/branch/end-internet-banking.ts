@@ -4,19 +4,16 @@
 // is never signed, the issuance codes they have not used run out, fees held for a certificate under
 // way are released, and the user ID goes, so that the member may be enrolled again later (a new
 // temporary password). The accounts, the security medium and the limits stay: they belong to the
-// member, not to the service.
-
-import { appendAudit } from "../audit/audit-log.ts";
+// member, not to the service. The certificate part is the certificate centre's (member-exit.ts).
 import { TellerError } from "../auth/teller-errors.ts";
 import { carryOverFailures, unknownIdHash } from "../auth/unknown-login-ids.ts";
 import type { BankContext } from "../bank/context.ts";
-import { endOpenAuthorizations } from "../ca/authorizations.ts";
-import { publishRevocationStatus, revokeInTransaction } from "../ca/revocation.ts";
-import { holderOf } from "../certcenter/authorize.ts";
-import { releaseMemberFees } from "../certcenter/fees.ts";
+import {
+  endMemberCertificates,
+  lockMemberExit,
+  publishMemberRevocations,
+} from "../certcenter/member-exit.ts";
 import type { MessageChannel, MessageSender } from "../certcenter/message-sender.ts";
-import type { Queryable } from "../db/db.ts";
-import { fromHex, toBytes, toHex } from "../pki/bytes.ts";
 import {
   audited,
   branchName,
@@ -47,57 +44,6 @@ export interface EndInternetBankingAnswer {
   memberTold: MessageChannel[];
 }
 
-/** The statuses of a certificate that a relying party could be shown as good, now or soon. */
-const liveStatuses = ["valid", "hold", "pending"];
-
-/**
- * The holder's certificates still live or being signed, locked (a row a signing transaction holds
- * is waited for, and is then pending): the end's row locks come before its audit appends, as the
- * CA's own transactions take them (src/ca/issuance.ts).
- */
-async function lockCertificates(
-  tx: Queryable,
-  holder: string,
-): Promise<{ serial: Uint8Array; status: string }[]> {
-  const { rows } = await tx.query<{ serial: Uint8Array; status: string }>(
-    "SELECT serial, status FROM certificates WHERE holder = $1 AND status = ANY($2) ORDER BY serial FOR UPDATE",
-    [holder, [...liveStatuses, "signing"]],
-  );
-  return rows.map((r) => ({ serial: toBytes(r.serial), status: r.status }));
-}
-
-/**
- * Each certificate revoked (a renewal ended with the certificate it renews is not revoked twice),
- * and a serial reserved for an issuance still under way rejected, so that it is never signed: the
- * member would otherwise get a certificate after leaving. Returns the serials revoked, in hex.
- */
-async function endCertificates(
-  tx: Queryable,
-  certificates: { serial: Uint8Array; status: string }[],
-  holder: string,
-  actor: string,
-  at: Date,
-): Promise<{ revoked: string[]; unsigned: string[] }> {
-  const revoked = new Set<string>();
-  const unsigned: string[] = [];
-  for (const { serial, status } of certificates) {
-    if (status === "signing") {
-      await tx.query("UPDATE certificates SET status = 'rejected' WHERE serial = $1", [serial]);
-      await appendAudit(
-        tx,
-        { actor, action: "ca.abandoned", subject: holder, details: { serial: toHex(serial) } },
-        at,
-      );
-      unsigned.push(toHex(serial));
-      continue;
-    }
-    if (revoked.has(toHex(serial))) continue;
-    const change = await revokeInTransaction(tx, { serial, reason: "cessationOfOperation", actor, at });
-    for (const s of [change.serial, ...(change.renewalsEnded ?? [])]) revoked.add(s);
-  }
-  return { revoked: [...revoked].sort(), unsigned };
-}
-
 export async function endInternetBanking(
   ctx: DeskContext,
   memberId: bigint,
@@ -116,16 +62,14 @@ export async function endInternetBanking(
     const user = users[0];
     if (!user) throw new TellerError("not_enrolled");
     const at = bank.clock.now();
-    const holder = holderOf(member.cooperativeId, member.id);
     // Every row lock first (certificates, fees and their holds, codes, sessions, the user), then the
-    // audit appends: the order the CA's and the bank's transactions keep, so none waits on the other
-    // while holding the audit log's head.
-    const certificates = await lockCertificates(tx, holder);
-    const feesReleased = await releaseMemberFees(bank, tx, {
-      cooperativeId: member.cooperativeId,
-      memberId: member.id,
-    });
-    const authorizationsEnded = await endOpenAuthorizations(tx, { holder, at });
+    // audit appends (member-exit.ts says why).
+    const exit = await lockMemberExit(
+      bank,
+      tx,
+      { cooperativeId: member.cooperativeId, memberId: member.id },
+      at,
+    );
     const sessions = await tx.query(
       "DELETE FROM sessions WHERE kind = 'member' AND cooperative_id = $1 AND member_id = $2 RETURNING 1",
       [...who],
@@ -138,45 +82,30 @@ export async function endInternetBanking(
       user.failed_logins,
       at,
     );
-    const { revoked: certificatesRevoked, unsigned } = await endCertificates(
-      tx,
-      certificates,
-      holder,
-      actor,
-      at,
-    );
+    const { revoked: certificatesRevoked, unsigned } = await endMemberCertificates(tx, exit, actor, at);
     return {
       result: {
         userId: user.user_id,
         certificatesRevoked,
-        authorizationsEnded: authorizationsEnded.length,
-        feesReleased,
+        authorizationsEnded: exit.authorizationsEnded.length,
+        feesReleased: exit.feesReleased,
         sessionsEnded: sessions.rows.length,
         phone: member.phone,
         branch: await branchName(tx, ctx.teller),
       },
-      subject: holder,
+      subject: exit.holder,
       details: {
         userId: user.user_id,
         certificatesRevoked,
         ...(unsigned.length > 0 ? { issuancesStopped: unsigned } : {}),
-        authorizationsEnded,
-        feesReleased,
+        authorizationsEnded: exit.authorizationsEnded,
+        feesReleased: exit.feesReleased,
         idDocument: input.idCheck.document,
       },
     };
   });
-  // The revocations are committed: a new CRL and OCSP responses now. If that fails, the revocations
-  // stand and the answer says so; OCSP is brought up to date by the CA's maintenance run, the CRL
-  // at its next issue (src/ca/revocation.ts).
-  let statusPublished = true;
-  if (done.certificatesRevoked.length > 0) {
-    try {
-      await publishRevocationStatus(ctx.ca, done.certificatesRevoked.map(fromHex));
-    } catch {
-      statusPublished = false;
-    }
-  }
+  // The revocations are committed: a new CRL and OCSP responses now (the answer says if not).
+  const statusPublished = await publishMemberRevocations(ctx.ca, done.certificatesRevoked);
   const memberTold: MessageChannel[] = [];
   if (options.sender && done.phone) {
     const revoked = done.certificatesRevoked.length > 0;
