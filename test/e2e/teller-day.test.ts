@@ -116,7 +116,11 @@ async function cashForm(d: Day, title: string, amount: string, number = d.number
   await toCashDesk(d);
   const form = d.teller.getByRole("region", { name: title });
   await form.getByLabel(d.t.teller.cash.account, { exact: true }).fill(dashed(number));
-  await form.getByLabel(d.t.teller.cash.amount, { exact: true }).fill(amount);
+  const field = form.getByLabel(d.t.teller.cash.amount, { exact: true });
+  await field.fill(amount);
+  // The amount read back under the field, in the console's language (KRW in English).
+  const hint = await field.getAttribute("aria-describedby");
+  expect(await shownText(form.locator(`[id="${hint?.split(" ")[0]}"]`))).toBe(d.won(BigInt(amount)));
   return form;
 }
 

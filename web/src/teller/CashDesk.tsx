@@ -272,7 +272,7 @@ function DrawerLines({ drawer }: { drawer: Drawer }) {
 
 /** Account and amount, as both cash forms ask for them. */
 function useAccountAmount(prefix: string) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const c = t.teller.cash;
   const [account, setAccount] = useState("");
   const [amount, setAmount] = useState("");
@@ -299,7 +299,7 @@ function useAccountAmount(prefix: string) {
         <Field
           id={`${prefix}-amount`}
           label={c.amount}
-          hint={amount ? formatWon(amount) : undefined}
+          hint={amount ? formatWon(amount, lang) : undefined}
           inputMode="numeric"
           autoComplete="off"
           value={amount}
